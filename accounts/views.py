@@ -1,0 +1,16 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role to its start page."""
+    user = request.user
+    if user.is_seller:
+        return redirect("messaging:seller-inbox")
+    if user.is_staff:
+        return redirect("admin:index")
+    return redirect("orders:list")

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from messaging import apis
+
+app_name = "api"
+
+urlpatterns = [
+    path("threads", apis.ThreadListApi.as_view(), name="thread-list"),
+    path("threads/start", apis.ThreadStartApi.as_view(), name="thread-start"),
+    path("threads/<int:thread_id>", apis.ThreadDetailApi.as_view(), name="thread-detail"),
+    path("threads/<int:thread_id>/messages", apis.MessageSendApi.as_view(), name="message-send"),
+    path(
+        "threads/<int:thread_id>/<slug:action>",
+        apis.ThreadStateApi.as_view(),
+        name="thread-state",
+    ),
+]

@@ -1,0 +1,176 @@
+"""The messaging REST API: one class per operation, calling the same services as the pages."""
+
+from typing import Any
+
+from django.conf import settings
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from messagecenter.errors import NotFound
+from messaging import selectors, services
+from messaging.models import Message, Participant, Topic
+from orders.selectors import order_get_for_participant, product_get_active
+
+
+class PartySerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="public_name")
+
+
+class ThreadOutputSerializer(serializers.Serializer):
+    """A thread as one participant sees it (built from their Participant row)."""
+
+    id = serializers.IntegerField(source="thread_id")
+    kind = serializers.CharField(source="thread.kind")
+    topic = serializers.CharField(source="thread.topic")
+    order_number = serializers.CharField(source="thread.order.number", default=None)
+    product_id = serializers.IntegerField(source="thread.product_id", default=None)
+    buyer = PartySerializer(source="thread.buyer")
+    seller = PartySerializer(source="thread.seller")
+    last_message_at = serializers.DateTimeField()
+    last_message_is_mine = serializers.BooleanField()
+    snippet = serializers.SerializerMethodField()
+    unread_count = serializers.IntegerField()
+    is_archived = serializers.BooleanField()
+    needs_response_since = serializers.DateTimeField()
+
+    def get_snippet(self, participant: Participant) -> str:
+        last = participant.thread.last_message
+        return last.body[:140] if last is not None else ""
+
+
+class MessageOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    thread_id = serializers.IntegerField()
+    sender_role = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+def _participant(request: Request, thread_id: int) -> Participant:
+    return selectors.participant_get(user=request.user, thread_id=thread_id)
+
+
+class ThreadListApi(APIView):
+    class FilterSerializer(serializers.Serializer):
+        folder = serializers.CharField(required=False)
+        cursor = serializers.CharField(required=False)
+        limit = serializers.IntegerField(
+            required=False, min_value=1, max_value=selectors.MAX_PAGE_SIZE
+        )
+
+    def get(self, request: Request) -> Response:
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        page = selectors.thread_list_for_user(
+            user=request.user,
+            folder=data.get("folder") or selectors.default_folder(request.user),
+            cursor=data.get("cursor"),
+            limit=data.get("limit", selectors.PAGE_SIZE),
+        )
+        return Response(
+            {
+                "results": ThreadOutputSerializer(page.items, many=True).data,
+                "next_cursor": page.next_cursor,
+            }
+        )
+
+
+class ThreadStartApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        order_number = serializers.CharField(required=False, max_length=19)
+        product_id = serializers.IntegerField(required=False, min_value=1)
+        topic = serializers.ChoiceField(choices=Topic.choices, required=False)
+        body = serializers.CharField(
+            max_length=settings.MESSAGE_MAX_LENGTH, allow_blank=True, trim_whitespace=False
+        )
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            if ("order_number" in attrs) == ("product_id" in attrs):
+                raise serializers.ValidationError("Give either order_number or product_id.")
+            if "order_number" in attrs and "topic" not in attrs:
+                raise serializers.ValidationError({"topic": ["This field is required."]})
+            return attrs
+
+    def post(self, request: Request) -> Response:
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        order = product = None
+        if "order_number" in data:
+            order = order_get_for_participant(user=request.user, number=data["order_number"])
+        else:
+            product = product_get_active(product_id=data["product_id"])
+        message = services.thread_start(
+            sender=request.user,
+            order=order,
+            product=product,
+            topic=data.get("topic", Topic.PRODUCT_QUESTION),
+            body=data["body"],
+        )
+        participant = _participant(request, message.thread_id)
+        return Response(
+            {
+                "thread": ThreadOutputSerializer(participant).data,
+                "message": MessageOutputSerializer(message).data,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ThreadDetailApi(APIView):
+    def get(self, request: Request, thread_id: int) -> Response:
+        participant = _participant(request, thread_id)
+        messages = selectors.message_list_for_participant(participant=participant)
+        return Response(
+            {
+                **ThreadOutputSerializer(participant).data,
+                "messages": MessageOutputSerializer(messages, many=True).data,
+            }
+        )
+
+    def delete(self, request: Request, thread_id: int) -> Response:
+        services.thread_delete_for_me(participant=_participant(request, thread_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MessageSendApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        body = serializers.CharField(
+            max_length=settings.MESSAGE_MAX_LENGTH, allow_blank=True, trim_whitespace=False
+        )
+
+    def post(self, request: Request, thread_id: int) -> Response:
+        participant = _participant(request, thread_id)
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        message: Message = services.message_send(
+            thread=participant.thread, sender=request.user, body=payload.validated_data["body"]
+        )
+        return Response(MessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+class ThreadStateApi(APIView):
+    """Change one participant's state of a thread: read, unread, archive, unarchive, …"""
+
+    actions = {
+        "read": services.thread_mark_read,
+        "unread": services.thread_mark_unread,
+        "archive": services.thread_archive,
+        "unarchive": services.thread_unarchive,
+        "no-response-needed": services.thread_mark_no_response_needed,
+    }
+
+    def post(self, request: Request, thread_id: int, action: str) -> Response:
+        if action not in self.actions:
+            raise NotFound()
+        participant = _participant(request, thread_id)
+        self.actions[action](participant=participant)
+        return Response(ThreadOutputSerializer(participant).data)
+
+

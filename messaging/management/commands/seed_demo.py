@@ -1,0 +1,162 @@
+"""Build a small demo marketplace with known logins. Running it again changes nothing."""
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, SellerProfile, User
+from messaging import services
+from messaging.models import Thread
+from orders.models import Order, OrderItem, OrderStatus, Product
+
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 — printed for people trying the demo
+
+SELLERS = [
+    ("seller@example.com", "Marta Ruiz", "Casa Cerámica", "es"),
+    ("gadgets@example.com", "Tom Becker", "Gadget Garage", "en"),
+]
+BUYERS = [
+    ("buyer@example.com", "Alex Morgan", "en"),
+    ("lucia@example.com", "Lucía Fernández", "es"),
+    ("sam@example.com", "Sam Lee", "en"),
+]
+PRODUCTS = {
+    "seller@example.com": [
+        ("CC-MUG-01", "Hand-thrown stoneware mug, 350 ml", "24.00"),
+        ("CC-BWL-02", "Serving bowl, ocean glaze", "58.00"),
+        ("CC-PLT-03", "Dinner plates, set of 4", "96.00"),
+    ],
+    "gadgets@example.com": [
+        ("GG-CHG-65", "65 W USB-C charger", "39.99"),
+        ("GG-HUB-07", "7-port USB hub", "29.50"),
+        ("GG-EAR-11", "Wireless earbuds", "79.00"),
+    ],
+}
+# (buyer, seller, sku, status, days ago, conversation as (who, topic or None, text, hours ago))
+ORDERS: list[tuple[str, str, str, str, int, list[tuple[str, str, int]]]] = [
+    ("buyer@example.com", "seller@example.com", "CC-BWL-02", OrderStatus.DELIVERED, 9, [
+        ("buyer", "The bowl arrived with a chip on the rim. Can I get a replacement?", 30),
+        ("seller", "I'm sorry to hear that! Could you attach a photo of the chip?", 28),
+        ("buyer", "Sure, the chip is about 5 mm wide on the left side. Photo coming.", 3),
+    ]),
+    ("buyer@example.com", "gadgets@example.com", "GG-CHG-65", OrderStatus.SHIPPED, 3, [
+        ("buyer", "Hi, when will my charger arrive? Tracking hasn't updated in two days.", 5),
+    ]),
+    ("lucia@example.com", "seller@example.com", "CC-MUG-01", OrderStatus.SHIPPED, 4, [
+        ("buyer", "Hola, ¿podrían enviarme la factura con mi NIF? Gracias.", 20),
+        ("seller", "¡Claro! Se la preparamos hoy mismo.", 19),
+    ]),
+    ("sam@example.com", "seller@example.com", "CC-PLT-03", OrderStatus.DELIVERED, 12, [
+        ("buyer", "The plates are lovely, thank you! One question: are they dishwasher safe?", 50),
+    ]),
+    ("sam@example.com", "gadgets@example.com", "GG-HUB-07", OrderStatus.COMPLETED, 40, []),
+    ("lucia@example.com", "gadgets@example.com", "GG-EAR-11", OrderStatus.PLACED, 1, []),
+]
+TOPIC_FOR_SKU = {"CC-BWL-02": "damaged_defective", "GG-CHG-65": "shipping", "CC-MUG-01": "invoice"}
+
+
+def order_number(index: int) -> str:
+    return f"112-{1000000 + index * 7919:07d}-{5000000 + index * 104729:07d}"
+
+
+class Command(BaseCommand):
+    help = "Create a small demo marketplace (sellers, buyers, orders, conversations)."
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        now = timezone.now()
+        users: dict[str, User] = {}
+        for email, name, shop, language in SELLERS:
+            users[email] = self._user(email, name, Role.SELLER, language)
+            SellerProfile.objects.get_or_create(user=users[email], defaults={"shop_name": shop})
+        for email, name, language in BUYERS:
+            users[email] = self._user(email, name, Role.BUYER, language)
+        if not User.objects.filter(email="admin@example.com").exists():
+            User.objects.create_superuser(
+                "admin@example.com", DEMO_PASSWORD, display_name="Trust & Safety"
+            )
+        products: dict[str, Product] = {}
+        for seller_email, items in PRODUCTS.items():
+            for sku, title, price in items:
+                products[sku], _ = Product.objects.get_or_create(
+                    seller=users[seller_email],
+                    sku=sku,
+                    defaults={"title": title, "price": Decimal(price)},
+                )
+        for index, (buyer, seller, sku, status, days, conversation) in enumerate(ORDERS, 1):
+            order = self._order(index, users[buyer], users[seller], products[sku], status, days, now)
+            if conversation and not Thread.objects.filter(order=order).exists():
+                self._conversation(order, sku, conversation, now)
+        if not Thread.objects.filter(product=products["GG-EAR-11"]).exists():
+            services.thread_start(
+                sender=users["sam@example.com"],
+                product=products["GG-EAR-11"],
+                topic="product_question",
+                body="Do these earbuds support multipoint pairing with a laptop and a phone?",
+                now=now - timedelta(hours=2),
+            )
+        self.stdout.write(self.style.SUCCESS("Demo marketplace ready. Sign in with:"))
+        for email, *_ in SELLERS:
+            self.stdout.write(f"  seller  {email:<22} {DEMO_PASSWORD}")
+        for email, *_ in BUYERS:
+            self.stdout.write(f"  buyer   {email:<22} {DEMO_PASSWORD}")
+        self.stdout.write(f"  staff   {'admin@example.com':<22} {DEMO_PASSWORD}  (/admin/)")
+
+    def _user(self, email: str, name: str, role: str, language: str) -> User:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email, DEMO_PASSWORD, display_name=name, role=role, language=language
+            )
+        return user
+
+    def _order(
+        self, index: int, buyer: User, seller: User, product: Product, status: str, days: int,
+        now: Any,
+    ) -> Order:
+        placed = now - timedelta(days=days)
+        order, created = Order.objects.get_or_create(
+            number=order_number(index),
+            defaults={
+                "buyer": buyer,
+                "seller": seller,
+                "status": status,
+                "total": product.price,
+                "placed_at": placed,
+                "shipped_at": placed + timedelta(days=1) if status != OrderStatus.PLACED else None,
+                "delivered_at": (
+                    placed + timedelta(days=3)
+                    if status in (OrderStatus.DELIVERED, OrderStatus.COMPLETED)
+                    else None
+                ),
+                "completed_at": placed + timedelta(days=33) if status == "completed" else None,
+            },
+        )
+        if created:
+            OrderItem.objects.create(
+                order=order, product=product, title=product.title, unit_price=product.price
+            )
+        return order
+
+    def _conversation(
+        self, order: Order, sku: str, conversation: list[tuple[str, str, int]], now: Any
+    ) -> None:
+        first_role, first_text, first_hours = conversation[0]
+        assert first_role == "buyer"
+        services.thread_start(
+            sender=order.buyer,
+            order=order,
+            topic=TOPIC_FOR_SKU.get(sku, "product_question"),
+            body=first_text,
+            now=now - timedelta(hours=first_hours),
+        )
+        thread = Thread.objects.get(order=order)
+        for role, text, hours in conversation[1:]:
+            sender = order.buyer if role == "buyer" else order.seller
+            services.message_send(
+                thread=thread, sender=sender, body=text, now=now - timedelta(hours=hours)
+            )

@@ -1,0 +1,109 @@
+"""Every read of threads and messages. Scoping to the user is the permission check."""
+
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet
+
+from accounts.models import User
+from messagecenter.errors import ApplicationError, NotFound
+from messaging.models import Message, MessageStatus, Participant, Thread
+from orders.models import Order
+from messaging.pagination import Page, decode_cursor, encode_cursor
+from messaging.querysets import BUYER_FOLDERS, SELLER_FOLDERS, Folder, folder_condition
+
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+
+
+def folders_for_user(user: User) -> tuple[Folder, ...]:
+    return SELLER_FOLDERS if user.is_seller else BUYER_FOLDERS
+
+
+def default_folder(user: User) -> Folder:
+    return folders_for_user(user)[0]
+
+
+def _participant_rows() -> QuerySet[Participant]:
+    return Participant.objects.select_related(
+        "thread__order",
+        "thread__product",
+        "thread__buyer",
+        "thread__seller__seller_profile",
+        "thread__last_message",
+    )
+
+
+def thread_list_for_user(
+    *, user: User, folder: str, cursor: str | None = None, limit: int = PAGE_SIZE
+) -> Page[Participant]:
+    """List one page of a user's threads in a folder, keyset-paginated.
+
+    "Needs response" is ordered by the oldest waiting buyer message first (most urgent);
+    every other folder by newest activity first.
+    """
+    if folder not in folders_for_user(user):
+        raise ApplicationError("invalid_folder", f"Unknown folder {folder!r}.")
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    rows = _participant_rows().for_user(user).in_folder(folder)
+    if folder == Folder.NEEDS_RESPONSE:
+        if cursor:
+            since, last_id = decode_cursor(cursor, types=(datetime, int))
+            rows = rows.filter(
+                Q(needs_response_since__gt=since) | Q(needs_response_since=since, id__gt=last_id)
+            )
+        items = list(rows.order_by("needs_response_since", "id")[: limit + 1])
+        key = lambda p: (p.needs_response_since, p.id)  # noqa: E731
+    else:
+        if cursor:
+            at, last_id = decode_cursor(cursor, types=(datetime, int))
+            rows = rows.filter(Q(last_message_at__lt=at) | Q(last_message_at=at, id__lt=last_id))
+        items = list(rows.order_by("-last_message_at", "-id")[: limit + 1])
+        key = lambda p: (p.last_message_at, p.id)  # noqa: E731
+    next_cursor = encode_cursor(*key(items[limit - 1])) if len(items) > limit else None
+    return Page(items=items[:limit], next_cursor=next_cursor)
+
+
+def thread_folder_counts(*, user: User) -> dict[str, int]:
+    """Count a user's threads in each of their folders, in one query."""
+    folders = folders_for_user(user)
+    aggregates = {
+        folder.value: Count("id", filter=folder_condition(folder)) for folder in folders
+    }
+    return Participant.objects.for_user(user).aggregate(**aggregates)
+
+
+def unread_thread_count(*, user: User) -> int:
+    """Count threads with unread messages for the header badge."""
+    return Participant.objects.for_user(user).unread().count()
+
+
+def participant_get(*, user: User, thread_id: int | str) -> Participant:
+    """Fetch the user's side of a thread, or raise NotFound whether or not the thread exists."""
+    try:
+        pk = int(thread_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such conversation.") from None
+    participant = (
+        _participant_rows().filter(user=user, thread_id=pk).select_related("user").first()
+    )
+    if participant is None:
+        raise NotFound("No such conversation.")
+    return participant
+
+
+def message_list_for_participant(*, participant: Participant) -> QuerySet[Message]:
+    """List the messages of a thread that this participant may see, oldest first.
+
+    A blocked message is shown to its sender only; the other side never sees it.
+    """
+    return (
+        Message.objects.filter(thread_id=participant.thread_id)
+        .filter(Q(status=MessageStatus.DELIVERED) | Q(sender_id=participant.user_id))
+        .select_related("sender__seller_profile")
+        .order_by("created_at", "id")
+    )
+
+
+def thread_get_for_order(*, user: User, order: Order) -> Thread | None:
+    """Return the conversation about an order if the user takes part in it."""
+    return Thread.objects.filter(order=order, participants__user=user).only("id").first()

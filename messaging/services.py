@@ -1,0 +1,242 @@
+"""Every write to threads and messages. The web pages and the API call these same functions."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from messagecenter.errors import ApplicationError, NotFound
+from messaging.models import (
+    Message,
+    MessageKind,
+    MessageStatus,
+    Participant,
+    ParticipantRole,
+    Thread,
+    ThreadKind,
+    Topic,
+)
+from messaging.ratelimit import rate_limit_hit
+from orders.models import Order, Product
+
+
+def clean_body(body: str) -> str:
+    """Return the body as it will be stored, or refuse an empty or over-long one."""
+    text = (body or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise ApplicationError(
+            "empty_body", "Write a message first.", fields={"body": ["Write a message first."]}
+        )
+    limit = settings.MESSAGE_MAX_LENGTH
+    if len(text) > limit:
+        detail = f"A message can have at most {limit:,} characters (this one has {len(text):,})."
+        raise ApplicationError("body_too_long", detail, fields={"body": [detail]})
+    return text
+
+
+def _validate_topic(topic: str) -> str:
+    if topic not in Topic.values:
+        raise ApplicationError(
+            "invalid_topic", "Pick a topic.", fields={"topic": ["Pick a valid topic."]}
+        )
+    return topic
+
+
+def _lock_participants(thread: Thread) -> dict[str, Participant]:
+    # Locking both rows (in id order) serializes concurrent sends in one thread.
+    rows = Participant.objects.select_for_update().filter(thread=thread).order_by("id")
+    return {row.role: row for row in rows}
+
+
+@transaction.atomic
+def message_send(
+    *,
+    thread: Thread,
+    sender: User,
+    body: str,
+    kind: str = MessageKind.MESSAGE,
+    now: datetime | None = None,
+) -> Message:
+    """Send a message in a thread the sender takes part in, and update both sides' state."""
+    text = clean_body(body)
+    now = now or timezone.now()
+    participants = _lock_participants(thread)
+    mine = next((p for p in participants.values() if p.user_id == sender.pk), None)
+    if mine is None:
+        raise NotFound("No such conversation.")
+    rate_limit_hit(scope="send", ident=sender.pk)
+    other = participants[
+        ParticipantRole.SELLER if mine.role == ParticipantRole.BUYER else ParticipantRole.BUYER
+    ]
+
+    message = Message.objects.create(
+        thread=thread,
+        sender=sender,
+        sender_role=mine.role,
+        kind=kind,
+        status=MessageStatus.DELIVERED,
+        body=text,
+        created_at=now,
+    )
+    Thread.objects.filter(pk=thread.pk).update(last_message=message, last_message_at=now)
+    thread.last_message, thread.last_message_at = message, now
+
+    mine_fields = {
+        "last_message_at": now,
+        "last_message_is_mine": True,
+        "unread_count": 0,
+        "last_read_at": now,
+        "is_archived": False,
+        "is_deleted": False,
+    }
+    other_fields = {
+        "last_message_at": now,
+        "last_message_is_mine": False,
+        "unread_count": F("unread_count") + 1,
+        "is_archived": False,
+        "is_deleted": False,
+    }
+    seller_fields = mine_fields if mine.role == ParticipantRole.SELLER else other_fields
+    if kind == MessageKind.MESSAGE:
+        if mine.role == ParticipantRole.BUYER:
+            if participants[ParticipantRole.SELLER].needs_response_since is None:
+                seller_fields["needs_response_since"] = now
+        else:
+            # A real seller reply answers the buyer; automatic messages never do.
+            seller_fields["needs_response_since"] = None
+    Participant.objects.filter(pk=mine.pk).update(**mine_fields)
+    Participant.objects.filter(pk=other.pk).update(**other_fields)
+    return message
+
+
+def _thread_get_or_create(
+    *,
+    kind: str,
+    buyer: User,
+    seller: User,
+    topic: str,
+    order: Order | None = None,
+    product: Product | None = None,
+    now: datetime,
+) -> Thread:
+    lookup = {"order": order} if order is not None else {"product": product, "buyer": buyer}
+    existing = Thread.objects.select_for_update().filter(**lookup).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            thread = Thread.objects.create(
+                kind=kind,
+                order=order,
+                product=product,
+                buyer=buyer,
+                seller=seller,
+                topic=topic,
+                created_at=now,
+                last_message_at=now,
+            )
+            Participant.objects.bulk_create(
+                [
+                    Participant(
+                        thread=thread, user=buyer, role=ParticipantRole.BUYER, last_message_at=now
+                    ),
+                    Participant(
+                        thread=thread, user=seller, role=ParticipantRole.SELLER, last_message_at=now
+                    ),
+                ]
+            )
+    except IntegrityError:
+        # Another request started the same conversation a moment ago: join it.
+        return Thread.objects.select_for_update().get(**lookup)
+    return thread
+
+
+@transaction.atomic
+def thread_start(
+    *,
+    sender: User,
+    order: Order | None = None,
+    product: Product | None = None,
+    topic: str,
+    body: str,
+    now: datetime | None = None,
+) -> Message:
+    """Start (or continue) the conversation about an order or a product, with a first message."""
+    now = now or timezone.now()
+    text = clean_body(body)
+    topic = _validate_topic(topic)
+    if (order is None) == (product is None):
+        raise ApplicationError("invalid", "A conversation is about one order or one product.")
+    if order is not None:
+        if sender.pk not in (order.buyer_id, order.seller_id):
+            raise NotFound("No such order.")
+        thread = _thread_get_or_create(
+            kind=ThreadKind.ORDER,
+            buyer=order.buyer,
+            seller=order.seller,
+            topic=topic,
+            order=order,
+            now=now,
+        )
+    else:
+        assert product is not None
+        if not product.is_active:
+            raise NotFound("No such product.")
+        if product.seller_id == sender.pk:
+            raise ApplicationError("own_product", "You cannot ask a question about your own product.")
+        thread = _thread_get_or_create(
+            kind=ThreadKind.PRODUCT_QUESTION,
+            buyer=sender,
+            seller=product.seller,
+            topic=Topic.PRODUCT_QUESTION,
+            product=product,
+            now=now,
+        )
+    if thread.topic != topic and order is not None:
+        Thread.objects.filter(pk=thread.pk).update(topic=topic)
+        thread.topic = topic
+    return message_send(thread=thread, sender=sender, body=text, now=now)
+
+
+def _participant_update(participant: Participant, **fields: object) -> None:
+    Participant.objects.filter(pk=participant.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(participant, name, value)
+
+
+def thread_mark_read(*, participant: Participant, now: datetime | None = None) -> None:
+    """Mark a thread read for one participant."""
+    if participant.unread_count:
+        _participant_update(participant, unread_count=0, last_read_at=now or timezone.now())
+
+
+def thread_mark_unread(*, participant: Participant) -> None:
+    """Mark a thread unread for one participant."""
+    if not participant.unread_count:
+        _participant_update(participant, unread_count=1)
+
+
+def thread_archive(*, participant: Participant) -> None:
+    """Move a thread out of the inbox for one participant; a new message brings it back."""
+    _participant_update(participant, is_archived=True)
+
+
+def thread_unarchive(*, participant: Participant) -> None:
+    """Move a thread back to the inbox for one participant."""
+    _participant_update(participant, is_archived=False)
+
+
+def thread_delete_for_me(*, participant: Participant) -> None:
+    """Remove a thread from one participant's folders; the other side keeps it."""
+    _participant_update(participant, is_deleted=True, unread_count=0)
+
+
+@transaction.atomic
+def thread_mark_no_response_needed(*, participant: Participant) -> None:
+    """Record, as the seller, that the buyer's last message needs no reply."""
+    if participant.role != ParticipantRole.SELLER:
+        raise ApplicationError("not_seller", "Only the seller can mark a thread this way.")
+    _participant_update(participant, needs_response_since=None)

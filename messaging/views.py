@@ -1,0 +1,193 @@
+"""HTML pages for buyers ("Your messages") and sellers ("Seller Central")."""
+
+from collections.abc import Callable
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from messagecenter.errors import ApplicationError, NotFound
+from messaging import selectors, services
+from messaging.forms import ReplyForm, StartThreadForm
+from messaging.models import Participant, Thread
+from messaging.querysets import Folder
+from orders.selectors import order_get_for_participant, product_get_active
+
+
+def _apply_error(form: ReplyForm, error: ApplicationError) -> None:
+    if error.fields:
+        for field, problems in error.fields.items():
+            for problem in problems:
+                form.add_error(field if field in form.fields else None, problem)
+    else:
+        form.add_error(None, error.message)
+
+
+def _thread_url(user_is_seller: bool, thread_id: int) -> str:
+    name = "messaging:seller-thread" if user_is_seller else "messaging:thread"
+    return reverse(name, args=[thread_id])
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest, *, seller_view: bool) -> HttpResponse:
+    user = request.user
+    if seller_view != user.is_seller:
+        return redirect("messaging:seller-inbox" if user.is_seller else "messaging:inbox")
+    folder = request.GET.get("folder") or selectors.default_folder(user)
+    try:
+        page = selectors.thread_list_for_user(
+            user=user, folder=folder, cursor=request.GET.get("cursor")
+        )
+    except ApplicationError as error:
+        if error.code not in {"invalid_folder", "invalid_cursor"}:
+            raise
+        flash.error(request, error.message)
+        return redirect(request.path)
+    counts = selectors.thread_folder_counts(user=user)
+    tabs = [
+        {"folder": f.value, "label": Folder(f).label, "count": counts[f.value]}
+        for f in selectors.folders_for_user(user)
+    ]
+    template = "seller/inbox.html" if seller_view else "messaging/inbox.html"
+    return render(
+        request,
+        template,
+        {"page": page, "folder": folder, "tabs": tabs, "seller_view": seller_view},
+    )
+
+
+def _get_participant(request: HttpRequest, thread_id: int) -> Participant:
+    try:
+        return selectors.participant_get(user=request.user, thread_id=thread_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_detail(request: HttpRequest, thread_id: int, *, seller_view: bool) -> HttpResponse:
+    participant = _get_participant(request, thread_id)
+    if seller_view != request.user.is_seller:
+        return redirect(_thread_url(request.user.is_seller, thread_id))
+    thread: Thread = participant.thread
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_send(thread=thread, sender=request.user, body=form.cleaned_data["body"])
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            flash.success(request, _("Message sent."))
+            return redirect(request.path + "#latest")
+    if request.method == "GET":
+        services.thread_mark_read(participant=participant)
+    messages = list(selectors.message_list_for_participant(participant=participant))
+    template = "seller/thread.html" if seller_view else "messaging/thread.html"
+    return render(
+        request,
+        template,
+        {
+            "participant": participant,
+            "thread": thread,
+            "order": thread.order,
+            "thread_messages": messages,
+            "form": form,
+            "seller_view": seller_view,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+_ACTIONS: dict[str, tuple[Callable[..., None], str]] = {
+    "read": (services.thread_mark_read, "Marked as read."),
+    "unread": (services.thread_mark_unread, "Marked as unread."),
+    "archive": (services.thread_archive, "Conversation archived."),
+    "unarchive": (services.thread_unarchive, "Conversation moved to the inbox."),
+    "delete": (services.thread_delete_for_me, "Conversation deleted for you."),
+    "no-response-needed": (
+        services.thread_mark_no_response_needed,
+        "Marked as needing no response.",
+    ),
+}
+
+
+@login_required
+@require_POST
+def thread_action(request: HttpRequest, thread_id: int, action: str) -> HttpResponse:
+    if action not in _ACTIONS:
+        raise Http404
+    participant = _get_participant(request, thread_id)
+    service, done = _ACTIONS[action]
+    try:
+        service(participant=participant)
+    except ApplicationError as error:
+        flash.error(request, error.message)
+    else:
+        flash.success(request, _(done))
+    inbox_name = "messaging:seller-inbox" if request.user.is_seller else "messaging:inbox"
+    if action in {"read", "unarchive", "no-response-needed"}:
+        return redirect(_thread_url(request.user.is_seller, thread_id))
+    return redirect(inbox_name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_start_for_order(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        order = order_get_for_participant(user=request.user, number=number)
+    except NotFound:
+        raise Http404 from None
+    existing = selectors.thread_get_for_order(user=request.user, order=order)
+    initial_topic = request.GET.get("topic", "")
+    form = StartThreadForm(request.POST or None, initial={"topic": initial_topic})
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = services.thread_start(
+                sender=request.user,
+                order=order,
+                topic=form.cleaned_data["topic"],
+                body=form.cleaned_data["body"],
+            )
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            flash.success(request, _("Message sent."))
+            return redirect(_thread_url(request.user.is_seller, message.thread_id))
+    return render(
+        request,
+        "messaging/start.html",
+        {"form": form, "order": order, "existing": existing},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_start_for_product(request: HttpRequest, product_id: int) -> HttpResponse:
+    try:
+        product = product_get_active(product_id=product_id)
+    except NotFound:
+        raise Http404 from None
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = services.thread_start(
+                sender=request.user, product=product, topic="product_question",
+                body=form.cleaned_data["body"],
+            )
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            flash.success(request, _("Question sent."))
+            return redirect(_thread_url(request.user.is_seller, message.thread_id))
+    return render(
+        request,
+        "messaging/ask.html",
+        {"form": form, "product": product},
+        status=400 if request.method == "POST" else 200,
+    )

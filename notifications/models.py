@@ -1,0 +1,1 @@
+"""Notification outbox and delivery (see notifications/services.py)."""

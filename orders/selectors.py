@@ -1,0 +1,40 @@
+from django.db.models import Prefetch, QuerySet
+
+from accounts.models import User
+from messagecenter.errors import NotFound
+from orders.models import Order, OrderItem, Product
+
+
+def order_list_for_buyer(*, buyer: User) -> QuerySet[Order]:
+    """List a buyer's orders, newest first, with seller and items loaded."""
+    return (
+        Order.objects.filter(buyer=buyer)
+        .select_related("seller__seller_profile")
+        .prefetch_related(Prefetch("items", queryset=OrderItem.objects.order_by("id")))
+        .order_by("-placed_at", "-id")
+    )
+
+
+def order_get_for_participant(*, user: User, number: str) -> Order:
+    """Fetch an order its buyer or seller may see; anything else is not found."""
+    order = (
+        Order.objects.select_related("buyer", "seller__seller_profile")
+        .prefetch_related("items")
+        .filter(number=number)
+        .first()
+    )
+    if order is None or user.pk not in (order.buyer_id, order.seller_id):
+        raise NotFound("No such order.")
+    return order
+
+
+def product_list_active() -> QuerySet[Product]:
+    """List products buyers can ask about."""
+    return Product.objects.filter(is_active=True).select_related("seller__seller_profile")
+
+
+def product_get_active(*, product_id: int) -> Product:
+    product = product_list_active().filter(pk=product_id).first()
+    if product is None:
+        raise NotFound("No such product.")
+    return product

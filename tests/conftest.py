@@ -1,0 +1,65 @@
+import os
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tests.accounts.factories import BuyerFactory, SellerFactory, StaffFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _required_services(django_db_setup, django_db_blocker):
+    """In CI (REQUIRE_SERVICES=1) the suite runs on PostgreSQL and Redis, or fails."""
+    if os.environ.get("REQUIRE_SERVICES") != "1":
+        return
+    with django_db_blocker.unblock():
+        assert connection.vendor == "postgresql", "CI must run on PostgreSQL (set DATABASE_URL)"
+    from django.conf import settings
+
+    assert settings.REDIS_URL, "CI must run with Redis (set REDIS_URL)"
+    assert cache.set("ci-ping", "pong", 5) is not False
+    assert cache.get("ci-ping") == "pong"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def buyer(db):
+    return BuyerFactory(display_name="Alex Buyer")
+
+
+@pytest.fixture
+def seller(db):
+    return SellerFactory(display_name="Sam Seller", seller_profile__shop_name="Sam's Shop")
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory()
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def buyer_client(client, buyer):
+    client.force_login(buyer)
+    return client
+
+
+@pytest.fixture
+def seller_client(client, seller):
+    client.force_login(seller)
+    return client

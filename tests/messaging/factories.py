@@ -1,0 +1,32 @@
+"""Factories for threads: build them through the services so state is always consistent."""
+
+from datetime import datetime
+
+from accounts.models import User
+from messaging import services
+from messaging.models import Message, Thread
+from orders.models import Order
+from tests.orders.factories import OrderFactory
+
+
+def thread_with_message(
+    *,
+    order: Order | None = None,
+    buyer: User | None = None,
+    seller: User | None = None,
+    body: str = "Where is my parcel?",
+    topic: str = "shipping",
+    now: datetime | None = None,
+) -> tuple[Thread, Message]:
+    """Start a conversation about an order (made if not given) with one buyer message."""
+    if order is None:
+        extra = {}
+        if buyer is not None:
+            extra["buyer"] = buyer
+        if seller is not None:
+            extra["seller"] = seller
+        order = OrderFactory(**extra)
+    message = services.thread_start(
+        sender=order.buyer, order=order, topic=topic, body=body, now=now
+    )
+    return message.thread, message
