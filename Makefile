@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: install run web migrate seed test lint format bench clean
+.PHONY: install dirs run migrate seed test lint format bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +17,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 
 install: $(VENV)/.installed
 
-var:
+dirs:
 	mkdir -p var/broker/queue var/broker/processed var/mail var/private
 
-migrate: install var
+migrate: install dirs
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
@@ -31,7 +31,7 @@ run: seed
 	@echo "Emails are written to var/mail/. Stop with Ctrl-C."
 	PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
-test: install var
+test: install dirs
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .

@@ -14,7 +14,12 @@ class ParticipantInline(admin.TabularInline):
 class ThreadAdmin(admin.ModelAdmin):
     list_display = ["id", "kind", "topic", "order", "buyer", "seller", "last_message_at"]
     list_filter = ["kind", "topic", "last_message_at"]
-    search_fields = ["order__number", "buyer__email", "seller__email", "seller__seller_profile__shop_name"]
+    search_fields = [
+        "order__number",
+        "buyer__email",
+        "seller__email",
+        "seller__seller_profile__shop_name",
+    ]
     list_select_related = ["order", "buyer", "seller"]
     raw_id_fields = ["order", "product", "buyer", "seller", "last_message"]
     date_hierarchy = "last_message_at"
@@ -23,7 +28,16 @@ class ThreadAdmin(admin.ModelAdmin):
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ["id", "thread", "sender", "sender_role", "kind", "status", "created_at", "short_body"]
+    list_display = [
+        "id",
+        "thread",
+        "sender",
+        "sender_role",
+        "kind",
+        "status",
+        "created_at",
+        "short_body",
+    ]
     list_filter = ["status", "kind", "sender_role", "created_at"]
     search_fields = ["body", "thread__order__number", "sender__email"]
     list_select_related = ["sender", "thread__order", "thread__product"]

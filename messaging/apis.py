@@ -1,5 +1,6 @@
 """The messaging REST API: one class per operation, calling the same services as the pages."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from messagecenter.errors import NotFound
+from messagecenter.typing import api_user
 from messaging import selectors, services
 from messaging.models import Message, Participant, Topic
 from orders.selectors import order_get_for_participant, product_get_active
@@ -52,7 +54,7 @@ class MessageOutputSerializer(serializers.Serializer):
 
 
 def _participant(request: Request, thread_id: int) -> Participant:
-    return selectors.participant_get(user=request.user, thread_id=thread_id)
+    return selectors.participant_get(user=api_user(request), thread_id=thread_id)
 
 
 class ThreadListApi(APIView):
@@ -68,8 +70,8 @@ class ThreadListApi(APIView):
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         page = selectors.thread_list_for_user(
-            user=request.user,
-            folder=data.get("folder") or selectors.default_folder(request.user),
+            user=api_user(request),
+            folder=data.get("folder") or selectors.default_folder(api_user(request)),
             cursor=data.get("cursor"),
             limit=data.get("limit", selectors.PAGE_SIZE),
         )
@@ -103,11 +105,11 @@ class ThreadStartApi(APIView):
         data = payload.validated_data
         order = product = None
         if "order_number" in data:
-            order = order_get_for_participant(user=request.user, number=data["order_number"])
+            order = order_get_for_participant(user=api_user(request), number=data["order_number"])
         else:
             product = product_get_active(product_id=data["product_id"])
         message = services.thread_start(
-            sender=request.user,
+            sender=api_user(request),
             order=order,
             product=product,
             topic=data.get("topic", Topic.PRODUCT_QUESTION),
@@ -150,7 +152,7 @@ class MessageSendApi(APIView):
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         message: Message = services.message_send(
-            thread=participant.thread, sender=request.user, body=payload.validated_data["body"]
+            thread=participant.thread, sender=api_user(request), body=payload.validated_data["body"]
         )
         return Response(MessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)
 
@@ -158,7 +160,7 @@ class MessageSendApi(APIView):
 class ThreadStateApi(APIView):
     """Change one participant's state of a thread: read, unread, archive, unarchive, …"""
 
-    actions = {
+    actions: dict[str, Callable[..., None]] = {
         "read": services.thread_mark_read,
         "unread": services.thread_mark_unread,
         "archive": services.thread_archive,
@@ -172,5 +174,3 @@ class ThreadStateApi(APIView):
         participant = _participant(request, thread_id)
         self.actions[action](participant=participant)
         return Response(ThreadOutputSerializer(participant).data)
-
-

@@ -38,6 +38,7 @@ MAX_FILES = 5
 MAX_IMAGE_PIXELS = 40_000_000  # width * height of a still image
 MAX_IMAGE_FRAMES = 200  # frames of an animated GIF or PNG
 MAX_ANIMATION_PIXELS = 40_000_000  # width * height summed over all frames
+MAX_PDF_OBJECTS = 250_000  # objects walked by the PDF check; real documents stay far below
 MAX_DOCX_MEMBERS = 1_000
 MAX_DOCX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_FILENAME_LENGTH = 120
@@ -156,15 +157,18 @@ _WHITESPACE = re.compile(r"\s+")
 _EXTENSION = re.compile(r"[A-Za-z0-9]{1,10}")
 
 
+def _filename_character(char: str) -> str:
+    category = unicodedata.category(char)
+    if category in ("Cc", "Zl", "Zp"):
+        return " " if char.isspace() else ""  # tabs and line breaks separate words
+    return "" if category == "Cs" else char
+
+
 def sanitize_filename(name: str) -> str:
     """Return a safe display name: base name only, no controls, NFC, bounded, never empty."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     base = base.translate(_BIDI_AND_INVISIBLE)
-    base = "".join(
-        " " if unicodedata.category(char) in ("Zl", "Zp") else char
-        for char in base
-        if unicodedata.category(char) not in ("Cc", "Cs")
-    )
+    base = "".join(_filename_character(char) for char in base)
     base = unicodedata.normalize("NFC", base)
     base = _WINDOWS_RESERVED.sub("_", base)
     base = _WHITESPACE.sub(" ", base).strip()
@@ -514,6 +518,11 @@ def _check_pdf(data: bytes) -> _Checked:
             for number in objects
         ]
         references += [IndirectObject(number, 0, reader) for number in reader.xref_objStm]
+        if len(references) > MAX_PDF_OBJECTS:
+            raise _Rejected(
+                "pdf_too_complex",
+                f"The PDF has more than {MAX_PDF_OBJECTS:,} objects and cannot be checked.",
+            )
         _walk_pdf_object(reader.trailer)
         for reference in references:
             _walk_pdf_object(reader.get_object(reference))
@@ -535,7 +544,9 @@ def _check_doc(data: bytes) -> _Checked:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             paths = ole.listdir(streams=True, storages=True)
     except _OLE_ERRORS as error:
-        raise _Rejected("doc_corrupt", "The Word document is damaged and cannot be read.") from error
+        raise _Rejected(
+            "doc_corrupt", "The Word document is damaged and cannot be read."
+        ) from error
     lowered = [[part.lower() for part in path] for path in paths]
     if ["worddocument"] not in lowered:
         raise _Rejected("doc_corrupt", "The file is not a Word document.")

@@ -1,9 +1,10 @@
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import models
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from messaging.models import Participant
 
 
 class Folder(models.TextChoices):
@@ -32,7 +33,7 @@ def folder_condition(folder: str) -> models.Q:
     return conditions[Folder(folder)]
 
 
-class ParticipantQuerySet(models.QuerySet[Any]):
+class ParticipantQuerySet(models.QuerySet["Participant"]):
     def for_user(self, user: "User") -> "ParticipantQuerySet":
         return self.filter(user=user, is_deleted=False)
 

@@ -7,9 +7,15 @@ from django.db.models import Count, Q, QuerySet
 from accounts.models import User
 from messagecenter.errors import ApplicationError, NotFound
 from messaging.models import Message, MessageStatus, Participant, Thread
-from orders.models import Order
 from messaging.pagination import Page, decode_cursor, encode_cursor
-from messaging.querysets import BUYER_FOLDERS, SELLER_FOLDERS, Folder, folder_condition
+from messaging.querysets import (
+    BUYER_FOLDERS,
+    SELLER_FOLDERS,
+    Folder,
+    ParticipantQuerySet,
+    folder_condition,
+)
+from orders.models import Order
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -23,7 +29,7 @@ def default_folder(user: User) -> Folder:
     return folders_for_user(user)[0]
 
 
-def _participant_rows() -> QuerySet[Participant]:
+def _participant_rows() -> ParticipantQuerySet:
     return Participant.objects.select_related(
         "thread__order",
         "thread__product",
@@ -66,9 +72,7 @@ def thread_list_for_user(
 def thread_folder_counts(*, user: User) -> dict[str, int]:
     """Count a user's threads in each of their folders, in one query."""
     folders = folders_for_user(user)
-    aggregates = {
-        folder.value: Count("id", filter=folder_condition(folder)) for folder in folders
-    }
+    aggregates = {folder.value: Count("id", filter=folder_condition(folder)) for folder in folders}
     return Participant.objects.for_user(user).aggregate(**aggregates)
 
 
@@ -83,9 +87,7 @@ def participant_get(*, user: User, thread_id: int | str) -> Participant:
         pk = int(thread_id)
     except (TypeError, ValueError):
         raise NotFound("No such conversation.") from None
-    participant = (
-        _participant_rows().filter(user=user, thread_id=pk).select_related("user").first()
-    )
+    participant = _participant_rows().filter(user=user, thread_id=pk).select_related("user").first()
     if participant is None:
         raise NotFound("No such conversation.")
     return participant

@@ -122,7 +122,9 @@ def _thread_get_or_create(
     product: Product | None = None,
     now: datetime,
 ) -> Thread:
-    lookup = {"order": order} if order is not None else {"product": product, "buyer": buyer}
+    lookup: dict[str, object] = (
+        {"order": order} if order is not None else {"product": product, "buyer": buyer}
+    )
     existing = Thread.objects.select_for_update().filter(**lookup).first()
     if existing is not None:
         return existing
@@ -186,7 +188,9 @@ def thread_start(
         if not product.is_active:
             raise NotFound("No such product.")
         if product.seller_id == sender.pk:
-            raise ApplicationError("own_product", "You cannot ask a question about your own product.")
+            raise ApplicationError(
+                "own_product", "You cannot ask a question about your own product."
+            )
         thread = _thread_get_or_create(
             kind=ThreadKind.PRODUCT_QUESTION,
             buyer=sender,

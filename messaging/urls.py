@@ -7,9 +7,7 @@ app_name = "messaging"
 urlpatterns = [
     path("messages/", views.inbox, {"seller_view": False}, name="inbox"),
     path("messages/<int:thread_id>/", views.thread_detail, {"seller_view": False}, name="thread"),
-    path(
-        "messages/<int:thread_id>/<slug:action>/", views.thread_action, name="thread-action"
-    ),
+    path("messages/<int:thread_id>/<slug:action>/", views.thread_action, name="thread-action"),
     path("seller/", views.inbox, {"seller_view": True}, name="seller-inbox"),
     path(
         "seller/messages/<int:thread_id>/",

@@ -4,13 +4,14 @@ from collections.abc import Callable
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from messagecenter.errors import ApplicationError, NotFound
+from messagecenter.typing import AuthenticatedHttpRequest
 from messaging import selectors, services
 from messaging.forms import ReplyForm, StartThreadForm
 from messaging.models import Participant, Thread
@@ -34,7 +35,7 @@ def _thread_url(user_is_seller: bool, thread_id: int) -> str:
 
 @login_required
 @require_GET
-def inbox(request: HttpRequest, *, seller_view: bool) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpResponse:
     user = request.user
     if seller_view != user.is_seller:
         return redirect("messaging:seller-inbox" if user.is_seller else "messaging:inbox")
@@ -61,7 +62,7 @@ def inbox(request: HttpRequest, *, seller_view: bool) -> HttpResponse:
     )
 
 
-def _get_participant(request: HttpRequest, thread_id: int) -> Participant:
+def _get_participant(request: AuthenticatedHttpRequest, thread_id: int) -> Participant:
     try:
         return selectors.participant_get(user=request.user, thread_id=thread_id)
     except NotFound:
@@ -70,7 +71,9 @@ def _get_participant(request: HttpRequest, thread_id: int) -> Participant:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def thread_detail(request: HttpRequest, thread_id: int, *, seller_view: bool) -> HttpResponse:
+def thread_detail(
+    request: AuthenticatedHttpRequest, thread_id: int, *, seller_view: bool
+) -> HttpResponse:
     participant = _get_participant(request, thread_id)
     if seller_view != request.user.is_seller:
         return redirect(_thread_url(request.user.is_seller, thread_id))
@@ -78,7 +81,9 @@ def thread_detail(request: HttpRequest, thread_id: int, *, seller_view: bool) ->
     form = ReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.message_send(thread=thread, sender=request.user, body=form.cleaned_data["body"])
+            services.message_send(
+                thread=thread, sender=request.user, body=form.cleaned_data["body"]
+            )
         except ApplicationError as error:
             _apply_error(form, error)
         else:
@@ -118,7 +123,7 @@ _ACTIONS: dict[str, tuple[Callable[..., None], str]] = {
 
 @login_required
 @require_POST
-def thread_action(request: HttpRequest, thread_id: int, action: str) -> HttpResponse:
+def thread_action(request: AuthenticatedHttpRequest, thread_id: int, action: str) -> HttpResponse:
     if action not in _ACTIONS:
         raise Http404
     participant = _get_participant(request, thread_id)
@@ -137,7 +142,7 @@ def thread_action(request: HttpRequest, thread_id: int, action: str) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def thread_start_for_order(request: HttpRequest, number: str) -> HttpResponse:
+def thread_start_for_order(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     try:
         order = order_get_for_participant(user=request.user, number=number)
     except NotFound:
@@ -168,7 +173,7 @@ def thread_start_for_order(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def thread_start_for_product(request: HttpRequest, product_id: int) -> HttpResponse:
+def thread_start_for_product(request: AuthenticatedHttpRequest, product_id: int) -> HttpResponse:
     try:
         product = product_get_active(product_id=product_id)
     except NotFound:
@@ -177,7 +182,9 @@ def thread_start_for_product(request: HttpRequest, product_id: int) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         try:
             message = services.thread_start(
-                sender=request.user, product=product, topic="product_question",
+                sender=request.user,
+                product=product,
+                topic="product_question",
                 body=form.cleaned_data["body"],
             )
         except ApplicationError as error:

@@ -50,7 +50,9 @@ class Order(models.Model):
     seller = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders_sold"
     )
-    status = models.CharField(max_length=12, choices=OrderStatus.choices, default=OrderStatus.PLACED)
+    status = models.CharField(
+        max_length=12, choices=OrderStatus.choices, default=OrderStatus.PLACED
+    )
     total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     currency = models.CharField(max_length=3, default="USD")
     placed_at = models.DateTimeField()

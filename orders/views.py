@@ -1,22 +1,23 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from messagecenter.errors import NotFound
+from messagecenter.typing import AuthenticatedHttpRequest
 from orders import selectors
 
 
 @login_required
 @require_GET
-def order_list(request: HttpRequest) -> HttpResponse:
+def order_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     orders = selectors.order_list_for_buyer(buyer=request.user)[:50]
     return render(request, "orders/order_list.html", {"orders": orders})
 
 
 @login_required
 @require_GET
-def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+def order_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     try:
         order = selectors.order_get_for_participant(user=request.user, number=number)
     except NotFound:
@@ -26,6 +27,6 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def product_list(request: HttpRequest) -> HttpResponse:
+def product_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     products = selectors.product_list_active()[:100]
     return render(request, "orders/product_list.html", {"products": products})

@@ -81,25 +81,13 @@ def png_header_only(width: int, height: int, bit_depth: int = 1) -> bytes:
     rows = zlib.compress(b"\x00" * 1024)
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
     )
-
-
-def noise_jpeg(target_bytes: int) -> bytes:
-    """Return a JPEG of random pixels close to `target_bytes` long."""
-    import os
-
-    side = 1024
-    while True:
-        image = Image.frombytes("RGB", (side, side), os.urandom(side * side * 3))
-        output = io.BytesIO()
-        image.save(output, "JPEG", quality=95)
-        if output.tell() >= target_bytes * 0.9:
-            return output.getvalue()
-        side = int(side * (target_bytes / output.tell()) ** 0.5) + 16
 
 
 # --- executables and markup ------------------------------------------------------------------
@@ -115,28 +103,9 @@ def windows_executable() -> bytes:
 
 def elf_executable() -> bytes:
     """Return a 64-bit x86-64 ELF executable header."""
-    return struct.pack(
-        "<4sBBBBB7xHHIQQQIHHHHHH",
-        b"\x7fELF",
-        2,
-        1,
-        1,
-        0,
-        0,
-        2,
-        0x3E,
-        1,
-        0x401000,
-        64,
-        0,
-        0,
-        64,
-        56,
-        0,
-        64,
-        0,
-        0,
-    ) + b"\x00" * 256
+    identity = b"\x7fELF\x02\x01\x01" + b"\x00" * 9  # 64-bit, little-endian, version 1
+    fields = (2, 0x3E, 1, 0x401000, 64, 0, 0, 64, 56, 0, 64, 0, 0)  # executable, x86-64
+    return identity + struct.pack("<HHIQQQIHHHHHH", *fields) + b"\x00" * 256
 
 
 HTML = b"<!DOCTYPE html>\n<html><body><script>alert(document.cookie)</script></body></html>\n"
@@ -214,19 +183,6 @@ def pdf_with_object_stream(hidden: bytes) -> bytes:
         + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_offset
     )
     return bytes(output)
-
-
-def big_pdf(target_bytes: int) -> bytes:
-    """Return a valid PDF padded to about `target_bytes` with a random-data image stream."""
-    import os
-
-    side = int((target_bytes / 3) ** 0.5)
-    image = stream_object(
-        os.urandom(side * side * 3),
-        b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB "
-        b"/BitsPerComponent 8 " % (side, side),
-    )
-    return pdf(image)
 
 
 def encrypted_pdf(user_password: str) -> bytes:
@@ -395,7 +351,12 @@ _END_OF_CHAIN = 0xFFFFFFFE
 _FREE = 0xFFFFFFFF
 _FAT_SECTOR = 0xFFFFFFFD
 _NO_STREAM = 0xFFFFFFFF
+_EMPTY_DIRECTORY_ENTRY = b"\x00" * 68 + b"\xff" * 12 + b"\x00" * 48
 WORD_CLSID = bytes.fromhex("0609020000000000c000000000000046")
+
+
+def _ole_order(name: str) -> tuple[int, str]:
+    return len(name), name.upper()
 
 
 def ole2(tree: OleTree, root_clsid: bytes = WORD_CLSID) -> bytes:
@@ -412,7 +373,9 @@ def ole2(tree: OleTree, root_clsid: bytes = WORD_CLSID) -> bytes:
         entries.append(entry)
         if isinstance(node, dict):
             for child_name, child in node.items():
-                entry["children"].append(add(child_name, child, 1 if isinstance(child, dict) else 2))
+                entry["children"].append(
+                    add(child_name, child, 1 if isinstance(child, dict) else 2)
+                )
         else:
             entry["data"] = node.ljust(4096, b"\x00")
         return index
@@ -432,7 +395,8 @@ def ole2(tree: OleTree, root_clsid: bytes = WORD_CLSID) -> bytes:
         sectors += data.ljust(count * _SECTOR, b"\x00")
 
     for entry in entries:
-        children = sorted(entry["children"], key=lambda i: (len(entries[i]["name"]), entries[i]["name"].upper()))
+        # Siblings form a tree ordered by name length, then upper-cased name.
+        children = sorted(entry["children"], key=lambda i: _ole_order(entries[i]["name"]))
         entry["child"] = children[0] if children else _NO_STREAM
         for current, following in zip(children, [*children[1:], _NO_STREAM], strict=False):
             entries[current]["right"] = following
@@ -457,7 +421,7 @@ def ole2(tree: OleTree, root_clsid: bytes = WORD_CLSID) -> bytes:
             entry["size"],
         )
     while len(directory) % _SECTOR:
-        directory += struct.pack("<64sHBBIII16sIQQIQ", b"", 0, 0, 0, _NO_STREAM, _NO_STREAM, _NO_STREAM, b"\x00" * 16, 0, 0, 0, 0, 0)
+        directory += _EMPTY_DIRECTORY_ENTRY
     directory_start = len(fat)
     directory_count = len(directory) // _SECTOR
     fat += [directory_start + i + 1 for i in range(directory_count - 1)] + [_END_OF_CHAIN]
@@ -506,7 +470,7 @@ def doc(*, with_macros: bool = False, with_package: bool = False) -> bytes:
     }
     if with_macros:
         tree["Macros"] = {
-            "VBA": {"dir": b"\x01" * 32, "ThisDocument": b"Attribute VB_Name = \"ThisDocument\""},
+            "VBA": {"dir": b"\x01" * 32, "ThisDocument": b'Attribute VB_Name = "ThisDocument"'},
             "PROJECT": b'ID="{00000000-0000-0000-0000-000000000000}"\r\nDocument=ThisDocument',
         }
     if with_package:

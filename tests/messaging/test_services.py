@@ -6,7 +6,7 @@ from django.utils import timezone
 from messagecenter.errors import ApplicationError, NotFound, RateLimited
 from messaging import services
 from messaging.models import Message, MessageKind, Participant, ParticipantRole, Thread
-from tests.accounts.factories import BuyerFactory, SellerFactory
+from tests.accounts.factories import BuyerFactory
 from tests.messaging.factories import thread_with_message
 from tests.orders.factories import OrderFactory, ProductFactory
 
@@ -27,7 +27,12 @@ def test_thread_start_creates_thread_participants_and_first_message(buyer, selle
     )
 
     thread = message.thread
-    assert (thread.kind, thread.order, thread.buyer, thread.seller) == ("order", order, buyer, seller)
+    assert (thread.kind, thread.order, thread.buyer, thread.seller) == (
+        "order",
+        order,
+        buyer,
+        seller,
+    )
     assert thread.last_message == message
     assert message.body == "Where is it?"
     assert message.sender_role == "buyer"
@@ -99,7 +104,11 @@ def test_bad_body_is_refused_and_writes_nothing(buyer, seller, body, code):
         services.thread_start(sender=buyer, order=order, topic="shipping", body=body)
 
     assert error.value.code == code
-    assert (Thread.objects.count(), Message.objects.count(), Participant.objects.count()) == (0, 0, 0)
+    assert (Thread.objects.count(), Message.objects.count(), Participant.objects.count()) == (
+        0,
+        0,
+        0,
+    )
 
 
 def test_body_of_exactly_5000_characters_is_accepted(buyer, seller):

@@ -38,21 +38,53 @@ PRODUCTS = {
 }
 # (buyer, seller, sku, status, days ago, conversation as (who, topic or None, text, hours ago))
 ORDERS: list[tuple[str, str, str, str, int, list[tuple[str, str, int]]]] = [
-    ("buyer@example.com", "seller@example.com", "CC-BWL-02", OrderStatus.DELIVERED, 9, [
-        ("buyer", "The bowl arrived with a chip on the rim. Can I get a replacement?", 30),
-        ("seller", "I'm sorry to hear that! Could you attach a photo of the chip?", 28),
-        ("buyer", "Sure, the chip is about 5 mm wide on the left side. Photo coming.", 3),
-    ]),
-    ("buyer@example.com", "gadgets@example.com", "GG-CHG-65", OrderStatus.SHIPPED, 3, [
-        ("buyer", "Hi, when will my charger arrive? Tracking hasn't updated in two days.", 5),
-    ]),
-    ("lucia@example.com", "seller@example.com", "CC-MUG-01", OrderStatus.SHIPPED, 4, [
-        ("buyer", "Hola, ¿podrían enviarme la factura con mi NIF? Gracias.", 20),
-        ("seller", "¡Claro! Se la preparamos hoy mismo.", 19),
-    ]),
-    ("sam@example.com", "seller@example.com", "CC-PLT-03", OrderStatus.DELIVERED, 12, [
-        ("buyer", "The plates are lovely, thank you! One question: are they dishwasher safe?", 50),
-    ]),
+    (
+        "buyer@example.com",
+        "seller@example.com",
+        "CC-BWL-02",
+        OrderStatus.DELIVERED,
+        9,
+        [
+            ("buyer", "The bowl arrived with a chip on the rim. Can I get a replacement?", 30),
+            ("seller", "I'm sorry to hear that! Could you attach a photo of the chip?", 28),
+            ("buyer", "Sure, the chip is about 5 mm wide on the left side. Photo coming.", 3),
+        ],
+    ),
+    (
+        "buyer@example.com",
+        "gadgets@example.com",
+        "GG-CHG-65",
+        OrderStatus.SHIPPED,
+        3,
+        [
+            ("buyer", "Hi, when will my charger arrive? Tracking hasn't updated in two days.", 5),
+        ],
+    ),
+    (
+        "lucia@example.com",
+        "seller@example.com",
+        "CC-MUG-01",
+        OrderStatus.SHIPPED,
+        4,
+        [
+            ("buyer", "Hola, ¿podrían enviarme la factura con mi NIF? Gracias.", 20),
+            ("seller", "¡Claro! Se la preparamos hoy mismo.", 19),
+        ],
+    ),
+    (
+        "sam@example.com",
+        "seller@example.com",
+        "CC-PLT-03",
+        OrderStatus.DELIVERED,
+        12,
+        [
+            (
+                "buyer",
+                "The plates are lovely, thank you! One question: are they dishwasher safe?",
+                50,
+            ),
+        ],
+    ),
     ("sam@example.com", "gadgets@example.com", "GG-HUB-07", OrderStatus.COMPLETED, 40, []),
     ("lucia@example.com", "gadgets@example.com", "GG-EAR-11", OrderStatus.PLACED, 1, []),
 ]
@@ -88,7 +120,9 @@ class Command(BaseCommand):
                     defaults={"title": title, "price": Decimal(price)},
                 )
         for index, (buyer, seller, sku, status, days, conversation) in enumerate(ORDERS, 1):
-            order = self._order(index, users[buyer], users[seller], products[sku], status, days, now)
+            order = self._order(
+                index, users[buyer], users[seller], products[sku], status, days, now
+            )
             if conversation and not Thread.objects.filter(order=order).exists():
                 self._conversation(order, sku, conversation, now)
         if not Thread.objects.filter(product=products["GG-EAR-11"]).exists():
@@ -115,7 +149,13 @@ class Command(BaseCommand):
         return user
 
     def _order(
-        self, index: int, buyer: User, seller: User, product: Product, status: str, days: int,
+        self,
+        index: int,
+        buyer: User,
+        seller: User,
+        product: Product,
+        status: str,
+        days: int,
         now: Any,
     ) -> Order:
         placed = now - timedelta(days=days)

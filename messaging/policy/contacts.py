@@ -1,0 +1,303 @@
+"""Detectors for contact details: links, email addresses, phone numbers and handles."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import phonenumbers
+
+from .data import (
+    FILE_EXTENSIONS,
+    MAIL_PROVIDERS,
+    MESSAGING_HOSTS,
+    PROSE_TLDS,
+    SOCIAL_HOSTS,
+    top_level_domains,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A finding on the normalised text (offsets are into the normalised text)."""
+
+    category: str
+    start: int
+    end: int
+    reason: str
+
+
+Span = tuple[int, int]
+
+
+def overlaps(start: int, end: int, spans: list[Span]) -> bool:
+    return any(start < span_end and span_start < end for span_start, span_end in spans)
+
+
+# --- links ----------------------------------------------------------------------------------
+
+_LABEL = r"[0-9a-z\u00c0-\U0010ffff][0-9a-z\u00c0-\U0010ffff\-]{0,62}"
+_SCHEME_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"'`]+|\bwww\d{0,3}\.[^\s<>\"'`]+")
+_BARE_HOST = re.compile(
+    rf"(?<![\w@.\-/]){_LABEL}(?:\.{_LABEL})+(?::\d{{2,5}})?(?:/[^\s<>\"'`]*)?"
+)
+_TRAILING = ".,;:!?)]}'\"-"
+_URL_CUE = re.compile(
+    r"\b(?:site|website|web|visit|visita|page|pagina|link|enlace|url|online|en linea|"
+    r"go to|ve a|entra en|find us|encuentranos|check out|mira|download from|descarga)\b"
+)
+_SHORTENERS = frozenset(
+    """bit.ly tinyurl.com t.co goo.gl ow.ly is.gd buff.ly rebrand.ly cutt.ly shorturl.at
+    tiny.cc rb.gy s.id t.ly v.gd qr.ae lnkd.in""".split()
+)
+_CLOUD_DRIVES = frozenset(
+    """drive.google.com docs.google.com dropbox.com dl.dropboxusercontent.com onedrive.live.com
+    1drv.ms wetransfer.com we.tl mega.nz icloud.com box.com mediafire.com""".split()
+)
+
+
+def _host_matches(host: str, domains: frozenset[str] | tuple[str, ...]) -> str | None:
+    labels = host.split(".")
+    for index in range(len(labels) - 1):
+        candidate = ".".join(labels[index:])
+        if candidate in domains:
+            return candidate
+    return None
+
+
+def is_own_host(host: str, own_domains: tuple[str, ...]) -> bool:
+    return any(host == domain or host.endswith("." + domain) for domain in own_domains)
+
+
+def _link_hits(host: str, start: int, end: int) -> list[Hit]:
+    if _host_matches(host, MESSAGING_HOSTS):
+        return [
+            Hit("url", start, end, f"Link to a messaging app ({host})"),
+            Hit("messaging_app", start, end, f"Messaging app link ({host})"),
+        ]
+    if _host_matches(host, SOCIAL_HOSTS):
+        return [
+            Hit("url", start, end, f"Link to a social media site ({host})"),
+            Hit("social_handle", start, end, f"Social media profile link ({host})"),
+        ]
+    if _host_matches(host, _SHORTENERS):
+        return [Hit("url", start, end, f"Shortened link ({host})")]
+    if _host_matches(host, _CLOUD_DRIVES):
+        return [Hit("url", start, end, f"Cloud storage link ({host})")]
+    return [Hit("url", start, end, f"Link to an external site ({host})")]
+
+
+def _trim(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in _TRAILING:
+        end -= 1
+    return end
+
+
+@dataclass(slots=True)
+class LinkScan:
+    hits: list[Hit]
+    own_spans: list[Span]
+    claimed: list[Span]
+
+
+def find_links(text: str, own_domains: tuple[str, ...]) -> LinkScan:
+    """Find links with a scheme or "www", then e-mail addresses, then bare host names."""
+    scan = LinkScan([], [], [])
+    tlds = top_level_domains()
+    for match in _SCHEME_URL.finditer(text):
+        start = match.start()
+        end = _trim(text, start, match.end())
+        value = text[start:end]
+        try:
+            host = urlsplit(value if "://" in value else "http://" + value).hostname or ""
+        except ValueError:
+            host = ""
+        host = host.rstrip(".")
+        if not host:
+            continue
+        scan.claimed.append((start, end))
+        if is_own_host(host, own_domains):
+            scan.own_spans.append((start, end))
+            continue
+        scan.hits.extend(_link_hits(host, start, end))
+    scan.hits.extend(find_emails(text, scan.claimed))
+    for match in _BARE_HOST.finditer(text):
+        start = match.start()
+        end = _trim(text, start, match.end())
+        if overlaps(start, end, scan.claimed):
+            continue
+        value = text[start:end]
+        host_end = min(
+            (index for index in (value.find("/"), value.find(":")) if index >= 0),
+            default=len(value),
+        )
+        host = value[:host_end].rstrip(".-")
+        labels = host.split(".")
+        if len(labels) < 2 or labels[-1] not in tlds or not all(labels):
+            continue
+        has_path = host_end < len(value) and value[host_end] == "/"
+        if not any(character.isalpha() for character in labels[-2]):
+            continue
+        if not has_path:
+            if len(labels[-2]) < 2:
+                continue
+            ambiguous = labels[-1] in PROSE_TLDS or labels[-1] in FILE_EXTENSIONS
+            if ambiguous and len(labels) < 3:
+                window = text[max(0, start - 40) : start]
+                if not _URL_CUE.search(window):
+                    continue
+        scan.claimed.append((start, end))
+        if is_own_host(host, own_domains):
+            scan.own_spans.append((start, end))
+            continue
+        scan.hits.extend(_link_hits(host, start, end))
+    return scan
+
+
+# --- e-mail addresses -----------------------------------------------------------------------
+
+_EMAIL = re.compile(r"(?<![\w.%+\-])[\w.%+\-]{1,64}@[\w\-]+(?:\.[\w\-]+)*")
+
+
+def find_emails(text: str, claimed: list[Span]) -> list[Hit]:
+    """Find e-mail addresses whose domain ends in a real TLD or names a mail provider."""
+    hits: list[Hit] = []
+    tlds = top_level_domains()
+    for match in _EMAIL.finditer(text):
+        start, end = match.span()
+        if overlaps(start, end, claimed):
+            continue
+        local, _, domain = match.group().partition("@")
+        if not any(character.isalnum() for character in local):
+            continue
+        labels = [label for label in domain.strip(".-").split(".") if label]
+        while len(labels) >= 2 and labels[-1] not in tlds:
+            labels.pop()
+        if len(labels) >= 2:
+            end = start + len(local) + 1 + len(".".join(labels))
+        elif labels and labels[0] in MAIL_PROVIDERS:
+            end = start + len(local) + 1 + len(labels[0])
+        else:
+            continue
+        claimed.append((start, end))
+        hits.append(Hit("email", start, end, "Email address"))
+    return hits
+
+
+# --- handles --------------------------------------------------------------------------------
+
+_HANDLE = re.compile(r"(?<![\w@.])@[a-z_][\w.]{1,29}")
+
+
+def find_handles(text: str, claimed: list[Span]) -> list[Span]:
+    spans: list[Span] = []
+    for match in _HANDLE.finditer(text):
+        start = match.start()
+        end = match.end()
+        while end > start and text[end - 1] == ".":
+            end -= 1
+        if end - start < 3 or overlaps(start, end, claimed):
+            continue
+        spans.append((start, end))
+    return spans
+
+
+# --- phone numbers --------------------------------------------------------------------------
+
+_PHONE_RUN = re.compile(r"\+?\(?\d(?:[ .\-/()]{0,3}\d)*")
+_NON_DIGIT = re.compile(r"\D")
+_DATE_SHAPE = re.compile(
+    r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$"
+)
+_NOT_PHONE_SHAPE = re.compile(r"^(?:\d{3}-\d{7}-\d{7}|\d{5}-\d{4}|\d{4}-\d{4}-\d{4}.*)$")
+_LOCAL_SHAPE = re.compile(r"^\d{3}[ .\-]\d{4}$")
+_IDENTIFIER_WORDS = re.compile(
+    r"\b(?:order|orders|pedido|pedidos|tracking|track|seguimiento|envio|shipment|parcel|"
+    r"paquete|lot|lote|serial|serie|s/n|sn|part|pieza|ref|reference|referencia|rma|case|"
+    r"caso|ticket|incidencia|invoice|factura|account|cuenta|iban|zip|postcode|postal|cp|"
+    r"isbn|ean|upc|gtin|sku|asin|model|modelo|id|ups|usps|fedex|dhl|correos|mrw|seur|gls|"
+    r"nacex|ctt|tnt|code|codigo|door|portal|puerta|pin|cvv|card|tarjeta|dni|nif|nie|cif|"
+    r"receipt|recibo|transaction|transaccion|claim|reclamacion|warranty|garantia|no|n|num|"
+    r"nr|batch|imei|vin|awb|label|etiqueta|return|devolucion)\b|#|n\.?\s?o\b|n\.?\s?º"
+)
+_PHONE_CUES = re.compile(
+    r"\b(?:call|calls|calling|phone|tel|tlf|telf|telefono|movil|mobile|cell|celular|text|"
+    r"texts|sms|whatsapp|wasap|signal|telegram|hotline|helpline|llama|llamar|llamame|"
+    r"llamanos|llame|llamen|llamada|marca|contact|contacto|reach|fax|number is|numero es|"
+    r"my number|mi numero|linea|line)\b"
+)
+_CURRENCY_AFTER = re.compile(r"^\s?(?:€|\$|£|eur|euros?|usd|dollars?|dolares|pesos|mxn|gbp)")
+_UNIT_AFTER = re.compile(
+    r"^\s?(?:cm|mm|km|m|kg|g|gr|lb|lbs|oz|mah|wh|kwh|v|w|hz|ghz|gb|tb|mb|ft|in|inch|"
+    r"x|ml|l|units?|unidades|pcs|piezas|%)\b"
+)
+_REGIONS = ("US", "ES", "MX", "GB")
+
+
+def _is_valid_phone(run: str, digits: str) -> bool:
+    if run.startswith("+") or (digits.startswith("00") and len(digits) >= 10):
+        international = "+" + (digits[2:] if digits.startswith("00") else digits)
+        try:
+            number = phonenumbers.parse(international, None)
+        except phonenumbers.NumberParseException:
+            return False
+        return phonenumbers.is_possible_number(number)
+    for region in _REGIONS:
+        try:
+            number = phonenumbers.parse(digits, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return True
+    national = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+    # North American 555 numbers are reserved for fiction but people type them as real.
+    return len(national) == 10 and national[0] in "23456789" and national[3:6] == "555"
+
+
+def _words_before(text: str, start: int, count: int = 4) -> str:
+    window = text[max(0, start - 40) : start]
+    for stop in ".!?\n":
+        cut = window.rfind(stop + " ")
+        if cut >= 0:
+            window = window[cut + 2 :]
+    return " ".join(window.split()[-count:])
+
+
+def find_phones(text: str, skip: list[Span]) -> list[Hit]:
+    """Find phone numbers, skipping identifiers, prices, dates and measurements."""
+    hits: list[Hit] = []
+    for match in _PHONE_RUN.finditer(text):
+        start, end = match.span()
+        run = match.group().rstrip("(")
+        end = start + len(run)
+        if run.startswith("(") and ")" not in run:
+            start += 1
+            run = run[1:]
+        digits = _NON_DIGIT.sub("", run)
+        if not 7 <= len(digits) <= 15:
+            continue
+        before = text[start - 1] if start > 0 else " "
+        after = text[end] if end < len(text) else " "
+        if before.isalnum() or after.isalpha():
+            continue
+        if _DATE_SHAPE.match(run) or _NOT_PHONE_SHAPE.match(run):
+            continue
+        if before in "$€£¥" or (start > 1 and text[start - 2] in "$€£¥" and before == " "):
+            continue
+        tail = text[end : end + 8]
+        if _CURRENCY_AFTER.match(tail) or _UNIT_AFTER.match(tail):
+            continue
+        if overlaps(start, end, skip):
+            continue
+        context = _words_before(text, start)
+        cue = _PHONE_CUES.search(context) is not None
+        if not cue and _IDENTIFIER_WORDS.search(context):
+            continue
+        if len(digits) == 7:
+            if not (cue and _LOCAL_SHAPE.match(run)):
+                continue
+        elif not _is_valid_phone(run, digits):
+            continue
+        hits.append(Hit("phone", start, end, "Phone number"))
+    return hits

@@ -1,0 +1,389 @@
+"""Undo the disguises people use to hide contact details, keeping an offset map.
+
+Every character of the normalised text remembers the span of the original text it came
+from, so a finding on the normalised text can be reported on the text the sender wrote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+
+from .data import (
+    CONFUSABLES,
+    INVISIBLE,
+    MAIL_PROVIDERS,
+    NUMBER_WORDS,
+    PROSE_WORDS,
+    SYMBOL_WORDS,
+    WORD_TLDS,
+    top_level_domains,
+)
+
+Edit = tuple[int, int, str]
+
+
+class Normalized:
+    """Normalised text plus, for each of its characters, the original span it stands for."""
+
+    __slots__ = ("ends", "original", "starts", "text")
+
+    def __init__(self, original: str, text: str, starts: list[int], ends: list[int]) -> None:
+        self.original = original
+        self.text = text
+        self.starts = starts
+        self.ends = ends
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Return the original span covered by the normalised span [start, end)."""
+        if end <= start:
+            position = self.starts[start] if start < len(self.starts) else len(self.original)
+            return position, position
+        return min(self.starts[start:end]), max(self.ends[start:end])
+
+    def apply(self, edits: Iterable[Edit]) -> Normalized:
+        """Return a copy with each (start, end, replacement) edit applied.
+
+        Edits must be sorted and must not overlap. A replacement of the same length keeps
+        the per-character map; any other replacement maps all its characters to the whole
+        original span it replaces.
+        """
+        text, starts, ends = self.text, self.starts, self.ends
+        parts: list[str] = []
+        new_starts: list[int] = []
+        new_ends: list[int] = []
+        position = 0
+        for start, end, replacement in edits:
+            if start < position:
+                continue
+            parts.append(text[position:start])
+            new_starts.extend(starts[position:start])
+            new_ends.extend(ends[position:start])
+            if replacement:
+                parts.append(replacement)
+                if len(replacement) == end - start:
+                    new_starts.extend(starts[start:end])
+                    new_ends.extend(ends[start:end])
+                else:
+                    original_start = min(starts[start:end])
+                    original_end = max(ends[start:end])
+                    new_starts.extend([original_start] * len(replacement))
+                    new_ends.extend([original_end] * len(replacement))
+            position = end
+        parts.append(text[position:])
+        new_starts.extend(starts[position:])
+        new_ends.extend(ends[position:])
+        return Normalized(self.original, "".join(parts), new_starts, new_ends)
+
+
+# --- characters -------------------------------------------------------------------------
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_CHAR_CACHE: dict[str, str] = {}
+_CHAR_CACHE_LIMIT = 20_000
+
+
+def _fold_character(character: str) -> str:
+    if character in SYMBOL_WORDS:
+        return SYMBOL_WORDS[character]
+    if character in INVISIBLE:
+        return ""
+    category = unicodedata.category(character)
+    if category in ("Cf", "Mn", "Me", "Cs", "Co", "Cn"):
+        return ""
+    if category.startswith("Z"):
+        return " "
+    pieces: list[str] = []
+    for decomposed in unicodedata.normalize("NFKD", character):
+        if unicodedata.combining(decomposed) or decomposed in INVISIBLE:
+            continue
+        if unicodedata.category(decomposed) in ("Mn", "Me", "Cf"):
+            continue
+        for folded in decomposed.casefold():
+            pieces.append(CONFUSABLES.get(folded, folded))
+    return "".join(pieces)
+
+
+def _folded(character: str) -> str:
+    folded = _CHAR_CACHE.get(character)
+    if folded is None:
+        folded = _fold_character(character)
+        if len(_CHAR_CACHE) < _CHAR_CACHE_LIMIT:
+            _CHAR_CACHE[character] = folded
+    return folded
+
+
+def fold_characters(text: str) -> Normalized:
+    """Apply NFKC-style compatibility folding, case folding, accent and invisible removal."""
+    if text.isascii():
+        return Normalized(text, text.lower(), list(range(len(text))), list(range(1, len(text) + 1)))
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    position = 0
+    for match in _NON_ASCII.finditer(text):
+        start, end = match.span()
+        if start > position:
+            parts.append(text[position:start].lower())
+            starts.extend(range(position, start))
+            ends.extend(range(position + 1, start + 1))
+        for index in range(start, end):
+            folded = _folded(text[index])
+            if folded:
+                parts.append(folded)
+                starts.extend([index] * len(folded))
+                ends.extend([index + 1] * len(folded))
+        position = end
+    if position < len(text):
+        parts.append(text[position:].lower())
+        starts.extend(range(position, len(text)))
+        ends.extend(range(position + 1, len(text) + 1))
+    return Normalized(text, "".join(parts), starts, ends)
+
+
+# --- bracket tricks: example[.]com, name(at)mail, {dot} -----------------------------------
+
+_BRACKETED = re.compile(
+    r"[ \t]{0,3}[\[({<][ \t]{0,3}(\.|dot|punto|pto|@|at|arroba)[ \t]{0,3}[\])}>][ \t]{0,3}"
+)
+_GLUED_A = re.compile(r"(?<=[a-z0-9])\(a\)(?=[a-z0-9])")
+
+
+def _undo_brackets(normalized: Normalized) -> Normalized:
+    text = normalized.text
+    if not any(bracket in text for bracket in "[({<"):
+        return normalized
+    edits: list[Edit] = []
+    for match in _BRACKETED.finditer(text):
+        symbol = "." if match.group(1) in (".", "dot", "punto", "pto") else "@"
+        edits.append((match.start(), match.end(), symbol))
+    for match in _GLUED_A.finditer(text):
+        edits.append((match.start(), match.end(), "@"))
+    if not edits:
+        return normalized
+    edits.sort()
+    return normalized.apply(edits)
+
+
+# --- spaced-out characters: "j o h n", "5 5 5 - 0 1 9 2" -----------------------------------
+
+_SPACED_RUN = re.compile(r"(?<!\S)\S(?= \S)(?: \S(?![^\s,;:!?)\]\"'.]))+")
+
+
+def _collapse_spaced(normalized: Normalized) -> Normalized:
+    text = normalized.text
+    edits: list[Edit] = []
+    for match in _SPACED_RUN.finditer(text):
+        if (match.end() - match.start() + 1) // 2 < 4:
+            continue
+        start = match.start()
+        edits.extend((index, index + 1, "") for index in range(start + 1, match.end(), 2))
+    if not edits:
+        return normalized
+    return normalized.apply(edits)
+
+
+# --- spoken separators: "john at gmail dot com", "tienda punto es" ------------------------
+
+_CHAIN_TOKEN = re.compile(r"[\w%+\-]+(?:[.@][\w%+\-]+)*|[@.]")
+_SPOKEN = re.compile(r"\b(?:at|arroba|dot|punto|pto)\b| [@.] ")
+_AT_WORDS = frozenset({"at", "arroba", "@"})
+_DOT_WORDS = frozenset({"dot", "punto", "pto", "."})
+_SENTENCE_END = frozenset(".,;:!?)]\"'\n")
+
+
+def _is_top_level(label: str) -> bool:
+    return label in top_level_domains()
+
+
+def _last_label(word: str) -> str:
+    return word.rsplit(".", 1)[-1].rsplit("@", 1)[-1]
+
+
+def _breaks_chain(gap: str | None, left: str, right: str) -> bool:
+    if gap is None or len(gap) > 3 or gap.strip(" \t"):
+        return True
+    return not gap and left not in ("@", ".") and right not in ("@", ".")
+
+
+def _chains(text: str) -> list[list[tuple[int, int, str]]]:
+    """Split the text into runs of tokens separated only by short stretches of spaces."""
+    chains: list[list[tuple[int, int, str]]] = []
+    current: list[tuple[int, int, str]] = []
+    previous_end = -1
+    for match in _CHAIN_TOKEN.finditer(text):
+        start, end = match.span()
+        gap = text[previous_end:start] if previous_end >= 0 else None
+        if current and _breaks_chain(gap, current[-1][2], match.group()):
+            chains.append(current)
+            current = []
+        current.append((start, end, match.group()))
+        previous_end = end
+    if current:
+        chains.append(current)
+    return [chain for chain in chains if len(chain) >= 3]
+
+
+def _is_word(token: str) -> bool:
+    return token not in _AT_WORDS and token not in _DOT_WORDS
+
+
+def _domain_end(chain: list[tuple[int, int, str]], first: int, text: str, spoken_at: bool) -> int:
+    """Return the index of the last word of a domain starting at chain[first], or -1."""
+    best = -1
+    index = first
+    while index < len(chain) and _is_word(chain[index][2]):
+        word = chain[index][2]
+        label = _last_label(word)
+        if (index > first or "." in word) and _is_top_level(label):
+            after = text[chain[index][1] : chain[index][1] + 1]
+            if spoken_at or label not in WORD_TLDS or not after or after in _SENTENCE_END:
+                best = index
+        if index + 2 < len(chain) and chain[index + 1][2] in _DOT_WORDS:
+            index += 2
+        else:
+            break
+    return best
+
+
+def _is_local_part(word: str) -> bool:
+    return word not in PROSE_WORDS and any(character.isalnum() for character in word)
+
+
+def _spoken_edits(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    for chain in _chains(text):
+        index = 0
+        consumed = 0
+        while index < len(chain) - 2:
+            word = chain[index][2]
+            operator = chain[index + 1][2]
+            if not _is_word(word) or _is_word(operator) or not _is_local_part(word):
+                index += 1
+                continue
+            first = index
+            if operator in _AT_WORDS:
+                domain_start = index + 2
+                last = _domain_end(chain, domain_start, text, spoken_at=True)
+                if last < 0 and chain[domain_start][2] in MAIL_PROVIDERS:
+                    last = domain_start
+                while (
+                    last >= 0
+                    and first - 2 >= consumed
+                    and chain[first - 1][2] in _DOT_WORDS
+                    and _is_word(chain[first - 2][2])
+                    and _is_local_part(chain[first - 2][2])
+                ):
+                    first -= 2
+            else:
+                last = _domain_end(chain, index, text, spoken_at=False)
+                if last < 0 and "@" in word:
+                    last = _domain_end(chain, index, text, spoken_at=True)
+            if last < 0:
+                index += 1
+                continue
+            for position in range(first + 1, last, 2):
+                symbol = "@" if chain[position][2] in _AT_WORDS else "."
+                edits.append((chain[position - 1][1], chain[position + 1][0], symbol))
+            index = consumed = last + 1
+    return edits
+
+
+def _undo_spoken(normalized: Normalized) -> Normalized:
+    if not _SPOKEN.search(normalized.text):
+        return normalized
+    edits = _spoken_edits(normalized.text)
+    if not edits:
+        return normalized
+    return normalized.apply(edits)
+
+
+# --- digits written as words, only in long runs -------------------------------------------
+
+_NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_NUMBER_RUN = re.compile(
+    rf"\b(?:{_NUMBER_WORD}|\d+)\b(?:[\s,.\-/]{{1,3}}(?:(?:{_NUMBER_WORD})\b|\d+\b))+"
+)
+_NUMBER_TOKEN = re.compile(rf"\b(?:{_NUMBER_WORD})\b|\d+")
+_MIN_DIGITS_IN_RUN = 7
+
+
+def _digits_from_words(normalized: Normalized) -> Normalized:
+    text = normalized.text
+    edits: list[Edit] = []
+    for run in _NUMBER_RUN.finditer(text):
+        tokens = list(_NUMBER_TOKEN.finditer(text, run.start(), run.end()))
+        digit_count = sum(len(t.group()) if t.group().isdigit() else 1 for t in tokens)
+        words = [t for t in tokens if not t.group().isdigit()]
+        if digit_count < _MIN_DIGITS_IN_RUN or not words:
+            continue
+        edits.extend((t.start(), t.end(), NUMBER_WORDS[t.group()]) for t in words)
+    if not edits:
+        return normalized
+    return normalized.apply(edits)
+
+
+# --- letters standing in for digits: "4O8-555-Ol83" --------------------------------------
+
+_DIGITISH_RUN = re.compile(r"(?<![a-z0-9])[0-9oli](?:[ .\-/()]{0,2}[0-9oli])*")
+_DIGITISH_TOKEN = re.compile(r"[0-9oli]+")
+_DIGIT = re.compile(r"\d")
+_LOOKALIKE_DIGITS = str.maketrans({"o": "0", "l": "1", "i": "1"})
+
+
+def _digits_from_lookalikes(normalized: Normalized) -> Normalized:
+    text = normalized.text
+    if len(_DIGIT.findall(text)) < 5:
+        return normalized
+    edits: list[Edit] = []
+    for run in _DIGITISH_RUN.finditer(text):
+        if run.end() < len(text) and text[run.end()].isalpha():
+            continue
+        value = run.group()
+        if value.isdigit() or sum(character.isdigit() for character in value) < 5:
+            continue
+        for token in _DIGITISH_TOKEN.finditer(value):
+            word = token.group()
+            if word.isdigit() or not any(character.isdigit() for character in word):
+                continue
+            start = run.start() + token.start()
+            edits.append((start, start + len(word), word.translate(_LOOKALIKE_DIGITS)))
+    if not edits:
+        return normalized
+    return normalized.apply(edits)
+
+
+_STEPS: tuple[Callable[[Normalized], Normalized], ...] = (
+    _undo_brackets,
+    _collapse_spaced,
+    _undo_spoken,
+    _digits_from_words,
+    _digits_from_lookalikes,
+)
+
+
+def normalize(text: str) -> Normalized:
+    """Return the text with disguises undone and an offset map back to ``text``."""
+    normalized = fold_characters(text)
+    for step in _STEPS:
+        normalized = step(normalized)
+    return normalized
+
+
+# --- a same-length view for keyword matching: "wh4tsapp", "r3view" ------------------------
+
+_MIXED_TOKEN = re.compile(r"\b[a-z]*\d[a-z0-9]*\b")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
+
+
+def keyword_view(text: str) -> str:
+    """Return ``text`` with digits inside words read as letters, keeping every offset."""
+
+    def replace(match: re.Match[str]) -> str:
+        word = match.group()
+        if word.isdigit() or not any(character.isalpha() for character in word):
+            return word
+        return word.translate(_LEET)
+
+    return _MIXED_TOKEN.sub(replace, text)
