@@ -1,6 +1,22 @@
-from django.contrib import admin
+from typing import cast
 
-from messaging.models import Message, Participant, Thread
+from django.contrib import admin, messages
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+
+from accounts.models import User
+from messagecenter.errors import ApplicationError
+from messaging import services
+from messaging.content_policy import highlight_segments
+from messaging.models import (
+    BlockedMessage,
+    Message,
+    MessageStatus,
+    Participant,
+    ReviewOutcome,
+    Thread,
+)
 
 
 class ParticipantInline(admin.TabularInline):
@@ -48,3 +64,109 @@ class MessageAdmin(admin.ModelAdmin):
     @admin.display(description="Text")
     def short_body(self, message: Message) -> str:
         return message.body[:80]
+
+
+@admin.register(BlockedMessage)
+class ModerationQueueAdmin(admin.ModelAdmin):
+    """Messages the content policy stopped: release a false positive or confirm the block."""
+
+    list_display = [
+        "id",
+        "created_at",
+        "sender",
+        "sender_role",
+        "thread",
+        "categories_display",
+        "review_outcome",
+        "short_body",
+    ]
+    list_filter = ["review_outcome", "sender_role", "created_at"]
+    search_fields = ["body", "sender__email", "thread__order__number"]
+    list_select_related = ["sender", "thread__order", "thread__product"]
+    readonly_fields = [
+        "thread",
+        "sender",
+        "sender_role",
+        "kind",
+        "status",
+        "body",
+        "created_at",
+        "findings_display",
+        "review_outcome",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    exclude = ["findings"]
+    actions = ["release", "confirm"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[BlockedMessage]:
+        return (
+            super()
+            .get_queryset(request)
+            .filter(Q(status=MessageStatus.BLOCKED) | ~Q(review_outcome=ReviewOutcome.PENDING))
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description="Categories")
+    def categories_display(self, message: Message) -> str:
+        return ", ".join(message.categories)
+
+    @admin.display(description="Text")
+    def short_body(self, message: Message) -> str:
+        return message.body[:80]
+
+    @admin.display(description="Findings")
+    def findings_display(self, message: Message) -> str:
+        segments = highlight_segments(message.body, message.findings)
+        text = format_html_join(
+            "",
+            "{}",
+            (
+                (
+                    format_html('<mark title="{}">{}</mark>', seg["reason"], seg["text"])
+                    if seg["flag"]
+                    else seg["text"],
+                )
+                for seg in segments
+            ),
+        )
+        reasons = format_html_join(
+            "",
+            "<li>{} [{}–{}] {} ({})</li>",
+            (
+                (f["category"], f["start"], f["end"], f["reason"], f.get("source", "body"))
+                for f in message.findings
+            ),
+        )
+        return format_html('<div style="white-space:pre-wrap">{}</div><ul>{}</ul>', text, reasons)
+
+    @admin.action(description="Release: deliver as a false positive")
+    def release(self, request: HttpRequest, queryset: QuerySet[BlockedMessage]) -> None:
+        done = 0
+        for message in queryset:
+            try:
+                services.message_release(message=message, reviewer=cast(User, request.user))
+            except ApplicationError as error:
+                self.message_user(request, f"#{message.pk}: {error.message}", messages.WARNING)
+            else:
+                done += 1
+        self.message_user(request, f"{done} message(s) released and delivered.")
+
+    @admin.action(description="Confirm the block")
+    def confirm(self, request: HttpRequest, queryset: QuerySet[BlockedMessage]) -> None:
+        done = 0
+        for message in queryset:
+            try:
+                services.message_confirm_block(message=message, reviewer=cast(User, request.user))
+            except ApplicationError as error:
+                self.message_user(request, f"#{message.pk}: {error.message}", messages.WARNING)
+            else:
+                done += 1
+        self.message_user(request, f"{done} block(s) confirmed.")

@@ -5,6 +5,7 @@ from messaging import apis
 app_name = "api"
 
 urlpatterns = [
+    path("policy/check", apis.PolicyCheckApi.as_view(), name="policy-check"),
     path("threads", apis.ThreadListApi.as_view(), name="thread-list"),
     path("threads/start", apis.ThreadStartApi.as_view(), name="thread-start"),
     path("threads/<int:thread_id>", apis.ThreadDetailApi.as_view(), name="thread-detail"),

@@ -12,7 +12,9 @@ from rest_framework.views import APIView
 from messagecenter.errors import NotFound
 from messagecenter.typing import api_user
 from messaging import selectors, services
+from messaging.content_policy import content_check
 from messaging.models import Message, Participant, Topic
+from messaging.ratelimit import rate_limit_hit
 from orders.selectors import order_get_for_participant, product_get_active
 
 
@@ -43,6 +45,14 @@ class ThreadOutputSerializer(serializers.Serializer):
         return last.body[:140] if last is not None else ""
 
 
+class FindingSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    reason = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]
+
+
 class MessageOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     thread_id = serializers.IntegerField()
@@ -51,6 +61,23 @@ class MessageOutputSerializer(serializers.Serializer):
     status = serializers.CharField()
     body = serializers.CharField()
     created_at = serializers.DateTimeField()
+    findings = FindingSerializer(many=True)
+
+
+def _sent(message: Message, payload: dict[str, Any]) -> Response:
+    """201 for a delivered message; 422 ``policy_violation`` for one the policy stopped."""
+    if message.is_delivered:
+        return Response(payload, status=status.HTTP_201_CREATED)
+    return Response(
+        {
+            "code": "policy_violation",
+            "detail": "The message was not delivered: it breaks the messaging policy.",
+            "categories": message.categories,
+            "findings": FindingSerializer(message.findings, many=True).data,
+            "message": MessageOutputSerializer(message).data,
+        },
+        status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+    )
 
 
 def _participant(request: Request, thread_id: int) -> Participant:
@@ -116,12 +143,12 @@ class ThreadStartApi(APIView):
             body=data["body"],
         )
         participant = _participant(request, message.thread_id)
-        return Response(
+        return _sent(
+            message,
             {
                 "thread": ThreadOutputSerializer(participant).data,
                 "message": MessageOutputSerializer(message).data,
             },
-            status=status.HTTP_201_CREATED,
         )
 
 
@@ -154,7 +181,7 @@ class MessageSendApi(APIView):
         message: Message = services.message_send(
             thread=participant.thread, sender=api_user(request), body=payload.validated_data["body"]
         )
-        return Response(MessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)
+        return _sent(message, MessageOutputSerializer(message).data)
 
 
 class ThreadStateApi(APIView):
@@ -174,3 +201,23 @@ class ThreadStateApi(APIView):
         participant = _participant(request, thread_id)
         self.actions[action](participant=participant)
         return Response(ThreadOutputSerializer(participant).data)
+
+
+class PolicyCheckApi(APIView):
+    """Check a draft against the content policy without sending it (check as you type)."""
+
+    class InputSerializer(serializers.Serializer):
+        body = serializers.CharField(
+            max_length=settings.MESSAGE_MAX_LENGTH, allow_blank=True, trim_whitespace=False
+        )
+        filenames = serializers.ListField(
+            child=serializers.CharField(max_length=255), max_length=5, required=False
+        )
+
+    def post(self, request: Request) -> Response:
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        rate_limit_hit(scope="policy_check", ident=api_user(request).pk, rate="120/60")
+        result = content_check(body=data["body"], filenames=data.get("filenames", ()))
+        return Response(result.to_dict())

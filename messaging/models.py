@@ -37,6 +37,12 @@ class MessageStatus(models.TextChoices):
     BLOCKED = "blocked", _("Blocked by the content policy")
 
 
+class ReviewOutcome(models.TextChoices):
+    PENDING = "", _("Waiting for review")
+    RELEASED = "released", _("Released (false positive)")
+    CONFIRMED = "confirmed", _("Confirmed violation")
+
+
 class Thread(models.Model):
     """A conversation between one buyer and one seller about an order or a product."""
 
@@ -167,6 +173,19 @@ class Message(models.Model):
     )
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
+    # What the content policy found: [{"category", "start", "end", "reason", "source"}].
+    findings = models.JSONField(default=list, blank=True)
+    review_outcome = models.CharField(
+        max_length=12, choices=ReviewOutcome.choices, default=ReviewOutcome.PENDING, blank=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -185,3 +204,16 @@ class Message(models.Model):
     @property
     def is_delivered(self) -> bool:
         return self.status == MessageStatus.DELIVERED
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted({finding["category"] for finding in self.findings})
+
+
+class BlockedMessage(Message):
+    """The moderation queue: messages the content policy stopped."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "blocked message"
+        verbose_name_plural = "moderation queue"

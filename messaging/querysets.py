@@ -4,7 +4,7 @@ from django.db import models
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from messaging.models import Participant
+    from messaging.models import Participant  # noqa: F401
 
 
 class Folder(models.TextChoices):

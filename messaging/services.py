@@ -9,12 +9,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from messagecenter.errors import ApplicationError, NotFound
+from messaging.content_policy import content_check
 from messaging.models import (
     Message,
     MessageKind,
     MessageStatus,
     Participant,
     ParticipantRole,
+    ReviewOutcome,
     Thread,
     ThreadKind,
     Topic,
@@ -51,6 +53,41 @@ def _lock_participants(thread: Thread) -> dict[str, Participant]:
     return {row.role: row for row in rows}
 
 
+def _deliver(*, message: Message, participants: dict[str, Participant], now: datetime) -> None:
+    """Make a stored message visible to the other side and update both sides' state."""
+    thread_id = message.thread_id
+    Thread.objects.filter(pk=thread_id).update(last_message=message, last_message_at=now)
+    mine = participants[message.sender_role]
+    other = participants[
+        ParticipantRole.SELLER if mine.role == ParticipantRole.BUYER else ParticipantRole.BUYER
+    ]
+    mine_fields: dict[str, object] = {
+        "last_message_at": now,
+        "last_message_is_mine": True,
+        "unread_count": 0,
+        "last_read_at": now,
+        "is_archived": False,
+        "is_deleted": False,
+    }
+    other_fields: dict[str, object] = {
+        "last_message_at": now,
+        "last_message_is_mine": False,
+        "unread_count": F("unread_count") + 1,
+        "is_archived": False,
+        "is_deleted": False,
+    }
+    seller_fields = mine_fields if mine.role == ParticipantRole.SELLER else other_fields
+    if message.kind == MessageKind.MESSAGE:
+        if mine.role == ParticipantRole.BUYER:
+            if participants[ParticipantRole.SELLER].needs_response_since is None:
+                seller_fields["needs_response_since"] = now
+        else:
+            # A real seller reply answers the buyer; automatic messages never do.
+            seller_fields["needs_response_since"] = None
+    Participant.objects.filter(pk=mine.pk).update(**mine_fields)
+    Participant.objects.filter(pk=other.pk).update(**other_fields)
+
+
 @transaction.atomic
 def message_send(
     *,
@@ -60,7 +97,11 @@ def message_send(
     kind: str = MessageKind.MESSAGE,
     now: datetime | None = None,
 ) -> Message:
-    """Send a message in a thread the sender takes part in, and update both sides' state."""
+    """Send a message in a thread the sender takes part in.
+
+    A message the content policy stops is stored as blocked, with its findings, and returned:
+    only its sender and staff ever see it. Callers check ``message.is_delivered``.
+    """
     text = clean_body(body)
     now = now or timezone.now()
     participants = _lock_participants(thread)
@@ -68,48 +109,58 @@ def message_send(
     if mine is None:
         raise NotFound("No such conversation.")
     rate_limit_hit(scope="send", ident=sender.pk)
-    other = participants[
-        ParticipantRole.SELLER if mine.role == ParticipantRole.BUYER else ParticipantRole.BUYER
-    ]
-
+    verdict = content_check(body=text)
     message = Message.objects.create(
         thread=thread,
         sender=sender,
         sender_role=mine.role,
         kind=kind,
-        status=MessageStatus.DELIVERED,
+        status=MessageStatus.BLOCKED if verdict.is_blocked else MessageStatus.DELIVERED,
         body=text,
         created_at=now,
+        findings=list(verdict.findings),
     )
-    Thread.objects.filter(pk=thread.pk).update(last_message=message, last_message_at=now)
-    thread.last_message, thread.last_message_at = message, now
-
-    mine_fields = {
-        "last_message_at": now,
-        "last_message_is_mine": True,
-        "unread_count": 0,
-        "last_read_at": now,
-        "is_archived": False,
-        "is_deleted": False,
-    }
-    other_fields = {
-        "last_message_at": now,
-        "last_message_is_mine": False,
-        "unread_count": F("unread_count") + 1,
-        "is_archived": False,
-        "is_deleted": False,
-    }
-    seller_fields = mine_fields if mine.role == ParticipantRole.SELLER else other_fields
-    if kind == MessageKind.MESSAGE:
-        if mine.role == ParticipantRole.BUYER:
-            if participants[ParticipantRole.SELLER].needs_response_since is None:
-                seller_fields["needs_response_since"] = now
-        else:
-            # A real seller reply answers the buyer; automatic messages never do.
-            seller_fields["needs_response_since"] = None
-    Participant.objects.filter(pk=mine.pk).update(**mine_fields)
-    Participant.objects.filter(pk=other.pk).update(**other_fields)
+    if message.is_delivered:
+        _deliver(message=message, participants=participants, now=now)
+        thread.last_message, thread.last_message_at = message, now
     return message
+
+
+@transaction.atomic
+def message_release(*, message: Message, reviewer: User, now: datetime | None = None) -> Message:
+    """Deliver a blocked message staff judged a false positive, as if sent at this moment."""
+    now = now or timezone.now()
+    locked = Message.objects.select_for_update().get(pk=message.pk)
+    if locked.status != MessageStatus.BLOCKED or locked.review_outcome:
+        raise ApplicationError("already_reviewed", "This message was already reviewed.")
+    participants = _lock_participants(locked.thread)
+    locked.status = MessageStatus.DELIVERED
+    locked.created_at = now
+    locked.review_outcome = ReviewOutcome.RELEASED
+    locked.reviewed_by = reviewer
+    locked.reviewed_at = now
+    locked.save(
+        update_fields=["status", "created_at", "review_outcome", "reviewed_by", "reviewed_at"]
+    )
+    _deliver(message=locked, participants=participants, now=now)
+    return locked
+
+
+@transaction.atomic
+def message_confirm_block(
+    *, message: Message, reviewer: User, now: datetime | None = None
+) -> Message:
+    """Confirm that a blocked message breaks the policy; it stays undelivered."""
+    updated = Message.objects.filter(
+        pk=message.pk, status=MessageStatus.BLOCKED, review_outcome=ReviewOutcome.PENDING
+    ).update(
+        review_outcome=ReviewOutcome.CONFIRMED,
+        reviewed_by=reviewer,
+        reviewed_at=now or timezone.now(),
+    )
+    if not updated:
+        raise ApplicationError("already_reviewed", "This message was already reviewed.")
+    return Message.objects.get(pk=message.pk)
 
 
 def _thread_get_or_create(
@@ -142,11 +193,21 @@ def _thread_get_or_create(
             )
             Participant.objects.bulk_create(
                 [
+                    # Hidden until a first message is delivered in it (one the content
+                    # policy stops must not leave an empty conversation in anyone's inbox).
                     Participant(
-                        thread=thread, user=buyer, role=ParticipantRole.BUYER, last_message_at=now
+                        thread=thread,
+                        user=buyer,
+                        role=ParticipantRole.BUYER,
+                        last_message_at=now,
+                        is_deleted=True,
                     ),
                     Participant(
-                        thread=thread, user=seller, role=ParticipantRole.SELLER, last_message_at=now
+                        thread=thread,
+                        user=seller,
+                        role=ParticipantRole.SELLER,
+                        last_message_at=now,
+                        is_deleted=True,
                     ),
                 ]
             )

@@ -8,13 +8,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from messagecenter.errors import ApplicationError, NotFound
 from messagecenter.typing import AuthenticatedHttpRequest
 from messaging import selectors, services
+from messaging.content_policy import highlight_segments
 from messaging.forms import ReplyForm, StartThreadForm
-from messaging.models import Participant, Thread
+from messaging.models import Message, Participant, Thread
 from messaging.querysets import Folder
 from orders.selectors import order_get_for_participant, product_get_active
 
@@ -26,6 +28,35 @@ def _apply_error(form: ReplyForm, error: ApplicationError) -> None:
                 form.add_error(field if field in form.fields else None, problem)
     else:
         form.add_error(None, error.message)
+
+
+CATEGORY_LABELS = {
+    "email": _lazy("an email address"),
+    "phone": _lazy("a phone number"),
+    "url": _lazy("a link to another website"),
+    "social_handle": _lazy("a social media account"),
+    "messaging_app": _lazy("a messaging app contact"),
+    "marketing": _lazy("marketing"),
+    "review_manipulation": _lazy("a review request that is not neutral"),
+    "opt_out": _lazy("opt-out instructions"),
+}
+
+
+def _blocked(form: ReplyForm, message: Message) -> dict[str, object]:
+    """Explain a message the content policy stopped, and show where in the text."""
+    found = ", ".join(str(CATEGORY_LABELS.get(c, c)) for c in message.categories)
+    form.add_error(
+        None,
+        _(
+            "Your message was not sent: it contains %(found)s, which the messaging policy "
+            "does not allow. Change the highlighted text and send it again."
+        )
+        % {"found": found},
+    )
+    return {
+        "blocked_message": message,
+        "highlight": highlight_segments(message.body, message.findings),
+    }
 
 
 def _thread_url(user_is_seller: bool, thread_id: int) -> str:
@@ -79,16 +110,19 @@ def thread_detail(
         return redirect(_thread_url(request.user.is_seller, thread_id))
     thread: Thread = participant.thread
     form = ReplyForm(request.POST or None)
+    extra: dict[str, object] = {}
     if request.method == "POST" and form.is_valid():
         try:
-            services.message_send(
+            message = services.message_send(
                 thread=thread, sender=request.user, body=form.cleaned_data["body"]
             )
         except ApplicationError as error:
             _apply_error(form, error)
         else:
-            flash.success(request, _("Message sent."))
-            return redirect(request.path + "#latest")
+            if message.is_delivered:
+                flash.success(request, _("Message sent."))
+                return redirect(request.path + "#latest")
+            extra = _blocked(form, message)
     if request.method == "GET":
         services.thread_mark_read(participant=participant)
     messages = list(selectors.message_list_for_participant(participant=participant))
@@ -103,6 +137,7 @@ def thread_detail(
             "thread_messages": messages,
             "form": form,
             "seller_view": seller_view,
+            **extra,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -150,6 +185,7 @@ def thread_start_for_order(request: AuthenticatedHttpRequest, number: str) -> Ht
     existing = selectors.thread_get_for_order(user=request.user, order=order)
     initial_topic = request.GET.get("topic", "")
     form = StartThreadForm(request.POST or None, initial={"topic": initial_topic})
+    extra: dict[str, object] = {}
     if request.method == "POST" and form.is_valid():
         try:
             message = services.thread_start(
@@ -161,12 +197,14 @@ def thread_start_for_order(request: AuthenticatedHttpRequest, number: str) -> Ht
         except ApplicationError as error:
             _apply_error(form, error)
         else:
-            flash.success(request, _("Message sent."))
-            return redirect(_thread_url(request.user.is_seller, message.thread_id))
+            if message.is_delivered:
+                flash.success(request, _("Message sent."))
+                return redirect(_thread_url(request.user.is_seller, message.thread_id))
+            extra = _blocked(form, message)
     return render(
         request,
         "messaging/start.html",
-        {"form": form, "order": order, "existing": existing},
+        {"form": form, "order": order, "existing": existing, **extra},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -179,6 +217,7 @@ def thread_start_for_product(request: AuthenticatedHttpRequest, product_id: int)
     except NotFound:
         raise Http404 from None
     form = ReplyForm(request.POST or None)
+    extra: dict[str, object] = {}
     if request.method == "POST" and form.is_valid():
         try:
             message = services.thread_start(
@@ -190,11 +229,13 @@ def thread_start_for_product(request: AuthenticatedHttpRequest, product_id: int)
         except ApplicationError as error:
             _apply_error(form, error)
         else:
-            flash.success(request, _("Question sent."))
-            return redirect(_thread_url(request.user.is_seller, message.thread_id))
+            if message.is_delivered:
+                flash.success(request, _("Question sent."))
+                return redirect(_thread_url(request.user.is_seller, message.thread_id))
+            extra = _blocked(form, message)
     return render(
         request,
         "messaging/ask.html",
-        {"form": form, "product": product},
+        {"form": form, "product": product, **extra},
         status=400 if request.method == "POST" else 200,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -35,13 +36,33 @@ def overlaps(start: int, end: int, spans: list[Span]) -> bool:
     return any(start < span_end and span_start < end for span_start, span_end in spans)
 
 
+class SpanSet:
+    """Non-overlapping spans kept sorted, with an overlap test in logarithmic time."""
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        index = bisect_left(self._starts, start)
+        self._starts.insert(index, start)
+        self._ends.insert(index, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect_left(self._starts, end)
+        return index > 0 and self._ends[index - 1] > start
+
+    def spans(self) -> list[Span]:
+        return list(zip(self._starts, self._ends, strict=True))
+
+
 # --- links ----------------------------------------------------------------------------------
 
 _LABEL = r"[0-9a-z\u00c0-\U0010ffff][0-9a-z\u00c0-\U0010ffff\-]{0,62}"
 _SCHEME_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"'`]+|\bwww\d{0,3}\.[^\s<>\"'`]+")
-_BARE_HOST = re.compile(
-    rf"(?<![\w@.\-/]){_LABEL}(?:\.{_LABEL})+(?::\d{{2,5}})?(?:/[^\s<>\"'`]*)?"
-)
+_BARE_HOST = re.compile(rf"(?<![\w@.\-/]){_LABEL}(?:\.{_LABEL})+(?::\d{{2,5}})?(?:/[^\s<>\"'`]*)?")
 _TRAILING = ".,;:!?)]}'\"-"
 _URL_CUE = re.compile(
     r"\b(?:site|website|web|visit|visita|page|pagina|link|enlace|url|online|en linea|"
@@ -58,7 +79,7 @@ _CLOUD_DRIVES = frozenset(
 
 
 def _host_matches(host: str, domains: frozenset[str] | tuple[str, ...]) -> str | None:
-    labels = host.split(".")
+    labels = host.split(".")[-4:]
     for index in range(len(labels) - 1):
         candidate = ".".join(labels[index:])
         if candidate in domains:
@@ -98,12 +119,12 @@ def _trim(text: str, start: int, end: int) -> int:
 class LinkScan:
     hits: list[Hit]
     own_spans: list[Span]
-    claimed: list[Span]
+    claimed: SpanSet
 
 
 def find_links(text: str, own_domains: tuple[str, ...]) -> LinkScan:
     """Find links with a scheme or "www", then e-mail addresses, then bare host names."""
-    scan = LinkScan([], [], [])
+    scan = LinkScan([], [], SpanSet())
     tlds = top_level_domains()
     for match in _SCHEME_URL.finditer(text):
         start = match.start()
@@ -116,7 +137,7 @@ def find_links(text: str, own_domains: tuple[str, ...]) -> LinkScan:
         host = host.rstrip(".")
         if not host:
             continue
-        scan.claimed.append((start, end))
+        scan.claimed.add(start, end)
         if is_own_host(host, own_domains):
             scan.own_spans.append((start, end))
             continue
@@ -125,7 +146,7 @@ def find_links(text: str, own_domains: tuple[str, ...]) -> LinkScan:
     for match in _BARE_HOST.finditer(text):
         start = match.start()
         end = _trim(text, start, match.end())
-        if overlaps(start, end, scan.claimed):
+        if scan.claimed.overlaps(start, end):
             continue
         value = text[start:end]
         host_end = min(
@@ -147,7 +168,7 @@ def find_links(text: str, own_domains: tuple[str, ...]) -> LinkScan:
                 window = text[max(0, start - 40) : start]
                 if not _URL_CUE.search(window):
                     continue
-        scan.claimed.append((start, end))
+        scan.claimed.add(start, end)
         if is_own_host(host, own_domains):
             scan.own_spans.append((start, end))
             continue
@@ -160,13 +181,13 @@ def find_links(text: str, own_domains: tuple[str, ...]) -> LinkScan:
 _EMAIL = re.compile(r"(?<![\w.%+\-])[\w.%+\-]{1,64}@[\w\-]+(?:\.[\w\-]+)*")
 
 
-def find_emails(text: str, claimed: list[Span]) -> list[Hit]:
+def find_emails(text: str, claimed: SpanSet) -> list[Hit]:
     """Find e-mail addresses whose domain ends in a real TLD or names a mail provider."""
     hits: list[Hit] = []
     tlds = top_level_domains()
     for match in _EMAIL.finditer(text):
         start, end = match.span()
-        if overlaps(start, end, claimed):
+        if claimed.overlaps(start, end):
             continue
         local, _, domain = match.group().partition("@")
         if not any(character.isalnum() for character in local):
@@ -180,7 +201,7 @@ def find_emails(text: str, claimed: list[Span]) -> list[Hit]:
             end = start + len(local) + 1 + len(labels[0])
         else:
             continue
-        claimed.append((start, end))
+        claimed.add(start, end)
         hits.append(Hit("email", start, end, "Email address"))
     return hits
 
@@ -190,14 +211,14 @@ def find_emails(text: str, claimed: list[Span]) -> list[Hit]:
 _HANDLE = re.compile(r"(?<![\w@.])@[a-z_][\w.]{1,29}")
 
 
-def find_handles(text: str, claimed: list[Span]) -> list[Span]:
+def find_handles(text: str, claimed: SpanSet) -> list[Span]:
     spans: list[Span] = []
     for match in _HANDLE.finditer(text):
         start = match.start()
         end = match.end()
         while end > start and text[end - 1] == ".":
             end -= 1
-        if end - start < 3 or overlaps(start, end, claimed):
+        if end - start < 3 or claimed.overlaps(start, end):
             continue
         spans.append((start, end))
     return spans
@@ -207,9 +228,7 @@ def find_handles(text: str, claimed: list[Span]) -> list[Span]:
 
 _PHONE_RUN = re.compile(r"\+?\(?\d(?:[ .\-/()]{0,3}\d)*")
 _NON_DIGIT = re.compile(r"\D")
-_DATE_SHAPE = re.compile(
-    r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$"
-)
+_DATE_SHAPE = re.compile(r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$")
 _NOT_PHONE_SHAPE = re.compile(r"^(?:\d{3}-\d{7}-\d{7}|\d{5}-\d{4}|\d{4}-\d{4}-\d{4}.*)$")
 _LOCAL_SHAPE = re.compile(r"^\d{3}[ .\-]\d{4}$")
 _IDENTIFIER_WORDS = re.compile(
@@ -264,7 +283,7 @@ def _words_before(text: str, start: int, count: int = 4) -> str:
     return " ".join(window.split()[-count:])
 
 
-def find_phones(text: str, skip: list[Span]) -> list[Hit]:
+def find_phones(text: str, skip: SpanSet) -> list[Hit]:
     """Find phone numbers, skipping identifiers, prices, dates and measurements."""
     hits: list[Hit] = []
     for match in _PHONE_RUN.finditer(text):
@@ -274,6 +293,13 @@ def find_phones(text: str, skip: list[Span]) -> list[Hit]:
         if run.startswith("(") and ")" not in run:
             start += 1
             run = run[1:]
+        if text[end : end + 1] == ":" and text[end + 1 : end + 2].isdigit():
+            # "2025-06-02 08:14": the last group is an hour, not part of the number.
+            cut = max(run.rfind(separator) for separator in " .-/")
+            if cut <= 0:
+                continue
+            run = run[:cut].rstrip(" .-/(")
+            end = start + len(run)
         digits = _NON_DIGIT.sub("", run)
         if not 7 <= len(digits) <= 15:
             continue
@@ -288,7 +314,7 @@ def find_phones(text: str, skip: list[Span]) -> list[Hit]:
         tail = text[end : end + 8]
         if _CURRENCY_AFTER.match(tail) or _UNIT_AFTER.match(tail):
             continue
-        if overlaps(start, end, skip):
+        if skip.overlaps(start, end):
             continue
         context = _words_before(text, start)
         cue = _PHONE_CUES.search(context) is not None

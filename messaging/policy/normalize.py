@@ -171,14 +171,29 @@ def _undo_brackets(normalized: Normalized) -> Normalized:
 _SPACED_RUN = re.compile(r"(?<!\S)\S(?= \S)(?: \S(?![^\s,;:!?)\]\"'.]))+")
 
 
+def _token_kind(character: str) -> str:
+    if character.isdigit():
+        return "digit"
+    return "letter" if character.isalpha() else "mark"
+
+
 def _collapse_spaced(normalized: Normalized) -> Normalized:
     text = normalized.text
     edits: list[Edit] = []
     for match in _SPACED_RUN.finditer(text):
-        if (match.end() - match.start() + 1) // 2 < 4:
-            continue
-        start = match.start()
-        edits.extend((index, index + 1, "") for index in range(start + 1, match.end(), 2))
+        # Split where digits meet letters: "6 5 0 6 9 6 0 8 6 y marca" keeps the "y".
+        segments: list[list[int]] = [[]]
+        previous = "mark"
+        for index in range(match.start(), match.end(), 2):
+            kind = _token_kind(text[index])
+            if {kind, previous} == {"digit", "letter"}:
+                segments.append([])
+            segments[-1].append(index)
+            if kind != "mark":
+                previous = kind
+        for segment in segments:
+            if len(segment) >= 4:
+                edits.extend((index + 1, index + 2, "") for index in segment[:-1])
     if not edits:
         return normalized
     return normalized.apply(edits)
@@ -188,6 +203,11 @@ def _collapse_spaced(normalized: Normalized) -> Normalized:
 
 _CHAIN_TOKEN = re.compile(r"[\w%+\-]+(?:[.@][\w%+\-]+)*|[@.]")
 _SPOKEN = re.compile(r"\b(?:at|arroba|dot|punto|pto)\b| [@.] ")
+_LOCAL_MARK = re.compile(r"[._\d]")
+_EMAIL_CUE = re.compile(
+    r"(?:e-?mail|mail|correo|write|escrib|contact|reach|message|a line|send|envia|manda)"
+    r"[^.!?\n]{0,40}$"
+)
 _AT_WORDS = frozenset({"at", "arroba", "@"})
 _DOT_WORDS = frozenset({"dot", "punto", "pto", "."})
 _SENTENCE_END = frozenset(".,;:!?)]\"'\n")
@@ -265,9 +285,17 @@ def _spoken_edits(text: str) -> list[Edit]:
             first = index
             if operator in _AT_WORDS:
                 domain_start = index + 2
+                provider = chain[domain_start][2].split(".", 1)[0] in MAIL_PROVIDERS
                 last = _domain_end(chain, domain_start, text, spoken_at=True)
-                if last < 0 and chain[domain_start][2] in MAIL_PROVIDERS:
+                if last < 0 and provider:
                     last = domain_start
+                if last >= 0 and operator == "at" and not provider:
+                    # "claim it at shop.com" is a link; "rosa.lin at shop.com" an address.
+                    if not (
+                        _LOCAL_MARK.search(word)
+                        or _EMAIL_CUE.search(text[max(0, chain[index][0] - 60) : chain[index][0]])
+                    ):
+                        last = -1
                 while (
                     last >= 0
                     and first - 2 >= consumed

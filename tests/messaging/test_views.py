@@ -307,6 +307,33 @@ def test_bad_reply_shows_a_form_error_and_writes_nothing(buyer_client, buyer, se
     assert snapshot() == before
 
 
+def test_reply_of_exactly_5000_characters_is_sent(buyer_client, buyer, seller):
+    thread, _ = thread_with_message(buyer=buyer, seller=seller)
+
+    response = buyer_client.post(f"/messages/{thread.id}/", {"body": "y" * 5000})
+
+    assert response.status_code == 302
+    assert len(Message.objects.filter(thread=thread).last().body) == 5000
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "messaging/forms.py ReplyForm max_length counts a browser's CRLF line break as 2 "
+        "characters, while the textarea maxlength and services.clean_body count it as 1: a "
+        "5000-character message with line breaks is refused"
+    ),
+)
+def test_reply_of_5000_characters_with_browser_line_breaks_is_sent(buyer_client, buyer, seller):
+    thread, _ = thread_with_message(buyer=buyer, seller=seller)
+    body = "\r\n".join(["y" * 499] * 10) + "y" * 9  # 5000 characters once CRLF becomes LF
+
+    response = buyer_client.post(f"/messages/{thread.id}/", {"body": body})
+
+    assert response.status_code == 302
+    assert len(Message.objects.filter(thread=thread).last().body) == 5000
+
+
 def test_rate_limited_reply_shows_the_error_and_writes_nothing(
     buyer_client, buyer, seller, settings
 ):

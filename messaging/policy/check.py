@@ -1,0 +1,118 @@
+"""The public entry point: check a message body and its attachment names against the policy."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .data import FILE_EXTENSIONS
+from .detectors import scan
+
+CATEGORIES: tuple[str, ...] = (
+    "email",
+    "phone",
+    "url",
+    "social_handle",
+    "messaging_app",
+    "marketing",
+    "review_manipulation",
+    "opt_out",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One policy violation: what was found and where, in the body or in a file name."""
+
+    category: str
+    start: int
+    end: int
+    reason: str
+    source: str = "body"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "start": self.start,
+            "end": self.end,
+            "reason": self.reason,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The outcome of a check: allow or block, with the findings that explain it."""
+
+    verdict: Literal["allow", "block"]
+    categories: tuple[str, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.verdict == "block"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "categories": list(self.categories),
+            "findings": [finding.to_dict() for finding in self.findings],
+        }
+
+
+def _clean_domains(own_domains: Sequence[str]) -> tuple[str, ...]:
+    cleaned = []
+    for domain in own_domains:
+        value = domain.strip().strip(".").casefold()
+        value = value.removeprefix("www.")
+        if value:
+            cleaned.append(value)
+    return tuple(cleaned)
+
+
+def _filename_view(name: str) -> str:
+    """Drop a known file extension and read "_" as a space, keeping every offset."""
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem and extension.casefold() in FILE_EXTENSIONS:
+        name = stem
+    return name.replace("_", " ")
+
+
+def check(
+    text: str,
+    *,
+    filenames: Sequence[str] = (),
+    own_domains: Sequence[str] = ("marketplace.com",),
+) -> Verdict:
+    """Check a message body and its attachment file names against the content policy."""
+    domains = _clean_domains(own_domains)
+    findings = [
+        Finding(found.category, found.start, found.end, found.reason)
+        for found in scan(text, domains)
+    ]
+    for index, name in enumerate(filenames):
+        findings.extend(
+            Finding(found.category, found.start, found.end, found.reason, f"filename:{index}")
+            for found in scan(_filename_view(name), domains)
+        )
+    categories = tuple(sorted({finding.category for finding in findings}))
+    return Verdict("block" if findings else "allow", categories, tuple(findings))
+
+
+_ATTACHMENT_LINE = re.compile(r"\[attachment:\s*(?P<name>[^\]\n]*?)\s*\]")
+
+
+def split_attachment_lines(text: str) -> tuple[str, list[str]]:
+    """Strip trailing ``[attachment: NAME]`` lines; return the body and the file names."""
+    lines = text.split("\n")
+    names: list[str] = []
+    while lines:
+        match = _ATTACHMENT_LINE.fullmatch(lines[-1].strip())
+        if match is None:
+            break
+        names.append(match.group("name"))
+        lines.pop()
+    names.reverse()
+    return "\n".join(lines).rstrip("\n"), names

@@ -1,0 +1,115 @@
+"""Run every detector over one text and report findings on the original text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .contacts import Hit, SpanSet, find_handles, find_links, find_phones
+from .language import (
+    classify_handles,
+    find_app_mentions,
+    find_marketing,
+    find_opt_out,
+    find_requests,
+    find_review_manipulation,
+    find_social_mentions,
+)
+from .normalize import Normalized, keyword_view, normalize
+
+_CONTACT_CATEGORIES = frozenset({"email", "phone", "url", "social_handle", "messaging_app"})
+_SPOKEN_SEPARATOR = re.compile(r"\b(?:at|arroba|dot|punto|pto)\b|[\[({<][^\])}>]{0,8}[\])}>]")
+_NUMBER_WORD = re.compile(
+    r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|cero|uno|dos|tres|cuatro|cinco|"
+    r"seis|siete|ocho|nueve)\b"
+)
+_SPACED_OUT = re.compile(r"(?:\S ){3}\S")
+_MAX_PER_CATEGORY = 50
+_SQUEEZE = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class RawFinding:
+    """A finding with offsets into the scanned text."""
+
+    category: str
+    start: int
+    end: int
+    reason: str
+
+
+def _is_look_alike(character: str) -> bool:
+    if character.isascii() or not character.isalnum():
+        return False
+    name = unicodedata.name(character, "")
+    return not name.startswith("LATIN") or "FULLWIDTH" in name
+
+
+def _disguises(original: str, normalized: str) -> list[str]:
+    folded = original.casefold()
+    if folded == normalized:
+        return []
+    notes: list[str] = []
+    if any(unicodedata.category(character) == "Cf" for character in original):
+        notes.append("invisible characters")
+    if any(_is_look_alike(character) for character in original):
+        notes.append("look-alike or full-width characters")
+    if _SPOKEN_SEPARATOR.search(folded):
+        notes.append("'at'/'dot' written out or bracketed")
+    if _NUMBER_WORD.search(folded):
+        notes.append("digits written as words")
+    if _SPACED_OUT.search(original):
+        notes.append("spaced-out characters")
+    return notes
+
+
+def _to_original(normalized: Normalized, hit: Hit) -> RawFinding:
+    start, end = normalized.span(hit.start, hit.end)
+    reason = hit.reason
+    if hit.category in _CONTACT_CATEGORIES:
+        notes = _disguises(normalized.original[start:end], normalized.text[hit.start : hit.end])
+        if notes:
+            reason = f"{reason}, disguised with {' and '.join(notes)}"
+    return RawFinding(hit.category, start, end, reason)
+
+
+def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
+    """Return every finding in ``text``, with offsets into ``text``."""
+    normalized = normalize(text)
+    view = normalized.text
+    links = find_links(view, own_domains)
+    not_phones = SpanSet()
+    for hit in links.hits:
+        if hit.category == "email":
+            not_phones.add(hit.start, hit.end)
+    for start, end in links.own_spans:
+        not_phones.add(start, end)
+    hits: list[Hit] = list(links.hits)
+    hits.extend(find_phones(view, not_phones))
+    words = keyword_view(view)
+    squeezed = _SQUEEZE.sub("", words)
+    hits.extend(classify_handles(words, squeezed, find_handles(view, links.claimed)))
+    hits.extend(find_app_mentions(words, squeezed))
+    hits.extend(find_social_mentions(words, squeezed))
+    hits.extend(find_requests(words))
+    hits.extend(find_marketing(words))
+    hits.extend(find_review_manipulation(words))
+    hits.extend(find_opt_out(words))
+    own = links.own_spans
+    per_category: dict[str, int] = {}
+    findings: set[RawFinding] = set()
+    for hit in hits:
+        if hit.end <= hit.start or (own and _inside(hit, own)):
+            continue
+        # A message full of addresses is blocked by the first few; cap the report's size.
+        count = per_category.get(hit.category, 0)
+        if count >= _MAX_PER_CATEGORY:
+            continue
+        per_category[hit.category] = count + 1
+        findings.add(_to_original(normalized, hit))
+    return sorted(findings, key=lambda finding: (finding.start, finding.end, finding.category))
+
+
+def _inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= hit.start and hit.end <= end for start, end in spans[:_MAX_PER_CATEGORY])

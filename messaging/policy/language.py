@@ -1,0 +1,799 @@
+"""Detectors for wording: contact channels, requests for contact details, marketing,
+review manipulation and opt-out instructions, in English and Spanish.
+
+All patterns run on the normalised, accent-free, lower-case keyword view of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .contacts import Hit, Span, overlaps
+
+# --- sentences ------------------------------------------------------------------------------
+
+_SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;\n](?![\s\"')]|$)[^.!?;\n]*)*")
+
+
+def sentences(text: str) -> Iterator[tuple[int, str]]:
+    for match in _SENTENCE.finditer(text):
+        yield match.start(), match.group()
+
+
+# --- messaging apps and social networks ----------------------------------------------------
+
+
+def _spaced(word: str) -> str:
+    """Let any one separator sit between letters: "whats-app", "t.e.l.e.g.r.a.m"."""
+    return r"[\W_]?".join(re.escape(character) for character in word)
+
+
+_APP_VARIANTS: dict[str, tuple[str, ...]] = {
+    "WhatsApp": (
+        "whatsapp",
+        "whatsap",
+        "watsapp",
+        "watsap",
+        "wasap",
+        "wassap",
+        "wasapp",
+        "wassapp",
+        "guasap",
+        "guasapp",
+        "whassap",
+        "whatssap",
+        "wazap",
+        "whatsaap",
+        "watsup",
+    ),
+    "Telegram": ("telegram", "telegrama", "telegran"),
+    "WeChat": ("wechat", "weixin"),
+    "Viber": ("viber",),
+    "Skype": ("skype",),
+    "Discord": ("discord",),
+    "iMessage": ("imessage", "facetime"),
+    "KakaoTalk": ("kakaotalk",),
+    "Threema": ("threema",),
+}
+_APP_SHORT = r"\b(?:wsp|wpp|whatsapp|kakao|zalo|tg)\b"
+_APP_CONTEXTUAL = (
+    r"\b(?:on|en|por|via|through|add (?:me|us) on|text (?:me|us) on|agrega(?:me|nos) en)"
+    r"\s+(?:signal|line|messenger)\b(?!\s+(?:of|de|\d))"
+    r"|\bsignal(?:\s+(?:me|us)\b|\s*:)|\bline\s*(?:id|app)\b|\bline\s*:\s*@"
+)
+_APP_VARIANT_LIST = tuple(variant for variants in _APP_VARIANTS.values() for variant in variants)
+_APP = re.compile(
+    "|".join(
+        [
+            *(
+                rf"(?<![a-z])(?P<app{index}>{_spaced(variant)})(?![a-z])"
+                for index, variant in enumerate(_APP_VARIANT_LIST)
+            ),
+            _APP_SHORT,
+            _APP_CONTEXTUAL,
+        ]
+    )
+)
+_APP_TRIGGERS = ("signal", "line", "messenger", "wsp", "wpp", "kakao", "zalo", "tg")
+_APP_NAMES_BY_GROUP = {
+    f"app{index}": name
+    for index, name in enumerate(name for name, variants in _APP_VARIANTS.items() for _ in variants)
+}
+
+_SOCIAL_VARIANTS: dict[str, tuple[str, ...]] = {
+    "Instagram": ("instagram", "insta", "instagran"),
+    "Facebook": ("facebook", "facebok"),
+    "TikTok": ("tiktok",),
+    "Twitter": ("twitter",),
+    "YouTube": ("youtube",),
+    "Pinterest": ("pinterest",),
+    "Snapchat": ("snapchat",),
+    "LinkedIn": ("linkedin",),
+    "OnlyFans": ("onlyfans",),
+    "Twitch": ("twitch",),
+}
+_SOCIAL_VARIANT_LIST = tuple(
+    variant for variants in _SOCIAL_VARIANTS.values() for variant in variants
+)
+_SOCIAL_TRIGGERS = ("ig", "fb", "tik", "snap", "x")
+_SOCIAL = re.compile(
+    "|".join(
+        [
+            *(
+                rf"(?<![a-z])(?P<net{index}>{_spaced(variant)})(?![a-z])"
+                for index, variant in enumerate(_SOCIAL_VARIANT_LIST)
+            ),
+            r"\b(?:ig|fb|tik tok|snap|x)\b",
+        ]
+    )
+)
+_SOCIAL_NAMES_BY_GROUP = {
+    f"net{index}": name
+    for index, name in enumerate(
+        name for name, variants in _SOCIAL_VARIANTS.items() for _ in variants
+    )
+}
+_SOCIAL_WEAK = frozenset({"ig", "fb", "snap", "x", "tik tok"})
+
+_NEGATED = re.compile(
+    r"\b(?:don'?t|do not|dont|never|no longer|not|no|nunca|tampoco|ni|sin|without|"
+    r"doesn'?t|isn'?t)\b(?:\W+\w+){0,3}\W*$"
+)
+_FEATURE = re.compile(
+    r"compatib|\bworks? with\b|\bwork with\b|\bsupport|notification|notificacion|"
+    r"\bintegra|funciona con|sincroniza|\bsync|\bshare (?:to|via|on)\b|compartir en|"
+    r"\bapp update\b|instalad|installed|preinstal|pre-instal|\bicon\b|\bwidget|\bsticker|"
+    r"\bfilter\b|\bfiltro\b|\bcalls? quality\b"
+)
+_CHANNEL_CUE = re.compile(
+    r"\b(?:my|our|mi|mis|nuestr[oa]s?|follow|follows|sigue|siguenos|sigueme|seguir|"
+    r"siganos|find (?:us|me)|search (?:for )?(?:us|me)|busca(?:nos|me)?|"
+    r"encuentra(?:nos|me)|check|mira|visita|add (?:us|me)|agrega(?:nos|me)|anade(?:nos|me)|"
+    r"dm|message (?:us|me)|ping (?:us|me)|hit (?:us|me) up|write (?:us|me)|"
+    r"escribe(?:nos|me)|habla(?:nos|me)|contact (?:us|me)|contacta(?:nos|me)|"
+    r"we'?re on|i'?m on|estamos en|estoy en|like us|dale like|"
+    r"subscribe|suscribete)\b[^.!?]{0,30}$"
+)
+_CHANNEL_AFTER = re.compile(r"^\s*(?::|is\b|es\b|=|handle|account|cuenta|page\b|perfil|profile|@)")
+
+
+_WINDOW = 300
+_MAX_HITS = 10
+_SQUEEZE = re.compile(r"[\W_]+")
+
+
+_TRIGGER_CACHE: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _has_any(text: str, words: tuple[str, ...]) -> bool:
+    """Tell whether any of ``words`` occurs in ``text`` (one C-level scan)."""
+    pattern = _TRIGGER_CACHE.get(words)
+    if pattern is None:
+        pattern = re.compile("|".join(re.escape(word) for word in words))
+        _TRIGGER_CACHE[words] = pattern
+    return pattern.search(text) is not None
+
+
+def _sentence_of(text: str, position: int) -> tuple[int, int]:
+    """Return the bounds of the sentence around ``position``, looking at most _WINDOW away."""
+    low = max(0, position - _WINDOW)
+    high = min(len(text), position + _WINDOW)
+    start = max(max(text.rfind(stop, low, position) for stop in ".!?;\n") + 1, low)
+    ends = [index for index in (text.find(stop, position, high) for stop in ".!?;\n") if index >= 0]
+    return start, min(ends, default=high)
+
+
+def _preceding(text: str, position: int, width: int = 40) -> str:
+    sentence_start, _ = _sentence_of(text, position)
+    return text[max(sentence_start, position - width) : position]
+
+
+def mentions_app(text: str, squeezed: str) -> bool:
+    return _has_any(squeezed, _APP_VARIANT_LIST) or _has_any(text, _APP_TRIGGERS)
+
+
+def find_app_mentions(text: str, squeezed: str) -> list[Hit]:
+    """Find messaging apps named as a contact channel (not negated, not a product feature)."""
+    hits: list[Hit] = []
+    if not mentions_app(text, squeezed):
+        return hits
+    for match in _APP.finditer(text):
+        if len(hits) >= _MAX_HITS:
+            break
+        start, end = match.span()
+        sentence_start, sentence_end = _sentence_of(text, start)
+        if _NEGATED.search(text[max(sentence_start, start - 40) : start]):
+            continue
+        if _FEATURE.search(text[sentence_start:sentence_end]):
+            continue
+        name = _APP_NAMES_BY_GROUP.get(match.lastgroup or "", "")
+        if not name:
+            value = match.group()
+            name = next(
+                (label for label in ("Signal", "Line", "Messenger") if label.lower() in value),
+                "WhatsApp" if value in ("wsp", "wpp") else value.strip().title(),
+            )
+        hits.append(Hit("messaging_app", start, end, f"Messaging app named as a contact ({name})"))
+    return hits
+
+
+def find_social_mentions(text: str, squeezed: str) -> list[Hit]:
+    """Find social networks given as a place to follow or contact the sender."""
+    hits: list[Hit] = []
+    if not (_has_any(squeezed, _SOCIAL_VARIANT_LIST) or _has_any(text, _SOCIAL_TRIGGERS)):
+        return hits
+    for match in _SOCIAL.finditer(text):
+        if len(hits) >= _MAX_HITS:
+            break
+        start, end = match.span()
+        sentence_start, sentence_end = _sentence_of(text, start)
+        before = text[max(sentence_start, start - 40) : start]
+        if _NEGATED.search(before) or _FEATURE.search(text[sentence_start:sentence_end]):
+            continue
+        value = match.group()
+        after = text[end : end + 12]
+        cue_before = _CHANNEL_CUE.search(before) is not None
+        cue_after = _CHANNEL_AFTER.match(after) is not None
+        if value in _SOCIAL_WEAK:
+            if not cue_after and not (cue_before and re.match(r"^\s*[a-z0-9_.@]", after)):
+                continue
+        elif not (cue_before or cue_after):
+            continue
+        name = _SOCIAL_NAMES_BY_GROUP.get(match.lastgroup or "", value.upper())
+        hits.append(Hit("social_handle", start, end, f"Social media account ({name})"))
+    return hits
+
+
+def classify_handles(text: str, squeezed: str, spans: list[Span]) -> list[Hit]:
+    """Label @handles: a messaging-app username when an app is named just before."""
+    hits: list[Hit] = []
+    any_app = mentions_app(text, squeezed)
+    for start, end in spans[:_MAX_HITS]:
+        before = _preceding(text, start, 50)
+        if any_app and _APP.search(before):
+            hits.append(Hit("messaging_app", start, end, "Messaging app username"))
+        else:
+            hits.append(Hit("social_handle", start, end, "Social media handle"))
+    return hits
+
+
+# --- requests for contact details ----------------------------------------------------------
+
+_ASK_EN = (
+    r"\b(?:what'?s|what is|whats|can i (?:have|get)|could i (?:have|get)|may i (?:have|get)|"
+    r"(?:can|could|would) you (?:share|send|give|tell|text|pass)(?: me| us)?|"
+    r"please (?:share|send|give)(?: me| us)?|share|send me|give me|tell me|i need|need|"
+    r"leave me|drop me|provide|do you have|have you got|got|is there)"
+    r"\s+(?:(?:your|ur|yr|a|an|any)\s+)?"
+    r"(?:(?:personal|private|direct|best|contact|own|work|cell|mobile|phone|whatsapp|"
+    r"telegram|e-?mail)\s+){0,2}"
+)
+_NOUN_EN = (
+    r"(?P<email>e-?mail(?: address)?|mail address)|"
+    r"(?P<phone>phone(?: number)?|cell(?:phone)?(?: number)?|mobile(?: number)?|telephone|"
+    r"number|contact (?:info|information|details|number))|"
+    r"(?P<app>whatsapp|telegram|signal|wechat|viber|skype|discord|line id)|"
+    r"(?P<social>instagram|insta|ig|facebook|fb|tiktok|snapchat|socials|handle)"
+)
+_ASK_ES = (
+    r"\b(?:me (?:das|pasas|dejas|compartes|facilitas|puedes dar|puedes pasar|podrias dar|"
+    r"podrias pasar|da|pasa|deja|dices|dice)|dame|pasame|mandame|enviame|dime|cual es|"
+    r"tienes|tiene|teneis|tienen|tenes|necesito|comparte(?:me)?|facilitame|"
+    r"podrias darme|podria darme)"
+    r"\s+(?:(?:tu|su|vuestro|un|una|el|algun|alguna)\s+)?"
+)
+_NOUN_ES = (
+    r"(?P<email>correo(?: electronico)?|email|e-mail|mail)|"
+    r"(?P<phone>telefono|numero(?= ?[?.!,]|$| de (?:telefono|movil|celular|contacto))|"
+    r"movil|celular|contacto|datos de contacto)|"
+    r"(?P<app>whatsapp|wasap|guasap|telegram|telegrama|signal|wechat)|"
+    r"(?P<social>instagram|insta|ig|facebook|face|tiktok)"
+)
+_NOT_CONTACT_AFTER = (
+    r"(?!\s+(?:case|cases|charger|cable|holder|stand|mount|model|screen|cover|protector|"
+    r"version|plan|bill|of (?:the|items|units|pieces)|de (?:pedido|seguimiento|serie|"
+    r"referencia|factura|unidades)))"
+)
+_ASKS = (
+    re.compile(rf"{_ASK_EN}(?:{_NOUN_EN})\b{_NOT_CONTACT_AFTER}"),
+    re.compile(rf"{_ASK_ES}(?:{_NOUN_ES})\b{_NOT_CONTACT_AFTER}"),
+)
+_ASK_CATEGORY = {
+    "email": ("email", "Asks for an email address"),
+    "phone": ("phone", "Asks for a phone number"),
+    "app": ("messaging_app", "Asks for a messaging app contact"),
+    "social": ("social_handle", "Asks for a social media account"),
+}
+
+
+_REQUEST_TRIGGERS = (
+    "mail",
+    "correo",
+    "phone",
+    "number",
+    "cell",
+    "mobile",
+    "contact",
+    "whatsapp",
+    "telegram",
+    "signal",
+    "wechat",
+    "viber",
+    "skype",
+    "discord",
+    "line id",
+    "insta",
+    "ig",
+    "facebook",
+    "fb",
+    "tiktok",
+    "snapchat",
+    "socials",
+    "handle",
+    "telefono",
+    "numero",
+    "movil",
+    "celular",
+    "wasap",
+    "guasap",
+    "face",
+)
+
+
+def find_requests(text: str) -> list[Hit]:
+    hits: list[Hit] = []
+    if not _has_any(text, _REQUEST_TRIGGERS):
+        return hits
+    for match in (match for pattern in _ASKS for match in pattern.finditer(text)):
+        kind = next(
+            (name for name in ("email", "phone", "app", "social") if match.group(name)), None
+        )
+        if kind is None:
+            continue
+        category, reason = _ASK_CATEGORY[kind]
+        hits.append(Hit(category, match.start(), match.end(), reason))
+    return hits
+
+
+# --- marketing ------------------------------------------------------------------------------
+
+_FUTURE_ORDER = (
+    r"(?:next|future|proxim[oa]s?|siguientes?|futur[oa]s?)\s+(?:order|purchase|compra|pedido|visit)"
+)
+_MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (
+        ("coupon", "code", "codigo", "cupon", "voucher", "discount", "descuento"),
+        r"\b(?:use|usa|utiliza|apply|aplica|here'?s|aqui tienes|te (?:dejo|regalo|envio|mando)|"
+        r"enjoy|disfruta|with|con)\s+(?:\w+\s+){0,2}(?:coupon|code|codigo|cupon|voucher|"
+        r"discount|descuento)\b",
+        "Offers a coupon or discount code",
+    ),
+    (
+        ("next", "future", "proxim", "siguiente", "futur"),
+        rf"\b(?:coupon|cupon|code|codigo|discount|descuento|\d+ ?%|off)\b[^.!?]{{0,40}}\b{_FUTURE_ORDER}",
+        "Offers a discount on a future order",
+    ),
+    (
+        ("next", "future", "proxim", "siguiente", "futur"),
+        rf"\b{_FUTURE_ORDER}\b[^.!?]{{0,40}}(?:\boff\b|discount|descuento|coupon|cupon|\bfree\b|"
+        r"gratis|%)",
+        "Offers a discount on a future order",
+    ),
+    (
+        ("%",),
+        r"\d ?%\s+(?:off\s+)?(?:en\s+|de descuento en\s+)?(?:all|everything|todo|toda|todos|"
+        r"todas|sitewide|storewide|the entire|our|nuestr)",
+        "Promotes a sale",
+    ),
+    (
+        ("sale", "liquidacion", "rebajas", "flash"),
+        r"\b(?:warehouse|clearance|flash|big|huge|summer|winter|spring|holiday|seasonal|"
+        r"end of season)\s+sale\b|\b(?:liquidacion|rebajas|venta flash|ofertas? flash)\b|"
+        r"\bsale\s+(?:ends|starts|this week|until|now on)\b",
+        "Promotes a sale",
+    ),
+    (
+        (
+            "newsletter",
+            "mailing",
+            "email list",
+            "boletin",
+            "lista de",
+            "sign up",
+            "subscribe",
+            "join our",
+            "suscrib",
+            "unete",
+            "early access",
+            "acceso anticipado",
+        ),
+        r"\b(?:newsletter|mailing list|email list|boletin|lista de correo|lista de difusion|"
+        r"sign up for (?:our|my)|subscribe to (?:our|my)|join our (?:list|club|community|vip)|"
+        r"suscribete|suscribase|unete a nuestr|early access|acceso anticipado)",
+        "Invites to a newsletter or mailing list",
+    ),
+    (
+        ("refer", "invit", "recomienda"),
+        r"\b(?:referral|refer a friend|refer your friends|refer friends|invite a friend|"
+        r"recomienda(?:nos)? a (?:un|tus) amig|invita a (?:un|tus) amig|"
+        r"codigo de (?:referido|invitacion)|referido)",
+        "Offers a referral credit",
+    ),
+    (
+        ("loyal", "reward", "point", "puntos", "programa", "club"),
+        r"\b(?:loyalty|rewards? (?:program|points|club)|points? (?:on|for|with) every|"
+        r"earn points|puntos (?:de fidelidad|por cada|en cada)|acumula puntos|"
+        r"programa de (?:fidelidad|puntos|fidelizacion)|club de (?:clientes|socios))",
+        "Promotes a loyalty programme",
+    ),
+    (
+        (
+            "bundle",
+            "combo",
+            "pack",
+            "oferta",
+            "upgrade",
+            "also",
+            "tambien",
+            "complete the",
+            "more",
+            "por solo",
+            "por tan",
+            "por apenas",
+        ),
+        r"\b(?:bundle (?:deal|offer)|combo deal|pack ahorro|oferta (?:combinada|pack)|"
+        r"upgrade to (?:the )?(?:premium|pro|deluxe|plus)|you (?:might|may) also (?:like|love)|"
+        r"tambien te (?:puede|podria) (?:interesar|gustar)|complete the (?:look|set))\b|"
+        r"\bfor (?:only|just) \$?\d[\d.,]* ?(?:€|\$|euros?|dollars?)? more\b|"
+        r"\b(?:anade|agrega|suma)\b[^.!?]{0,40}\bpor (?:solo|tan solo|apenas)\b",
+        "Upsells another product",
+    ),
+    (
+        (
+            "check",
+            "look at",
+            "browse",
+            "discover",
+            "explore",
+            "vistazo",
+            "mira",
+            "descubre",
+            "visita",
+            "conoce",
+            "explora",
+            "new ",
+            "just landed",
+            "nuev",
+        ),
+        r"\b(?:check(?: out)?|take a look at|have a look at|browse|discover|explore)\s+"
+        r"(?:our|my)\s+(?:new\s+|latest\s+|spring\s+|summer\s+|fall\s+|autumn\s+|winter\s+|"
+        r"holiday\s+|christmas\s+|full\s+|other\s+|entire\s+)?(?:line|collection|range|"
+        r"catalog|catalogue|arrivals|products|store|shop|website|site|page|insta|instagram|"
+        r"facebook|tiktok|deals|offers|sale|designs|patterns)\b|"
+        r"\b(?:echa(?:le)? un vistazo|mira|descubre|visita|conoce|explora)\s+(?:a\s+)?"
+        r"(?:nuestr[oa]s?|mis?)\s+(?:nuev[oa]s?\s+)?(?:linea|coleccion|catalogo|tienda|web|"
+        r"pagina|productos|ofertas|novedades|instagram|insta|perfil|disenos)\b|"
+        r"\bnew (?:arrivals|collection)\b|\bjust landed\b|"
+        r"\bnuev[oa]s? (?:coleccion|linea de|temporada|llegadas)\b",
+        "Promotes other products",
+    ),
+    (
+        ("again", "de nuevo", "otra vez", "vuelve a", "on us", "claim", "reclam"),
+        r"\b(?:order|buy|shop|purchase|come back|compra|pide)\s+(?:\w+\s+)?(?:again|de nuevo|"
+        r"otra vez)\b[^.!?]{0,60}(?:\bfree\b|\boff\b|discount|\bon us\b|gratis|descuento|%)|"
+        r"\bvuelve a (?:comprar|pedir)\b[^.!?]{0,60}(?:gratis|descuento|%)|"
+        r"\bshipping is on us\b|\bclaim your (?:free|gift|bonus|reward)|"
+        r"\breclam[ae]\w* (?:su|tu) \w+ (?:gratis|de regalo)",
+        "Promotes a repeat purchase or a free gift",
+    ),
+    (
+        ("outside", "off", "fuera"),
+        r"\b(?:outside|off|fuera de)\s+(?:of\s+)?(?:the |this |la |esta |el )?(?:site|"
+        r"platform|marketplace|amazon|ebay|etsy|app|website|plataforma|web|pagina|aplicacion)\b|"
+        r"\boff-(?:site|platform)\b",
+        "Offers a sale outside the marketplace",
+    ),
+    (
+        ("direct", "privately", "en privado"),
+        r"\b(?:buy|order|purchase|pay|shop|deal|trade|sell|ship|compra\w*|pag(?:a|ar|ame)|"
+        r"vend\w*|envi\w*)\b[^.!?]{0,30}\b(?:directly|directamente|privately|en privado)\b|"
+        r"\bdirect(?:ly)?\s+(?:from|with|through)\s+(?:me|us|our)\b",
+        "Offers a sale outside the marketplace",
+    ),
+    (
+        ("website", "web", "site", "store", "tienda", "shop", "pagina"),
+        r"\b(?:our|my|nuestr[oa]|mi)\s+(?:own\s+)?(?:website|web site|web|site|online store|"
+        r"tienda online|tienda|store|pagina web|shop)\b[^.!?]{0,30}\b(?:instead|cheaper|"
+        r"better price|en lugar|en vez|mas barato|mejor precio)|"
+        r"(?:discount|descuento|cheaper|mas barato)[^.!?]{0,30}\b(?:on|en)\s+(?:our|nuestr[oa])"
+        r"\s+(?:website|web|site|tienda|pagina)",
+        "Sends the buyer to the seller's own shop",
+    ),
+    (
+        ("cancel",),
+        r"\bcancel\w*\b[^.!?]{0,60}\b(?:cheaper|better price|lower price|discount|"
+        r"mas barato|mejor precio|rebaja)",
+        "Offers a cheaper sale if the order is cancelled",
+    ),
+    (
+        ("price", "deal", "precio", "oferta"),
+        r"\b(?:better|lower|special|mejor|menor)\s+(?:price|deal|precio|oferta)\b[^.!?]{0,40}"
+        r"\b(?:outside|directly|next time|fuera|directamente|la proxima|privately)\b",
+        "Offers a sale outside the marketplace",
+    ),
+    (
+        (
+            "paypal",
+            "venmo",
+            "zelle",
+            "cash",
+            "bizum",
+            "western",
+            "moneygram",
+            "revolut",
+            "bitcoin",
+            "crypto",
+            "transfer",
+        ),
+        r"\b(?:pay|send|pagar|paga|pagame|envia|enviame|manda|mandame)\b[^.!?]{0,25}"
+        r"\b(?:paypal|venmo|zelle|cash ?app|bizum|western union|moneygram|revolut|bitcoin|"
+        r"crypto|bank transfer|wire transfer|transferencia)\b",
+        "Asks for payment outside the marketplace",
+    ),
+)
+_MARKETING_PATTERNS = tuple(
+    (triggers, re.compile(pattern), reason) for triggers, pattern, reason in _MARKETING
+)
+
+
+def find_marketing(text: str) -> list[Hit]:
+    hits: list[Hit] = []
+    for triggers, pattern, reason in _MARKETING_PATTERNS:
+        if not _has_any(text, triggers):
+            continue
+        match = pattern.search(text)
+        if match:
+            hits.append(Hit("marketing", match.start(), match.end(), reason))
+    return hits
+
+
+# --- review manipulation --------------------------------------------------------------------
+
+_REVIEW_WORD = (
+    r"(?:reviews?|resenas?|valoracion(?:es)?|opinion(?:es)?|ratings?|feedback|comentarios?|"
+    r"calificacion|puntuacion|(?:5|five|cinco)\s*-?\s*(?:stars?|estrellas?))"
+)
+_REVIEW = re.compile(rf"\b{_REVIEW_WORD}\b")
+_INCENTIVE = re.compile(
+    r"\b(?:refund\w*|reimburs\w*|money back|cash ?back|gift ?cards?|gifts?|(?<!feel )free(?! to)|"
+    r"freebies?|discount\w*|coupons?|vouchers?|credit|bonus|rewards?|compensat\w*|"
+    r"pay (?:you|for)|payment|samples?|reembols\w*|devuelv\w*|devolv(?:emos|ere|eremos)|"
+    r"regal\w*|gratis|descuento\w*|cupon\w*|vale|credito|bono|recompensa|compens\w*|"
+    r"pag(?:o|amos|are|aremos|ar)|muestras?)\b|\$\s?\d|\d\s?(?:€|\$|eur\b|euros\b|usd\b|"
+    r"dollars\b|dolares\b)"
+)
+_BUYER_REVIEW = re.compile(
+    r"\b(?:my|mi)\s+(?:\w+\s+)?(?:reviews?|rating|feedback|resena|valoracion|opinion)\b|"
+    r"\bi(?:'ll| will|'d| would| already| just)?\s+(?:leave|left|write|wrote|post|posted|"
+    r"give|gave|change|changed|update|updated|remove|removed|rate|rated)\b|"
+    r"\b(?:deje|escribi|puse|publique|he dejado|he escrito|dejare|cambiare|pondre)\b"
+)
+_STEERING = re.compile(
+    r"\b(?:leave|give|write|post|rate|drop)\s+(?:(?:us|me|it|the product|this)\s+)?"
+    r"(?:(?:a|an)\s+)?(?:(?:5|five)\s*-?\s*stars?\b|(?:positive|good|great|glowing|"
+    r"excellent|perfect|nice|favou?rable|5\s*-?\s*star|five\s*-?\s*star)\s+(?:review|rating|"
+    r"feedback))|"
+    r"\b(?:deja(?:nos|me)?|dejes|danos|dame|pon(?:nos|me)?|escribe(?:nos)?|regalanos|"
+    r"califica(?:nos)?|valora(?:nos)?|puntua(?:nos)?)\s+(?:una?\s+)?"
+    r"(?:(?:buena|positiva|excelente|genial|estupenda)\s+(?:resena|valoracion|opinion|"
+    r"calificacion|puntuacion)|(?:resena|valoracion|opinion|calificacion|puntuacion)\s+"
+    r"(?:positiva|de (?:5|cinco) estrellas|excelente)|(?:5|cinco)\s+estrellas)|"
+    r"\b(?:only|solo|solamente|unicamente)\s+(?:(?:leave|post|give|deja|publica)\s+)?"
+    r"(?:positive|5\s*-?\s*star|good|buenas|positivas|5 estrellas)"
+)
+_FIRST_PERSON_BEFORE = re.compile(r"\b(?:i|i'll|i'd|i will|i would|yo|we'd)\s+(?:\w+\s+)?$")
+_GATING = re.compile(
+    r"\bonly\b[^.!?]{0,30}\b(?:review|rate|leave)[^.!?]{0,40}\bif\b|"
+    r"\bsolo\b[^.!?]{0,30}\b(?:resena|valora|opina|deja)[^.!?]{0,40}\bsi\b|"
+    r"\bif you (?:loved|love|liked|like|enjoyed|are happy|'re happy)\b[^.!?]{0,60}"
+    r"\b(?:if not|otherwise)\b|"
+    r"\bsi te (?:gusto|encanto|ha gustado)\b[^.!?]{0,60}\b(?:si no|de lo contrario)\b"
+)
+_NEGATIVE_REVIEW = re.compile(
+    r"\b(?:negative|bad|poor|low|critical|1\s*-?\s*star|one\s*-?\s*star|mala|negativa|"
+    r"baja|critica)\s+(?:review|feedback|rating|resena|valoracion|opinion|calificacion)|"
+    r"\b(?:review|feedback|rating|resena|valoracion|opinion|calificacion)\s+"
+    r"(?:negativa|mala)\b"
+)
+_CONTACT_US = re.compile(
+    r"\b(?:contact us|message us|talk to us|write to us|reach out to us|reach us|"
+    r"let us know|tell us|email us|get in touch|contactanos|contacta con nosotros|"
+    r"escribenos|hablanos|avisanos|dinos|cuentanos|mandanos un mensaje)\b"
+)
+_CHANGE_REVIEW = re.compile(
+    r"\b(?:change|changing|update|updating|edit|editing|revise|revising|modify|modifying|"
+    r"remove|removing|delete|deleting|take down|taking down|retract|withdraw|reconsider|"
+    r"raise|raising|increase|bump|improve|cambia|cambie|cambiar|cambiaras|modifica|"
+    r"modifique|modificar|borra|borre|borrar|elimina|elimine|eliminar|quita|quite|quitar|"
+    r"retira|retire|retirar|actualiza|actualice|actualizar|mejora|mejore|mejorar|sube|suba|"
+    r"subir)\b(?P<gap>[^.!?]{0,25})\b(?:reviews?|ratings?|feedback|resena|valoracion|"
+    r"opinion|calificacion|puntuacion|stars|estrellas)\b"
+)
+
+
+def _clauses(text: str) -> Iterator[tuple[int, str]]:
+    for start, sentence in sentences(text):
+        yield start, sentence
+
+
+_REVIEW_TRIGGERS = (
+    "review",
+    "resen",
+    "valoraci",
+    "opinion",
+    "rating",
+    "feedback",
+    "comentario",
+    "calificaci",
+    "puntuaci",
+    "star",
+    "estrella",
+)
+
+
+def find_review_manipulation(text: str) -> list[Hit]:
+    hits: list[Hit] = []
+    if not _has_any(text, _REVIEW_TRIGGERS):
+        return hits
+    for offset, sentence in _clauses(text):
+        review = _REVIEW.search(sentence)
+        if review is None:
+            continue
+        buyer = _BUYER_REVIEW.search(sentence) is not None
+        incentive = _INCENTIVE.search(sentence)
+        if incentive and not buyer:
+            start = min(review.start(), incentive.start())
+            end = max(review.end(), incentive.end())
+            hits.append(
+                Hit(
+                    "review_manipulation",
+                    offset + start,
+                    offset + end,
+                    "Offers something in return for a review",
+                )
+            )
+            continue
+        steering = _STEERING.search(sentence)
+        if steering and not _FIRST_PERSON_BEFORE.search(sentence[: steering.start()]):
+            hits.append(
+                Hit(
+                    "review_manipulation",
+                    offset + steering.start(),
+                    offset + steering.end(),
+                    "Asks for a positive or 5-star review",
+                )
+            )
+            continue
+        gating = _GATING.search(sentence)
+        contact = _CONTACT_US.search(sentence)
+        if gating or (contact and _NEGATIVE_REVIEW.search(sentence)):
+            found = gating or contact
+            assert found is not None
+            hits.append(
+                Hit(
+                    "review_manipulation",
+                    offset + found.start(),
+                    offset + found.end(),
+                    "Steers unhappy buyers away from leaving a review",
+                )
+            )
+            continue
+        change = _CHANGE_REVIEW.search(sentence)
+        if change and not re.search(r"\b(?:my|mi)\b", change.group("gap")):
+            if not _FIRST_PERSON_BEFORE.search(sentence[: change.start()]) and not re.search(
+                r"\b(?:can|could|may|should|how do|como|puedo)\s+i\s*$|\b(?:puedo|como)\s*$",
+                sentence[: change.start()],
+            ):
+                hits.append(
+                    Hit(
+                        "review_manipulation",
+                        offset + change.start(),
+                        offset + change.end(),
+                        "Asks the buyer to change or remove a review",
+                    )
+                )
+    return hits
+
+
+# --- opt-out instructions -------------------------------------------------------------------
+
+_REPLY_KEYWORD = re.compile(
+    r"\b(?:reply|respond|text|send|answer|type|write|responde|responda|respondenos|"
+    r"contesta|conteste|envia|envie|escribe|escriba|manda|mande)\b"
+    r"(?:\s+(?:with|con|us|nos|me))?\s*[:\-]?\s*[\"'(\[]?\s*"
+    r"(?:stop|baja|opt[\s-]?out|unsubscribe|unsub|remove|no mas|salir|alto|parar|"
+    r"desuscribir)\b"
+)
+_UNSUBSCRIBE = re.compile(
+    r"\b(?:unsubscribe|opt[\s-]?out|darte de baja|date de baja|dese de baja|darse de baja|"
+    r"desuscribete|desuscribirte|cancela(?:r)? (?:tu |la )?suscripcion|dejar de recibir|"
+    r"stop receiving|no recibir mas)\b"
+)
+_UNSUBSCRIBE_AFTER = re.compile(
+    r"^\s*(?:here|aqui|below|abajo|:|at\b|en\b|via\b|by\b|clicking|link|enlace|using|"
+    r"pulsando|haciendo clic|from (?:these|our|this|all)|de (?:estos|nuestr|todos)|"
+    r"anytime|en cualquier momento)"
+)
+_UNSUBSCRIBE_BEFORE = re.compile(
+    r"(?:\bto|\bpara|\byou can|\bpuedes|\bpuede|\bjust|\bsimply|\bclick (?:here )?to|"
+    r"\btap to|\bif you (?:want|wish|would like|'d like|prefer) to|"
+    r"\bsi (?:quieres|deseas|prefieres|desea))\s*$"
+)
+_FIRST_PERSON = re.compile(
+    r"\b(?:i|i'd|i'm|i'll|me|yo|quiero|quisiera|necesito|me gustaria|how (?:do|can) i|"
+    r"como (?:me|puedo)|can i|puedo|we'd)\b"
+)
+_TURN_OFF = re.compile(
+    r"\b(?:turn off|switch off|disable|deactivate|mute|silence|desactiva|desactive|"
+    r"desactivar|silencia|silencie|apaga|apague)\b[^.!?]{0,30}\b(?:messages|mensajes|"
+    r"notifications|notificaciones|emails|correos|reminders|recordatorios|communications|"
+    r"comunicaciones|alerts|alertas)\b"
+)
+
+
+_REPLY_TRIGGERS = (
+    "stop",
+    "baja",
+    "opt",
+    "unsub",
+    "remove",
+    "no mas",
+    "salir",
+    "alto",
+    "parar",
+    "desuscrib",
+)
+_UNSUBSCRIBE_TRIGGERS = (
+    "unsub",
+    "opt",
+    "baja",
+    "desuscrib",
+    "suscripcion",
+    "dejar de recibir",
+    "stop receiving",
+    "no recibir",
+)
+_TURN_OFF_TRIGGERS = (
+    "turn off",
+    "switch off",
+    "disable",
+    "deactivat",
+    "mute",
+    "silenc",
+    "desactiv",
+    "apag",
+)
+
+
+def find_opt_out(text: str) -> list[Hit]:
+    hits: list[Hit] = []
+    replies = _REPLY_KEYWORD.finditer(text) if _has_any(text, _REPLY_TRIGGERS) else ()
+    unsubscribes = _UNSUBSCRIBE.finditer(text) if _has_any(text, _UNSUBSCRIBE_TRIGGERS) else ()
+    turn_offs = _TURN_OFF.finditer(text) if _has_any(text, _TURN_OFF_TRIGGERS) else ()
+    for match in replies:
+        before = _preceding(text, match.start(), 25)
+        if re.search(r"\b(?:i|we)\s+(?:\w+\s+)?$", before):
+            continue
+        hits.append(
+            Hit("opt_out", match.start(), match.end(), "Tells the buyer to reply STOP to opt out")
+        )
+        break
+    for match in unsubscribes:
+        before = _preceding(text, match.start(), 30)
+        after = text[match.end() : match.end() + 20]
+        instructed = _UNSUBSCRIBE_AFTER.match(after) or _UNSUBSCRIBE_BEFORE.search(before)
+        if not instructed or _FIRST_PERSON.search(before) or after.startswith(" me"):
+            continue
+        hits.append(
+            Hit("opt_out", match.start(), match.end(), "Tells the buyer how to unsubscribe")
+        )
+        break
+    for match in turn_offs:
+        before = _preceding(text, match.start(), 30)
+        if _FIRST_PERSON.search(before) or re.search(r"\b(?:how|como|can|could)\b", before):
+            continue
+        hits.append(
+            Hit(
+                "opt_out",
+                match.start(),
+                match.end(),
+                "Tells the buyer to switch off marketplace messages",
+            )
+        )
+        break
+    return hits
+
+
+def drop_overlapping(hits: list[Hit], spans: list[Span]) -> list[Hit]:
+    return [hit for hit in hits if not overlaps(hit.start, hit.end, spans)]
