@@ -38,6 +38,10 @@ test: install dirs
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
+bench: install
+	$(BIN)/pip install --quiet "scrubadub>=2,<3"
+	DJANGO_SETTINGS_MODULE=messagecenter.settings $(BIN)/python bench/run.py
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

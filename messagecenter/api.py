@@ -52,6 +52,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
         code = _DRF_CODES.get(response.status_code, "error")
+        if isinstance(exc, exceptions.APIException) and isinstance(exc.get_codes(), str):
+            code = str(exc.get_codes())
         if code == "permission_denied" and str(detail).startswith("CSRF Failed"):
             code = "csrf_failed"
         response.data = error_body(code, str(detail))

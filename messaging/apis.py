@@ -115,9 +115,8 @@ class ThreadStartApi(APIView):
         order_number = serializers.CharField(required=False, max_length=19)
         product_id = serializers.IntegerField(required=False, min_value=1)
         topic = serializers.ChoiceField(choices=Topic.choices, required=False)
-        body = serializers.CharField(
-            max_length=settings.MESSAGE_MAX_LENGTH, allow_blank=True, trim_whitespace=False
-        )
+        # Length and emptiness are checked by the send service, after normalization.
+        body = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if ("order_number" in attrs) == ("product_id" in attrs):
@@ -170,9 +169,8 @@ class ThreadDetailApi(APIView):
 
 class MessageSendApi(APIView):
     class InputSerializer(serializers.Serializer):
-        body = serializers.CharField(
-            max_length=settings.MESSAGE_MAX_LENGTH, allow_blank=True, trim_whitespace=False
-        )
+        # Length and emptiness are checked by the send service, after normalization.
+        body = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
     def post(self, request: Request, thread_id: int) -> Response:
         participant = _participant(request, thread_id)
@@ -207,9 +205,8 @@ class PolicyCheckApi(APIView):
     """Check a draft against the content policy without sending it (check as you type)."""
 
     class InputSerializer(serializers.Serializer):
-        body = serializers.CharField(
-            max_length=settings.MESSAGE_MAX_LENGTH, allow_blank=True, trim_whitespace=False
-        )
+        # Length and emptiness are checked by the send service, after normalization.
+        body = serializers.CharField(allow_blank=True, trim_whitespace=False)
         filenames = serializers.ListField(
             child=serializers.CharField(max_length=255), max_length=5, required=False
         )

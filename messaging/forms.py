@@ -6,11 +6,13 @@ from messaging.models import Topic
 
 
 class ReplyForm(forms.Form):
+    # Length and emptiness are the send service's rules (after line breaks are normalized),
+    # so the page and the API refuse exactly the same bodies.
     body = forms.CharField(
         label=_("Your message"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=settings.MESSAGE_MAX_LENGTH,
-        strip=True,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": settings.MESSAGE_MAX_LENGTH}),
+        required=False,
+        strip=False,
     )
 
 

@@ -64,16 +64,20 @@ def test_seed_demo_twice_changes_nothing():
 
     seed()
 
-    assert counts() == first == {
-        "users": 6,
-        "seller_profiles": 2,
-        "products": 6,
-        "orders": 6,
-        "order_items": 6,
-        "threads": 5,
-        "participants": 10,
-        "messages": 8,
-    }
+    assert (
+        counts()
+        == first
+        == {
+            "users": 6,
+            "seller_profiles": 2,
+            "products": 6,
+            "orders": 6,
+            "order_items": 6,
+            "threads": 5,
+            "participants": 10,
+            "messages": 8,
+        }
+    )
     assert list(Message.objects.order_by("id").values_list("id", "body")) == message_ids
 
 
@@ -84,8 +88,9 @@ def test_seed_demo_conversations_are_in_the_right_folders():
 
     waiting = {
         seller.email: sorted(
-            Participant.objects.filter(user=seller, needs_response_since__isnull=False)
-            .values_list("thread__topic", flat=True)
+            Participant.objects.filter(user=seller, needs_response_since__isnull=False).values_list(
+                "thread__topic", flat=True
+            )
         )
         for seller in (casa, gadgets)
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from .data import FILE_EXTENSIONS
@@ -62,7 +63,8 @@ class Verdict:
         }
 
 
-def _clean_domains(own_domains: Sequence[str]) -> tuple[str, ...]:
+@lru_cache(maxsize=64)
+def _clean_domains(own_domains: tuple[str, ...]) -> tuple[str, ...]:
     cleaned = []
     for domain in own_domains:
         value = domain.strip().strip(".").casefold()
@@ -87,7 +89,7 @@ def check(
     own_domains: Sequence[str] = ("marketplace.com",),
 ) -> Verdict:
     """Check a message body and its attachment file names against the content policy."""
-    domains = _clean_domains(own_domains)
+    domains = _clean_domains(tuple(own_domains))
     findings = [
         Finding(found.category, found.start, found.end, found.reason)
         for found in scan(text, domains)

@@ -69,12 +69,41 @@ _URL_CUE = re.compile(
     r"go to|ve a|entra en|find us|encuentranos|check out|mira|download from|descarga)\b"
 )
 _SHORTENERS = frozenset(
-    """bit.ly tinyurl.com t.co goo.gl ow.ly is.gd buff.ly rebrand.ly cutt.ly shorturl.at
-    tiny.cc rb.gy s.id t.ly v.gd qr.ae lnkd.in""".split()
+    [
+        "bit.ly",
+        "tinyurl.com",
+        "t.co",
+        "goo.gl",
+        "ow.ly",
+        "is.gd",
+        "buff.ly",
+        "rebrand.ly",
+        "cutt.ly",
+        "shorturl.at",
+        "tiny.cc",
+        "rb.gy",
+        "s.id",
+        "t.ly",
+        "v.gd",
+        "qr.ae",
+        "lnkd.in",
+    ]
 )
 _CLOUD_DRIVES = frozenset(
-    """drive.google.com docs.google.com dropbox.com dl.dropboxusercontent.com onedrive.live.com
-    1drv.ms wetransfer.com we.tl mega.nz icloud.com box.com mediafire.com""".split()
+    [
+        "drive.google.com",
+        "docs.google.com",
+        "dropbox.com",
+        "dl.dropboxusercontent.com",
+        "onedrive.live.com",
+        "1drv.ms",
+        "wetransfer.com",
+        "we.tl",
+        "mega.nz",
+        "icloud.com",
+        "box.com",
+        "mediafire.com",
+    ]
 )
 
 
@@ -125,8 +154,11 @@ class LinkScan:
 def find_links(text: str, own_domains: tuple[str, ...]) -> LinkScan:
     """Find links with a scheme or "www", then e-mail addresses, then bare host names."""
     scan = LinkScan([], [], SpanSet())
+    if "." not in text and "@" not in text:
+        return scan
     tlds = top_level_domains()
-    for match in _SCHEME_URL.finditer(text):
+    schemes = _SCHEME_URL.finditer(text) if ("://" in text or "www" in text) else ()
+    for match in schemes:
         start = match.start()
         end = _trim(text, start, match.end())
         value = text[start:end]
@@ -142,8 +174,9 @@ def find_links(text: str, own_domains: tuple[str, ...]) -> LinkScan:
             scan.own_spans.append((start, end))
             continue
         scan.hits.extend(_link_hits(host, start, end))
-    scan.hits.extend(find_emails(text, scan.claimed))
-    for match in _BARE_HOST.finditer(text):
+    if "@" in text:
+        scan.hits.extend(find_emails(text, scan.claimed))
+    for match in _BARE_HOST.finditer(text) if "." in text else ():
         start = match.start()
         end = _trim(text, start, match.end())
         if scan.claimed.overlaps(start, end):
@@ -213,6 +246,8 @@ _HANDLE = re.compile(r"(?<![\w@.])@[a-z_][\w.]{1,29}")
 
 def find_handles(text: str, claimed: SpanSet) -> list[Span]:
     spans: list[Span] = []
+    if "@" not in text:
+        return spans
     for match in _HANDLE.finditer(text):
         start = match.start()
         end = match.end()
@@ -251,7 +286,8 @@ _UNIT_AFTER = re.compile(
     r"^\s?(?:cm|mm|km|m|kg|g|gr|lb|lbs|oz|mah|wh|kwh|v|w|hz|ghz|gb|tb|mb|ft|in|inch|"
     r"x|ml|l|units?|unidades|pcs|piezas|%)\b"
 )
-_REGIONS = ("US", "ES", "MX", "GB")
+# Regions whose national numbers can have a given number of digits.
+_REGIONS_BY_LENGTH = {9: ("ES",), 10: ("US", "MX", "GB"), 11: ("US", "GB", "MX")}
 
 
 def _is_valid_phone(run: str, digits: str) -> bool:
@@ -262,7 +298,7 @@ def _is_valid_phone(run: str, digits: str) -> bool:
         except phonenumbers.NumberParseException:
             return False
         return phonenumbers.is_possible_number(number)
-    for region in _REGIONS:
+    for region in _REGIONS_BY_LENGTH.get(len(digits), ()):
         try:
             number = phonenumbers.parse(digits, region)
         except phonenumbers.NumberParseException:
@@ -288,6 +324,8 @@ def find_phones(text: str, skip: SpanSet) -> list[Hit]:
     hits: list[Hit] = []
     for match in _PHONE_RUN.finditer(text):
         start, end = match.span()
+        if end - start < 7:
+            continue
         run = match.group().rstrip("(")
         end = start + len(run)
         if run.startswith("(") and ")" not in run:
@@ -318,7 +356,7 @@ def find_phones(text: str, skip: SpanSet) -> list[Hit]:
             continue
         context = _words_before(text, start)
         cue = _PHONE_CUES.search(context) is not None
-        if not cue and _IDENTIFIER_WORDS.search(context):
+        if not cue and _IDENTIFIER_WORDS.search(_words_before(text, start, 3)):
             continue
         if len(digits) == 7:
             if not (cue and _LOCAL_SHAPE.match(run)):

@@ -202,7 +202,11 @@ def _collapse_spaced(normalized: Normalized) -> Normalized:
 # --- spoken separators: "john at gmail dot com", "tienda punto es" ------------------------
 
 _CHAIN_TOKEN = re.compile(r"[\w%+\-]+(?:[.@][\w%+\-]+)*|[@.]")
-_SPOKEN = re.compile(r"\b(?:at|arroba|dot|punto|pto)\b| [@.] ")
+_PROVIDER_NAMES = "|".join(sorted(MAIL_PROVIDERS, key=len, reverse=True))
+_SPOKEN = re.compile(
+    r"\b(?:at|arroba)\s+[\w\-]+(?:[.@]\w|\s+(?:dot|punto|pto)\b|\s*[,;:!?)]|\s*$)"
+    rf"|\b(?:at|arroba)\s+(?:{_PROVIDER_NAMES})\b|\b(?:dot|punto|pto)\s+\w|\s[@.]\s|\w\s\.\w"
+)
 _LOCAL_MARK = re.compile(r"[._\d]")
 _EMAIL_CUE = re.compile(
     r"(?:e-?mail|mail|correo|write|escrib|contact|reach|message|a line|send|envia|manda)"
@@ -337,8 +341,13 @@ _NUMBER_TOKEN = re.compile(rf"\b(?:{_NUMBER_WORD})\b|\d+")
 _MIN_DIGITS_IN_RUN = 7
 
 
+_ANY_NUMBER_WORD = re.compile(rf"\b(?:{_NUMBER_WORD})\b")
+
+
 def _digits_from_words(normalized: Normalized) -> Normalized:
     text = normalized.text
+    if _ANY_NUMBER_WORD.search(text) is None:
+        return normalized
     edits: list[Edit] = []
     for run in _NUMBER_RUN.finditer(text):
         tokens = list(_NUMBER_TOKEN.finditer(text, run.start(), run.end()))
@@ -346,7 +355,14 @@ def _digits_from_words(normalized: Normalized) -> Normalized:
         words = [t for t in tokens if not t.group().isdigit()]
         if digit_count < _MIN_DIGITS_IN_RUN or not words:
             continue
-        edits.extend((t.start(), t.end(), NUMBER_WORDS[t.group()]) for t in words)
+        for token, following in zip(tokens, [*tokens[1:], None], strict=True):
+            if not token.group().isdigit():
+                edits.append((token.start(), token.end(), NUMBER_WORDS[token.group()]))
+            if following is not None:
+                # Dictated digits: "nine one nine, five five five" reads as one number.
+                gap = text[token.end() : following.start()]
+                if "," in gap:
+                    edits.append((token.end(), following.start(), " "))
     if not edits:
         return normalized
     return normalized.apply(edits)
@@ -357,12 +373,13 @@ def _digits_from_words(normalized: Normalized) -> Normalized:
 _DIGITISH_RUN = re.compile(r"(?<![a-z0-9])[0-9oli](?:[ .\-/()]{0,2}[0-9oli])*")
 _DIGITISH_TOKEN = re.compile(r"[0-9oli]+")
 _DIGIT = re.compile(r"\d")
+_LOOKALIKE_NEXT_TO_DIGIT = re.compile(r"\d[ .\-/()]{0,2}[oli]|[oli][ .\-/()]{0,2}\d")
 _LOOKALIKE_DIGITS = str.maketrans({"o": "0", "l": "1", "i": "1"})
 
 
 def _digits_from_lookalikes(normalized: Normalized) -> Normalized:
     text = normalized.text
-    if len(_DIGIT.findall(text)) < 5:
+    if _LOOKALIKE_NEXT_TO_DIGIT.search(text) is None or len(_DIGIT.findall(text)) < 5:
         return normalized
     edits: list[Edit] = []
     for run in _DIGITISH_RUN.finditer(text):
@@ -414,4 +431,6 @@ def keyword_view(text: str) -> str:
             return word
         return word.translate(_LEET)
 
+    if _DIGIT.search(text) is None:
+        return text
     return _MIXED_TOKEN.sub(replace, text)
