@@ -112,7 +112,8 @@ def main() -> None:
     average_length = sum(len(body) for body, _ in rows) / len(rows)
     print("### Content policy filter benchmark\n")
     print(
-        f"- Corpus: `{corpus.name}`, {len(rows)} messages, {average_length:.0f} characters on average"
+        f"- Corpus: `{corpus.name}`, {len(rows)} messages, "
+        f"{average_length:.0f} characters on average"
     )
     print(f"- Throughput, one core: **{rate:,.0f} messages/s**")
     print(
@@ -124,7 +125,8 @@ def main() -> None:
         print("- scrubadub: not installed, no reference figure")
     else:
         print(
-            f"- scrubadub default detectors, same corpus: {_throughput(reference, rows):,.0f} messages/s"
+            "- scrubadub default detectors, same corpus: "
+            f"{_throughput(reference, rows):,.0f} messages/s"
         )
 
 

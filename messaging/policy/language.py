@@ -347,7 +347,8 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
     ),
     (
         ("next", "future", "proxim", "siguiente", "futur"),
-        rf"\b(?:coupon|cupon|code|codigo|discount|descuento|\d+ ?%|off)\b[^.!?]{{0,40}}\b{_FUTURE_ORDER}",
+        r"\b(?:coupon|cupon|code|codigo|discount|descuento|\d+ ?%|off)\b[^.!?]{0,40}\b"
+        + _FUTURE_ORDER,
         "Offers a discount on a future order",
     ),
     (
@@ -618,9 +619,13 @@ _CHANGE_REVIEW = re.compile(
 )
 
 
+_BUYER_QUESTION_BEFORE = re.compile(
+    r"\b(?:can|could|may|should|how do|como|puedo)\s+i\s*$|\b(?:puedo|como)\s*$"
+)
+
+
 def _clauses(text: str) -> Iterator[tuple[int, str]]:
-    for start, sentence in sentences(text):
-        yield start, sentence
+    yield from sentences(text)
 
 
 _REVIEW_TRIGGERS = (
@@ -692,19 +697,19 @@ def find_review_manipulation(text: str) -> list[Hit]:
             )
             continue
         change = _CHANGE_REVIEW.search(sentence)
-        if change and not re.search(r"\b(?:my|mi)\b", change.group("gap")):
-            if not _FIRST_PERSON_BEFORE.search(sentence[: change.start()]) and not re.search(
-                r"\b(?:can|could|may|should|how do|como|puedo)\s+i\s*$|\b(?:puedo|como)\s*$",
-                sentence[: change.start()],
-            ):
-                hits.append(
-                    Hit(
-                        "review_manipulation",
-                        offset + change.start(),
-                        offset + change.end(),
-                        "Asks the buyer to change or remove a review",
-                    )
-                )
+        if change is None or re.search(r"\b(?:my|mi)\b", change.group("gap")):
+            continue
+        before = sentence[: change.start()]
+        if _FIRST_PERSON_BEFORE.search(before) or _BUYER_QUESTION_BEFORE.search(before):
+            continue
+        hits.append(
+            Hit(
+                "review_manipulation",
+                offset + change.start(),
+                offset + change.end(),
+                "Asks the buyer to change or remove a review",
+            )
+        )
     return hits
 
 

@@ -293,13 +293,15 @@ def _spoken_edits(text: str) -> list[Edit]:
                 last = _domain_end(chain, domain_start, text, spoken_at=True)
                 if last < 0 and provider:
                     last = domain_start
-                if last >= 0 and operator == "at" and not provider:
-                    # "claim it at shop.com" is a link; "rosa.lin at shop.com" an address.
-                    if not (
-                        _LOCAL_MARK.search(word)
-                        or _EMAIL_CUE.search(text[max(0, chain[index][0] - 60) : chain[index][0]])
-                    ):
-                        last = -1
+                # "claim it at shop.com" is a link; "rosa.lin at shop.com" an address.
+                window = text[max(0, chain[index][0] - 60) : chain[index][0]]
+                if (
+                    last >= 0
+                    and operator == "at"
+                    and not provider
+                    and not (_LOCAL_MARK.search(word) or _EMAIL_CUE.search(window))
+                ):
+                    last = -1
                 while (
                     last >= 0
                     and first - 2 >= consumed
