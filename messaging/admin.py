@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import cast
 
 from django.contrib import admin, messages
@@ -147,26 +148,27 @@ class ModerationQueueAdmin(admin.ModelAdmin):
         )
         return format_html('<div style="white-space:pre-wrap">{}</div><ul>{}</ul>', text, reasons)
 
-    @admin.action(description="Release: deliver as a false positive")
-    def release(self, request: HttpRequest, queryset: QuerySet[BlockedMessage]) -> None:
+    def _review(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[BlockedMessage],
+        service: Callable[..., Message],
+        done_text: str,
+    ) -> None:
         done = 0
         for message in queryset:
             try:
-                services.message_release(message=message, reviewer=cast(User, request.user))
+                service(message=message, reviewer=cast(User, request.user))
             except ApplicationError as error:
                 self.message_user(request, f"#{message.pk}: {error.message}", messages.WARNING)
             else:
                 done += 1
-        self.message_user(request, f"{done} message(s) released and delivered.")
+        self.message_user(request, f"{done} {done_text}")
+
+    @admin.action(description="Release: deliver as a false positive")
+    def release(self, request: HttpRequest, queryset: QuerySet[BlockedMessage]) -> None:
+        self._review(request, queryset, services.message_release, "message(s) released.")
 
     @admin.action(description="Confirm the block")
     def confirm(self, request: HttpRequest, queryset: QuerySet[BlockedMessage]) -> None:
-        done = 0
-        for message in queryset:
-            try:
-                services.message_confirm_block(message=message, reviewer=cast(User, request.user))
-            except ApplicationError as error:
-                self.message_user(request, f"#{message.pk}: {error.message}", messages.WARNING)
-            else:
-                done += 1
-        self.message_user(request, f"{done} block(s) confirmed.")
+        self._review(request, queryset, services.message_confirm_block, "block(s) confirmed.")
