@@ -166,9 +166,25 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Notifications: a row in the outbox before it is a task (see notifications/services.py).
+NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "6"))
+NOTIFICATION_RETRY_BASE_SECONDS = 30  # backoff: 30 s, 60 s, 120 s … capped below
+NOTIFICATION_RETRY_MAX_SECONDS = 30 * 60
+NOTIFICATION_SWEEP_AFTER = timedelta(
+    seconds=int(os.environ.get("NOTIFICATION_SWEEP_AFTER_SECONDS", "60"))
+)
+NOTIFICATION_DELIVER_TIME_LIMIT = 60  # hard limit of one delivery attempt, in seconds
+# A claimed row is left alone this long; longer than the hard time limit, so a claim only
+# expires when its worker is gone.
+NOTIFICATION_CLAIM_TIMEOUT = timedelta(seconds=NOTIFICATION_DELIVER_TIME_LIMIT + 30)
+
+# Celery: at-least-once delivery. A task is acknowledged after it ran, and given back to the
+# queue if its worker dies; tasks themselves are idempotent.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
-    {"visibility_timeout": 2 * 60 * 60}
+    # Redis hands an unacknowledged task to another worker after this long. It must be longer
+    # than any countdown (retry backoff) or ETA, or delayed tasks would run twice.
+    {"visibility_timeout": 2 * NOTIFICATION_RETRY_MAX_SECONDS}
     if REDIS_URL
     else {
         "data_folder_in": str(VAR_DIR / "broker" / "queue"),
@@ -183,11 +199,15 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 30.0},
+    "notifications-digests": {"task": "notifications.send_digests", "schedule": 60.0},
+}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -203,6 +223,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Message Center <messages@localhost>")
+# The right-hand side of every notification's Message-ID (<notification-<id>@domain>).
+NOTIFICATION_MESSAGE_ID_DOMAIN = os.environ.get("NOTIFICATION_MESSAGE_ID_DOMAIN", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
@@ -224,6 +246,15 @@ REST_FRAMEWORK = {
 
 # Marketplace rules.
 MESSAGE_MAX_LENGTH = 5000
+# Uploads: the first handler stops a message's files at 10 MB while the body streams in;
+# files over 2.5 MB go to a temporary file rather than memory.
+CSRF_FAILURE_VIEW = "messaging.uploads.csrf_failure"  # explains uploads refused for size
+ATTACHMENT_URL_EXPIRY_SECONDS = 60  # signed object-storage URLs for downloads
+FILE_UPLOAD_HANDLERS = [
+    "messaging.uploads.MessageSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 MESSAGE_SEND_RATE = os.environ.get("MESSAGE_SEND_RATE", "30/60")  # messages / seconds per sender
 MARKETPLACE_DOMAINS = env_list("MARKETPLACE_DOMAINS", "marketplace.com")
 RESPONSE_DEADLINE = timedelta(hours=24)

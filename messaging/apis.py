@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -10,9 +11,10 @@ from rest_framework.views import APIView
 
 from messagecenter.errors import NotFound
 from messagecenter.typing import api_user
-from messaging import selectors, services
+from messaging import selectors, services, uploads
+from messaging.attachments import IncomingFile
 from messaging.content_policy import content_check
-from messaging.models import Message, Participant, Topic
+from messaging.models import Attachment, Message, Participant, Topic
 from messaging.ratelimit import rate_limit_hit
 from orders.selectors import order_get_for_participant, product_get_active
 
@@ -52,18 +54,59 @@ class FindingSerializer(serializers.Serializer):
     source = serializers.CharField()  # type: ignore[assignment]
 
 
+class AttachmentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def get_url(self, attachment: Attachment) -> str:
+        return self._absolute(reverse("messaging:attachment", args=[attachment.pk]))
+
+    def get_thumbnail_url(self, attachment: Attachment) -> str | None:
+        if not attachment.thumbnail:
+            return None
+        return self._absolute(reverse("messaging:attachment-thumbnail", args=[attachment.pk]))
+
+
 class MessageOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     thread_id = serializers.IntegerField()
     sender_role = serializers.CharField()
     kind = serializers.CharField()
     status = serializers.CharField()
-    body = serializers.CharField()
+    body = serializers.CharField(allow_blank=True)
     created_at = serializers.DateTimeField()
     findings = FindingSerializer(many=True)
+    attachments = AttachmentOutputSerializer(many=True, source="attachments.all")
 
 
-def _sent(message: Message, payload: dict[str, Any]) -> Response:
+class MessageInputSerializer(serializers.Serializer):
+    """A message to send: JSON ``{"body"}``, or multipart with ``body`` and up to 5 ``files``."""
+
+    # Length and emptiness are checked by the send service, after normalization.
+    body = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, required=False, default=""
+    )
+
+
+def _incoming_files(request: Request) -> list[IncomingFile]:
+    """The uploaded files of a send; refuses an upload cut off at the size limit."""
+    if uploads.refused(request._request):
+        raise uploads.upload_refused_error()
+    return [IncomingFile(name=f.name or "", data=f) for f in request.FILES.getlist("files")]
+
+
+def _sent(request: Request, message: Message, payload: dict[str, Any]) -> Response:
     """201 for a delivered message; 422 ``policy_violation`` for one the policy stopped."""
     if message.is_delivered:
         return Response(payload, status=status.HTTP_201_CREATED)
@@ -73,7 +116,7 @@ def _sent(message: Message, payload: dict[str, Any]) -> Response:
             "detail": "The message was not delivered: it breaks the messaging policy.",
             "categories": message.categories,
             "findings": FindingSerializer(message.findings, many=True).data,
-            "message": MessageOutputSerializer(message).data,
+            "message": MessageOutputSerializer(message, context={"request": request}).data,
         },
         status=status.HTTP_422_UNPROCESSABLE_ENTITY,
     )
@@ -110,12 +153,10 @@ class ThreadListApi(APIView):
 
 
 class ThreadStartApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(MessageInputSerializer):
         order_number = serializers.CharField(required=False, max_length=19)
         product_id = serializers.IntegerField(required=False, min_value=1)
         topic = serializers.ChoiceField(choices=Topic.choices, required=False)
-        # Length and emptiness are checked by the send service, after normalization.
-        body = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if ("order_number" in attrs) == ("product_id" in attrs):
@@ -125,6 +166,7 @@ class ThreadStartApi(APIView):
             return attrs
 
     def post(self, request: Request) -> Response:
+        files = _incoming_files(request)
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -139,13 +181,15 @@ class ThreadStartApi(APIView):
             product=product,
             topic=data.get("topic", Topic.PRODUCT_QUESTION),
             body=data["body"],
+            files=files,
         )
         participant = _participant(request, message.thread_id)
         return _sent(
+            request,
             message,
             {
                 "thread": ThreadOutputSerializer(participant).data,
-                "message": MessageOutputSerializer(message).data,
+                "message": MessageOutputSerializer(message, context={"request": request}).data,
             },
         )
 
@@ -157,7 +201,9 @@ class ThreadDetailApi(APIView):
         return Response(
             {
                 **ThreadOutputSerializer(participant).data,
-                "messages": MessageOutputSerializer(messages, many=True).data,
+                "messages": MessageOutputSerializer(
+                    messages, many=True, context={"request": request}
+                ).data,
             }
         )
 
@@ -167,18 +213,20 @@ class ThreadDetailApi(APIView):
 
 
 class MessageSendApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        # Length and emptiness are checked by the send service, after normalization.
-        body = serializers.CharField(allow_blank=True, trim_whitespace=False)
-
     def post(self, request: Request, thread_id: int) -> Response:
         participant = _participant(request, thread_id)
-        payload = self.InputSerializer(data=request.data)
+        files = _incoming_files(request)
+        payload = MessageInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         message: Message = services.message_send(
-            thread=participant.thread, sender=api_user(request), body=payload.validated_data["body"]
+            thread=participant.thread,
+            sender=api_user(request),
+            body=payload.validated_data["body"],
+            files=files,
         )
-        return _sent(message, MessageOutputSerializer(message).data)
+        return _sent(
+            request, message, MessageOutputSerializer(message, context={"request": request}).data
+        )
 
 
 class ThreadStateApi(APIView):

@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 from messagecenter.errors import ApplicationError, NotFound
-from messaging.models import Message, MessageStatus, Participant, Thread
+from messaging.models import Attachment, Message, MessageStatus, Participant, Thread
 from messaging.pagination import Page, decode_cursor, encode_cursor
 from messaging.querysets import (
     BUYER_FOLDERS,
@@ -102,8 +102,31 @@ def message_list_for_participant(*, participant: Participant) -> QuerySet[Messag
         Message.objects.filter(thread_id=participant.thread_id)
         .filter(Q(status=MessageStatus.DELIVERED) | Q(sender_id=participant.user_id))
         .select_related("sender__seller_profile")
+        .prefetch_related("attachments")
         .order_by("created_at", "id")
     )
+
+
+def attachment_get_for_user(*, user: User, attachment_id: int | str) -> Attachment:
+    """Fetch an attachment the user may open, or raise NotFound.
+
+    The thread's participants may open files of delivered messages; a blocked message's files
+    only its sender. Staff may open any file (the moderation queue shows them).
+    """
+    try:
+        pk = int(attachment_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such file.") from None
+    files = Attachment.objects.filter(pk=pk)
+    if not user.is_staff:
+        files = files.filter(
+            Q(message__status=MessageStatus.DELIVERED) | Q(message__sender_id=user.pk),
+            message__thread__participants__user=user,
+        )
+    attachment = files.first()
+    if attachment is None:
+        raise NotFound("No such file.")
+    return attachment
 
 
 def thread_get_for_order(*, user: User, order: Order) -> Thread | None:

@@ -1,5 +1,6 @@
 """Every write to threads and messages. The web pages and the API call these same functions."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from messagecenter.errors import ApplicationError, NotFound
+from messaging.attachment_store import StagedFiles, cleanup_on_failure, stage_files, store_files
+from messaging.attachments import IncomingFile
 from messaging.content_policy import content_check
 from messaging.models import (
     Message,
@@ -25,10 +28,13 @@ from messaging.ratelimit import rate_limit_hit
 from orders.models import Order, Product
 
 
-def clean_body(body: str) -> str:
-    """Return the body as it will be stored, or refuse an empty or over-long one."""
+def clean_body(body: str, *, allow_empty: bool = False) -> str:
+    """Return the body as it will be stored, or refuse an empty or over-long one.
+
+    A message that carries files may have no text (``allow_empty``).
+    """
     text = (body or "").replace("\r\n", "\n").strip()
-    if not text:
+    if not text and not allow_empty:
         raise ApplicationError(
             "empty_body", "Write a message first.", fields={"body": ["Write a message first."]}
         )
@@ -88,28 +94,54 @@ def _deliver(*, message: Message, participants: dict[str, Participant], now: dat
     Participant.objects.filter(pk=other.pk).update(**other_fields)
 
 
-@transaction.atomic
 def message_send(
     *,
     thread: Thread,
     sender: User,
     body: str,
+    files: Sequence[IncomingFile] = (),
     kind: str = MessageKind.MESSAGE,
     now: datetime | None = None,
 ) -> Message:
-    """Send a message in a thread the sender takes part in.
+    """Send a message, with up to five files, in a thread the sender takes part in.
 
-    A message the content policy stops is stored as blocked, with its findings, and returned:
-    only its sender and staff ever see it. Callers check ``message.is_delivered``.
+    Files are checked first, outside any transaction: one refused file refuses the message
+    (``ApplicationError`` with every file's reason) and nothing is stored. A message the
+    content policy stops (in its text, file names or file text) is stored as blocked, with its
+    findings and files, and returned: only its sender and staff ever see it. Callers check
+    ``message.is_delivered``.
     """
-    text = clean_body(body)
-    now = now or timezone.now()
+    text = clean_body(body, allow_empty=bool(files))
+    staged = stage_files(files=files, body=text)
+    with cleanup_on_failure() as written:
+        return _message_store(
+            thread=thread,
+            sender=sender,
+            text=text,
+            staged=staged,
+            written=written,
+            kind=kind,
+            now=now or timezone.now(),
+        )
+
+
+@transaction.atomic
+def _message_store(
+    *,
+    thread: Thread,
+    sender: User,
+    text: str,
+    staged: StagedFiles,
+    written: list[str],
+    kind: str,
+    now: datetime,
+) -> Message:
     participants = _lock_participants(thread)
     mine = next((p for p in participants.values() if p.user_id == sender.pk), None)
     if mine is None:
         raise NotFound("No such conversation.")
     rate_limit_hit(scope="send", ident=sender.pk)
-    verdict = content_check(body=text)
+    verdict = content_check(body=text, filenames=staged.names, file_texts=staged.texts)
     message = Message.objects.create(
         thread=thread,
         sender=sender,
@@ -120,6 +152,8 @@ def message_send(
         created_at=now,
         findings=list(verdict.findings),
     )
+    if staged.files:
+        store_files(message=message, staged=staged, written=written)
     if message.is_delivered:
         _deliver(message=message, participants=participants, now=now)
         thread.last_message, thread.last_message_at = message, now
@@ -217,7 +251,6 @@ def _thread_get_or_create(
     return thread
 
 
-@transaction.atomic
 def thread_start(
     *,
     sender: User,
@@ -225,17 +258,51 @@ def thread_start(
     product: Product | None = None,
     topic: str,
     body: str,
+    files: Sequence[IncomingFile] = (),
     now: datetime | None = None,
 ) -> Message:
     """Start (or continue) the conversation about an order or a product, with a first message."""
     now = now or timezone.now()
-    text = clean_body(body)
+    text = clean_body(body, allow_empty=bool(files))
     topic = _validate_topic(topic)
     if (order is None) == (product is None):
         raise ApplicationError("invalid", "A conversation is about one order or one product.")
+    if order is not None and sender.pk not in (order.buyer_id, order.seller_id):
+        raise NotFound("No such order.")
+    if product is not None:
+        if not product.is_active:
+            raise NotFound("No such product.")
+        if product.seller_id == sender.pk:
+            raise ApplicationError(
+                "own_product", "You cannot ask a question about your own product."
+            )
+    staged = stage_files(files=files, body=text)
+    with cleanup_on_failure() as written:
+        return _thread_start(
+            sender=sender,
+            order=order,
+            product=product,
+            topic=topic,
+            text=text,
+            staged=staged,
+            written=written,
+            now=now,
+        )
+
+
+@transaction.atomic
+def _thread_start(
+    *,
+    sender: User,
+    order: Order | None,
+    product: Product | None,
+    topic: str,
+    text: str,
+    staged: StagedFiles,
+    written: list[str],
+    now: datetime,
+) -> Message:
     if order is not None:
-        if sender.pk not in (order.buyer_id, order.seller_id):
-            raise NotFound("No such order.")
         thread = _thread_get_or_create(
             kind=ThreadKind.ORDER,
             buyer=order.buyer,
@@ -246,12 +313,6 @@ def thread_start(
         )
     else:
         assert product is not None
-        if not product.is_active:
-            raise NotFound("No such product.")
-        if product.seller_id == sender.pk:
-            raise ApplicationError(
-                "own_product", "You cannot ask a question about your own product."
-            )
         thread = _thread_get_or_create(
             kind=ThreadKind.PRODUCT_QUESTION,
             buyer=sender,
@@ -263,7 +324,15 @@ def thread_start(
     if thread.topic != topic and order is not None:
         Thread.objects.filter(pk=thread.pk).update(topic=topic)
         thread.topic = topic
-    return message_send(thread=thread, sender=sender, body=text, now=now)
+    return _message_store(
+        thread=thread,
+        sender=sender,
+        text=text,
+        staged=staged,
+        written=written,
+        kind=MessageKind.MESSAGE,
+        now=now,
+    )
 
 
 def _participant_update(participant: Participant, **fields: object) -> None:

@@ -15,6 +15,17 @@ urlpatterns = [
         {"seller_view": True},
         name="seller-thread",
     ),
+    path(
+        "messages/files/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path(
+        "messages/files/<int:attachment_id>/thumbnail/",
+        views.attachment_download,
+        {"thumbnail": True},
+        name="attachment-thumbnail",
+    ),
     path("orders/<str:number>/contact/", views.thread_start_for_order, name="start-order"),
     path("products/<int:product_id>/ask/", views.thread_start_for_product, name="start-product"),
 ]

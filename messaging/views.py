@@ -1,10 +1,13 @@
 """HTML pages for buyers ("Your messages") and sellers ("Seller Central")."""
 
 from collections.abc import Callable
+from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from messagecenter.errors import ApplicationError, NotFound
 from messagecenter.typing import AuthenticatedHttpRequest
-from messaging import selectors, services
+from messaging import selectors, services, uploads
+from messaging.attachments import IncomingFile
 from messaging.content_policy import highlight_segments
 from messaging.forms import ReplyForm, StartThreadForm
 from messaging.models import Message, Participant, Thread
@@ -28,6 +32,22 @@ def _apply_error(form: ReplyForm, error: ApplicationError) -> None:
                 form.add_error(field if field in form.fields else None, problem)
     else:
         form.add_error(None, error.message)
+
+
+def _incoming_files(request: AuthenticatedHttpRequest) -> list[IncomingFile]:
+    """The files picked in the compose box; refuses an upload cut off at the size limit."""
+    if uploads.refused(request):
+        raise uploads.upload_refused_error()
+    return [IncomingFile(name=f.name or "", data=f) for f in request.FILES.getlist("files")]
+
+
+def _send_failed(form: ReplyForm, error: ApplicationError) -> dict[str, object]:
+    if error.fields and set(error.fields) == {"files"}:
+        # Said once above the form; each refused file's reason is shown next to its name.
+        form.add_error(None, error.message)
+        return {"file_errors": error.extra.get("files", [])}
+    _apply_error(form, error)
+    return {}
 
 
 CATEGORY_LABELS = {
@@ -100,6 +120,70 @@ def _get_participant(request: AuthenticatedHttpRequest, thread_id: int) -> Parti
         raise Http404 from None
 
 
+def content_disposition(name: str, *, inline: bool) -> str:
+    """An RFC 6266 header: an ASCII fallback name plus the exact name as UTF-8 ``filename*``."""
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name
+    )
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+@login_required
+@require_GET
+def attachment_download(
+    request: AuthenticatedHttpRequest, attachment_id: int, *, thumbnail: bool = False
+) -> HttpResponseBase:
+    """Serve a file to the thread's participants and staff; anyone else gets a 404.
+
+    Images and PDF open in the browser unless ``?download=1``; every other type downloads.
+    Either way the response may not run anything: ``nosniff`` and a sandboxing CSP.
+    """
+    try:
+        attachment = selectors.attachment_get_for_user(
+            user=request.user, attachment_id=attachment_id
+        )
+    except NotFound:
+        raise Http404 from None
+    stored = attachment.thumbnail if thumbnail else attachment.file
+    if not stored:
+        raise Http404
+    inline = thumbnail or (attachment.is_inline_safe and request.GET.get("download") != "1")
+    content_type = (
+        ("image/png" if stored.name.endswith(".png") else "image/jpeg")
+        if thumbnail
+        else attachment.content_type
+    )
+    disposition = content_disposition(attachment.name, inline=inline)
+    storage = stored.storage
+    response: HttpResponseBase
+    if getattr(storage, "querystring_auth", False):
+        # Object storage: a short-lived signed URL that carries the same headers.
+        url = storage.url(
+            stored.name,
+            parameters={
+                "ResponseContentDisposition": disposition,
+                "ResponseContentType": content_type,
+                "ResponseCacheControl": "private",
+            },
+            expire=settings.ATTACHMENT_URL_EXPIRY_SECONDS,
+        )
+        response = HttpResponseRedirect(url)
+    else:
+        try:
+            handle = stored.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, content_type=content_type)
+        response["Content-Disposition"] = disposition
+        response["Content-Length"] = str(stored.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=300" if not thumbnail else "private, max-age=3600"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def thread_detail(
@@ -109,15 +193,18 @@ def thread_detail(
     if seller_view != request.user.is_seller:
         return redirect(_thread_url(request.user.is_seller, thread_id))
     thread: Thread = participant.thread
-    form = ReplyForm(request.POST or None)
+    form = ReplyForm(request.POST if request.method == "POST" else None)
     extra: dict[str, object] = {}
     if request.method == "POST" and form.is_valid():
         try:
             message = services.message_send(
-                thread=thread, sender=request.user, body=form.cleaned_data["body"]
+                thread=thread,
+                sender=request.user,
+                body=form.cleaned_data["body"],
+                files=_incoming_files(request),
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            extra = _send_failed(form, error)
         else:
             if message.is_delivered:
                 flash.success(request, _("Message sent."))
@@ -184,7 +271,9 @@ def thread_start_for_order(request: AuthenticatedHttpRequest, number: str) -> Ht
         raise Http404 from None
     existing = selectors.thread_get_for_order(user=request.user, order=order)
     initial_topic = request.GET.get("topic", "")
-    form = StartThreadForm(request.POST or None, initial={"topic": initial_topic})
+    form = StartThreadForm(
+        request.POST if request.method == "POST" else None, initial={"topic": initial_topic}
+    )
     extra: dict[str, object] = {}
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,9 +282,10 @@ def thread_start_for_order(request: AuthenticatedHttpRequest, number: str) -> Ht
                 order=order,
                 topic=form.cleaned_data["topic"],
                 body=form.cleaned_data["body"],
+                files=_incoming_files(request),
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            extra = _send_failed(form, error)
         else:
             if message.is_delivered:
                 flash.success(request, _("Message sent."))
@@ -216,7 +306,7 @@ def thread_start_for_product(request: AuthenticatedHttpRequest, product_id: int)
         product = product_get_active(product_id=product_id)
     except NotFound:
         raise Http404 from None
-    form = ReplyForm(request.POST or None)
+    form = ReplyForm(request.POST if request.method == "POST" else None)
     extra: dict[str, object] = {}
     if request.method == "POST" and form.is_valid():
         try:
@@ -225,9 +315,10 @@ def thread_start_for_product(request: AuthenticatedHttpRequest, product_id: int)
                 product=product,
                 topic="product_question",
                 body=form.cleaned_data["body"],
+                files=_incoming_files(request),
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            extra = _send_failed(form, error)
         else:
             if message.is_delivered:
                 flash.success(request, _("Question sent."))

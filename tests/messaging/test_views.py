@@ -18,8 +18,8 @@ ACTIONS = ["read", "unread", "archive", "unarchive", "delete", "no-response-need
 # Pinned query counts (session, user, page queries, unread badge); they must not grow with rows.
 BUYER_INBOX_QUERIES = 5
 SELLER_INBOX_QUERIES = 5
-BUYER_THREAD_QUERIES = 7
-SELLER_THREAD_QUERIES = 7
+BUYER_THREAD_QUERIES = 8  # + the messages' attachments, one query
+SELLER_THREAD_QUERIES = 8
 
 
 def at(hours: float) -> datetime:
