@@ -90,10 +90,10 @@ def _thumbnail(file: CheckedFile) -> tuple[bytes, int, int] | None:
         still = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
     still.thumbnail(THUMBNAIL_SIZE)
     out = io.BytesIO()
-    if still.mode == "RGBA":
-        still.save(out, format="PNG", optimize=True)
+    if file.content_type == "image/jpeg":
+        still.convert("RGB").save(out, format="JPEG", quality=82)
     else:
-        still.save(out, format="JPEG", quality=82)
+        still.save(out, format="PNG", optimize=True)
     return out.getvalue(), width, height
 
 

@@ -63,3 +63,17 @@ def buyer_client(client, buyer):
 def seller_client(client, seller):
     client.force_login(seller)
     return client
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    """Attachments go to a fresh private folder per test; returns that folder."""
+    location = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location)},
+        },
+    }
+    return location
