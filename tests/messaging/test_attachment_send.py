@@ -233,7 +233,7 @@ def test_seller_downloads_a_pdf_inline_with_safe_headers(sent, seller):
     assert b"".join(response.streaming_content) == badfiles.pdf()
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        "inline; filename=\"Factura caf_ _7.pdf\"; "
+        'inline; filename="Factura caf_ _7.pdf"; '
         "filename*=UTF-8''Factura%20caf%C3%A9%20%E2%84%967.pdf"
     )
     assert response["X-Content-Type-Options"] == "nosniff"
