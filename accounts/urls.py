@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts import views
+
 app_name = "accounts"
 
 urlpatterns = [
@@ -12,4 +14,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api-tokens/", views.api_tokens, name="api-tokens"),
+    path("api-tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api-token-revoke"),
 ]

@@ -1,8 +1,12 @@
+from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import redirect
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import tokens
+from messagecenter.errors import ApplicationError, NotFound
 from messagecenter.typing import AuthenticatedHttpRequest
 
 
@@ -16,3 +20,47 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if user.is_staff:
         return redirect("admin:index")
     return redirect("orders:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """List my API tokens and make a new one; its value is shown on this response only."""
+    errors: list[str] = []
+    created = None
+    if request.method == "POST":
+        try:
+            token, plaintext = tokens.token_create(
+                user=request.user, name=request.POST.get("name", "")
+            )
+        except ApplicationError as error:
+            errors = [p for problems in (error.fields or {}).values() for p in problems] or [
+                error.message
+            ]
+        else:
+            created = {"token": token, "plaintext": plaintext}
+    response = render(
+        request,
+        "accounts/tokens.html",
+        {
+            "tokens": tokens.token_list_for_user(user=request.user),
+            "created": created,
+            "errors": errors,
+            "name": request.POST.get("name", "") if errors else "",
+        },
+        status=400 if errors else 200,
+    )
+    # The page may hold a token in clear: never cache it.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
+    try:
+        tokens.token_revoke(user=request.user, token_id=token_id)
+    except NotFound:
+        raise Http404 from None
+    flash.success(request, _("Token revoked. Integrations using it stop working now."))
+    return redirect("accounts:api-tokens")
