@@ -53,6 +53,10 @@ def _adversarial_inputs() -> dict[str, str]:
         "review words": fill("5 star review refund "),
         "handles": fill("@ab "),
         "look-alike digits": fill("1 o l "),
+        "social abbreviations": fill("x ig fb "),
+        "digit words glued to digits": fill("1one2two"),
+        "spaced www hosts": fill("www a b "),
+        "review gating": fill("if you loved it review "),
     }
 
 

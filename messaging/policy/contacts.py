@@ -14,7 +14,9 @@ from .data import (
     MAIL_PROVIDERS,
     MESSAGING_HOSTS,
     PROSE_TLDS,
+    SHORTENER_HOSTS,
     SOCIAL_HOSTS,
+    WEBMAIL_PROVIDERS,
     top_level_domains,
 )
 
@@ -61,33 +63,13 @@ class SpanSet:
 # --- links ----------------------------------------------------------------------------------
 
 _LABEL = r"[0-9a-z\u00c0-\U0010ffff][0-9a-z\u00c0-\U0010ffff\-]{0,62}"
-_SCHEME_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"'`]+|\bwww\d{0,3}\.[^\s<>\"'`]+")
+# "hxxps://" is the defanged spelling people use to slip a link past filters.
+_SCHEME_URL = re.compile(r"\b(?:https?|hxxps?|ftp)://[^\s<>\"'`]+|\bwww\d{0,3}\.[^\s<>\"'`]+")
 _BARE_HOST = re.compile(rf"(?<![\w@.\-/]){_LABEL}(?:\.{_LABEL})+(?::\d{{2,5}})?(?:/[^\s<>\"'`]*)?")
 _TRAILING = ".,;:!?)]}'\"-"
 _URL_CUE = re.compile(
     r"\b(?:site|website|web|visit|visita|page|pagina|link|enlace|url|online|en linea|"
     r"go to|ve a|entra en|find us|encuentranos|check out|mira|download from|descarga)\b"
-)
-_SHORTENERS = frozenset(
-    [
-        "bit.ly",
-        "tinyurl.com",
-        "t.co",
-        "goo.gl",
-        "ow.ly",
-        "is.gd",
-        "buff.ly",
-        "rebrand.ly",
-        "cutt.ly",
-        "shorturl.at",
-        "tiny.cc",
-        "rb.gy",
-        "s.id",
-        "t.ly",
-        "v.gd",
-        "qr.ae",
-        "lnkd.in",
-    ]
 )
 _CLOUD_DRIVES = frozenset(
     [
@@ -131,7 +113,7 @@ def _link_hits(host: str, start: int, end: int) -> list[Hit]:
             Hit("url", start, end, f"Link to a social media site ({host})"),
             Hit("social_handle", start, end, f"Social media profile link ({host})"),
         ]
-    if _host_matches(host, _SHORTENERS):
+    if _host_matches(host, SHORTENER_HOSTS):
         return [Hit("url", start, end, f"Shortened link ({host})")]
     if _host_matches(host, _CLOUD_DRIVES):
         return [Hit("url", start, end, f"Cloud storage link ({host})")]
@@ -239,6 +221,21 @@ def find_emails(text: str, claimed: SpanSet) -> list[Hit]:
     return hits
 
 
+_WEBMAIL_ACCOUNT = re.compile(
+    rf"\b(?:my|mi|our|nuestr[oa])\s+(?:{'|'.join(sorted(WEBMAIL_PROVIDERS))})"
+    r"(?:\s+(?:address|account|id|user(?:name)?|direccion|cuenta|usuario))?\s*(?:is|es|:|=)\s*"
+    r"(?P<user>(?=[a-z0-9._%+\-]*[\d._])[a-z0-9][a-z0-9._%+\-]{2,63})(?![\w@])"
+)
+
+
+def find_webmail_accounts(text: str) -> list[Hit]:
+    """Find a webmail user name given without its domain: "my gmail is ana.g1988"."""
+    return [
+        Hit("email", match.start(), match.end("user"), "Email address given as a user name")
+        for match in _WEBMAIL_ACCOUNT.finditer(text)
+    ]
+
+
 # --- handles --------------------------------------------------------------------------------
 
 _HANDLE = re.compile(r"(?<![\w@.])@[a-z_][\w.]{1,29}")
@@ -290,14 +287,16 @@ _UNIT_AFTER = re.compile(
 _REGIONS_BY_LENGTH = {9: ("ES",), 10: ("US", "MX", "GB"), 11: ("US", "GB", "MX")}
 
 
-def _is_valid_phone(run: str, digits: str) -> bool:
+def _is_valid_phone(run: str, digits: str, lenient: bool) -> bool:
+    """Tell whether ``digits`` can be a phone number; ``lenient`` after "call me on"."""
     if run.startswith("+") or (digits.startswith("00") and len(digits) >= 10):
         international = "+" + (digits[2:] if digits.startswith("00") else digits)
         try:
             number = phonenumbers.parse(international, None)
         except phonenumbers.NumberParseException:
             return False
-        return phonenumbers.is_possible_number(number)
+        # A known country code and ten or more digits: old or unusual plans still count.
+        return phonenumbers.is_possible_number(number) or len(digits) >= 10 or lenient
     for region in _REGIONS_BY_LENGTH.get(len(digits), ()):
         try:
             number = phonenumbers.parse(digits, region)
@@ -305,16 +304,24 @@ def _is_valid_phone(run: str, digits: str) -> bool:
             continue
         if phonenumbers.is_valid_number(number):
             return True
+        if lenient and phonenumbers.is_possible_number(number):
+            return True
     national = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
     # North American 555 numbers are reserved for fiction but people type them as real.
     return len(national) == 10 and national[0] in "23456789" and national[3:6] == "555"
+
+
+_ABBREVIATION_BEFORE = re.compile(
+    r"(?:^|\W)(?:no|nr|nro|num|n|ref|tel|tlf|telf|mob|ph|cel|inv|art|approx|aprox)$"
+)
 
 
 def _words_before(text: str, start: int, count: int = 4) -> str:
     window = text[max(0, start - 40) : start]
     for stop in ".!?\n":
         cut = window.rfind(stop + " ")
-        if cut >= 0:
+        # "Ref. 1234567890" and "Tel. 612 345 678": the stop ends a word, not a sentence.
+        if cut >= 0 and not (stop == "." and _ABBREVIATION_BEFORE.search(window[:cut])):
             window = window[cut + 2 :]
     return " ".join(window.split()[-count:])
 
@@ -356,12 +363,34 @@ def find_phones(text: str, skip: SpanSet) -> list[Hit]:
             continue
         context = _words_before(text, start)
         cue = _PHONE_CUES.search(context) is not None
-        if not cue and _IDENTIFIER_WORDS.search(_words_before(text, start, 3)):
+        identifier = _IDENTIFIER_WORDS.search(_words_before(text, start, 3)) is not None
+        if identifier and not cue:
             continue
         if len(digits) == 7:
             if not (cue and _LOCAL_SHAPE.match(run)):
                 continue
-        elif not _is_valid_phone(run, digits):
+        elif not _is_valid_phone(run, digits, lenient=cue and not identifier):
             continue
         hits.append(Hit("phone", start, end, "Phone number"))
+    if "8" in text:
+        hits.extend(_find_vanity_numbers(text, skip, hits))
+    return hits
+
+
+# "1-800-FLOWERS": a toll-free prefix followed by letters dialled on the keypad.
+_VANITY = re.compile(
+    r"(?<![\w.])(?:(?P<trunk>\+?1[ .\-]?)|\()?\(?8(?:00|33|44|55|66|77|88)\)?[ .\-]"
+    r"(?=[a-z0-9\-]*[a-z])[a-z0-9](?:-?[a-z0-9]){6,9}(?![\w])"
+)
+
+
+def _find_vanity_numbers(text: str, skip: SpanSet, found: list[Hit]) -> list[Hit]:
+    hits: list[Hit] = []
+    for match in _VANITY.finditer(text):
+        start, end = match.span()
+        if skip.overlaps(start, end) or overlaps(start, end, [(h.start, h.end) for h in found]):
+            continue
+        if match.group("trunk") is None and not _PHONE_CUES.search(_words_before(text, start)):
+            continue
+        hits.append(Hit("phone", start, end, "Phone number spelled with letters"))
     return hits

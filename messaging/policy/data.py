@@ -170,6 +170,58 @@ NUMBER_WORDS: dict[str, str] = {
     "nueve": "9",
 }
 
+# Two-digit number words, for numbers dictated in pairs ("seis doce treinta y cuatro").
+TEEN_WORDS: dict[str, str] = {
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "thirteen": "13",
+    "fourteen": "14",
+    "fifteen": "15",
+    "sixteen": "16",
+    "seventeen": "17",
+    "eighteen": "18",
+    "nineteen": "19",
+    "diez": "10",
+    "once": "11",
+    "doce": "12",
+    "trece": "13",
+    "catorce": "14",
+    "quince": "15",
+    "dieciseis": "16",
+    "diecisiete": "17",
+    "dieciocho": "18",
+    "diecinueve": "19",
+    "veintiun": "21",
+    "veintiuno": "21",
+    "veintidos": "22",
+    "veintitres": "23",
+    "veinticuatro": "24",
+    "veinticinco": "25",
+    "veintiseis": "26",
+    "veintisiete": "27",
+    "veintiocho": "28",
+    "veintinueve": "29",
+}
+TENS_WORDS: dict[str, str] = {
+    "twenty": "2",
+    "thirty": "3",
+    "forty": "4",
+    "fifty": "5",
+    "sixty": "6",
+    "seventy": "7",
+    "eighty": "8",
+    "ninety": "9",
+    "veinte": "2",
+    "treinta": "3",
+    "cuarenta": "4",
+    "cincuenta": "5",
+    "sesenta": "6",
+    "setenta": "7",
+    "ochenta": "8",
+    "noventa": "9",
+}
+
 # Free mail providers: "name at gmail" is an address even without a top-level domain.
 MAIL_PROVIDERS: frozenset[str] = frozenset(
     {
@@ -205,6 +257,24 @@ MAIL_PROVIDERS: frozenset[str] = frozenset(
         "libero",
         "qq",
         "163",
+    }
+)
+
+# Webmail services whose name alone stands for the domain: "ana.g on gmail".
+WEBMAIL_PROVIDERS: frozenset[str] = frozenset(
+    {
+        "gmail",
+        "googlemail",
+        "hotmail",
+        "outlook",
+        "yahoo",
+        "ymail",
+        "icloud",
+        "protonmail",
+        "aol",
+        "gmx",
+        "yandex",
+        "zoho",
     }
 )
 
@@ -677,6 +747,29 @@ FILE_EXTENSIONS: frozenset[str] = frozenset(
         "ics",
         "eml",
         "msg",
+    ]
+)
+
+# Link shorteners: the real destination is hidden.
+SHORTENER_HOSTS: frozenset[str] = frozenset(
+    [
+        "bit.ly",
+        "tinyurl.com",
+        "t.co",
+        "goo.gl",
+        "ow.ly",
+        "is.gd",
+        "buff.ly",
+        "rebrand.ly",
+        "cutt.ly",
+        "shorturl.at",
+        "tiny.cc",
+        "rb.gy",
+        "s.id",
+        "t.ly",
+        "v.gd",
+        "qr.ae",
+        "lnkd.in",
     ]
 )
 

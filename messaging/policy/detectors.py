@@ -6,7 +6,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .contacts import Hit, SpanSet, find_handles, find_links, find_phones
+from .contacts import (
+    Hit,
+    SpanSet,
+    find_handles,
+    find_links,
+    find_phones,
+    find_webmail_accounts,
+)
 from .language import (
     classify_handles,
     find_app_mentions,
@@ -15,6 +22,7 @@ from .language import (
     find_requests,
     find_review_manipulation,
     find_social_mentions,
+    triggers_in,
 )
 from .normalize import Normalized, keyword_view, normalize
 
@@ -86,16 +94,20 @@ def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
     for start, end in links.own_spans:
         not_phones.add(start, end)
     hits: list[Hit] = list(links.hits)
+    if "mail" in view or "yahoo" in view or "outlook" in view or "icloud" in view:
+        hits.extend(find_webmail_accounts(view))
     hits.extend(find_phones(view, not_phones))
     words = keyword_view(view)
     squeezed = _SQUEEZE.sub("", words)
-    hits.extend(classify_handles(words, squeezed, find_handles(view, links.claimed)))
-    hits.extend(find_app_mentions(words, squeezed))
-    hits.extend(find_social_mentions(words, squeezed))
-    hits.extend(find_requests(words))
-    hits.extend(find_marketing(words))
-    hits.extend(find_review_manipulation(words))
-    hits.extend(find_opt_out(words))
+    # One pass finds every trigger word; each wording detector runs only if its own occur.
+    present = triggers_in(words)
+    hits.extend(classify_handles(words, squeezed, find_handles(view, links.claimed), present))
+    hits.extend(find_app_mentions(words, squeezed, present))
+    hits.extend(find_social_mentions(words, squeezed, present))
+    hits.extend(find_requests(words, present))
+    hits.extend(find_marketing(words, present))
+    hits.extend(find_review_manipulation(words, present))
+    hits.extend(find_opt_out(words, present))
     own = links.own_spans
     per_category: dict[str, int] = {}
     findings: set[RawFinding] = set()

@@ -7,9 +7,11 @@ All patterns run on the normalised, accent-free, lower-case keyword view of the 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from .contacts import Hit, Span, overlaps
+from .patterns import TriggerScan, any_of
 
 # --- sentences ------------------------------------------------------------------------------
 
@@ -61,6 +63,7 @@ _APP_CONTEXTUAL = (
     r"\b(?:on|en|por|via|through|add (?:me|us) on|text (?:me|us) on|agrega(?:me|nos) en)"
     r"\s+(?:signal|line|messenger)\b(?!\s+(?:of|de|\d))"
     r"|\bsignal(?:\s+(?:me|us)\b|\s*:)|\bline\s*(?:id|app)\b|\bline\s*:\s*@"
+    r"|\b(?:on|en|por|via|al)\s+wa\b(?!\s+(?:state|de\b))|\bwa\s*:\s*\+?\d"
 )
 _APP_VARIANT_LIST = tuple(variant for variants in _APP_VARIANTS.values() for variant in variants)
 _APP = re.compile(
@@ -75,7 +78,9 @@ _APP = re.compile(
         ]
     )
 )
-_APP_TRIGGERS = ("signal", "line", "messenger", "wsp", "wpp", "kakao", "zalo", "tg")
+_APP_TRIGGERS = frozenset(
+    ("signal", "line", "messenger", "wsp", "wpp", "kakao", "zalo", "tg", "wa")
+)
 _APP_NAMES_BY_GROUP = {
     f"app{index}": name
     for index, name in enumerate(name for name, variants in _APP_VARIANTS.items() for _ in variants)
@@ -96,7 +101,7 @@ _SOCIAL_VARIANTS: dict[str, tuple[str, ...]] = {
 _SOCIAL_VARIANT_LIST = tuple(
     variant for variants in _SOCIAL_VARIANTS.values() for variant in variants
 )
-_SOCIAL_TRIGGERS = ("ig", "fb", "tik", "snap", "x")
+_SOCIAL_TRIGGERS = frozenset(("ig", "fb", "tik", "snap", "x"))
 _SOCIAL = re.compile(
     "|".join(
         [
@@ -143,12 +148,31 @@ _MAX_HITS = 10
 _SQUEEZE = re.compile(r"[\W_]+")
 
 
-def _has_any(text: str, words: tuple[str, ...]) -> bool:
-    """Tell whether any of ``words`` occurs in ``text``."""
-    for word in words:  # noqa: SIM110 - a plain loop is measurably faster than any()
-        if word in text:
-            return True
-    return False
+# A long message naming an app hundreds of times is decided by its first mentions.
+_MAX_CANDIDATES = 100
+
+
+class _FeatureMentions:
+    """Product-feature wording in a text, found once and then looked up by sentence."""
+
+    __slots__ = ("_ends", "_starts", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+
+    def within(self, start: int, end: int) -> bool:
+        if self._starts is None:
+            matches = list(_FEATURE.finditer(self._text))
+            self._starts = [match.start() for match in matches]
+            self._ends = [match.end() for match in matches]
+        index = bisect_left(self._starts, start)
+        return index < len(self._starts) and self._ends[index] <= end
+
+
+def _present(text: str, present: frozenset[str] | None) -> frozenset[str]:
+    return triggers_in(text) if present is None else present
 
 
 def _sentence_of(text: str, position: int) -> tuple[int, int]:
@@ -165,23 +189,26 @@ def _preceding(text: str, position: int, width: int = 40) -> str:
     return text[max(sentence_start, position - width) : position]
 
 
-def mentions_app(text: str, squeezed: str) -> bool:
-    return _has_any(squeezed, _APP_VARIANT_LIST) or _has_any(text, _APP_TRIGGERS)
+def mentions_app(text: str, squeezed: str, present: frozenset[str] | None = None) -> bool:
+    if _APP_SQUEEZED.search(squeezed):
+        return True
+    return not _present(text, present).isdisjoint(_APP_TRIGGERS)
 
 
-def find_app_mentions(text: str, squeezed: str) -> list[Hit]:
+def find_app_mentions(text: str, squeezed: str, present: frozenset[str] | None = None) -> list[Hit]:
     """Find messaging apps named as a contact channel (not negated, not a product feature)."""
     hits: list[Hit] = []
-    if not mentions_app(text, squeezed):
+    if not mentions_app(text, squeezed, present):
         return hits
-    for match in _APP.finditer(text):
-        if len(hits) >= _MAX_HITS:
+    features = _FeatureMentions(text)
+    for attempt, match in enumerate(_APP.finditer(text)):
+        if len(hits) >= _MAX_HITS or attempt >= _MAX_CANDIDATES:
             break
         start, end = match.span()
         sentence_start, sentence_end = _sentence_of(text, start)
         if _NEGATED.search(text[max(sentence_start, start - 40) : start]):
             continue
-        if _FEATURE.search(text[sentence_start:sentence_end]):
+        if features.within(sentence_start, sentence_end):
             continue
         name = _APP_NAMES_BY_GROUP.get(match.lastgroup or "", "")
         if not name:
@@ -194,18 +221,23 @@ def find_app_mentions(text: str, squeezed: str) -> list[Hit]:
     return hits
 
 
-def find_social_mentions(text: str, squeezed: str) -> list[Hit]:
+def find_social_mentions(
+    text: str, squeezed: str, present: frozenset[str] | None = None
+) -> list[Hit]:
     """Find social networks given as a place to follow or contact the sender."""
     hits: list[Hit] = []
-    if not (_has_any(squeezed, _SOCIAL_VARIANT_LIST) or _has_any(text, _SOCIAL_TRIGGERS)):
+    if not _SOCIAL_SQUEEZED.search(squeezed) and _present(text, present).isdisjoint(
+        _SOCIAL_TRIGGERS
+    ):
         return hits
-    for match in _SOCIAL.finditer(text):
-        if len(hits) >= _MAX_HITS:
+    features = _FeatureMentions(text)
+    for attempt, match in enumerate(_SOCIAL.finditer(text)):
+        if len(hits) >= _MAX_HITS or attempt >= _MAX_CANDIDATES:
             break
         start, end = match.span()
         sentence_start, sentence_end = _sentence_of(text, start)
         before = text[max(sentence_start, start - 40) : start]
-        if _NEGATED.search(before) or _FEATURE.search(text[sentence_start:sentence_end]):
+        if _NEGATED.search(before) or features.within(sentence_start, sentence_end):
             continue
         value = match.group()
         after = text[end : end + 12]
@@ -221,10 +253,14 @@ def find_social_mentions(text: str, squeezed: str) -> list[Hit]:
     return hits
 
 
-def classify_handles(text: str, squeezed: str, spans: list[Span]) -> list[Hit]:
+def classify_handles(
+    text: str, squeezed: str, spans: list[Span], present: frozenset[str] | None = None
+) -> list[Hit]:
     """Label @handles: a messaging-app username when an app is named just before."""
     hits: list[Hit] = []
-    any_app = mentions_app(text, squeezed)
+    if not spans:
+        return hits
+    any_app = mentions_app(text, squeezed, present)
     for start, end in spans[:_MAX_HITS]:
         before = _preceding(text, start, 50)
         if any_app and _APP.search(before):
@@ -283,43 +319,45 @@ _ASK_CATEGORY = {
 }
 
 
-_REQUEST_TRIGGERS = (
-    "mail",
-    "correo",
-    "phone",
-    "number",
-    "cell",
-    "mobile",
-    "contact",
-    "whatsapp",
-    "telegram",
-    "signal",
-    "wechat",
-    "viber",
-    "skype",
-    "discord",
-    "line id",
-    "insta",
-    "ig",
-    "facebook",
-    "fb",
-    "tiktok",
-    "snapchat",
-    "socials",
-    "handle",
-    "telefono",
-    "numero",
-    "movil",
-    "celular",
-    "wasap",
-    "guasap",
-    "face",
+_REQUEST_TRIGGERS = frozenset(
+    (
+        "mail",
+        "correo",
+        "phone",
+        "number",
+        "cell",
+        "mobile",
+        "contact",
+        "whatsapp",
+        "telegram",
+        "signal",
+        "wechat",
+        "viber",
+        "skype",
+        "discord",
+        "line id",
+        "insta",
+        "ig",
+        "facebook",
+        "fb",
+        "tiktok",
+        "snapchat",
+        "socials",
+        "handle",
+        "telefono",
+        "numero",
+        "movil",
+        "celular",
+        "wasap",
+        "guasap",
+        "face",
+    )
 )
 
 
-def find_requests(text: str) -> list[Hit]:
+def find_requests(text: str, present: frozenset[str] | None = None) -> list[Hit]:
     hits: list[Hit] = []
-    if not _has_any(text, _REQUEST_TRIGGERS):
+    if _present(text, present).isdisjoint(_REQUEST_TRIGGERS):
         return hits
     for match in (match for pattern in _ASKS for match in pattern.finditer(text)):
         kind = next(
@@ -468,8 +506,19 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
         ("outside", "off", "fuera"),
         r"\b(?:outside|off|fuera de)\s+(?:of\s+)?(?:the |this |la |esta |el )?(?:site|"
         r"platform|marketplace|amazon|ebay|etsy|app|website|plataforma|web|pagina|aplicacion)\b|"
-        r"\boff-(?:site|platform)\b",
+        r"\boff-(?:site|platform)\b|"
+        r"\b(?:vend\w*|compr\w*|envi\w*|mand\w*|pag\w*|trato|negocio)\b[^.!?]{0,30}\bpor fuera\b"
+        r"(?!\s+de\s+(?:plazo|hora|horario|tiempo|fecha))",
         "Offers a sale outside the marketplace",
+    ),
+    (
+        ("address", "direccion", "domicilio"),
+        r"\b(?:send|give|text|tell|share|pass|what'?s|what is|dame|pasame|mandame|enviame|"
+        r"escribeme|dime|cual es|me (?:das|pasas|mandas|envias|dices))\s+(?:me\s+|us\s+)?"
+        r"(?:your|tu|su)\s+(?:(?:home|personal|private|mailing|real|full|own)\s+)?"
+        r"(?:address|direccion|domicilio)\b[^.!?]{0,60}\b(?:ship\w*|send|mail|post|deliver|"
+        r"envi\w*|mand\w*|outside|off|fuera|directly|directamente|cheaper|mas barato)\b",
+        "Asks for a home address to ship outside the marketplace",
     ),
     (
         ("direct", "privately", "en privado"),
@@ -485,6 +534,13 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
         r"better price|en lugar|en vez|mas barato|mejor precio)|"
         r"(?:discount|descuento|cheaper|mas barato)[^.!?]{0,30}\b(?:on|en)\s+(?:our|nuestr[oa])"
         r"\s+(?:website|web|site|tienda|pagina)",
+        "Sends the buyer to the seller's own shop",
+    ),
+    (
+        ("website", "web", "site", "store", "tienda", "shop", "pagina"),
+        r"\b(?:buy|order|shop|purchase|compra\w*|pide\w*)\s+(?:\w+\s+)?(?:from|on|at|in|en|desde)"
+        r"\s+(?:our|my|nuestr[oa]|mi)\s+(?:own\s+)?(?:website|web site|web|site|online store|"
+        r"tienda online|tienda|store|pagina web|pagina|shop)\b",
         "Sends the buyer to the seller's own shop",
     ),
     (
@@ -527,27 +583,20 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
     ),
 )
 _MARKETING_PATTERNS = tuple(
-    (triggers, re.compile(pattern), reason) for triggers, pattern, reason in _MARKETING
+    (frozenset(triggers), re.compile(pattern), reason) for triggers, pattern, reason in _MARKETING
 )
 
 
-_MARKETING_GATE = re.compile(
-    "|".join(
-        sorted(
-            {re.escape(word) for triggers, _, _ in _MARKETING for word in triggers},
-            key=len,
-            reverse=True,
-        )
-    )
-)
+_MARKETING_TRIGGERS = frozenset(word for triggers, _, _ in _MARKETING for word in triggers)
 
 
-def find_marketing(text: str) -> list[Hit]:
+def find_marketing(text: str, present: frozenset[str] | None = None) -> list[Hit]:
     hits: list[Hit] = []
-    if _MARKETING_GATE.search(text) is None:
+    present = _present(text, present)
+    if present.isdisjoint(_MARKETING_TRIGGERS):
         return hits
     for triggers, pattern, reason in _MARKETING_PATTERNS:
-        if not _has_any(text, triggers):
+        if present.isdisjoint(triggers):
             continue
         match = pattern.search(text)
         if match:
@@ -582,7 +631,7 @@ _STEERING = re.compile(
     r"excellent|perfect|nice|favou?rable|5\s*-?\s*star|five\s*-?\s*star)\s+(?:review|rating|"
     r"feedback))|"
     r"\b(?:deja(?:nos|me)?|dejes|danos|dame|pon(?:nos|me)?|escribe(?:nos)?|regalanos|"
-    r"califica(?:nos)?|valora(?:nos)?|puntua(?:nos)?)\s+(?:una?\s+)?"
+    r"califica(?:nos)?|valora(?:nos)?|puntua(?:nos)?)\s+(?:con\s+)?(?:una?\s+)?"
     r"(?:(?:buena|positiva|excelente|genial|estupenda)\s+(?:resena|valoracion|opinion|"
     r"calificacion|puntuacion)|(?:resena|valoracion|opinion|calificacion|puntuacion)\s+"
     r"(?:positiva|de (?:5|cinco) estrellas|excelente)|(?:5|cinco)\s+estrellas)|"
@@ -593,9 +642,20 @@ _FIRST_PERSON_BEFORE = re.compile(r"\b(?:i|i'll|i'd|i will|i would|yo|we'd)\s+(?
 _GATING = re.compile(
     r"\bonly\b[^.!?]{0,30}\b(?:review|rate|leave)[^.!?]{0,40}\bif\b|"
     r"\bsolo\b[^.!?]{0,30}\b(?:resena|valora|opina|deja)[^.!?]{0,40}\bsi\b|"
+    r"\bonly (?:happy|satisfied|pleased|delighted)\b|"
+    r"\bsolo (?:si estas |los |las )?(?:clientes )?(?:satisfech|content)\w*|"
     r"\bif you (?:loved|love|liked|like|enjoyed|are happy|'re happy)\b[^.!?]{0,60}"
     r"\b(?:if not|otherwise)\b|"
     r"\bsi te (?:gusto|encanto|ha gustado)\b[^.!?]{0,60}\b(?:si no|de lo contrario)\b"
+)
+# Review gating spread over two sentences: "If you're happy, leave a review. If not, ..."
+_GATING_ACROSS = re.compile(
+    r"\b(?:if you(?:'re| are)?\s+(?:loved|love|liked|like|enjoyed|enjoy|happy|satisfied|"
+    r"pleased)|si (?:te )?(?:gusto|encanto|ha gustado|ha encantado|estas? (?:content|satisfech|"
+    r"feliz)\w*|(?:quedaste|quedo|has quedado) (?:content|satisfech)\w*))\b[^\n]{0,100}?"
+    r"\b(?:if not|otherwise|if you(?:'re| are)? not|if you didn'?t|if (?:there'?s|there is|"
+    r"you have|you had) (?:a |an |any )?(?:problem|issue)|si no\b|de lo contrario|"
+    r"en caso contrario|si (?:hay|tienes|tuviste) (?:algun )?problema)"
 )
 _NEGATIVE_REVIEW = re.compile(
     r"\b(?:negative|bad|poor|low|critical|1\s*-?\s*star|one\s*-?\s*star|mala|negativa|"
@@ -628,24 +688,26 @@ def _clauses(text: str) -> Iterator[tuple[int, str]]:
     yield from sentences(text)
 
 
-_REVIEW_TRIGGERS = (
-    "review",
-    "resen",
-    "valoraci",
-    "opinion",
-    "rating",
-    "feedback",
-    "comentario",
-    "calificaci",
-    "puntuaci",
-    "star",
-    "estrella",
+_REVIEW_TRIGGERS = frozenset(
+    (
+        "review",
+        "resen",
+        "valoraci",
+        "opinion",
+        "rating",
+        "feedback",
+        "comentario",
+        "calificaci",
+        "puntuaci",
+        "star",
+        "estrella",
+    )
 )
 
 
-def find_review_manipulation(text: str) -> list[Hit]:
+def find_review_manipulation(text: str, present: frozenset[str] | None = None) -> list[Hit]:
     hits: list[Hit] = []
-    if not _has_any(text, _REVIEW_TRIGGERS):
+    if _present(text, present).isdisjoint(_REVIEW_TRIGGERS):
         return hits
     for offset, sentence in _clauses(text):
         review = _REVIEW.search(sentence)
@@ -710,6 +772,17 @@ def find_review_manipulation(text: str) -> list[Hit]:
                 "Asks the buyer to change or remove a review",
             )
         )
+    if not hits:
+        gating = _GATING_ACROSS.search(text)
+        if gating and _REVIEW.search(gating.group()):
+            hits.append(
+                Hit(
+                    "review_manipulation",
+                    gating.start(),
+                    gating.end(),
+                    "Steers unhappy buyers away from leaving a review",
+                )
+            )
     return hits
 
 
@@ -749,45 +822,72 @@ _TURN_OFF = re.compile(
 )
 
 
-_REPLY_TRIGGERS = (
-    "stop",
-    "baja",
-    "opt",
-    "unsub",
-    "remove",
-    "no mas",
-    "salir",
-    "alto",
-    "parar",
-    "desuscrib",
+_REPLY_TRIGGERS = frozenset(
+    (
+        "stop",
+        "baja",
+        "opt",
+        "unsub",
+        "remove",
+        "no mas",
+        "salir",
+        "alto",
+        "parar",
+        "desuscrib",
+    )
 )
-_UNSUBSCRIBE_TRIGGERS = (
-    "unsub",
-    "opt",
-    "baja",
-    "desuscrib",
-    "suscripcion",
-    "dejar de recibir",
-    "stop receiving",
-    "no recibir",
+_UNSUBSCRIBE_TRIGGERS = frozenset(
+    (
+        "unsub",
+        "opt",
+        "baja",
+        "desuscrib",
+        "suscripcion",
+        "dejar de recibir",
+        "stop receiving",
+        "no recibir",
+    )
 )
-_TURN_OFF_TRIGGERS = (
-    "turn off",
-    "switch off",
-    "disable",
-    "deactivat",
-    "mute",
-    "silenc",
-    "desactiv",
-    "apag",
+_CONDITIONAL_TRIGGERS = frozenset(("want", "wish", "stop", "receiv", "quier", "dese", "recibir"))
+_TURN_OFF_TRIGGERS = frozenset(
+    (
+        "turn off",
+        "switch off",
+        "disable",
+        "deactivat",
+        "mute",
+        "silenc",
+        "desactiv",
+        "apag",
+    )
 )
 
 
-def find_opt_out(text: str) -> list[Hit]:
+_BUYER_ASKS = re.compile(r"\b(?:how|como|(?:can|could|would|will) you)\b|\bpod(?:eis|rias?)\b")
+# "If you don't want more messages, reply NO": any reply word tied to stopping messages.
+_STOP_MESSAGES = (
+    r"(?:if you (?:don'?t|do not|no longer) (?:want|wish)|to (?:stop|no longer) (?:receiv|get)"
+    r"\w*|si (?:ya )?no (?:quieres|quiere|deseas|desea)|para (?:no|dejar de) recibir)\b"
+    r"[^.!?]{0,25}\b(?:messages|updates|emails|texts|notifications|offers|mensajes|"
+    r"correos|notificaciones|ofertas|novedades|comunicaciones)\b"
+)
+_REPLY_WORD = (
+    r"\b(?:reply|respond|text|answer|type|responde|responda|contesta|conteste|escribe|escriba|"
+    r"envia|envie)\b"
+)
+_CONDITIONAL_REPLY = re.compile(
+    rf"\b{_STOP_MESSAGES}[^.!?]{{0,30}}{_REPLY_WORD}|{_REPLY_WORD}[^.!?]{{0,30}}\b{_STOP_MESSAGES}"
+)
+
+
+def find_opt_out(text: str, present: frozenset[str] | None = None) -> list[Hit]:
     hits: list[Hit] = []
-    replies = _REPLY_KEYWORD.finditer(text) if _has_any(text, _REPLY_TRIGGERS) else ()
-    unsubscribes = _UNSUBSCRIBE.finditer(text) if _has_any(text, _UNSUBSCRIBE_TRIGGERS) else ()
-    turn_offs = _TURN_OFF.finditer(text) if _has_any(text, _TURN_OFF_TRIGGERS) else ()
+    present = _present(text, present)
+    if present.isdisjoint(_OPT_OUT_TRIGGERS):
+        return hits
+    replies = () if present.isdisjoint(_REPLY_TRIGGERS) else _REPLY_KEYWORD.finditer(text)
+    unsubscribes = () if present.isdisjoint(_UNSUBSCRIBE_TRIGGERS) else _UNSUBSCRIBE.finditer(text)
+    turn_offs = () if present.isdisjoint(_TURN_OFF_TRIGGERS) else _TURN_OFF.finditer(text)
     for match in replies:
         before = _preceding(text, match.start(), 25)
         if re.search(r"\b(?:i|we)\s+(?:\w+\s+)?$", before):
@@ -808,7 +908,12 @@ def find_opt_out(text: str) -> list[Hit]:
         break
     for match in turn_offs:
         before = _preceding(text, match.start(), 30)
-        if _FIRST_PERSON.search(before) or re.search(r"\b(?:how|como|can|could)\b", before):
+        _, sentence_end = _sentence_of(text, match.start())
+        if (
+            _FIRST_PERSON.search(before)
+            or _BUYER_ASKS.search(before)
+            or text[sentence_end : sentence_end + 1] == "?"
+        ):
             continue
         hits.append(
             Hit(
@@ -819,7 +924,46 @@ def find_opt_out(text: str) -> list[Hit]:
             )
         )
         break
+    if not hits and not present.isdisjoint(_CONDITIONAL_TRIGGERS):
+        conditional = _CONDITIONAL_REPLY.search(text)
+        if conditional:
+            hits.append(
+                Hit(
+                    "opt_out",
+                    conditional.start(),
+                    conditional.end(),
+                    "Tells the buyer to reply to stop receiving messages",
+                )
+            )
     return hits
+
+
+_OPT_OUT_TRIGGERS = (
+    _REPLY_TRIGGERS | _UNSUBSCRIBE_TRIGGERS | _TURN_OFF_TRIGGERS | _CONDITIONAL_TRIGGERS
+)
+_APP_SQUEEZED = any_of(_APP_VARIANT_LIST)
+_SOCIAL_SQUEEZED = any_of(_SOCIAL_VARIANT_LIST)
+# Short names that are only a trigger on their own: "ig" but not "big", "tg" but not "btg".
+_WHOLE_WORD_TRIGGERS = frozenset(
+    {"ig", "fb", "tik", "snap", "x", "tg", "wa", "wsp", "wpp", "line", "signal", "zalo", "kakao"}
+)
+_TRIGGERS = TriggerScan(
+    (
+        _APP_TRIGGERS
+        | _SOCIAL_TRIGGERS
+        | _REQUEST_TRIGGERS
+        | _MARKETING_TRIGGERS
+        | _REVIEW_TRIGGERS
+        | _OPT_OUT_TRIGGERS
+    )
+    - _WHOLE_WORD_TRIGGERS,
+    whole_words=_WHOLE_WORD_TRIGGERS,
+)
+
+
+def triggers_in(text: str) -> frozenset[str]:
+    """Return the trigger words of every wording detector that occur in ``text``."""
+    return _TRIGGERS.present(text)
 
 
 def drop_overlapping(hits: list[Hit], spans: list[Span]) -> list[Hit]:

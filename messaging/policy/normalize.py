@@ -8,18 +8,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from .data import (
     CONFUSABLES,
     INVISIBLE,
     MAIL_PROVIDERS,
+    MESSAGING_HOSTS,
     NUMBER_WORDS,
     PROSE_WORDS,
+    SHORTENER_HOSTS,
+    SOCIAL_HOSTS,
     SYMBOL_WORDS,
+    TEEN_WORDS,
+    TENS_WORDS,
+    WEBMAIL_PROVIDERS,
     WORD_TLDS,
     top_level_domains,
 )
+from .patterns import literal_union
 
 Edit = tuple[int, int, str]
 
@@ -29,7 +36,9 @@ class Normalized:
 
     __slots__ = ("ends", "original", "starts", "text")
 
-    def __init__(self, original: str, text: str, starts: list[int], ends: list[int]) -> None:
+    def __init__(
+        self, original: str, text: str, starts: Sequence[int], ends: Sequence[int]
+    ) -> None:
         self.original = original
         self.text = text
         self.starts = starts
@@ -80,6 +89,7 @@ class Normalized:
 # --- characters -------------------------------------------------------------------------
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_DIGIT = re.compile(r"\d")
 _CHAR_CACHE: dict[str, str] = {}
 _CHAR_CACHE_LIMIT = 20_000
 
@@ -117,7 +127,8 @@ def _folded(character: str) -> str:
 def fold_characters(text: str) -> Normalized:
     """Apply NFKC-style compatibility folding, case folding, accent and invisible removal."""
     if text.isascii():
-        return Normalized(text, text.lower(), list(range(len(text))), list(range(1, len(text) + 1)))
+        # Plain ASCII maps one to one: ranges stand in for the offset lists.
+        return Normalized(text, text.lower(), range(len(text)), range(1, len(text) + 1))
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -166,6 +177,39 @@ def _undo_brackets(normalized: Normalized) -> Normalized:
     return normalized.apply(edits)
 
 
+# --- the "@" sign named in words: "ana at sign gmail dot com" ------------------------------
+
+_AT_SIGN_NAME = re.compile(r"\bat[ \-]?(?:sign|symbol)\b|\b(?:signo|simbolo)(?: de)? arroba\b")
+
+
+# "www casaverde com": a host name read out with spaces for dots.
+_WWW_SPACED = re.compile(r"\bwww[ \t]+[a-z0-9\-]+(?:[ \t]+[a-z0-9\-]+){1,2}\b")
+_BLANKS = re.compile(r"[ \t]+")
+
+
+def _undo_symbol_names(normalized: Normalized) -> Normalized:
+    text = normalized.text
+    edits: list[Edit] = []
+    if "sign" in text or "simbol" in text:
+        edits.extend((match.start(), match.end(), "@") for match in _AT_SIGN_NAME.finditer(text))
+    if "www" in text:
+        for match in _WWW_SPACED.finditer(text):
+            blanks = list(_BLANKS.finditer(text, match.start(), match.end()))
+            labels = match.group().split()
+            while len(labels) > 2 and not _is_top_level(labels[-1]):
+                labels.pop()
+            if len(labels) < 3 or not _is_top_level(labels[-1]):
+                continue
+            end = blanks[len(labels) - 2].end() + len(labels[-1])
+            if labels[-1] in WORD_TLDS and text[end : end + 1] not in ("", *_SENTENCE_END):
+                continue
+            edits.extend((blank.start(), blank.end(), ".") for blank in blanks[: len(labels) - 1])
+    if not edits:
+        return normalized
+    edits.sort()
+    return normalized.apply(edits)
+
+
 # --- spaced-out characters: "j o h n", "5 5 5 - 0 1 9 2" -----------------------------------
 
 _SPACED_RUN = re.compile(r"(?<!\S)\S(?= \S)(?: \S(?![^\s,;:!?)\]\"'.]))+")
@@ -202,16 +246,22 @@ def _collapse_spaced(normalized: Normalized) -> Normalized:
 # --- spoken separators: "john at gmail dot com", "tienda punto es" ------------------------
 
 _CHAIN_TOKEN = re.compile(r"[\w%+\-]+(?:[.@][\w%+\-]+)*|[@.]")
-_PROVIDER_NAMES = "|".join(sorted(MAIL_PROVIDERS, key=len, reverse=True))
+# A cheap test for any spoken separator. Each word is followed by a look-behind instead of
+# preceded by "\b" so the engine can skip positions by their first character.
 _SPOKEN = re.compile(
-    r"\b(?:at|arroba)\s+[\w\-]+(?:[.@]\w|\s+(?:dot|punto|pto)\b|\s*[,;:!?)]|\s*$)"
-    rf"|\b(?:at|arroba)\s+(?:{_PROVIDER_NAMES})\b|\b(?:dot|punto|pto)\s+\w|\s[@.]\s|\w\s\.\w"
+    r"(?:at(?<!\wat)|arroba(?<!\warroba))\s+(?:[\w\-]+(?:[.@]\w|\s+(?:dot|punto|pto)\b|"
+    rf"\s*[,;:!?)]|\s*$)|(?:{literal_union(MAIL_PROVIDERS)})\b)"
+    r"|(?:dot(?<!\wdot)|punto(?<!\wpunto)|pto(?<!\wpto))\s+\w|\s[@.]\s|\s\.(?<=\w\s\.)\w"
+    rf"|(?:on(?<!\won)|en(?<!\wen))\s+(?:{literal_union(WEBMAIL_PROVIDERS)})\b"
 )
+# "ana.g on gmail", "anagarcia en hotmail": only a webmail name makes "on"/"en" an "@".
+_ON_WORDS = frozenset({"on", "en"})
 _LOCAL_MARK = re.compile(r"[._\d]")
 _EMAIL_CUE = re.compile(
     r"(?:e-?mail|mail|correo|write|escrib|contact|reach|message|a line|send|envia|manda)"
     r"[^.!?\n]{0,40}$"
 )
+_KNOWN_HOSTS = SHORTENER_HOSTS | SOCIAL_HOSTS | MESSAGING_HOSTS
 _AT_WORDS = frozenset({"at", "arroba", "@"})
 _DOT_WORDS = frozenset({"dot", "punto", "pto", "."})
 _SENTENCE_END = frozenset(".,;:!?)]\"'\n")
@@ -250,7 +300,7 @@ def _chains(text: str) -> list[list[tuple[int, int, str]]]:
 
 
 def _is_word(token: str) -> bool:
-    return token not in _AT_WORDS and token not in _DOT_WORDS
+    return token not in _AT_WORDS and token not in _DOT_WORDS and token not in _ON_WORDS
 
 
 def _domain_end(chain: list[tuple[int, int, str]], first: int, text: str, spoken_at: bool) -> int:
@@ -262,7 +312,13 @@ def _domain_end(chain: list[tuple[int, int, str]], first: int, text: str, spoken
         label = _last_label(word)
         if (index > first or "." in word) and _is_top_level(label):
             after = text[chain[index][1] : chain[index][1] + 1]
-            if spoken_at or label not in WORD_TLDS or not after or after in _SENTENCE_END:
+            if (
+                spoken_at
+                or label not in WORD_TLDS
+                or not after
+                or after in _SENTENCE_END
+                or ".".join(token for _, _, token in chain[first : index + 1 : 2]) in _KNOWN_HOSTS
+            ):
                 best = index
         if index + 2 < len(chain) and chain[index + 1][2] in _DOT_WORDS:
             index += 2
@@ -287,7 +343,18 @@ def _spoken_edits(text: str) -> list[Edit]:
                 index += 1
                 continue
             first = index
-            if operator in _AT_WORDS:
+            if operator in _ON_WORDS:
+                window = text[max(0, chain[index][0] - 60) : chain[index][0]]
+                spoken_on = (
+                    chain[index + 2][2] in WEBMAIL_PROVIDERS
+                    and len(word) >= 3
+                    and bool(_LOCAL_MARK.search(word) or _EMAIL_CUE.search(window))
+                )
+                if not spoken_on:
+                    index += 1
+                    continue
+                last = index + 2
+            elif operator in _AT_WORDS:
                 domain_start = index + 2
                 provider = chain[domain_start][2].split(".", 1)[0] in MAIL_PROVIDERS
                 last = _domain_end(chain, domain_start, text, spoken_at=True)
@@ -318,7 +385,8 @@ def _spoken_edits(text: str) -> list[Edit]:
                 index += 1
                 continue
             for position in range(first + 1, last, 2):
-                symbol = "@" if chain[position][2] in _AT_WORDS else "."
+                operator = chain[position][2]
+                symbol = "@" if operator in _AT_WORDS or operator in _ON_WORDS else "."
                 edits.append((chain[position - 1][1], chain[position + 1][0], symbol))
             index = consumed = last + 1
     return edits
@@ -335,33 +403,81 @@ def _undo_spoken(normalized: Normalized) -> Normalized:
 
 # --- digits written as words, only in long runs -------------------------------------------
 
-_NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_UNITS = "|".join(sorted(NUMBER_WORDS.keys() - {"oh"}, key=len, reverse=True))
+_NUMBER_WORD = (
+    rf"(?:{'|'.join(TENS_WORDS)})(?:(?: y |[ -])(?:{_UNITS})\b)?"
+    rf"|{'|'.join(sorted(TEEN_WORDS, key=len, reverse=True))}|{_UNITS}|oh"
+)
 _NUMBER_RUN = re.compile(
     rf"\b(?:{_NUMBER_WORD}|\d+)\b(?:[\s,.\-/]{{1,3}}(?:(?:{_NUMBER_WORD})\b|\d+\b))+"
 )
 _NUMBER_TOKEN = re.compile(rf"\b(?:{_NUMBER_WORD})\b|\d+")
 _MIN_DIGITS_IN_RUN = 7
+_NUMBER_WORD_ANYWHERE = re.compile(literal_union([*NUMBER_WORDS, *TEEN_WORDS, *TENS_WORDS]))
+_LETTER_NEXT_TO_DIGIT = re.compile(r"\d[a-z]|[a-z]\d")
+# A digit word glued to digits: "555-12three-4567", "4one5".
+_UNIT_WORD = re.compile(_UNITS)
+_COMPOUND_SEPARATOR = re.compile(r" y |[ -]")
 
 
-_ANY_NUMBER_WORD = re.compile(rf"\b(?:{_NUMBER_WORD})\b")
+def _number_value(word: str) -> str:
+    """Return the digits a number word stands for: "seven" 7, "treinta y cuatro" 34."""
+    if word in NUMBER_WORDS:
+        return NUMBER_WORDS[word]
+    if word in TEEN_WORDS:
+        return TEEN_WORDS[word]
+    if word in TENS_WORDS:
+        return TENS_WORDS[word] + "0"
+    tens, unit = _COMPOUND_SEPARATOR.split(word, maxsplit=1)
+    return TENS_WORDS[tens] + NUMBER_WORDS[unit.strip()]
+
+
+def _has_number_word(text: str) -> bool:
+    for match in _NUMBER_WORD_ANYWHERE.finditer(text):
+        start, end = match.span()
+        if (start == 0 or not text[start - 1].isalnum()) and (
+            end == len(text) or not text[end].isalnum()
+        ):
+            return True
+    return False
+
+
+def _digits_from_glued_words(normalized: Normalized) -> Normalized:
+    text = normalized.text
+    edits: list[Edit] = []
+    for match in _UNIT_WORD.finditer(text):
+        start, end = match.span()
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if (before.isdigit() and not after.isalpha()) or (after.isdigit() and not before.isalpha()):
+            edits.append((start, end, NUMBER_WORDS[match.group()]))
+    if not edits:
+        return normalized
+    return normalized.apply(edits)
 
 
 def _digits_from_words(normalized: Normalized) -> Normalized:
+    if _LETTER_NEXT_TO_DIGIT.search(normalized.text) is not None:
+        normalized = _digits_from_glued_words(normalized)
     text = normalized.text
-    if _ANY_NUMBER_WORD.search(text) is None:
+    if not _has_number_word(text):
         return normalized
     edits: list[Edit] = []
     for run in _NUMBER_RUN.finditer(text):
         tokens = list(_NUMBER_TOKEN.finditer(text, run.start(), run.end()))
-        digit_count = sum(len(t.group()) if t.group().isdigit() else 1 for t in tokens)
-        words = [t for t in tokens if not t.group().isdigit()]
-        if digit_count < _MIN_DIGITS_IN_RUN or not words:
+        values = [
+            token.group() if token.group().isdigit() else _number_value(token.group())
+            for token in tokens
+        ]
+        digit_count = sum(len(value) for value in values)
+        if digit_count < _MIN_DIGITS_IN_RUN or all(t.group().isdigit() for t in tokens):
             continue
-        for token, following in zip(tokens, [*tokens[1:], None], strict=True):
+        for index, token in enumerate(tokens):
             if not token.group().isdigit():
-                edits.append((token.start(), token.end(), NUMBER_WORDS[token.group()]))
-            if following is not None:
+                edits.append((token.start(), token.end(), values[index]))
+            if index + 1 < len(tokens):
                 # Dictated digits: "nine one nine, five five five" reads as one number.
+                following = tokens[index + 1]
                 gap = text[token.end() : following.start()]
                 if "," in gap:
                     edits.append((token.end(), following.start(), " "))
@@ -374,7 +490,6 @@ def _digits_from_words(normalized: Normalized) -> Normalized:
 
 _DIGITISH_RUN = re.compile(r"(?<![a-z0-9])[0-9oli](?:[ .\-/()]{0,2}[0-9oli])*")
 _DIGITISH_TOKEN = re.compile(r"[0-9oli]+")
-_DIGIT = re.compile(r"\d")
 _LOOKALIKE_NEXT_TO_DIGIT = re.compile(r"\d[ .\-/()]{0,2}[oli]|[oli][ .\-/()]{0,2}\d")
 _LOOKALIKE_DIGITS = str.maketrans({"o": "0", "l": "1", "i": "1"})
 
@@ -402,6 +517,7 @@ def _digits_from_lookalikes(normalized: Normalized) -> Normalized:
 
 
 _STEPS: tuple[Callable[[Normalized], Normalized], ...] = (
+    _undo_symbol_names,
     _undo_brackets,
     _collapse_spaced,
     _undo_spoken,
