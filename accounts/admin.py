@@ -1,12 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import SellerProfile, User
+from accounts.models import NotificationAddress, SellerProfile, User
 
 
 class SellerProfileInline(admin.StackedInline):
     model = SellerProfile
     can_delete = False
+
+
+class NotificationAddressInline(admin.TabularInline):
+    model = NotificationAddress
+    extra = 0
 
 
 @admin.register(User)
@@ -15,10 +20,11 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["email", "display_name", "role", "language", "is_active", "date_joined"]
     list_filter = ["role", "is_active", "is_staff", "language"]
     search_fields = ["email", "display_name", "seller_profile__shop_name"]
-    inlines = [SellerProfileInline]
+    inlines = [SellerProfileInline, NotificationAddressInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Profile", {"fields": ("display_name", "role", "language")}),
+        ("Notifications", {"fields": ("notification_mode", "digest_interval_minutes")}),
         (
             "Permissions",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,19 @@ class Role(models.TextChoices):
 class Language(models.TextChoices):
     ENGLISH = "en", "English"
     SPANISH = "es", "Español"
+
+
+class NotificationMode(models.TextChoices):
+    IMMEDIATE = "immediate", _("An email for each new message")
+    DIGEST = "digest", _("A digest of new messages")
+    OFF = "off", _("No emails")
+
+
+class DigestInterval(models.IntegerChoices):
+    MINUTES_15 = 15, _("every 15 minutes")
+    HOUR = 60, _("every hour")
+    HOURS_4 = 240, _("every 4 hours")
+    DAY = 1440, _("once a day")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -42,6 +56,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    notification_mode = models.CharField(
+        _("email notifications"),
+        max_length=10,
+        choices=NotificationMode.choices,
+        default=NotificationMode.IMMEDIATE,
+    )
+    digest_interval_minutes = models.PositiveSmallIntegerField(
+        _("digest frequency"), choices=DigestInterval.choices, default=DigestInterval.HOUR
+    )
 
     objects = UserManager()
 
@@ -51,6 +74,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(notification_mode__in=NotificationMode.values),
+                name="user_notification_mode_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(digest_interval_minutes__in=DigestInterval.values),
+                name="user_digest_interval_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} <{self.email}>"
@@ -76,3 +109,44 @@ class SellerProfile(models.Model):
 
     def __str__(self) -> str:
         return self.shop_name
+
+
+class NotificationAddress(models.Model):
+    """An extra address of a seller's team that receives the seller's notification emails."""
+
+    MAX_PER_USER = 5
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_addresses")
+    email = models.EmailField(_("email address"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "email"], name="notification_address_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is kept; the token itself is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=60)
+    prefix = models.CharField(max_length=12)  # shown in lists so a token can be recognised
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

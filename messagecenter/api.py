@@ -39,6 +39,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             status=exc.status,
             headers=headers,
         )
+    if isinstance(exc, exceptions.Throttled):
+        retry_after = max(1, int(getattr(exc, "wait", None) or 1))
+        return Response(
+            error_body(
+                "rate_limited",
+                f"Too many requests. Try again in {retry_after} seconds.",
+                retry_after=retry_after,
+            ),
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(retry_after)},
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -48,7 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI assets served from here, not a CDN
     "accounts",
     "orders",
     "messaging",
@@ -173,10 +175,9 @@ NOTIFICATION_RETRY_MAX_SECONDS = 30 * 60
 NOTIFICATION_SWEEP_AFTER = timedelta(
     seconds=int(os.environ.get("NOTIFICATION_SWEEP_AFTER_SECONDS", "60"))
 )
-NOTIFICATION_DELIVER_TIME_LIMIT = 60  # hard limit of one delivery attempt, in seconds
-# A claimed row is left alone this long; longer than the hard time limit, so a claim only
-# expires when its worker is gone.
-NOTIFICATION_CLAIM_TIMEOUT = timedelta(seconds=NOTIFICATION_DELIVER_TIME_LIMIT + 30)
+# A claimed row is left alone this long: longer than the hard time limit of
+# "notifications.deliver" (60 s), so a claim only expires when its worker is gone.
+NOTIFICATION_CLAIM_TIMEOUT = timedelta(seconds=90)
 
 # Celery: at-least-once delivery. A task is acknowledged after it ran, and given back to the
 # queue if its worker dies; tasks themselves are idempotent.
@@ -230,7 +231,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 REST_FRAMEWORK = {
     # Token first: an anonymous call then gets 401 with a WWW-Authenticate challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -241,10 +242,35 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "messagecenter.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["messaging.throttles.ApiRateThrottle"],
     "UNAUTHENTICATED_USER": None,
 }
 
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Message Center API",
+    "DESCRIPTION": (
+        "Read and answer buyer-seller messages. Every error is "
+        '`{"code", "detail", "fields"?, "findings"?}` with a stable `code`; another user\'s '
+        "thread or file answers 404 `not_found`, exactly like one that does not exist."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
 # Marketplace rules.
+# API requests per window ("count/seconds"), per token and per user over all their clients.
+API_RATES = {
+    "read_token": os.environ.get("API_RATE_READ_TOKEN", "600/60"),
+    "read_user": os.environ.get("API_RATE_READ_USER", "1200/60"),
+    "write_token": os.environ.get("API_RATE_WRITE_TOKEN", "60/60"),
+    "write_user": os.environ.get("API_RATE_WRITE_USER", "120/60"),
+}
+IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60  # how long an API send's result can be replayed
 MESSAGE_MAX_LENGTH = 5000
 # Uploads: the first handler stops a message's files at 10 MB while the body streams in;
 # files over 2.5 MB go to a temporary file rather than memory.
@@ -258,6 +284,17 @@ FILE_UPLOAD_HANDLERS = [
 MESSAGE_SEND_RATE = os.environ.get("MESSAGE_SEND_RATE", "30/60")  # messages / seconds per sender
 MARKETPLACE_DOMAINS = env_list("MARKETPLACE_DOMAINS", "marketplace.com")
 RESPONSE_DEADLINE = timedelta(hours=24)
+# Remind the seller of a thread this many hours before its response deadline, once each.
+RESPONSE_REMINDER_HOURS = [int(hours) for hours in env_list("RESPONSE_REMINDER_HOURS", "12,2")]
+CELERY_BEAT_SCHEDULE["messaging-response-reminders"] = {
+    "task": "messaging.send_response_reminders",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["messaging-response-snapshot"] = {
+    "task": "messaging.snapshot_response_metrics",
+    # Just after midnight UTC, when yesterday (the metric's last complete day) has ended.
+    "schedule": crontab(hour=0, minute=10),
+}
 
 # Security: production runs behind TLS; DEBUG relaxes it for local work.
 SECURE_CONTENT_TYPE_NOSNIFF = True

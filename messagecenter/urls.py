@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.views import home
 
@@ -13,8 +14,11 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", health, name="health"),
     path("accounts/", include("accounts.urls")),
+    path("account/notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("messaging.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("orders.urls")),
     path("", include("messaging.urls")),
 ]

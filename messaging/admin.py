@@ -14,7 +14,9 @@ from messaging.models import (
     BlockedMessage,
     Message,
     MessageStatus,
+    Obligation,
     Participant,
+    ResponseDay,
     ReviewOutcome,
     Thread,
 )
@@ -172,3 +174,33 @@ class ModerationQueueAdmin(admin.ModelAdmin):
     @admin.action(description="Confirm the block")
     def confirm(self, request: HttpRequest, queryset: QuerySet[BlockedMessage]) -> None:
         self._review(request, queryset, services.message_confirm_block, "block(s) confirmed.")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The response clock is written by the services only; staff read it here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Obligation)
+class ObligationAdmin(ReadOnlyAdmin):
+    list_display = ["id", "thread", "seller", "received_at", "due_at", "outcome", "answered_at"]
+    list_filter = ["outcome", "due_at"]
+    search_fields = ["seller__email", "thread__order__number"]
+    list_select_related = ["thread__order", "thread__product", "seller"]
+    raw_id_fields = ["thread", "seller", "message", "answer"]
+
+
+@admin.register(ResponseDay)
+class ResponseDayAdmin(ReadOnlyAdmin):
+    list_display = ["seller", "day", "due", "answered_on_time", "answered_late", "excluded"]
+    list_filter = ["day"]
+    search_fields = ["seller__email"]
+    list_select_related = ["seller"]

@@ -4,6 +4,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,9 +13,10 @@ from rest_framework.views import APIView
 
 from messagecenter.errors import NotFound
 from messagecenter.typing import api_user
-from messaging import selectors, services, uploads
+from messaging import response_clock, selectors, services, uploads
 from messaging.attachments import IncomingFile
 from messaging.content_policy import content_check
+from messaging.idempotency import idempotent
 from messaging.models import Attachment, Message, Participant, Topic
 from messaging.ratelimit import rate_limit_hit
 from orders.selectors import order_get_for_participant, product_get_active
@@ -99,6 +102,107 @@ class MessageInputSerializer(serializers.Serializer):
     )
 
 
+# --- documented shapes (OpenAPI) -------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error: a stable ``code``, a sentence, and per-field problems when there are any."""
+
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    # Declared fields are collected by the serializer's metaclass; "fields" is the JSON key.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+
+
+class FileRejectionSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    name = serializers.CharField()
+    code = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class AttachmentErrorSerializer(ErrorSerializer):
+    files = FileRejectionSerializer(many=True, required=False)
+
+
+class PolicyViolationSerializer(ErrorSerializer):
+    categories = serializers.ListField(child=serializers.CharField())
+    findings = FindingSerializer(many=True)
+    message = MessageOutputSerializer()
+
+
+class RateLimitedSerializer(ErrorSerializer):
+    retry_after = serializers.IntegerField()
+
+
+class ThreadPageSerializer(serializers.Serializer):
+    results = ThreadOutputSerializer(many=True)
+    next_cursor = serializers.CharField(allow_null=True)
+
+
+class ThreadDetailSerializer(ThreadOutputSerializer):
+    messages = MessageOutputSerializer(many=True)
+
+
+class ThreadStartedSerializer(serializers.Serializer):
+    thread = ThreadOutputSerializer()
+    message = MessageOutputSerializer()
+
+
+class MultipartMessageSerializer(MessageInputSerializer):
+    files = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
+
+
+class PolicyVerdictSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=["allow", "block"])
+    categories = serializers.ListField(child=serializers.CharField())
+    findings = FindingSerializer(many=True)
+
+
+def _errors(*statuses: int, send: bool = False) -> dict[int, OpenApiResponse]:
+    described = {
+        400: OpenApiResponse(
+            AttachmentErrorSerializer if send else ErrorSerializer,
+            description="Invalid input (`invalid`, `empty_body`, `body_too_long`, …)"
+            + (
+                ", or refused files (`attachment_rejected`, `message_too_large`, "
+                "`too_many_files`) with each file's reason"
+                if send
+                else ""
+            ),
+        ),
+        401: OpenApiResponse(ErrorSerializer, description="`not_authenticated`"),
+        404: OpenApiResponse(
+            ErrorSerializer,
+            description="`not_found`: it does not exist, or it is not yours (never a 403)",
+        ),
+        422: OpenApiResponse(
+            PolicyViolationSerializer,
+            description="`policy_violation`: stored as blocked, never delivered; the findings "
+            "say what to change",
+        ),
+        429: OpenApiResponse(
+            RateLimitedSerializer, description="`rate_limited`, with a `Retry-After` header"
+        ),
+    }
+    return {status_code: described[status_code] for status_code in statuses}
+
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Any unique string (a UUID). A retried request with the same key returns the first "
+        "result (with `Idempotent-Replayed: true`) instead of posting twice; keys are kept 24 "
+        "hours. The same key with a different request is refused (`idempotency_key_reused`)."
+    ),
+)
+
+
 def _incoming_files(request: Request) -> list[IncomingFile]:
     """The uploaded files of a send; refuses an upload cut off at the size limit."""
     if uploads.refused(request._request):
@@ -134,6 +238,12 @@ class ThreadListApi(APIView):
             required=False, min_value=1, max_value=selectors.MAX_PAGE_SIZE
         )
 
+    @extend_schema(
+        operation_id="threads_list",
+        summary="List my threads, one page at a time",
+        parameters=[FilterSerializer],
+        responses={200: ThreadPageSerializer, **_errors(400, 401)},
+    )
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -153,7 +263,7 @@ class ThreadListApi(APIView):
 
 
 class ThreadStartApi(APIView):
-    class InputSerializer(MessageInputSerializer):
+    class ThreadStartInputSerializer(MessageInputSerializer):
         order_number = serializers.CharField(required=False, max_length=19)
         product_id = serializers.IntegerField(required=False, min_value=1)
         topic = serializers.ChoiceField(choices=Topic.choices, required=False)
@@ -165,9 +275,19 @@ class ThreadStartApi(APIView):
                 raise serializers.ValidationError({"topic": ["This field is required."]})
             return attrs
 
+    @extend_schema(
+        operation_id="threads_start",
+        summary="Start (or continue) the conversation about an order or a product",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request={
+            "application/json": ThreadStartInputSerializer,
+            "multipart/form-data": ThreadStartInputSerializer,
+        },
+        responses={201: ThreadStartedSerializer, **_errors(400, 401, 404, 422, 429, send=True)},
+    )
     def post(self, request: Request) -> Response:
         files = _incoming_files(request)
-        payload = self.InputSerializer(data=request.data)
+        payload = self.ThreadStartInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         order = product = None
@@ -175,26 +295,35 @@ class ThreadStartApi(APIView):
             order = order_get_for_participant(user=api_user(request), number=data["order_number"])
         else:
             product = product_get_active(product_id=data["product_id"])
-        message = services.thread_start(
-            sender=api_user(request),
-            order=order,
-            product=product,
-            topic=data.get("topic", Topic.PRODUCT_QUESTION),
-            body=data["body"],
-            files=files,
-        )
-        participant = _participant(request, message.thread_id)
-        return _sent(
-            request,
-            message,
-            {
-                "thread": ThreadOutputSerializer(participant).data,
-                "message": MessageOutputSerializer(message, context={"request": request}).data,
-            },
-        )
+
+        def send() -> Response:
+            message = services.thread_start(
+                sender=api_user(request),
+                order=order,
+                product=product,
+                topic=data.get("topic", Topic.PRODUCT_QUESTION),
+                body=data["body"],
+                files=files,
+            )
+            participant = _participant(request, message.thread_id)
+            return _sent(
+                request,
+                message,
+                {
+                    "thread": ThreadOutputSerializer(participant).data,
+                    "message": MessageOutputSerializer(message, context={"request": request}).data,
+                },
+            )
+
+        return idempotent(request=request, user=api_user(request), send=send)
 
 
 class ThreadDetailApi(APIView):
+    @extend_schema(
+        operation_id="threads_retrieve",
+        summary="A thread with the messages I may see",
+        responses={200: ThreadDetailSerializer, **_errors(401, 404)},
+    )
     def get(self, request: Request, thread_id: int) -> Response:
         participant = _participant(request, thread_id)
         messages = selectors.message_list_for_participant(participant=participant)
@@ -207,26 +336,47 @@ class ThreadDetailApi(APIView):
             }
         )
 
+    @extend_schema(
+        operation_id="threads_delete_for_me",
+        summary="Delete a thread for me (the other side keeps it)",
+        responses={204: None, **_errors(401, 404)},
+    )
     def delete(self, request: Request, thread_id: int) -> Response:
         services.thread_delete_for_me(participant=_participant(request, thread_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MessageSendApi(APIView):
+    @extend_schema(
+        operation_id="messages_send",
+        summary="Send a message, optionally with up to 5 files (multipart)",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request={
+            "application/json": MessageInputSerializer,
+            "multipart/form-data": MultipartMessageSerializer,
+        },
+        responses={201: MessageOutputSerializer, **_errors(400, 401, 404, 422, 429, send=True)},
+    )
     def post(self, request: Request, thread_id: int) -> Response:
         participant = _participant(request, thread_id)
         files = _incoming_files(request)
         payload = MessageInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        message: Message = services.message_send(
-            thread=participant.thread,
-            sender=api_user(request),
-            body=payload.validated_data["body"],
-            files=files,
-        )
-        return _sent(
-            request, message, MessageOutputSerializer(message, context={"request": request}).data
-        )
+
+        def send() -> Response:
+            message: Message = services.message_send(
+                thread=participant.thread,
+                sender=api_user(request),
+                body=payload.validated_data["body"],
+                files=files,
+            )
+            return _sent(
+                request,
+                message,
+                MessageOutputSerializer(message, context={"request": request}).data,
+            )
+
+        return idempotent(request=request, user=api_user(request), send=send)
 
 
 class ThreadStateApi(APIView):
@@ -240,6 +390,20 @@ class ThreadStateApi(APIView):
         "no-response-needed": services.thread_mark_no_response_needed,
     }
 
+    @extend_schema(
+        operation_id="threads_change_state",
+        summary="Mark read/unread, archive/unarchive, or no response needed (sellers)",
+        parameters=[
+            OpenApiParameter(
+                "action",
+                str,
+                OpenApiParameter.PATH,
+                enum=["read", "unread", "archive", "unarchive", "no-response-needed"],
+            )
+        ],
+        request=None,
+        responses={200: ThreadOutputSerializer, **_errors(400, 401, 404)},
+    )
     def post(self, request: Request, thread_id: int, action: str) -> Response:
         if action not in self.actions:
             raise NotFound()
@@ -251,17 +415,72 @@ class ThreadStateApi(APIView):
 class PolicyCheckApi(APIView):
     """Check a draft against the content policy without sending it (check as you type)."""
 
-    class InputSerializer(serializers.Serializer):
+    class PolicyCheckInputSerializer(serializers.Serializer):
         # Length and emptiness are checked by the send service, after normalization.
         body = serializers.CharField(allow_blank=True, trim_whitespace=False)
         filenames = serializers.ListField(
             child=serializers.CharField(max_length=255), max_length=5, required=False
         )
 
+    @extend_schema(
+        operation_id="policy_check",
+        summary="Check a draft against the content policy without sending it",
+        request=PolicyCheckInputSerializer,
+        responses={200: PolicyVerdictSerializer, **_errors(400, 401, 429)},
+    )
     def post(self, request: Request) -> Response:
-        payload = self.InputSerializer(data=request.data)
+        payload = self.PolicyCheckInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         rate_limit_hit(scope="policy_check", ident=api_user(request).pk, rate="120/60")
         result = content_check(body=data["body"], filenames=data.get("filenames", ()))
         return Response(result.to_dict())
+
+
+class ResponseFiguresSerializer(serializers.Serializer):
+    first_day = serializers.DateField()
+    last_day = serializers.DateField()
+    days = serializers.IntegerField()
+    due = serializers.IntegerField()
+    answered_on_time = serializers.IntegerField()
+    answered_late = serializers.IntegerField()
+    not_answered = serializers.IntegerField()
+    excluded = serializers.IntegerField()
+    on_time_percent = serializers.SerializerMethodField()
+    average_response_seconds = serializers.SerializerMethodField()
+
+    def get_on_time_percent(self, figures: response_clock.ResponseFigures) -> float | None:
+        percent = figures.on_time_percent
+        return None if percent is None else round(percent, 2)
+
+    def get_average_response_seconds(self, figures: response_clock.ResponseFigures) -> int | None:
+        average = figures.average_response_time
+        return None if average is None else int(average.total_seconds())
+
+
+class ResponseMetricSerializer(serializers.Serializer):
+    as_of = serializers.DateTimeField()
+    target_percent = serializers.IntegerField()
+    windows = ResponseFiguresSerializer(many=True, help_text="The last 7, 30 and 90 days.")
+    daily = ResponseFiguresSerializer(many=True, help_text="The last 90 days, oldest first.")
+
+
+class ResponseTimeMetricApi(APIView):
+    """The seller's response-time metric: 7, 30 and 90 days and the daily series (90 days)."""
+
+    @extend_schema(
+        operation_id="metrics_response_time",
+        summary="My response-time metric (sellers)",
+        description=(
+            "Buyer messages count on the UTC day their 24 hours end; a window of N days is "
+            "the N complete UTC days before today. The on-time rate is answered within 24 "
+            "hours / (due - excluded)."
+        ),
+        responses={200: ResponseMetricSerializer, **_errors(401, 404)},
+    )
+    def get(self, request: Request) -> Response:
+        user = api_user(request)
+        if not user.is_seller:
+            raise NotFound()
+        metric = response_clock.metric_for_seller(seller=user, now=timezone.now())
+        return Response(ResponseMetricSerializer(metric).data)

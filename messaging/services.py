@@ -6,7 +6,9 @@ from datetime import datetime
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import Truncator
 
 from accounts.models import User
 from messagecenter.errors import ApplicationError, NotFound
@@ -25,6 +27,8 @@ from messaging.models import (
     Topic,
 )
 from messaging.ratelimit import rate_limit_hit
+from messaging.response_clock import answer_obligations, exclude_obligations, open_obligation
+from notifications.services import notify
 from orders.models import Order, Product
 
 
@@ -85,13 +89,72 @@ def _deliver(*, message: Message, participants: dict[str, Participant], now: dat
     seller_fields = mine_fields if mine.role == ParticipantRole.SELLER else other_fields
     if message.kind == MessageKind.MESSAGE:
         if mine.role == ParticipantRole.BUYER:
+            open_obligation(
+                message=message, seller_id=participants[ParticipantRole.SELLER].user_id, now=now
+            )
             if participants[ParticipantRole.SELLER].needs_response_since is None:
                 seller_fields["needs_response_since"] = now
         else:
             # A real seller reply answers the buyer; automatic messages never do.
+            answer_obligations(thread_id=thread_id, answer=message, now=now)
             seller_fields["needs_response_since"] = None
     Participant.objects.filter(pk=mine.pk).update(**mine_fields)
     Participant.objects.filter(pk=other.pk).update(**other_fields)
+    _notify_delivered(message=message, recipient=other)
+
+
+def _notification_context(*, message: Message, reader: User, reader_role: str) -> dict[str, object]:
+    # Everything the email needs, in the reader's language; names only, never an address.
+    thread = message.thread
+    view = (
+        "messaging:seller-thread" if reader_role == ParticipantRole.SELLER else "messaging:thread"
+    )
+    with translation.override(reader.language):
+        subject = str(thread.subject)
+    return {
+        "subject": subject,
+        "order_number": thread.order.number if thread.order is not None else "",
+        "thread_url": settings.SITE_URL.rstrip("/") + reverse(view, args=[thread.pk]),
+        "excerpt": Truncator(message.body).chars(300),
+    }
+
+
+def _notify_delivered(*, message: Message, recipient: Participant) -> None:
+    """Email the other side about a delivered message (after commit, as they chose)."""
+    reader = User.objects.get(pk=recipient.user_id)
+    sender_name = message.sender.public_name if message.sender else "Message Center"
+    notify(
+        recipient=reader,
+        kind="new_message",
+        dedupe_key=f"message:{message.pk}:to:{reader.pk}",
+        context={
+            **_notification_context(message=message, reader=reader, reader_role=recipient.role),
+            "sender_name": sender_name,
+        },
+    )
+
+
+def _notify_released(*, message: Message, participants: dict[str, Participant]) -> None:
+    """Tell the sender of a message staff released that it was delivered."""
+    if message.sender is None:
+        return
+    other_role = (
+        ParticipantRole.SELLER
+        if message.sender_role == ParticipantRole.BUYER
+        else ParticipantRole.BUYER
+    )
+    other = User.objects.get(pk=participants[other_role].user_id)
+    notify(
+        recipient=message.sender,
+        kind="message_released",
+        dedupe_key=f"released:{message.pk}:to:{message.sender.pk}",
+        context={
+            **_notification_context(
+                message=message, reader=message.sender, reader_role=message.sender_role
+            ),
+            "recipient_name": other.public_name,
+        },
+    )
 
 
 def message_send(
@@ -177,6 +240,7 @@ def message_release(*, message: Message, reviewer: User, now: datetime | None = 
         update_fields=["status", "created_at", "review_outcome", "reviewed_by", "reviewed_at"]
     )
     _deliver(message=locked, participants=participants, now=now)
+    _notify_released(message=locked, participants=participants)
     return locked
 
 
@@ -369,8 +433,13 @@ def thread_delete_for_me(*, participant: Participant) -> None:
 
 
 @transaction.atomic
-def thread_mark_no_response_needed(*, participant: Participant) -> None:
-    """Record, as the seller, that the buyer's last message needs no reply."""
+def thread_mark_no_response_needed(
+    *, participant: Participant, now: datetime | None = None
+) -> None:
+    """Record, as the seller, that the buyer's waiting messages need no reply."""
     if participant.role != ParticipantRole.SELLER:
         raise ApplicationError("not_seller", "Only the seller can mark a thread this way.")
+    # Lock the thread's participants so a buyer message cannot slip in between.
+    _lock_participants(participant.thread)
+    exclude_obligations(thread_id=participant.thread_id, now=now or timezone.now())
     _participant_update(participant, needs_response_since=None)

@@ -27,5 +27,7 @@ urlpatterns = [
         name="attachment-thumbnail",
     ),
     path("orders/<str:number>/contact/", views.thread_start_for_order, name="start-order"),
+    path("seller/performance/", views.seller_performance, name="seller-performance"),
+    path("seller/performance.csv", views.seller_performance_csv, name="seller-performance-csv"),
     path("products/<int:product_id>/ask/", views.thread_start_for_product, name="start-product"),
 ]

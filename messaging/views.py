@@ -6,17 +6,24 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from messagecenter.errors import ApplicationError, NotFound
 from messagecenter.typing import AuthenticatedHttpRequest
-from messaging import selectors, services, uploads
+from messaging import response_clock, selectors, services, uploads
 from messaging.attachments import IncomingFile
 from messaging.content_policy import highlight_segments
 from messaging.forms import ReplyForm, StartThreadForm
@@ -330,3 +337,41 @@ def thread_start_for_product(request: AuthenticatedHttpRequest, product_id: int)
         {"form": form, "product": product, **extra},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _require_seller(request: AuthenticatedHttpRequest) -> None:
+    # A uniform 404: the seller pages do not exist for anyone else.
+    if not request.user.is_seller:
+        raise Http404
+
+
+@login_required
+@require_GET
+def seller_performance(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_seller(request)
+    metric = response_clock.metric_for_seller(seller=request.user, now=timezone.now())
+    return render(
+        request,
+        "seller/performance.html",
+        {
+            "metric": metric,
+            "windows": metric.windows,
+            "daily": metric.daily,
+            "deadline_hours": int(response_clock.response_deadline().total_seconds() // 3600),
+        },
+    )
+
+
+@login_required
+@require_GET
+def seller_performance_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+    _require_seller(request)
+    now = timezone.now()
+    response = StreamingHttpResponse(
+        response_clock.obligation_csv_lines(seller=request.user, now=now),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="response-obligations-{now:%Y-%m-%d}.csv"'
+    )
+    return response

@@ -14,9 +14,7 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
 
     schema = yaml.safe_load(target.read_text())
     operations = {
-        operation["operationId"]
-        for path in schema["paths"].values()
-        for operation in path.values()
+        operation["operationId"] for path in schema["paths"].values() for operation in path.values()
     }
     assert {
         "threads_list",

@@ -2,9 +2,9 @@ import types
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import token_create
 from messaging import services
 from messaging.models import Message, Participant, ParticipantRole, Thread
 from tests.accounts.factories import BuyerFactory, SellerFactory
@@ -382,7 +382,6 @@ def test_thread_detail_returns_the_thread_and_the_messages_i_may_see(seller_api,
             "created_at": iso(at(0)),
             "findings": [],
             "attachments": [],
-        "attachments": [],
         }
     ]
 
@@ -656,8 +655,8 @@ def test_anonymous_request_is_refused_and_changes_nothing(api_client, buyer, sel
 
 def test_token_authentication_reads_and_writes(api_client, buyer, seller):
     thread, _ = thread_with_message(buyer=buyer, seller=seller)
-    token = Token.objects.create(user=seller)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, token = token_create(user=seller, name="Helpdesk")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
 
     listed = api_client.get(f"{API}/threads")
     sent = api_client.post(f"{API}/threads/{thread.id}/messages", {"body": "Hi"}, format="json")
@@ -708,7 +707,7 @@ def test_session_post_without_csrf_token_is_refused(buyer, seller):
 def test_token_post_needs_no_csrf_token(buyer, seller):
     thread, _ = thread_with_message(buyer=buyer, seller=seller)
     client = APIClient(enforce_csrf_checks=True)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=buyer).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_create(user=buyer, name='Script')[1]}")
 
     response = client.post(f"{API}/threads/{thread.id}/messages", {"body": "Hi"}, format="json")
 

@@ -1,0 +1,17 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import DigestInterval, NotificationMode
+
+
+class PreferenceForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("Email me"), choices=NotificationMode.choices, widget=forms.RadioSelect
+    )
+    digest_interval_minutes = forms.TypedChoiceField(
+        label=_("Digest frequency"), choices=DigestInterval.choices, coerce=int
+    )
+
+
+class AddressForm(forms.Form):
+    email = forms.EmailField(label=_("Team member's email address"), max_length=254)

@@ -1,0 +1,292 @@
+"""The notification outbox: write rows in the caller's transaction, deliver them exactly once.
+
+A notification is a row before it is a task. ``notify`` writes one row per address inside the
+transaction of the event it announces and enqueues delivery on commit; if the broker loses the
+task, ``notification_sweep`` enqueues the row again. Delivery claims a row with a conditional
+update, so a row is sent at most once per claim and never after it is ``sent``. A worker that
+dies between the SMTP server's acceptance and the ``sent`` update is the one case of a second
+send; the Message-ID is the row's, so the two emails are recognisably the same.
+
+Preferences (on the recipient's account):
+
+- ``immediate``: one email per notification.
+- ``digest``: new-message notifications wait and go out together every N minutes; reminders and
+  "your message was delivered" notices are time-sensitive and are sent at once.
+- ``off``: nothing is sent; a row is still written with status ``skipped`` (to the account's
+  own address) so "I never got the email" has an answer.
+
+A seller's notifications also go to the team's extra addresses.
+"""
+
+import logging
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Min, Q
+from django.template import TemplateDoesNotExist, TemplateSyntaxError
+from django.utils import timezone
+
+from accounts.models import NotificationMode, User
+from accounts.selectors import notification_addresses_for
+from notifications.emails import email_build
+from notifications.models import Notification, NotificationKind, NotificationStatus
+
+logger = logging.getLogger(__name__)
+
+# Sent when they happen even in digest mode: a digest would make them late.
+TIME_SENSITIVE_KINDS = frozenset({NotificationKind.REMINDER, NotificationKind.MESSAGE_RELEASED})
+DIGEST_MAX_ITEMS = 20
+
+
+def _enqueue(notification_ids: Iterable[int]) -> None:
+    # Imported here: the tasks module imports this one.
+    from notifications.tasks import notification_deliver
+
+    for notification_id in notification_ids:
+        # robust: a broker that is down must not fail the request whose data is committed;
+        # the row stays pending and the sweep enqueues it again.
+        transaction.on_commit(partial(notification_deliver.delay, notification_id), robust=True)
+
+
+@transaction.atomic
+def notify(
+    *, recipient: User, kind: str, dedupe_key: str, context: dict[str, object]
+) -> list[Notification]:
+    """Write the outbox rows that tell a user about an event, and deliver them after commit.
+
+    Call it inside the event's transaction. Calling it again with the same ``dedupe_key`` is a
+    no-op: it returns only the rows it created.
+    """
+    if kind not in NotificationKind.values or kind == NotificationKind.DIGEST:
+        raise ValueError(f"Unknown notification kind: {kind!r}")
+    now = timezone.now()
+    mode = recipient.notification_mode
+    if mode == NotificationMode.OFF:
+        status, addresses = NotificationStatus.SKIPPED, [recipient.email]
+    else:
+        addresses = notification_addresses_for(user=recipient)
+        batched = mode == NotificationMode.DIGEST and kind not in TIME_SENSITIVE_KINDS
+        status = NotificationStatus.WAITING_DIGEST if batched else NotificationStatus.PENDING
+    keys = {address: f"{dedupe_key}:{address}" for address in addresses}
+    existing = set(
+        Notification.objects.filter(dedupe_key__in=keys.values()).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    created = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=recipient,
+                address=address,
+                kind=kind,
+                language=recipient.language,
+                context=context,
+                dedupe_key=key,
+                status=status,
+                created_at=now,
+                next_attempt_at=now,
+            )
+            for address, key in keys.items()
+            if key not in existing
+        ]
+    )
+    _enqueue(row.pk for row in created if row.status == NotificationStatus.PENDING)
+    return created
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    status: str  # "sent", "failed", "retry" or "skipped" (nothing to do for this row)
+    retry_in: int | None = None
+
+
+def classify_error(error: Exception) -> tuple[bool, str]:
+    """Tell a transient SMTP problem (retry later) from a permanent one, with a reason."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        transient = bool(codes) and all(400 <= code < 500 for code in codes)
+        refused = "; ".join(
+            f"{code} {message.decode(errors='replace') if isinstance(message, bytes) else message}"
+            for code, message in error.recipients.values()
+        )
+        return transient, f"Recipient refused: {refused}"
+    if isinstance(error, smtplib.SMTPConnectError | smtplib.SMTPServerDisconnected):
+        return True, f"Mail server unavailable: {error}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        message = error.smtp_error
+        text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+        return 400 <= error.smtp_code < 500, f"Mail server answered {error.smtp_code}: {text}"
+    if isinstance(error, smtplib.SMTPException):
+        return False, f"Mail error: {error}"
+    return True, f"Connection problem: {error.__class__.__name__}: {error}"
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds to wait before attempt ``attempts + 1``: exponential, capped."""
+    delay = settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return int(min(delay, settings.NOTIFICATION_RETRY_MAX_SECONDS))
+
+
+def _unlocked(now: datetime) -> Q:
+    return Q(locked_until__isnull=True) | Q(locked_until__lte=now)
+
+
+def _claim(notification_id: int, now: datetime) -> bool:
+    claimed = Notification.objects.filter(
+        _unlocked(now),
+        pk=notification_id,
+        status=NotificationStatus.PENDING,
+        attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS,
+    ).update(locked_until=now + settings.NOTIFICATION_CLAIM_TIMEOUT, attempts=F("attempts") + 1)
+    return claimed == 1
+
+
+def _finish(notification_id: int, **fields: object) -> None:
+    Notification.objects.filter(pk=notification_id, status=NotificationStatus.PENDING).update(
+        locked_until=None, **fields
+    )
+
+
+def notification_deliver(*, notification_id: int, now: datetime | None = None) -> DeliveryOutcome:
+    """Send one outbox row's email, unless it is already sent, failed or being sent."""
+    now = now or timezone.now()
+    if not _claim(notification_id, now):
+        return DeliveryOutcome("skipped")
+    notification = Notification.objects.get(pk=notification_id)
+    try:
+        email = email_build(notification)
+    except (TemplateDoesNotExist, TemplateSyntaxError) as error:
+        reason = f"Could not render the email: {error}"
+        _finish(notification_id, status=NotificationStatus.FAILED, last_error=reason)
+        logger.error("notification %s failed: %s", notification_id, reason)
+        return DeliveryOutcome("failed")
+    try:
+        email.send()
+    except OSError as error:  # smtplib.SMTPException is an OSError, as are socket errors
+        transient, reason = classify_error(error)
+        attempts = notification.attempts
+        if transient and attempts < settings.NOTIFICATION_MAX_ATTEMPTS:
+            delay = retry_delay(attempts)
+            _finish(
+                notification_id, next_attempt_at=now + timedelta(seconds=delay), last_error=reason
+            )
+            logger.warning("notification %s: %s; retry in %ss", notification_id, reason, delay)
+            return DeliveryOutcome("retry", retry_in=delay)
+        if transient:
+            reason = f"{reason} (gave up after {attempts} attempts)"
+        _finish(notification_id, status=NotificationStatus.FAILED, last_error=reason)
+        logger.error("notification %s failed: %s", notification_id, reason)
+        return DeliveryOutcome("failed")
+    _finish(notification_id, status=NotificationStatus.SENT, sent_at=timezone.now(), last_error="")
+    return DeliveryOutcome("sent")
+
+
+def notification_sweep(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Enqueue again every pending row whose delivery task seems lost; return how many."""
+    now = now or timezone.now()
+    max_attempts = settings.NOTIFICATION_MAX_ATTEMPTS
+    pending = Notification.objects.filter(_unlocked(now), status=NotificationStatus.PENDING)
+    # Out of attempts with no worker on it: its last attempt never finished.
+    pending.filter(attempts__gte=max_attempts, last_error="").update(
+        status=NotificationStatus.FAILED,
+        locked_until=None,
+        last_error=f"Gave up after {max_attempts} attempts that never finished.",
+    )
+    pending.filter(attempts__gte=max_attempts).update(
+        status=NotificationStatus.FAILED, locked_until=None
+    )
+    with transaction.atomic():
+        due = pending.filter(
+            attempts__lt=max_attempts,
+            next_attempt_at__lte=now - settings.NOTIFICATION_SWEEP_AFTER,
+        ).order_by("next_attempt_at", "id")
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        # Marked, so the next sweep leaves them to this round's tasks for a while.
+        Notification.objects.filter(pk__in=ids).update(next_attempt_at=now)
+        _enqueue(ids)
+    return len(ids)
+
+
+@transaction.atomic
+def notification_retry(*, notification_ids: Iterable[int], now: datetime | None = None) -> int:
+    """Try failed notifications again from the first attempt (staff action); return how many."""
+    now = now or timezone.now()
+    rows = Notification.objects.filter(
+        pk__in=list(notification_ids), status=NotificationStatus.FAILED
+    )
+    ids = list(rows.values_list("pk", flat=True))
+    Notification.objects.filter(pk__in=ids, status=NotificationStatus.FAILED).update(
+        status=NotificationStatus.PENDING, attempts=0, locked_until=None, next_attempt_at=now
+    )
+    _enqueue(ids)
+    return len(ids)
+
+
+def _digest_item(context: dict[str, object]) -> dict[str, object]:
+    keys = ("sender_name", "subject", "thread_url", "excerpt")
+    return {key: context.get(key, "") for key in keys}
+
+
+@transaction.atomic
+def _digest_create(*, recipient: User, address: str, now: datetime) -> Notification | None:
+    items = list(
+        Notification.objects.select_for_update()
+        .filter(recipient=recipient, address=address, status=NotificationStatus.WAITING_DIGEST)
+        .order_by("created_at", "id")
+    )
+    if not items:
+        return None
+    item_ids = [item.pk for item in items]
+    if recipient.notification_mode == NotificationMode.OFF:
+        Notification.objects.filter(pk__in=item_ids).update(status=NotificationStatus.SKIPPED)
+        return None
+    digest = Notification.objects.create(
+        recipient=recipient,
+        address=address,
+        kind=NotificationKind.DIGEST,
+        language=recipient.language,
+        context={
+            "count": len(items),
+            "items": [_digest_item(item.context) for item in items[:DIGEST_MAX_ITEMS]],
+            "more": max(len(items) - DIGEST_MAX_ITEMS, 0),
+        },
+        dedupe_key=f"digest:{recipient.pk}:{address}:{items[0].pk}",
+        created_at=now,
+        next_attempt_at=now,
+    )
+    Notification.objects.filter(pk__in=item_ids).update(
+        status=NotificationStatus.IN_DIGEST, digest=digest
+    )
+    _enqueue([digest.pk])
+    return digest
+
+
+def digests_send(*, now: datetime | None = None) -> int:
+    """Batch each digest reader's waiting notifications into one email once due; return how many.
+
+    A batch is due when its oldest notification has waited the reader's interval, so digests
+    to one address are at least that far apart.
+    """
+    now = now or timezone.now()
+    groups = list(
+        Notification.objects.filter(status=NotificationStatus.WAITING_DIGEST)
+        .values("recipient_id", "address")
+        .annotate(oldest=Min("created_at"))
+        .order_by("recipient_id", "address")
+    )
+    recipients = User.objects.in_bulk({group["recipient_id"] for group in groups})
+    created = 0
+    for group in groups:
+        recipient = recipients[group["recipient_id"]]
+        due_at = group["oldest"] + timedelta(minutes=recipient.digest_interval_minutes)
+        # Someone who left digest mode gets what was waiting right away.
+        if recipient.notification_mode == NotificationMode.DIGEST and due_at > now:
+            continue
+        if _digest_create(recipient=recipient, address=group["address"], now=now):
+            created += 1
+    return created
