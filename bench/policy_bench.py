@@ -2,9 +2,10 @@
 
 Usage: python bench/policy_bench.py [path/to/policy-dev.jsonl]
 
-Reports messages per second over the development corpus (repeated for about two seconds on
-one core), the worst time for adversarial 5,000-character inputs, and the same throughput
-for scrubadub's default detectors as a reference when scrubadub is installed.
+Reports messages per second over the development corpus (repeated for about two seconds of
+CPU time on one core, so a busy shared machine does not skew it), the worst CPU time for
+adversarial 5,000-character inputs, and the same throughput for scrubadub's default detectors
+as a reference when scrubadub is installed.
 """
 
 from __future__ import annotations
@@ -57,6 +58,16 @@ def _adversarial_inputs() -> dict[str, str]:
         "digit words glued to digits": fill("1one2two"),
         "spaced www hosts": fill("www a b "),
         "review gating": fill("if you loved it review "),
+        "letters split by dots": fill("r.o.s.a @ y.a.h.o.o . c.o.m "),
+        "letters split by dashes": fill("j-o-h-n at g-m-a-i-l dot c-o-m "),
+        "single-letter pairs after dots": fill("a . e.s dot c.o "),
+        "hundreds in number words": fill("seiscientos doce trescientos cuarenta y cinco "),
+        "english hundreds and thousands": fill("six hundred and twelve thousand forty five "),
+        "platform labels": fill("IG casaverde. search x on insta "),
+        "app nicknames": fill("al wasa por whats mi whats es 6 "),
+        "upsell offers": fill("want me to add a matching pillow for $10 "),
+        "code-shaped words": fill("use save10 at checkout next "),
+        "website requests": fill("do you have a website "),
     }
 
 
@@ -66,12 +77,12 @@ def _throughput(
     for body, names in rows:
         function(body, names)
     count = 0
-    started = time.perf_counter()
-    while time.perf_counter() - started < DURATION:
+    started = time.process_time()
+    while time.process_time() - started < DURATION:
         for body, names in rows:
             function(body, names)
         count += len(rows)
-    return count / (time.perf_counter() - started)
+    return count / (time.process_time() - started)
 
 
 def _worst_case(inputs: dict[str, str]) -> tuple[str, float]:
@@ -84,9 +95,9 @@ def _worst_case(inputs: dict[str, str]) -> tuple[str, float]:
 
 
 def _timed(text: str) -> float:
-    started = time.perf_counter()
+    started = time.process_time()
     check(text)
-    return (time.perf_counter() - started) * 1000
+    return (time.process_time() - started) * 1000
 
 
 def _scrubadub_function() -> Callable[[str, list[str]], object] | None:
@@ -120,7 +131,10 @@ def main() -> None:
         f"{average_length:.0f} characters on average"
     )
     verdict = "met" if rate >= 10_000 else "MISSED"
-    print(f"- Throughput, one core: **{rate:,.0f} messages/s** (target ≥ 10,000: {verdict})")
+    print(
+        f"- Throughput, one core (CPU time): **{rate:,.0f} messages/s** "
+        f"(target ≥ 10,000: {verdict})"
+    )
     verdict = "met" if worst_ms < 10 else "MISSED"
     print(
         f"- Worst case over {len(_adversarial_inputs())} adversarial {LENGTH:,}-character inputs: "

@@ -222,6 +222,30 @@ TENS_WORDS: dict[str, str] = {
     "noventa": "9",
 }
 
+# Words for whole hundreds ("seiscientos doce" is 612) and the multipliers that build larger
+# numbers ("six hundred twelve", "dos mil veinticuatro").
+HUNDREDS_WORDS: dict[str, int] = {
+    "cien": 100,
+    "ciento": 100,
+    "doscientos": 200,
+    "doscientas": 200,
+    "trescientos": 300,
+    "trescientas": 300,
+    "cuatrocientos": 400,
+    "cuatrocientas": 400,
+    "quinientos": 500,
+    "quinientas": 500,
+    "seiscientos": 600,
+    "seiscientas": 600,
+    "setecientos": 700,
+    "setecientas": 700,
+    "ochocientos": 800,
+    "ochocientas": 800,
+    "novecientos": 900,
+    "novecientas": 900,
+}
+MULTIPLIER_WORDS: dict[str, int] = {"hundred": 100, "thousand": 1000, "mil": 1000}
+
 # Free mail providers: "name at gmail" is an address even without a top-level domain.
 MAIL_PROVIDERS: frozenset[str] = frozenset(
     {

@@ -30,9 +30,10 @@ _CONTACT_CATEGORIES = frozenset({"email", "phone", "url", "social_handle", "mess
 _SPOKEN_SEPARATOR = re.compile(r"\b(?:at|arroba|dot|punto|pto)\b|[\[({<][^\])}>]{0,8}[\])}>]")
 _NUMBER_WORD = re.compile(
     r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|cero|uno|dos|tres|cuatro|cinco|"
-    r"seis|siete|ocho|nueve)\b"
+    r"seis|siete|ocho|nueve|hundred|thousand|mil|cien|ciento|\w+cient[oa]s)\b"
 )
 _SPACED_OUT = re.compile(r"(?:\S ){3}\S")
+_SPLIT_LETTERS = re.compile(r"(?<![\w.\-])\w([.\-])\w(?:\1\w)+(?![\w\-])")
 _MAX_PER_CATEGORY = 50
 _SQUEEZE = re.compile(r"[\W_]+")
 
@@ -69,6 +70,8 @@ def _disguises(original: str, normalized: str) -> list[str]:
         notes.append("digits written as words")
     if _SPACED_OUT.search(original):
         notes.append("spaced-out characters")
+    if _SPLIT_LETTERS.search(folded):
+        notes.append("letters split by dots or dashes")
     return notes
 
 
@@ -105,7 +108,7 @@ def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
     hits.extend(find_app_mentions(words, squeezed, present))
     hits.extend(find_social_mentions(words, squeezed, present))
     hits.extend(find_requests(words, present))
-    hits.extend(find_marketing(words, present))
+    hits.extend(find_marketing(words, present, view))
     hits.extend(find_review_manipulation(words, present))
     hits.extend(find_opt_out(words, present))
     own = links.own_spans

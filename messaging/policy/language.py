@@ -59,6 +59,24 @@ _APP_VARIANTS: dict[str, tuple[str, ...]] = {
     "Threema": ("threema",),
 }
 _APP_SHORT = r"\b(?:wsp|wpp|whatsapp|kakao|zalo|tg)\b"
+# Nicknames that are also ordinary words ("Wasa" crispbread, "whats" for "what's") count only
+# where a channel goes: "escríbeme al wasa", "por whats", "mándame un wasa", "mi whats es".
+_APP_NICKNAME = r"(?:wasa|wassa|guasa|whats|wats)"
+_APP_NICKNAMES = (
+    r"\b(?:al|por|por el|via|on|over|by)\s+" + _APP_NICKNAME + r"\b"
+    r"(?=\s*(?:$|[.,;:!?)\n]|\+?\d|(?:me|us|or|o|and|y|please|pls|porfa|por favor|mejor|better|"
+    r"instead|to|para|si|if|mejor|plis|xfa)\b))"
+    r"|\b(?:mi|tu|su|my|your|our|nuestro)\s+" + _APP_NICKNAME + r"\b(?=\s*(?:is|es|:|=|\+?\d))"
+    r"|\b(?:manda|envia|pasa|escribe|deja|echa|send|drop|shoot)\w*\s+(?:un|a)\s+"
+    + _APP_NICKNAME
+    + r"\b"
+    r"|\b" + _APP_NICKNAME + r"(?=\s*:\s*\+?\d)"
+)
+# A product context: "the Wasa crispbread arrived broken".
+_FOOD_CONTEXT = re.compile(
+    r"crisp|bread|\bpan\b|galleta|cracker|tostad|knacke|snack|comida|\bfood|\beat|\bcomer|"
+    r"centeno|\brye\b|\bfibra|fibre|fiber|sesame|sesamo|\bpack|paquete|caja|\bbox"
+)
 _APP_CONTEXTUAL = (
     r"\b(?:on|en|por|via|through|add (?:me|us) on|text (?:me|us) on|agrega(?:me|nos) en)"
     r"\s+(?:signal|line|messenger)\b(?!\s+(?:of|de|\d))"
@@ -75,11 +93,27 @@ _APP = re.compile(
             ),
             _APP_SHORT,
             _APP_CONTEXTUAL,
+            rf"(?P<nickname>{_APP_NICKNAMES})",
         ]
     )
 )
 _APP_TRIGGERS = frozenset(
-    ("signal", "line", "messenger", "wsp", "wpp", "kakao", "zalo", "tg", "wa")
+    (
+        "signal",
+        "line",
+        "messenger",
+        "wsp",
+        "wpp",
+        "kakao",
+        "zalo",
+        "tg",
+        "wa",
+        "wasa",
+        "wassa",
+        "guasa",
+        "whats",
+        "wats",
+    )
 )
 _APP_NAMES_BY_GROUP = {
     f"app{index}": name
@@ -140,7 +174,260 @@ _CHANNEL_CUE = re.compile(
     r"we'?re on|i'?m on|estamos en|estoy en|like us|dale like|"
     r"subscribe|suscribete)\b[^.!?]{0,30}$"
 )
-_CHANNEL_AFTER = re.compile(r"^\s*(?::|is\b|es\b|=|handle|account|cuenta|page\b|perfil|profile|@)")
+# Words that follow a network's name in ordinary prose ("the Instagram ad", "my IG story"),
+# so the name is not a label for an account name.
+_NOT_A_HANDLE = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "so",
+        "if",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "as",
+        "is",
+        "was",
+        "are",
+        "were",
+        "be",
+        "been",
+        "has",
+        "had",
+        "have",
+        "does",
+        "did",
+        "do",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "too",
+        "also",
+        "either",
+        "though",
+        "then",
+        "there",
+        "here",
+        "now",
+        "yet",
+        "just",
+        "still",
+        "again",
+        "very",
+        "really",
+        "lol",
+        "haha",
+        "ok",
+        "okay",
+        "yes",
+        "no",
+        "not",
+        "my",
+        "your",
+        "our",
+        "his",
+        "her",
+        "their",
+        "me",
+        "you",
+        "us",
+        "them",
+        "i",
+        "we",
+        "he",
+        "she",
+        "they",
+        "ad",
+        "ads",
+        "advert",
+        "advertisement",
+        "story",
+        "stories",
+        "post",
+        "posts",
+        "reel",
+        "reels",
+        "live",
+        "lives",
+        "feed",
+        "page",
+        "pages",
+        "account",
+        "accounts",
+        "profile",
+        "profiles",
+        "app",
+        "apps",
+        "user",
+        "users",
+        "shop",
+        "shops",
+        "store",
+        "link",
+        "links",
+        "video",
+        "videos",
+        "photo",
+        "photos",
+        "pic",
+        "pics",
+        "picture",
+        "pictures",
+        "message",
+        "messages",
+        "dm",
+        "dms",
+        "comment",
+        "comments",
+        "filter",
+        "filters",
+        "algorithm",
+        "influencer",
+        "influencers",
+        "marketplace",
+        "group",
+        "groups",
+        "friend",
+        "friends",
+        "follower",
+        "followers",
+        "like",
+        "likes",
+        "search",
+        "notification",
+        "notifications",
+        "update",
+        "updates",
+        "login",
+        "version",
+        "market",
+        "marketing",
+        "promo",
+        "campaign",
+        "review",
+        "reviews",
+        "trend",
+        "trends",
+        "today",
+        "yesterday",
+        "week",
+        "month",
+        "year",
+        "sale",
+        "sales",
+        "deal",
+        "deals",
+        "y",
+        "o",
+        "pero",
+        "si",
+        "de",
+        "del",
+        "en",
+        "con",
+        "por",
+        "para",
+        "es",
+        "era",
+        "son",
+        "fue",
+        "el",
+        "la",
+        "los",
+        "las",
+        "lo",
+        "un",
+        "una",
+        "unos",
+        "unas",
+        "su",
+        "sus",
+        "mi",
+        "mis",
+        "tu",
+        "tus",
+        "nuestro",
+        "nuestra",
+        "anuncio",
+        "anuncios",
+        "historia",
+        "historias",
+        "publicacion",
+        "publicaciones",
+        "perfil",
+        "perfiles",
+        "cuenta",
+        "cuentas",
+        "pagina",
+        "paginas",
+        "tienda",
+        "video",
+        "videos",
+        "foto",
+        "fotos",
+        "mensaje",
+        "mensajes",
+        "comentario",
+        "comentarios",
+        "grupo",
+        "grupos",
+        "amigo",
+        "amigos",
+        "seguidores",
+        "tambien",
+        "ayer",
+        "hoy",
+        "semana",
+        "mes",
+        "ano",
+        "oferta",
+        "ofertas",
+    ]
+)
+_HANDLE_TOKEN = re.compile(r"\s*(?::\s*)?@?(?P<name>[a-z0-9][a-z0-9_.]{1,29})")
+_CHANNEL_AFTER = re.compile(
+    r"^\s*(?::|=|@|(?:handle|account|cuenta|page|perfil|profile|usuario|user(?:name)?)\b)"
+)
+_NAMED_AFTER = re.compile(r"^\s*(?:is|es|as|como)\b")
+# "search casaverde on instagram", "busca casaverde en insta": a name to look up on a network.
+_SEARCH_CUE = re.compile(
+    r"(?:^|[^\w\s']\s*|\b(?:and|y|just|solo|please|por favor|pls|also|tambien|"
+    r"(?:you|u) (?:can|could|may)(?: also)?|puedes|podeis|pueden)\s+)"
+    r"(?:search(?: for)?|look (?:up|for)|find|busca(?:r|nos|me)?|encuentra(?:nos|me)?)\s+"
+    r"(?!(?:it|this|that|them|these|those|lo|la|los|las|eso|esto)\b)"
+    r"[\w@.\-]+(?:\s+[\w@.\-]+){0,3}\s+(?:on|en|in)\s+$"
+)
+_CLAUSE_START = re.compile(r"(?:^|[.!?\n:;,|(\-]|\b(?:and|y|or|o)\b)\s*$")
+_CLAUSE_END = re.compile(r"\s*(?:$|[.!?\n,;)|]|[^\w\s'])")
+
+
+def _handle_after(text: str, end: int) -> re.Match[str] | None:
+    """Return a name that looks like an account name right after ``end``, if any."""
+    match = _HANDLE_TOKEN.match(text, end, end + 40)
+    if match is None:
+        return None
+    name = match.group("name").rstrip(".")
+    if name in _NOT_A_HANDLE or (name.endswith(("ed", "ing")) and "_" not in name):
+        return None
+    return match
 
 
 _WINDOW = 300
@@ -210,6 +497,13 @@ def find_app_mentions(text: str, squeezed: str, present: frozenset[str] | None =
             continue
         if features.within(sentence_start, sentence_end):
             continue
+        if match.lastgroup == "nickname":
+            if _FOOD_CONTEXT.search(text, sentence_start, sentence_end):
+                continue
+            hits.append(
+                Hit("messaging_app", start, end, "Messaging app named as a contact (WhatsApp)")
+            )
+            continue
         name = _APP_NAMES_BY_GROUP.get(match.lastgroup or "", "")
         if not name:
             value = match.group()
@@ -240,17 +534,38 @@ def find_social_mentions(
         if _NEGATED.search(before) or features.within(sentence_start, sentence_end):
             continue
         value = match.group()
-        after = text[end : end + 12]
-        cue_before = _CHANNEL_CUE.search(before) is not None
-        cue_after = _CHANNEL_AFTER.match(after) is not None
-        if value in _SOCIAL_WEAK:
-            if not cue_after and not (cue_before and re.match(r"^\s*[a-z0-9_.@]", after)):
-                continue
-        elif not (cue_before or cue_after):
+        if not _names_an_account(text, start, end, before, value in _SOCIAL_WEAK):
             continue
         name = _SOCIAL_NAMES_BY_GROUP.get(match.lastgroup or "", value.upper())
         hits.append(Hit("social_handle", start, end, f"Social media account ({name})"))
     return hits
+
+
+def _names_an_account(text: str, start: int, end: int, before: str, weak: bool) -> bool:
+    """Tell whether a network named at [start, end) is given as the sender's account."""
+    after = text[end : end + 16]
+    if _CHANNEL_AFTER.match(after):
+        return True
+    handle = _handle_after(text, end)
+    if _NAMED_AFTER.match(after):
+        # "our instagram is casaverde", "en insta como casaverde"; not "Instagram is great".
+        named = _handle_after(text, end + _NAMED_AFTER.match(after).end())  # type: ignore[union-attr]
+        if named is not None and (
+            _CHANNEL_CUE.search(before)
+            or _SEARCH_CUE.search(before)
+            or not named.group("name").isalpha()
+        ):
+            return True
+    if _SEARCH_CUE.search(before):
+        return True
+    if _CHANNEL_CUE.search(before):
+        return not weak or handle is not None
+    # A label: "IG casaverde", "Instagram: casa.verde" at the start of a clause.
+    return (
+        handle is not None
+        and _CLAUSE_START.search(before) is not None
+        and _CLAUSE_END.match(text, handle.end()) is not None
+    )
 
 
 def classify_handles(
@@ -286,7 +601,9 @@ _NOUN_EN = (
     r"(?P<phone>phone(?: number)?|cell(?:phone)?(?: number)?|mobile(?: number)?|telephone|"
     r"number|contact (?:info|information|details|number))|"
     r"(?P<app>whatsapp|telegram|signal|wechat|viber|skype|discord|line id)|"
-    r"(?P<social>instagram|insta|ig|facebook|fb|tiktok|snapchat|socials|handle)"
+    r"(?P<social>instagram|insta|ig|facebook|fb|tiktok|snapchat|socials|handle)|"
+    r"(?P<url>web ?site|web ?page|site|online (?:store|shop)|(?:shop|store) (?:link|url)|"
+    r"link to (?:your|the) (?:own )?(?:site|website|store|shop))"
 )
 _ASK_ES = (
     r"\b(?:me (?:das|pasas|dejas|compartes|facilitas|puedes dar|puedes pasar|podrias dar|"
@@ -300,7 +617,9 @@ _NOUN_ES = (
     r"(?P<phone>telefono|numero(?= ?[?.!,]|$| de (?:telefono|movil|celular|contacto))|"
     r"movil|celular|contacto|datos de contacto)|"
     r"(?P<app>whatsapp|wasap|guasap|telegram|telegrama|signal|wechat)|"
-    r"(?P<social>instagram|insta|ig|facebook|face|tiktok)"
+    r"(?P<social>instagram|insta|ig|facebook|face|tiktok)|"
+    r"(?P<url>(?:pagina|sitio) web|web|tienda (?:online|en linea|web)|enlace a (?:tu|su) "
+    r"(?:tienda|web|pagina))"
 )
 _NOT_CONTACT_AFTER = (
     r"(?!\s+(?:case|cases|charger|cable|holder|stand|mount|model|screen|cover|protector|"
@@ -316,6 +635,7 @@ _ASK_CATEGORY = {
     "phone": ("phone", "Asks for a phone number"),
     "app": ("messaging_app", "Asks for a messaging app contact"),
     "social": ("social_handle", "Asks for a social media account"),
+    "url": ("url", "Asks for a website or link"),
 }
 
 
@@ -351,6 +671,11 @@ _REQUEST_TRIGGERS = frozenset(
         "wasap",
         "guasap",
         "face",
+        "site",
+        "web",
+        "store",
+        "shop",
+        "enlace",
     )
 )
 
@@ -361,7 +686,8 @@ def find_requests(text: str, present: frozenset[str] | None = None) -> list[Hit]
         return hits
     for match in (match for pattern in _ASKS for match in pattern.finditer(text)):
         kind = next(
-            (name for name in ("email", "phone", "app", "social") if match.group(name)), None
+            (name for name in ("email", "phone", "app", "social", "url") if match.group(name)),
+            None,
         )
         if kind is None:
             continue
@@ -375,18 +701,48 @@ def find_requests(text: str, present: frozenset[str] | None = None) -> list[Hit]
 _FUTURE_ORDER = (
     r"(?:next|future|proxim[oa]s?|siguientes?|futur[oa]s?)\s+(?:order|purchase|compra|pedido|visit)"
 )
+_PRICE = (
+    r"(?:only\s+|just\s+|solo\s+|tan solo\s+|apenas\s+|an extra\s+|another\s+|un extra de\s+|"
+    r"otros\s+)?(?:[$€£]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|\$|£|eur\b|euros?\b|dollars?\b|bucks\b|usd\b|"
+    r"dolares\b|pesos\b|%|more\b|mas\b|extra\b))"
+)
+_UPSELL_OFFER = (
+    r"\b(?:want me to|would you like(?: me)? to|do you want(?: me)? to|shall i|should i|"
+    r"(?:i|we) (?:can|could)(?: also)?|let me|quieres que(?: te)?|te (?:puedo|podemos)|"
+    r"(?:puedo|podemos)(?: tambien)?)\s+(?:also\s+|tambien\s+)?"
+    r"(?:add|include|throw in|send you|sell you|offer you|get you|anad\w*|agreg\w*|inclu\w*|"
+    r"sum\w*|mand\w*|envi\w*|vend\w*|ofrec\w*)\b"
+)
+# Not an upsell: the seller putting right the order the buyer already has.
+_UPSELL_ITEM = (
+    r"(?![^.!?]{0,60}\b(?:replacement|replace|refund|return|label|missing|damaged|broken|"
+    r"note|gift message|instructions|tracking|receipt|invoice|at no (?:extra )?(?:cost|charge)|"
+    r"free|no charge|reembols\w*|reemplazo|repuesto|sustitu\w*|etiqueta|devolucion|faltante|"
+    r"roto|danad\w*|factura|recibo|nota|seguimiento|gratis|sin (?:coste|costo|cargo))\b)"
+)
 _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (
         ("coupon", "code", "codigo", "cupon", "voucher", "discount", "descuento"),
         r"\b(?:use|usa|utiliza|apply|aplica|here'?s|aqui tienes|te (?:dejo|regalo|envio|mando)|"
-        r"enjoy|disfruta|with|con)\s+(?:\w+\s+){0,2}(?:coupon|code|codigo|cupon|voucher|"
-        r"discount|descuento)\b",
+        r"enjoy|disfruta|with|con)\s+(?:(?!(?:qr|return|door|locker|pin|access|error|pairing|"
+        r"activation|verification|zip|postal|tracking|devolucion|puerta|taquilla|acceso)\b)"
+        r"\w+\s+){0,2}(?:coupon|code|codigo|cupon|voucher|discount|descuento)\b"
+        r"(?!\s+(?:on|from|printed|in|of|del?|en) (?:the|your|this|la|tu|el|esta) "
+        r"(?:label|email|box|package|receipt|locker|etiqueta|caja|paquete|recibo))",
+        "Offers a coupon or discount code",
+    ),
+    (
+        ("use", "enter", "apply", "redeem", "usa", "utiliza", "introduce", "aplica", "canjea"),
+        # "Enter SAVE10 at checkout": a code-shaped word given to type in at a later purchase.
+        r"\b(?:use|enter|apply|redeem|type|usa|utiliza|introduce|aplica|canjea)\s+"
+        r"(?P<code>[a-z0-9]{4,15})\b[^.!?]{0,30}\b(?:checkout|check out|"
+        r"next|future|off|discount|descuento|proxim\w*|al pagar|en caja|save|ahorra)\b",
         "Offers a coupon or discount code",
     ),
     (
         ("next", "future", "proxim", "siguiente", "futur"),
-        r"\b(?:coupon|cupon|code|codigo|discount|descuento|\d+ ?%|off)\b[^.!?]{0,40}\b"
-        + _FUTURE_ORDER,
+        r"(?:\b(?:coupon|cupon|code|codigo|discount|descuento|off|save|ahorra)\b|\d ?%)"
+        r"[^.!?]{0,40}\b" + _FUTURE_ORDER,
         "Offers a discount on a future order",
     ),
     (
@@ -466,6 +822,42 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
     ),
     (
         (
+            "add",
+            "includ",
+            "throw in",
+            "sell",
+            "offer",
+            "anad",
+            "agreg",
+            "inclu",
+            "vend",
+            "ofrec",
+            "interes",
+            "also",
+            "tambien",
+            "matching",
+            "juego",
+            "complementar",
+            "coordinat",
+        ),
+        # "Want me to add a matching pillow for $10?": another item offered for a price.
+        rf"{_UPSELL_OFFER}{_UPSELL_ITEM}[^.!?]{{0,50}}?\b(?:for|por|at|a)\s+{_PRICE}|"
+        rf"{_UPSELL_OFFER}{_UPSELL_ITEM}[^.!?]{{0,40}}?\b(?:to your (?:order|cart|package)|"
+        r"a tu (?:pedido|carrito|paquete)|al (?:pedido|carrito|paquete))\b|"
+        rf"(?:^|[.!?\n]\s*|\b(?:just|simply|solo)\s+)(?:add|anade|agrega|suma)\b{_UPSELL_ITEM}"
+        rf"[^.!?]{{0,50}}?\b(?:for|por)\s+{_PRICE}|"
+        r"\b(?:can|could|may) (?:i|we) interest you in\b|"
+        r"\bte interesar(?:i|ia)a?\b[^.!?]{0,50}\b(?:por|a juego|tambien|otr[oa]s?)\b|"
+        r"\b(?:interested in|te interesa)\b[^.!?]{0,40}\b(?:matching|our other|another|"
+        r"a juego|otro de nuestr|nuestr[oa]s? otr)|"
+        r"\b(?:we|i) (?:also|tambien) (?:sell|offer|carry|make|stock|have matching)\b|"
+        r"\btambien (?:vendemos|ofrecemos|fabricamos|hacemos|tenemos (?:\w+ )?a juego)\b|"
+        rf"\b(?:matching|complementary|coordinating|a juego)\b[^.!?]{{0,30}}\b(?:for|por)\s+"
+        rf"{_PRICE}",
+        "Upsells another product",
+    ),
+    (
+        (
             "check",
             "look at",
             "browse",
@@ -480,12 +872,25 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
             "new ",
             "just landed",
             "nuev",
+            "see",
+            "view",
+            "visit",
+            "shop",
+            "other",
+            "otr",
+            "demas",
         ),
-        r"\b(?:check(?: out)?|take a look at|have a look at|browse|discover|explore)\s+"
+        r"\b(?:check(?: out)?|take a look at|have a look at|look at|browse|discover|explore|"
+        r"see|view|visit|shop)\s+(?:(?:the )?(?:rest|remainder) of\s+)?"
         r"(?:our|my)\s+(?:new\s+|latest\s+|spring\s+|summer\s+|fall\s+|autumn\s+|winter\s+|"
-        r"holiday\s+|christmas\s+|full\s+|other\s+|entire\s+)?(?:line|collection|range|"
-        r"catalog|catalogue|arrivals|products|store|shop|website|site|page|insta|instagram|"
+        r"holiday\s+|christmas\s+|full\s+|other\s+|entire\s+|whole\s+|similar\s+|related\s+)?"
+        r"(?:line|collection|range|catalog|catalogue|arrivals|products|items|listings|"
+        r"storefront|store|shop|website|site|page|insta|instagram|"
         r"facebook|tiktok|deals|offers|sale|designs|patterns)\b|"
+        r"\b(?:our|my)\s+other\s+(?:products|items|listings|designs|models|styles|colou?rs)\b"
+        r"[^.!?]{0,40}\b(?:check|see|look|browse|love|like|interest|available|visit)|"
+        r"\b(?:nuestr[oa]s|mis)\s+(?:otr[oa]s|demas)\s+(?:productos|articulos|modelos|disenos|"
+        r"anuncios)\b|"
         r"\b(?:echa(?:le)? un vistazo|mira|descubre|visita|conoce|explora)\s+(?:a\s+)?"
         r"(?:nuestr[oa]s?|mis?)\s+(?:nuev[oa]s?\s+)?(?:linea|coleccion|catalogo|tienda|web|"
         r"pagina|productos|ofertas|novedades|instagram|insta|perfil|disenos)\b|"
@@ -545,9 +950,13 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
     ),
     (
         ("follow", "sigue", "siguenos"),
-        r"\b(?:follow|sigue\w*)\b[^.!?]{0,40}\b(?:for|para)\b[^.!?]{0,20}\b(?:deals|offers|"
+        r"\b(?:follow|sigue\w*)\b[^.!?]{0,40}\b(?:for|para|to (?:get|hear|see|know|catch|be)|"
+        r"and (?:get|never miss|be)|y (?:no te pierdas|recibe|entera))\b[^.!?]{0,20}\b"
+        r"(?:deals|offers|"
         r"discounts|news|updates|alerts|restocks?|ideas|inspiration|tips|giveaways|ofertas|"
-        r"descuentos|novedades|inspiracion|sorteos|promociones|promos)\b",
+        r"descuentos|novedades|inspiracion|sorteos|promociones|promos|sales|first|drops?|"
+        r"launches|new (?:products|arrivals|items)|nuev[oa]s)\b|"
+        r"\b(?:follow|sigue\w*)\b[^.!?]{0,40}\b(?:never miss|no te pierdas)\b",
         "Promotes the seller's social media for offers",
     ),
     (
@@ -590,15 +999,57 @@ _MARKETING_PATTERNS = tuple(
 _MARKETING_TRIGGERS = frozenset(word for triggers, _, _ in _MARKETING for word in triggers)
 
 
-def find_marketing(text: str, present: frozenset[str] | None = None) -> list[Hit]:
+_CODE_SHAPE = re.compile(r"(?=[a-z]*\d)(?=\d*[a-z])")
+# The buyer asking about their own order: "Can I add a matching pillow for $10?"
+_BUYER_VOICE = re.compile(
+    r"\b(?:(?:can|could|may) i|i'?d like|i would like|i want|i need|quiero|quisiera|"
+    r"puedo|necesito)\b[^.!?]*$"
+)
+_UPSELL_REASON = "Upsells another product"
+
+
+def _marketing_match(
+    pattern: re.Pattern[str], reason: str, text: str, plain: str
+) -> re.Match[str] | None:
+    if "code" not in pattern.groupindex and reason != _UPSELL_REASON:
+        return pattern.search(text)
+    for attempt, match in enumerate(pattern.finditer(text)):
+        if attempt >= _MAX_CANDIDATES:
+            break
+        # Digits in a word were read as letters in ``text``; the code's shape is in ``plain``.
+        if (
+            "code" in pattern.groupindex
+            and match.group("code") is not None
+            and (
+                _CODE_SHAPE.match(plain, match.start("code")) is None
+                or plain[match.start("code") : match.end("code")].isdigit()
+            )
+        ):
+            continue
+        if reason == _UPSELL_REASON:
+            sentence_start, _ = _sentence_of(text, match.start())
+            if _BUYER_VOICE.search(text, sentence_start, match.start()):
+                continue
+        return match
+    return None
+
+
+def find_marketing(
+    text: str, present: frozenset[str] | None = None, plain: str | None = None
+) -> list[Hit]:
+    """Find marketing; ``plain`` is ``text`` before digits in words were read as letters."""
     hits: list[Hit] = []
     present = _present(text, present)
     if present.isdisjoint(_MARKETING_TRIGGERS):
         return hits
+    plain = text if plain is None else plain
     for triggers, pattern, reason in _MARKETING_PATTERNS:
         if present.isdisjoint(triggers):
             continue
-        match = pattern.search(text)
+        if "code" in pattern.groupindex or reason == _UPSELL_REASON:
+            match = _marketing_match(pattern, reason, text, plain)
+        else:
+            match = pattern.search(text)
         if match:
             hits.append(Hit("marketing", match.start(), match.end(), reason))
     return hits
@@ -616,7 +1067,8 @@ _INCENTIVE = re.compile(
     r"freebies?|discount\w*|coupons?|vouchers?|credit|bonus|rewards?|compensat\w*|"
     r"pay (?:you|for)|payment|samples?|reembols\w*|devuelv\w*|devolv(?:emos|ere|eremos)|"
     r"regal\w*|gratis|descuento\w*|cupon\w*|vale|credito|bono|recompensa|compens\w*|"
-    r"pag(?:o|amos|are|aremos|ar)|muestras?)\b|\$\s?\d+(?:[.,]\d+)?|\d\s?(?:€|\$|eur\b|euros\b|usd\b|"
+    r"pag(?:o|amos|are|aremos|ar)|muestras?)\b|\$\s?\d+(?:[.,]\d+)?|"
+    r"\b\d+\s?%\s?(?:off|discount|descuento|de descuento)\b|\d\s?(?:€|\$|eur\b|euros\b|usd\b|"
     r"dollars\b|dolares\b)"
 )
 _BUYER_REVIEW = re.compile(
@@ -945,7 +1397,26 @@ _APP_SQUEEZED = any_of(_APP_VARIANT_LIST)
 _SOCIAL_SQUEEZED = any_of(_SOCIAL_VARIANT_LIST)
 # Short names that are only a trigger on their own: "ig" but not "big", "tg" but not "btg".
 _WHOLE_WORD_TRIGGERS = frozenset(
-    {"ig", "fb", "tik", "snap", "x", "tg", "wa", "wsp", "wpp", "line", "signal", "zalo", "kakao"}
+    {
+        "ig",
+        "fb",
+        "tik",
+        "snap",
+        "x",
+        "tg",
+        "wa",
+        "wsp",
+        "wpp",
+        "line",
+        "signal",
+        "zalo",
+        "kakao",
+        "wasa",
+        "wassa",
+        "guasa",
+        "whats",
+        "wats",
+    }
 )
 _TRIGGERS = TriggerScan(
     (

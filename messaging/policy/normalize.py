@@ -12,9 +12,11 @@ from collections.abc import Callable, Iterable, Sequence
 
 from .data import (
     CONFUSABLES,
+    HUNDREDS_WORDS,
     INVISIBLE,
     MAIL_PROVIDERS,
     MESSAGING_HOSTS,
+    MULTIPLIER_WORDS,
     NUMBER_WORDS,
     PROSE_WORDS,
     SHORTENER_HOSTS,
@@ -243,6 +245,49 @@ def _collapse_spaced(normalized: Normalized) -> Normalized:
     return normalized.apply(edits)
 
 
+# --- letters split by dots or dashes: "r.o.s.a", "g-m-a-i-l", "c.o.m" ---------------------
+
+# Single characters joined by one repeated "." or "-". Digit-only runs are left to the phone
+# detector, which reads "6.1.2" and "6-1-2" itself.
+_SPLIT_LETTERS = re.compile(
+    r"(?<![\w.\-])[a-z0-9](?P<sep>[.\-])[a-z0-9](?:(?P=sep)[a-z0-9])+(?![\w\-])"
+)
+_SPLIT_LETTERS_HINT = re.compile(r"[.\-][a-z0-9][.\-](?<=[a-z0-9][.\-][a-z0-9][.\-])")
+# A two-letter run is a top-level domain only right after a spoken or written dot.
+_SPLIT_TLD_BEFORE = re.compile(r"(?:\.|\bdot|\bpunto|\bpto)[ \t]*$")
+_SPLIT_PAIR = re.compile(r"(?<![\w.\-])[a-z](?P<sep>[.\-])[a-z](?![\w\-])")
+
+
+def _collapse_split_letters(normalized: Normalized) -> Normalized:
+    text = normalized.text
+    spoken_dot = "dot" in text or "punto" in text or " . " in text
+    if _SPLIT_LETTERS_HINT.search(text) is None and not spoken_dot:
+        return normalized
+    edits: list[Edit] = []
+    for match in _SPLIT_LETTERS.finditer(text):
+        value = match.group()
+        letters = value[::2]
+        if letters.isdigit():
+            continue
+        # "U.S.A." and "a.b.c" stay as they are; "c.o.m" after a name is a domain.
+        if len(letters) == 3 and not _is_top_level(letters):
+            continue
+        edits.extend(
+            (match.start() + index, match.start() + index + 1, "")
+            for index in range(1, len(value), 2)
+        )
+    if spoken_dot:
+        for match in _SPLIT_PAIR.finditer(text):
+            letters = match.group()[::2]
+            window = text[max(0, match.start() - 8) : match.start()]
+            if _is_top_level(letters) and _SPLIT_TLD_BEFORE.search(window):
+                edits.append((match.start() + 1, match.start() + 2, ""))
+    if not edits:
+        return normalized
+    edits.sort()
+    return normalized.apply(edits)
+
+
 # --- spoken separators: "john at gmail dot com", "tienda punto es" ------------------------
 
 _CHAIN_TOKEN = re.compile(r"[\w%+\-]+(?:[.@][\w%+\-]+)*|[@.]")
@@ -404,16 +449,21 @@ def _undo_spoken(normalized: Normalized) -> Normalized:
 # --- digits written as words, only in long runs -------------------------------------------
 
 _UNITS = "|".join(sorted(NUMBER_WORDS.keys() - {"oh"}, key=len, reverse=True))
+_LARGE = "|".join(sorted([*HUNDREDS_WORDS, *MULTIPLIER_WORDS], key=len, reverse=True))
 _NUMBER_WORD = (
     rf"(?:{'|'.join(TENS_WORDS)})(?:(?: y |[ -])(?:{_UNITS})\b)?"
     rf"|{'|'.join(sorted(TEEN_WORDS, key=len, reverse=True))}|{_UNITS}|oh"
+    # "six hundred and twelve": the "and" belongs to the number when a number follows.
+    rf"|(?:hundred|thousand)(?: and(?= [a-z]))?|{_LARGE}"
 )
 _NUMBER_RUN = re.compile(
     rf"\b(?:{_NUMBER_WORD}|\d+)\b(?:[\s,.\-/]{{1,3}}(?:(?:{_NUMBER_WORD})\b|\d+\b))+"
 )
 _NUMBER_TOKEN = re.compile(rf"\b(?:{_NUMBER_WORD})\b|\d+")
 _MIN_DIGITS_IN_RUN = 7
-_NUMBER_WORD_ANYWHERE = re.compile(literal_union([*NUMBER_WORDS, *TEEN_WORDS, *TENS_WORDS]))
+_NUMBER_WORD_ANYWHERE = re.compile(
+    literal_union([*NUMBER_WORDS, *TEEN_WORDS, *TENS_WORDS, *HUNDREDS_WORDS, *MULTIPLIER_WORDS])
+)
 _LETTER_NEXT_TO_DIGIT = re.compile(r"\d[a-z]|[a-z]\d")
 # A digit word glued to digits: "555-12three-4567", "4one5".
 _UNIT_WORD = re.compile(_UNITS)
@@ -428,6 +478,11 @@ def _number_value(word: str) -> str:
         return TEEN_WORDS[word]
     if word in TENS_WORDS:
         return TENS_WORDS[word] + "0"
+    if word in HUNDREDS_WORDS:
+        return str(HUNDREDS_WORDS[word])
+    multiplier = word.removesuffix(" and")
+    if multiplier in MULTIPLIER_WORDS:
+        return str(MULTIPLIER_WORDS[multiplier])
     tens, unit = _COMPOUND_SEPARATOR.split(word, maxsplit=1)
     return TENS_WORDS[tens] + NUMBER_WORDS[unit.strip()]
 
@@ -456,6 +511,83 @@ def _digits_from_glued_words(normalized: Normalized) -> Normalized:
     return normalized.apply(edits)
 
 
+class _NumberReader:
+    """Group the number words of one run into the numbers they say.
+
+    Each word is read alone ("six one two" is 6 1 2) except where it builds a larger number:
+    "seiscientos doce" is 612, "six hundred and twelve" 612, "dos mil veinticuatro" 2024.
+    """
+
+    __slots__ = ("gaps", "words")
+
+    def __init__(self, words: list[str], gaps: list[str]) -> None:
+        self.words = words
+        # gaps[i] is the text between words[i] and words[i + 1].
+        self.gaps = gaps
+
+    def _joined(self, index: int) -> bool:
+        """Tell whether words[index] and words[index + 1] belong to the same number."""
+        return index + 1 < len(self.words) and not self.gaps[index].strip(" \t\n-")
+
+    def _small(self, index: int) -> int | None:
+        word = self.words[index]
+        if (
+            word.isdigit()
+            or word in HUNDREDS_WORDS
+            or word.removesuffix(" and") in (MULTIPLIER_WORDS)
+        ):
+            return None
+        return int(_number_value(word))
+
+    def _multiplier(self, index: int) -> int:
+        return MULTIPLIER_WORDS.get(self.words[index].removesuffix(" and"), 0)
+
+    def _below_thousand(self, index: int) -> tuple[int, int, bool] | None:
+        """Read a number under a thousand at ``index``: (value, next index, built)."""
+        word = self.words[index]
+        if word.isdigit():
+            return None
+        value: int
+        if word in HUNDREDS_WORDS:
+            value, index = HUNDREDS_WORDS[word], index + 1
+        elif self._multiplier(index) == 100:
+            value, index = 100, index + 1
+        else:
+            small = self._small(index)
+            if small is None:
+                return None
+            if self._joined(index) and self._multiplier(index + 1) == 100 and 0 < small < 10:
+                value, index = small * 100, index + 2
+            else:
+                return small, index + 1, False
+        if self._joined(index - 1) and index < len(self.words):
+            small = self._small(index)
+            if small is not None and small < 100:
+                value, index = value + small, index + 1
+        return value, index, True
+
+    def read(self, index: int) -> tuple[str, int]:
+        """Return the digits of the number starting at words[index] and the next index."""
+        word = self.words[index]
+        if word.isdigit():
+            return word, index + 1
+        if self._multiplier(index) == 1000:
+            value, following, built = 1, index, True
+        else:
+            below = self._below_thousand(index)
+            if below is None:
+                return _number_value(word), index + 1
+            value, following, built = below
+            if not (self._joined(following - 1) and self._multiplier(following) == 1000):
+                return (str(value) if built else _number_value(word)), following
+        value, following = value * 1000, following + 1
+        if self._joined(following - 1):
+            rest = self._below_thousand(following)
+            if rest is not None:
+                value, following = value + rest[0], rest[1]
+        return str(value), following
+
+
 def _digits_from_words(normalized: Normalized) -> Normalized:
     if _LETTER_NEXT_TO_DIGIT.search(normalized.text) is not None:
         normalized = _digits_from_glued_words(normalized)
@@ -465,22 +597,28 @@ def _digits_from_words(normalized: Normalized) -> Normalized:
     edits: list[Edit] = []
     for run in _NUMBER_RUN.finditer(text):
         tokens = list(_NUMBER_TOKEN.finditer(text, run.start(), run.end()))
-        values = [
-            token.group() if token.group().isdigit() else _number_value(token.group())
-            for token in tokens
-        ]
-        digit_count = sum(len(value) for value in values)
-        if digit_count < _MIN_DIGITS_IN_RUN or all(t.group().isdigit() for t in tokens):
+        if all(token.group().isdigit() for token in tokens):
             continue
-        for index, token in enumerate(tokens):
-            if not token.group().isdigit():
-                edits.append((token.start(), token.end(), values[index]))
-            if index + 1 < len(tokens):
+        words = [token.group() for token in tokens]
+        gaps = [text[tokens[i].end() : tokens[i + 1].start()] for i in range(len(tokens) - 1)]
+        reader = _NumberReader(words, gaps)
+        numbers: list[tuple[int, int, str]] = []
+        index = 0
+        while index < len(tokens):
+            digits, following = reader.read(index)
+            numbers.append((index, following - 1, digits))
+            index = following
+        if sum(len(digits) for _, _, digits in numbers) < _MIN_DIGITS_IN_RUN:
+            continue
+        for position, (first, last, digits) in enumerate(numbers):
+            start, end = tokens[first].start(), tokens[last].end()
+            if text[start:end] != digits:
+                edits.append((start, end, digits))
+            if position + 1 < len(numbers):
                 # Dictated digits: "nine one nine, five five five" reads as one number.
-                following = tokens[index + 1]
-                gap = text[token.end() : following.start()]
-                if "," in gap:
-                    edits.append((token.end(), following.start(), " "))
+                next_start = tokens[numbers[position + 1][0]].start()
+                if "," in text[end:next_start]:
+                    edits.append((end, next_start, " "))
     if not edits:
         return normalized
     return normalized.apply(edits)
@@ -520,6 +658,7 @@ _STEPS: tuple[Callable[[Normalized], Normalized], ...] = (
     _undo_symbol_names,
     _undo_brackets,
     _collapse_spaced,
+    _collapse_split_letters,
     _undo_spoken,
     _digits_from_words,
     _digits_from_lookalikes,
