@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: install dirs run migrate seed test lint format bench clean
+.PHONY: install dirs run migrate seed test lint format bench chaos clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,8 @@ seed: migrate
 
 run: seed
 	@echo "Message Center on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
-	@echo "Emails are written to var/mail/. Stop with Ctrl-C."
+	@echo "Emails are written to var/mail/; replies to them are accepted by SMTP on 127.0.0.1:2525."
+	@echo "Stop with Ctrl-C."
 	PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
 test: install dirs
@@ -38,9 +39,15 @@ test: install dirs
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
+# Seeds bench_s and bench_l on PostgreSQL once (BENCH_PG), reuses them after; needs wrk.
+# BENCH_TIERS=S for a quick run.
 bench: install
 	$(BIN)/pip install --quiet "scrubadub>=2,<3"
 	DJANGO_SETTINGS_MODULE=messagecenter.settings $(BIN)/python bench/run.py
+
+# Reliability run (not part of `make test`): needs PostgreSQL and redis-server; writes RELIABILITY.md.
+chaos: install dirs
+	$(BIN)/python bench/chaos.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -12,8 +12,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = [
     ("Content policy filter", "bench/policy_bench.py"),
     ("Attachment validation", "bench/attachments_bench.py"),
+    ("Marketplace scale", "bench/scale_bench.py"),
 ]
-PACKAGES = ["Django", "Pillow", "python-magic", "pypdf", "phonenumbers", "publicsuffixlist"]
+PACKAGES = [
+    "Django",
+    "psycopg",
+    "gunicorn",
+    "Pillow",
+    "python-magic",
+    "pypdf",
+    "phonenumbers",
+    "publicsuffixlist",
+]
 
 
 def version(name: str) -> str:
@@ -46,18 +56,36 @@ def machine() -> list[str]:
     ]
 
 
+def run_section(script: str) -> tuple[int, str, str]:
+    """Run one benchmark script; show its progress (stderr) live and keep it for errors."""
+    with subprocess.Popen(
+        [sys.executable, script],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        errors: list[str] = []
+        # Stdout is read after stderr closes; a section prints its fragment at the end.
+        for line in process.stderr:
+            sys.stderr.write(line)
+            errors.append(line)
+        stdout = process.stdout.read()
+        returncode = process.wait()
+    return returncode, stdout, "".join(errors)
+
+
 def main() -> None:
     out = ["# Benchmarks", "", "Written by `make bench`.", "", *machine(), ""]
     for title, script in SECTIONS:
         print(f"running {script}", file=sys.stderr)
-        result = subprocess.run(
-            [sys.executable, script], cwd=ROOT, capture_output=True, text=True, check=False
-        )
+        returncode, stdout, stderr = run_section(script)
         out += [f"## {title}", ""]
-        if result.returncode != 0:
-            out += ["```", result.stderr.strip()[-2000:], "```"]
+        if returncode != 0:
+            out += ["```", stderr.strip()[-2000:], "```"]
         else:
-            out.append(result.stdout.strip())
+            out.append(stdout.strip())
         out.append("")
     (ROOT / "BENCHMARKS.md").write_text("\n".join(out), encoding="utf-8")
     print("wrote BENCHMARKS.md", file=sys.stderr)

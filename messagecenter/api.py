@@ -3,7 +3,8 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -69,3 +70,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             code = "csrf_failed"
         response.data = error_body(code, str(detail))
     return response
+
+
+@csrf_exempt  # it changes nothing, and must answer JSON to any method
+def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """Any URL under /api/ that names no endpoint: the same JSON error as everywhere else."""
+    return JsonResponse(error_body("not_found", "No such API endpoint."), status=404)

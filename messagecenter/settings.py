@@ -179,6 +179,21 @@ NOTIFICATION_SWEEP_AFTER = timedelta(
 # "notifications.deliver" (60 s), so a claim only expires when its worker is gone.
 NOTIFICATION_CLAIM_TIMEOUT = timedelta(seconds=90)
 
+# Webhooks (notifications/webhooks.py): signed event deliveries to sellers' HTTPS endpoints.
+# Waits between attempts; the last one comes about 21 hours after the first, then it fails.
+WEBHOOK_RETRY_SECONDS = [
+    int(seconds) for seconds in env_list("WEBHOOK_RETRY_SECONDS", "60,300,1800,7200,21600,43200")
+]
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Longer waits are not carried by a task countdown (Redis would hand such a task out again
+# after its visibility timeout); the sweep enqueues the row when its time comes.
+WEBHOOK_COUNTDOWN_MAX_SECONDS = 30 * 60
+WEBHOOK_SWEEP_AFTER = timedelta(seconds=int(os.environ.get("WEBHOOK_SWEEP_AFTER_SECONDS", "60")))
+# Longer than the hard time limit of "notifications.deliver_webhook" (30 s).
+WEBHOOK_CLAIM_TIMEOUT = timedelta(seconds=60)
+# Plain http:// to 127.0.0.1 / localhost, for local development and tests only.
+WEBHOOK_ALLOW_INSECURE_LOCALHOST = env_bool("WEBHOOK_ALLOW_INSECURE_LOCALHOST", DEBUG)
+
 # Celery: at-least-once delivery. A task is acknowledged after it ran, and given back to the
 # queue if its worker dies; tasks themselves are idempotent.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
@@ -200,7 +215,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A task cut off mid-send when the broker connection drops is what makes a duplicate email;
+# tasks are idempotent (the row claim), so a running task is left to finish.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -260,6 +277,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Ids in paths are 64-bit database keys (messagecenter.converters.IdConverter).
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 1, "maximum": 999999999999999999}
+    },
 }
 
 # Marketplace rules.
@@ -286,14 +307,48 @@ MARKETPLACE_DOMAINS = env_list("MARKETPLACE_DOMAINS", "marketplace.com")
 RESPONSE_DEADLINE = timedelta(hours=24)
 # Remind the seller of a thread this many hours before its response deadline, once each.
 RESPONSE_REMINDER_HOURS = [int(hours) for hours in env_list("RESPONSE_REMINDER_HOURS", "12,2")]
+# Sellers writing first (messaging/proactive.py): until this many days after completion, at
+# most this many proactive messages per order; one review request 5 to 30 days after delivery.
+PROACTIVE_WINDOW_DAYS = int(os.environ.get("PROACTIVE_WINDOW_DAYS", "30"))
+PROACTIVE_MESSAGES_PER_ORDER = int(os.environ.get("PROACTIVE_MESSAGES_PER_ORDER", "5"))
+REVIEW_REQUEST_EARLIEST_DAYS = int(os.environ.get("REVIEW_REQUEST_EARLIEST_DAYS", "5"))
+REVIEW_REQUEST_LATEST_DAYS = int(os.environ.get("REVIEW_REQUEST_LATEST_DAYS", "30"))
+# This many blocked messages from one seller within the window puts the seller in the queue.
+SELLER_REVIEW_BLOCKED_MESSAGES = int(os.environ.get("SELLER_REVIEW_BLOCKED_MESSAGES", "5"))
+SELLER_REVIEW_WINDOW_DAYS = int(os.environ.get("SELLER_REVIEW_WINDOW_DAYS", "7"))
+SELLER_RESTRICTION_DEFAULT_DAYS = 14  # proposed in the queue's "restrict sender" form
 CELERY_BEAT_SCHEDULE["messaging-response-reminders"] = {
     "task": "messaging.send_response_reminders",
     "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["notifications-webhook-sweep"] = {
+    "task": "notifications.sweep_webhooks",
+    "schedule": 30.0,
 }
 CELERY_BEAT_SCHEDULE["messaging-response-snapshot"] = {
     "task": "messaging.snapshot_response_metrics",
     # Just after midnight UTC, when yesterday (the metric's last complete day) has ended.
     "schedule": crontab(hour=0, minute=10),
+}
+
+# Reply by email (messaging/inbound.py): notification emails carry a signed Reply-To alias
+# reply+<token>@REPLY_DOMAIN; the domain's MX points at run_inbound_smtp or at a provider
+# whose inbound webhook posts to /inbound-email/mailgun/.
+REPLY_DOMAIN = os.environ.get("REPLY_DOMAIN", "reply.localhost")
+REPLY_ALIAS_MAX_AGE_DAYS = int(os.environ.get("REPLY_ALIAS_MAX_AGE_DAYS", "180"))  # 0: never
+INBOUND_SMTP_HOST = os.environ.get("INBOUND_SMTP_HOST", "127.0.0.1")
+INBOUND_SMTP_PORT = int(os.environ.get("INBOUND_SMTP_PORT", "2525"))
+INBOUND_EMAIL_MAX_BYTES = int(os.environ.get("INBOUND_EMAIL_MAX_BYTES", str(25 * 1024 * 1024)))
+# A stored email still "received" this long after arriving is processed again by the sweep.
+INBOUND_SWEEP_AFTER = timedelta(seconds=int(os.environ.get("INBOUND_SWEEP_AFTER_SECONDS", "60")))
+INBOUND_MAX_ATTEMPTS = 5
+ANYMAIL = {
+    # Mailgun signs every inbound webhook with this key; without it the endpoint answers 404.
+    "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY", ""),
+}
+CELERY_BEAT_SCHEDULE["messaging-inbound-sweep"] = {
+    "task": "messaging.sweep_inbound_emails",
+    "schedule": 60.0,
 }
 
 # Security: production runs behind TLS; DEBUG relaxes it for local work.

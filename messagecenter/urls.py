@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.http import require_GET
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.views import home
+from messagecenter.api import api_not_found
 
 
+@require_GET
 def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
@@ -17,8 +20,10 @@ urlpatterns = [
     path("account/notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("messaging.api_urls")),
+    path("inbound-email/", include("messaging.inbound_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^api/(?P<path>.*)$", api_not_found, name="api-not-found"),
     path("", include("orders.urls")),
     path("", include("messaging.urls")),
 ]

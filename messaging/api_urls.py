@@ -1,5 +1,6 @@
 from django.urls import path
 
+import messagecenter.converters  # noqa: F401  (registers <id:...>)
 from messaging import apis
 
 app_name = "api"
@@ -13,10 +14,25 @@ urlpatterns = [
         name="metrics-response-time",
     ),
     path("threads/start", apis.ThreadStartApi.as_view(), name="thread-start"),
-    path("threads/<int:thread_id>", apis.ThreadDetailApi.as_view(), name="thread-detail"),
-    path("threads/<int:thread_id>/messages", apis.MessageSendApi.as_view(), name="message-send"),
     path(
-        "threads/<int:thread_id>/<slug:action>",
+        "orders/<str:number>/messaging-actions",
+        apis.OrderMessagingActionsApi.as_view(),
+        name="order-messaging-actions",
+    ),
+    path(
+        "orders/<str:number>/proactive-messages",
+        apis.ProactiveMessageSendApi.as_view(),
+        name="order-proactive-message-send",
+    ),
+    path(
+        "orders/<str:number>/review-request",
+        apis.ReviewRequestSendApi.as_view(),
+        name="order-review-request-send",
+    ),
+    path("threads/<id:thread_id>", apis.ThreadDetailApi.as_view(), name="thread-detail"),
+    path("threads/<id:thread_id>/messages", apis.MessageSendApi.as_view(), name="message-send"),
+    path(
+        "threads/<id:thread_id>/<slug:action>",
         apis.ThreadStateApi.as_view(),
         name="thread-state",
     ),

@@ -7,19 +7,22 @@ from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from messagecenter.errors import NotFound
 from messagecenter.typing import api_user
-from messaging import response_clock, selectors, services, uploads
+from messaging import proactive, response_clock, selectors, services, uploads
 from messaging.attachments import IncomingFile
 from messaging.content_policy import content_check
 from messaging.idempotency import idempotent
-from messaging.models import Attachment, Message, Participant, Topic
+from messaging.models import Attachment, Message, Participant, ProactiveReason, Topic
+from messaging.querysets import Folder
 from messaging.ratelimit import rate_limit_hit
-from orders.selectors import order_get_for_participant, product_get_active
+from orders.models import Order
+from orders.selectors import order_get_for_participant, order_get_for_seller, product_get_active
 
 
 class PartySerializer(serializers.Serializer):
@@ -33,8 +36,10 @@ class ThreadOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="thread_id")
     kind = serializers.CharField(source="thread.kind")
     topic = serializers.CharField(source="thread.topic")
-    order_number = serializers.CharField(source="thread.order.number", default=None)
-    product_id = serializers.IntegerField(source="thread.product_id", default=None)
+    order_number = serializers.CharField(
+        source="thread.order.number", default=None, allow_null=True
+    )
+    product_id = serializers.IntegerField(source="thread.product_id", default=None, allow_null=True)
     buyer = PartySerializer(source="thread.buyer")
     seller = PartySerializer(source="thread.seller")
     last_message_at = serializers.DateTimeField()
@@ -42,7 +47,7 @@ class ThreadOutputSerializer(serializers.Serializer):
     snippet = serializers.SerializerMethodField()
     unread_count = serializers.IntegerField()
     is_archived = serializers.BooleanField()
-    needs_response_since = serializers.DateTimeField()
+    needs_response_since = serializers.DateTimeField(allow_null=True)
 
     def get_snippet(self, participant: Participant) -> str:
         last = participant.thread.last_message
@@ -112,7 +117,9 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     # Declared fields are collected by the serializer's metaclass; "fields" is the JSON key.
     fields = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.ListField(child=serializers.CharField()), required=False
+        child=serializers.JSONField(),
+        required=False,
+        help_text="Problems per input field: a list of sentences, or nested per list item.",
     )
 
 
@@ -232,7 +239,13 @@ def _participant(request: Request, thread_id: int) -> Participant:
 
 class ThreadListApi(APIView):
     class FilterSerializer(serializers.Serializer):
-        folder = serializers.CharField(required=False)
+        folder = serializers.ChoiceField(
+            choices=Folder.choices,
+            required=False,
+            allow_blank=True,  # empty means the default folder
+            help_text="Buyers: inbox, unread, archived. Sellers: needs_response (the default), "
+            "unread, sent, archived, all.",
+        )
         cursor = serializers.CharField(required=False)
         limit = serializers.IntegerField(
             required=False, min_value=1, max_value=selectors.MAX_PAGE_SIZE
@@ -415,6 +428,8 @@ class ThreadStateApi(APIView):
 class PolicyCheckApi(APIView):
     """Check a draft against the content policy without sending it (check as you type)."""
 
+    parser_classes = [JSONParser]  # the compose box sends JSON; a list needs no form encoding
+
     class PolicyCheckInputSerializer(serializers.Serializer):
         # Length and emptiness are checked by the send service, after normalization.
         body = serializers.CharField(allow_blank=True, trim_whitespace=False)
@@ -484,3 +499,156 @@ class ResponseTimeMetricApi(APIView):
             raise NotFound()
         metric = response_clock.metric_for_seller(seller=user, now=timezone.now())
         return Response(ResponseMetricSerializer(metric).data)
+
+
+# --- Sellers writing first: the order's messaging actions, proactive messages, review requests
+
+
+class UnavailableSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class ReasonRuleSerializer(serializers.Serializer):
+    max_length = serializers.IntegerField()
+    attachment_required = serializers.BooleanField(source="requires_attachment")
+    attachment_types = serializers.ListField(
+        child=serializers.CharField(), source="required_file_types"
+    )
+    critical = serializers.BooleanField(source="is_critical")
+
+
+class ActionStatusSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["proactive_message", "review_request"])
+    reason = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    available = serializers.BooleanField(source="is_available")
+    available_from = serializers.DateTimeField(allow_null=True)
+    available_until = serializers.DateTimeField(
+        allow_null=True, help_text="Null: no end yet (the order is not completed)."
+    )
+    remaining = serializers.IntegerField()
+    unavailable = UnavailableSerializer(allow_null=True, help_text="Why not, when not available.")
+    rules = ReasonRuleSerializer(
+        source="rule", allow_null=True, help_text="Proactive reasons only."
+    )
+
+
+class RestrictionSerializer(serializers.Serializer):
+    until = serializers.DateTimeField()
+    reason = serializers.CharField()
+
+
+class MessagingActionsSerializer(serializers.Serializer):
+    order_number = serializers.CharField()
+    as_of = serializers.DateTimeField()
+    thread_id = serializers.IntegerField(allow_null=True)
+    restriction = RestrictionSerializer(allow_null=True)
+    buyer_opted_out = serializers.BooleanField()
+    seller_blocked = serializers.BooleanField()
+    proactive_cap = serializers.IntegerField()
+    proactive_sent = serializers.IntegerField()
+    proactive_remaining = serializers.IntegerField()
+    window_until = serializers.DateTimeField(allow_null=True)
+    reasons = ActionStatusSerializer(many=True)
+    review_request = ActionStatusSerializer()
+
+
+RULE_REFUSALS = (
+    "Not allowed now by the marketplace rules (see messaging-actions): `seller_restricted`, "
+    "`window_closed`, `cap_reached`, `buyer_opted_out`, `seller_blocked`, `too_early`, "
+    "`not_delivered`, `review_already_requested`"
+)
+
+
+def _seller_order(request: Request, number: str) -> Order:
+    return order_get_for_seller(seller=api_user(request), number=number)
+
+
+def _started(request: Request, message: Message) -> Response:
+    participant = _participant(request, message.thread_id)
+    return _sent(
+        request,
+        message,
+        {
+            "thread": ThreadOutputSerializer(participant).data,
+            "message": MessageOutputSerializer(message, context={"request": request}).data,
+        },
+    )
+
+
+class OrderMessagingActionsApi(APIView):
+    @extend_schema(
+        operation_id="orders_messaging_actions",
+        summary="What I may send about one of my orders now, until when, and why not (sellers)",
+        responses={200: MessagingActionsSerializer, **_errors(401, 404)},
+    )
+    def get(self, request: Request, number: str) -> Response:
+        order = _seller_order(request, number)
+        actions = proactive.order_messaging_actions_get(
+            seller=api_user(request), order=order, now=timezone.now()
+        )
+        return Response(MessagingActionsSerializer(actions).data)
+
+
+class ProactiveMessageSendApi(APIView):
+    class ProactiveMessageInputSerializer(MessageInputSerializer):
+        reason = serializers.ChoiceField(choices=ProactiveReason.choices)
+
+    class MultipartProactiveMessageSerializer(ProactiveMessageInputSerializer):
+        files = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
+
+    @extend_schema(
+        operation_id="orders_proactive_message_send",
+        summary="Write first to the buyer of my order, for a permitted reason (sellers)",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request={
+            "application/json": ProactiveMessageInputSerializer,
+            "multipart/form-data": MultipartProactiveMessageSerializer,
+        },
+        responses={
+            201: ThreadStartedSerializer,
+            **_errors(400, 401, 404, 422, 429, send=True),
+            409: OpenApiResponse(ErrorSerializer, description=RULE_REFUSALS),
+        },
+    )
+    def post(self, request: Request, number: str) -> Response:
+        order = _seller_order(request, number)
+        files = _incoming_files(request)
+        payload = self.ProactiveMessageInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+
+        def send() -> Response:
+            message = services.proactive_message_send(
+                seller=api_user(request),
+                order=order,
+                reason=data["reason"],
+                body=data["body"],
+                files=files,
+            )
+            return _started(request, message)
+
+        return idempotent(request=request, user=api_user(request), send=send)
+
+
+class ReviewRequestSendApi(APIView):
+    @extend_schema(
+        operation_id="orders_review_request_send",
+        summary="Ask the buyer of my order for a review, once, 5–30 days after delivery (sellers)",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=None,
+        responses={
+            201: ThreadStartedSerializer,
+            **_errors(401, 404),
+            409: OpenApiResponse(ErrorSerializer, description=RULE_REFUSALS),
+        },
+    )
+    def post(self, request: Request, number: str) -> Response:
+        order = _seller_order(request, number)
+
+        def send() -> Response:
+            message = services.review_request_send(seller=api_user(request), order=order)
+            return _started(request, message)
+
+        return idempotent(request=request, user=api_user(request), send=send)

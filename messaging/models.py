@@ -32,6 +32,20 @@ class MessageKind(models.TextChoices):
     MESSAGE = "message", _("Message")
     AUTO_REPLY = "auto_reply", _("Automatic reply")
     SYSTEM = "system", _("System notice")
+    REVIEW_REQUEST = "review_request", _("Review request")
+
+
+class ProactiveReason(models.TextChoices):
+    """Why a seller may write first about an order (see messaging/proactive.py for the rules)."""
+
+    CUSTOMIZATION = "customization", _("Confirm customization details")
+    DELIVERY_SCHEDULING = "delivery_scheduling", _("Confirm delivery details")
+    UNEXPECTED_PROBLEM = "unexpected_problem", _("Unexpected problem with the order")
+    INVOICE = "invoice", _("Send an invoice")
+    WARRANTY = "warranty", _("Warranty information")
+    LEGAL_DISCLOSURE = "legal_disclosure", _("Legal disclosure")
+    DIGITAL_ACCESS_KEY = "digital_access_key", _("Digital access key")
+    ORDER_DETAILS = "order_details", _("Confirm order details")
 
 
 class MessageStatus(models.TextChoices):
@@ -169,10 +183,12 @@ class Message(models.Model):
         related_name="messages_sent",
     )
     sender_role = models.CharField(max_length=10, choices=ParticipantRole.choices)
-    kind = models.CharField(max_length=12, choices=MessageKind.choices, default=MessageKind.MESSAGE)
+    kind = models.CharField(max_length=20, choices=MessageKind.choices, default=MessageKind.MESSAGE)
     status = models.CharField(
         max_length=12, choices=MessageStatus.choices, default=MessageStatus.DELIVERED
     )
+    # The permitted reason of a message the seller wrote first (a proactive message).
+    reason = models.CharField(max_length=30, choices=ProactiveReason.choices, blank=True)
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     # What the content policy found: [{"category", "start", "end", "reason", "source"}].
@@ -218,7 +234,7 @@ class BlockedMessage(Message):
     class Meta:
         proxy = True
         verbose_name = "blocked message"
-        verbose_name_plural = "moderation queue"
+        verbose_name_plural = "blocked messages"
 
 
 def attachment_key(instance: "Attachment | None", filename: str) -> str:
@@ -430,3 +446,267 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.key}"
+
+
+# --- Marketplace rules: buyer preferences, seller restrictions, the moderation queue ----------
+
+
+class UnsolicitedOptOut(models.Model):
+    """A buyer who does not want unsolicited seller messages (critical reasons still arrive)."""
+
+    buyer = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unsolicited_opt_out"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.buyer_id} opted out"
+
+
+class SellerBlock(models.Model):
+    """A buyer blocked a seller: no proactive messages from them except critical reasons."""
+
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="seller_blocks"
+    )
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocked_by"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["buyer", "seller"], name="seller_block_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.buyer_id} blocked {self.seller_id}"
+
+
+class SellerRestriction(models.Model):
+    """Staff stopped a seller's proactive messages (and review requests) until ``ends_at``."""
+
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="restrictions"
+    )
+    reason = models.CharField(max_length=300)  # shown to the seller
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-ends_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="restriction_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["seller", "-ends_at"], name="restriction_seller_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.seller_id} restricted until {self.ends_at:%Y-%m-%d %H:%M}"
+
+
+class CaseKind(models.TextChoices):
+    BLOCKED_MESSAGE = "blocked_message", _("Blocked message")
+    REPORT = "report", _("Reported message")
+    REPEATED_BLOCKS = "repeated_blocks", _("Repeated blocked messages")
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class CaseResolution(models.TextChoices):
+    NONE = "", _("—")
+    RELEASED = "released", _("Released")
+    CONFIRMED = "confirmed", _("Violation confirmed")
+    RESTRICTED = "restricted", _("Sender restricted")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class ReportReason(models.TextChoices):
+    SPAM = "spam", _("Spam or advertising")
+    OFFENSIVE = "offensive", _("Offensive or abusive")
+    OFF_PLATFORM = "off_platform", _("Asks to contact or pay outside the marketplace")
+    REVIEW_MANIPULATION = "review_manipulation", _("Asks for a positive review")
+    OTHER = "other", _("Something else")
+
+
+class ModerationCase(models.Model):
+    """One item of the moderation queue: a blocked message, a report, or a seller to review."""
+
+    kind = models.CharField(max_length=20, choices=CaseKind.choices)
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    resolution = models.CharField(
+        max_length=12, choices=CaseResolution.choices, default=CaseResolution.NONE, blank=True
+    )
+    # Whose conduct is in question: the message's sender, or the seller with repeated blocks.
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="moderation_cases"
+    )
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="cases"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports_made",
+    )
+    report_reason = models.CharField(max_length=20, choices=ReportReason.choices, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "moderation case"
+        verbose_name_plural = "moderation queue"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=CaseKind.REPEATED_BLOCKS) | Q(message__isnull=False),
+                name="case_message_unless_seller_review",
+            ),
+            models.UniqueConstraint(
+                fields=["message", "reporter"],
+                condition=Q(kind=CaseKind.REPORT, status=CaseStatus.OPEN),
+                name="case_one_open_report_per_reporter",
+            ),
+            models.UniqueConstraint(
+                fields=["subject"],
+                condition=Q(kind=CaseKind.REPEATED_BLOCKS, status=CaseStatus.OPEN),
+                name="case_one_open_seller_review",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "created_at"],
+                condition=Q(status=CaseStatus.OPEN),
+                name="case_open_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class ModerationAction(models.Model):
+    """The audit trail: who (staff, or the system when empty) did what to whom, and when."""
+
+    class Action(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        REPORTED = "reported", _("Reported")
+        RELEASED = "released", _("Released")
+        CONFIRMED = "confirmed", _("Confirmed")
+        RESTRICTED = "restricted", _("Restricted sender")
+        DISMISSED = "dismissed", _("Dismissed report")
+
+    case = models.ForeignKey(
+        ModerationCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=12, choices=Action.choices)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    detail = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "moderation action"
+        verbose_name_plural = "moderation audit trail"
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class InboundEmailStatus(models.TextChoices):
+    RECEIVED = "received", _("Received, not processed yet")
+    PROCESSED = "processed", _("Delivered as a message")
+    REFUSED = "refused", _("Refused, sender told why")
+
+
+class InboundEmail(models.Model):
+    """An email sent to a reply alias, stored as received before anything else happens.
+
+    The raw bytes are kept, so an email whose processing crashed is processed again by the
+    sweep, and staff see exactly what arrived and why it was refused. The Message-ID is unique:
+    the same email delivered twice is one row and at most one message.
+    """
+
+    class Source(models.TextChoices):
+        SMTP = "smtp", _("SMTP listener")
+        MAILGUN = "mailgun", _("Mailgun webhook")
+
+    # The email's Message-ID header (or one derived from its bytes when it has none).
+    header_message_id = models.CharField(max_length=255, unique=True)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    raw = models.BinaryField()
+    envelope_from = models.CharField(max_length=254, blank=True)
+    from_address = models.CharField(max_length=254, blank=True)
+    alias = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=255, blank=True)
+    # "pass", "fail", "softfail", "neutral", "none" … as the receiving server recorded them.
+    spf_result = models.CharField(max_length=20, blank=True)
+    dkim_result = models.CharField(max_length=20, blank=True)
+    status = models.CharField(
+        max_length=10, choices=InboundEmailStatus.choices, default=InboundEmailStatus.RECEIVED
+    )
+    reason_code = models.CharField(max_length=40, blank=True)
+    reason = models.TextField(blank=True)
+    thread = models.ForeignKey(
+        Thread, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    bounce_to = models.CharField(max_length=254, blank=True)
+    bounce_message_id = models.CharField(max_length=255, blank=True)
+    bounce_sent_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = "inbound email"
+        verbose_name_plural = "inbound emails"
+        indexes = [
+            models.Index(
+                fields=["received_at"],
+                condition=Q(status="received"),
+                name="inbound_email_pending_idx",
+            ),
+            models.Index(
+                fields=["processed_at"],
+                condition=Q(status="refused", bounce_sent_at__isnull=True) & ~Q(bounce_to=""),
+                name="inbound_email_bounce_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=InboundEmailStatus.values),
+                name="inbound_email_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Email from {self.from_address or '?'} ({self.status})"

@@ -53,7 +53,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from messaging import webhook_events
 from messaging.models import Message, Obligation, ObligationOutcome, ResponseDay, ResponseSnapshot
+from messaging.reply_alias import reply_alias_address
 from notifications.services import notify
 
 WINDOWS = (7, 30, 90)
@@ -480,9 +482,19 @@ def send_response_reminders(*, now: datetime) -> int:
                 "hours_left": max(1, math.ceil(left / timedelta(hours=1))),
                 "thread_url": settings.SITE_URL.rstrip("/")
                 + reverse("messaging:seller-thread", args=[thread.pk]),
+                "reply_to": reply_alias_address(
+                    thread_id=thread.pk, user_id=obligation.seller_id, now=now
+                ),
             },
         )
         sent += len(created)
+        # Emitted again by the next run if this one stops here: the event id is stable.
+        webhook_events.response_reminder(
+            obligation=obligation,
+            hours=hours,
+            hours_left=max(1, math.ceil(left / timedelta(hours=1))),
+            now=now,
+        )
     return sent
 
 

@@ -6,7 +6,15 @@ from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 from messagecenter.errors import ApplicationError, NotFound
-from messaging.models import Attachment, Message, MessageStatus, Participant, Thread
+from messaging.models import (
+    Attachment,
+    Message,
+    MessageStatus,
+    Participant,
+    SellerBlock,
+    Thread,
+    UnsolicitedOptOut,
+)
 from messaging.pagination import Page, decode_cursor, encode_cursor
 from messaging.querysets import (
     BUYER_FOLDERS,
@@ -132,3 +140,22 @@ def attachment_get_for_user(*, user: User, attachment_id: int | str) -> Attachme
 def thread_get_for_order(*, user: User, order: Order) -> Thread | None:
     """Return the conversation about an order if the user takes part in it."""
     return Thread.objects.filter(order=order, participants__user=user).only("id").first()
+
+
+def seller_is_blocked(*, buyer: User, seller_id: int) -> bool:
+    """Whether the buyer blocked this seller."""
+    return SellerBlock.objects.filter(buyer=buyer, seller_id=seller_id).exists()
+
+
+def buyer_opted_out(*, buyer: User) -> bool:
+    """Whether the buyer opted out of unsolicited seller messages."""
+    return UnsolicitedOptOut.objects.filter(buyer=buyer).exists()
+
+
+def seller_block_list(*, buyer: User) -> QuerySet[SellerBlock]:
+    """List the sellers a buyer blocked, newest first, with their shop names."""
+    return (
+        SellerBlock.objects.filter(buyer=buyer)
+        .select_related("seller__seller_profile")
+        .order_by("-created_at", "-id")
+    )

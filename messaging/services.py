@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 
 from accounts.models import User
 from messagecenter.errors import ApplicationError, NotFound
+from messaging import moderation, proactive, webhook_events
 from messaging.attachment_store import StagedFiles, cleanup_on_failure, stage_files, store_files
 from messaging.attachments import IncomingFile
 from messaging.content_policy import content_check
@@ -22,11 +23,14 @@ from messaging.models import (
     Participant,
     ParticipantRole,
     ReviewOutcome,
+    SellerBlock,
     Thread,
     ThreadKind,
     Topic,
+    UnsolicitedOptOut,
 )
 from messaging.ratelimit import rate_limit_hit
+from messaging.reply_alias import reply_alias_address
 from messaging.response_clock import answer_obligations, exclude_obligations, open_obligation
 from notifications.services import notify
 from orders.models import Order, Product
@@ -101,10 +105,12 @@ def _deliver(*, message: Message, participants: dict[str, Participant], now: dat
     Participant.objects.filter(pk=mine.pk).update(**mine_fields)
     Participant.objects.filter(pk=other.pk).update(**other_fields)
     _notify_delivered(message=message, recipient=other)
+    webhook_events.message_received(message=message)
 
 
 def _notification_context(*, message: Message, reader: User, reader_role: str) -> dict[str, object]:
-    # Everything the email needs, in the reader's language; names only, never an address.
+    # Everything the email needs, in the reader's language; names only, never a person's
+    # address: replies go to the reader's own signed alias on the relay.
     thread = message.thread
     view = (
         "messaging:seller-thread" if reader_role == ParticipantRole.SELLER else "messaging:thread"
@@ -116,6 +122,9 @@ def _notification_context(*, message: Message, reader: User, reader_role: str) -
         "order_number": thread.order.number if thread.order is not None else "",
         "thread_url": settings.SITE_URL.rstrip("/") + reverse(view, args=[thread.pk]),
         "excerpt": Truncator(message.body).chars(300),
+        "reply_to": reply_alias_address(
+            thread_id=thread.pk, user_id=reader.pk, now=message.created_at
+        ),
     }
 
 
@@ -185,6 +194,7 @@ def message_send(
             written=written,
             kind=kind,
             now=now or timezone.now(),
+            is_reply=True,
         )
 
 
@@ -198,11 +208,15 @@ def _message_store(
     written: list[str],
     kind: str,
     now: datetime,
+    reason: str = "",
+    is_reply: bool = False,
 ) -> Message:
     participants = _lock_participants(thread)
     mine = next((p for p in participants.values() if p.user_id == sender.pk), None)
     if mine is None:
         raise NotFound("No such conversation.")
+    if is_reply:
+        _check_reply_allowed(thread=thread, role=mine.role)
     rate_limit_hit(scope="send", ident=sender.pk)
     verdict = content_check(body=text, filenames=staged.names, file_texts=staged.texts)
     message = Message.objects.create(
@@ -211,6 +225,7 @@ def _message_store(
         sender_role=mine.role,
         kind=kind,
         status=MessageStatus.BLOCKED if verdict.is_blocked else MessageStatus.DELIVERED,
+        reason=reason,
         body=text,
         created_at=now,
         findings=list(verdict.findings),
@@ -220,7 +235,34 @@ def _message_store(
     if message.is_delivered:
         _deliver(message=message, participants=participants, now=now)
         thread.last_message, thread.last_message_at = message, now
+    else:
+        moderation.blocked_message_queue(message=message, now=now)
+        webhook_events.message_blocked(message=message)
     return message
+
+
+def _check_reply_allowed(*, thread: Thread, role: str) -> None:
+    """Refuse a reply where there is nothing to reply to.
+
+    A seller answers only in a conversation the buyer has written in (writing first is a
+    proactive message, with a reason); a buyer cannot answer a review request.
+    """
+    if thread.kind != ThreadKind.ORDER:
+        return
+    delivered = Message.objects.filter(thread=thread, status=MessageStatus.DELIVERED)
+    if role == ParticipantRole.SELLER:
+        if not delivered.filter(sender_role=ParticipantRole.BUYER).exists():
+            raise ApplicationError(
+                "proactive_reason_required",
+                "The buyer has not written in this conversation yet. To write first, send a "
+                "proactive message for a permitted reason from the order page.",
+            )
+    elif not delivered.exclude(kind=MessageKind.REVIEW_REQUEST).exists():
+        raise ApplicationError(
+            "reply_not_allowed",
+            "Review requests cannot be answered. To write to the seller about this order, "
+            "use Contact seller on the order page.",
+        )
 
 
 @transaction.atomic
@@ -241,6 +283,9 @@ def message_release(*, message: Message, reviewer: User, now: datetime | None = 
     )
     _deliver(message=locked, participants=participants, now=now)
     _notify_released(message=locked, participants=participants)
+    moderation.message_reviewed(
+        message=locked, resolution=ReviewOutcome.RELEASED, reviewer=reviewer, now=now
+    )
     return locked
 
 
@@ -249,16 +294,21 @@ def message_confirm_block(
     *, message: Message, reviewer: User, now: datetime | None = None
 ) -> Message:
     """Confirm that a blocked message breaks the policy; it stays undelivered."""
+    now = now or timezone.now()
     updated = Message.objects.filter(
         pk=message.pk, status=MessageStatus.BLOCKED, review_outcome=ReviewOutcome.PENDING
     ).update(
         review_outcome=ReviewOutcome.CONFIRMED,
         reviewed_by=reviewer,
-        reviewed_at=now or timezone.now(),
+        reviewed_at=now,
     )
     if not updated:
         raise ApplicationError("already_reviewed", "This message was already reviewed.")
-    return Message.objects.get(pk=message.pk)
+    confirmed = Message.objects.get(pk=message.pk)
+    moderation.message_reviewed(
+        message=confirmed, resolution=ReviewOutcome.CONFIRMED, reviewer=reviewer, now=now
+    )
+    return confirmed
 
 
 def _thread_get_or_create(
@@ -333,6 +383,12 @@ def thread_start(
         raise ApplicationError("invalid", "A conversation is about one order or one product.")
     if order is not None and sender.pk not in (order.buyer_id, order.seller_id):
         raise NotFound("No such order.")
+    if order is not None and sender.pk == order.seller_id:
+        raise ApplicationError(
+            "proactive_reason_required",
+            "Sellers write first only for a permitted reason: send a proactive message from "
+            "the order page.",
+        )
     if product is not None:
         if not product.is_active:
             raise NotFound("No such product.")
@@ -443,3 +499,175 @@ def thread_mark_no_response_needed(
     _lock_participants(participant.thread)
     exclude_obligations(thread_id=participant.thread_id, now=now or timezone.now())
     _participant_update(participant, needs_response_since=None)
+
+
+# --- Sellers writing first (rules in messaging/proactive.py) ----------------------------------
+
+
+def _refuse_unavailable(status: proactive.ActionStatus) -> None:
+    if status.unavailable is not None:
+        raise proactive.NotAvailableNow(status.unavailable.code, status.unavailable.detail)
+
+
+def _lock_order(order: Order) -> None:
+    # Serializes the proactive sends of one order, so the cap and "one review request" hold.
+    Order.objects.select_for_update().filter(pk=order.pk).values_list("pk").first()
+
+
+def proactive_message_send(
+    *,
+    seller: User,
+    order: Order,
+    reason: str,
+    body: str,
+    files: Sequence[IncomingFile] = (),
+    now: datetime | None = None,
+) -> Message:
+    """Write first to the buyer of one of the seller's orders, for a permitted reason.
+
+    The reason's rules (length, required file, window, cap, the buyer's opt-out or block, a
+    restriction) are checked; the order number is put at the top in the buyer's language. A
+    message the content policy stops is stored as blocked and returned, as ``message_send``.
+    """
+    now = now or timezone.now()
+    if order.seller_id != seller.pk:
+        raise NotFound("No such order.")
+    rule = proactive.RULES.get(reason)
+    if rule is None:
+        detail = "Pick one of the permitted reasons."
+        raise ApplicationError("invalid_reason", detail, fields={"reason": [detail]})
+    text = clean_body(body, allow_empty=bool(files))
+    if len(text) > rule.max_length:
+        detail = (
+            f"A message for “{rule.label}” can have at most {rule.max_length:,} characters "
+            f"(this one has {len(text):,})."
+        )
+        raise ApplicationError("body_too_long", detail, fields={"body": [detail]})
+    staged = stage_files(files=files, body=text)
+    if rule.required_file_types and not any(
+        file.content_type in rule.required_file_types for file in staged.files
+    ):
+        detail = f"A message for “{rule.label}” needs a PDF file attached."
+        raise ApplicationError("attachment_required", detail, fields={"files": [detail]})
+    with cleanup_on_failure() as written:
+        return _proactive_store(
+            seller=seller,
+            order=order,
+            rule=rule,
+            text=text,
+            staged=staged,
+            written=written,
+            now=now,
+        )
+
+
+@transaction.atomic
+def _proactive_store(
+    *,
+    seller: User,
+    order: Order,
+    rule: proactive.ReasonRule,
+    text: str,
+    staged: StagedFiles,
+    written: list[str],
+    now: datetime,
+) -> Message:
+    _lock_order(order)
+    actions = proactive.order_messaging_actions_get(seller=seller, order=order, now=now)
+    _refuse_unavailable(actions.status_for(rule.reason))
+    thread = _thread_get_or_create(
+        kind=ThreadKind.ORDER,
+        buyer=order.buyer,
+        seller=order.seller,
+        topic=rule.topic,
+        order=order,
+        now=now,
+    )
+    with translation.override(order.buyer.language):
+        header = f"{translation.gettext('Order')} {order.number} · {rule.label}"
+    return _message_store(
+        thread=thread,
+        sender=seller,
+        text=f"{header}\n\n{text}" if text else header,
+        staged=staged,
+        written=written,
+        kind=MessageKind.MESSAGE,
+        now=now,
+        reason=rule.reason,
+    )
+
+
+@transaction.atomic
+def review_request_send(*, seller: User, order: Order, now: datetime | None = None) -> Message:
+    """Ask the buyer for a review, in fixed neutral wording; once per order, 5–30 days after
+    delivery. The buyer cannot reply to it and it opens no response obligation."""
+    now = now or timezone.now()
+    if order.seller_id != seller.pk:
+        raise NotFound("No such order.")
+    _lock_order(order)
+    actions = proactive.order_messaging_actions_get(seller=seller, order=order, now=now)
+    _refuse_unavailable(actions.review_request)
+    thread = _thread_get_or_create(
+        kind=ThreadKind.ORDER,
+        buyer=order.buyer,
+        seller=order.seller,
+        topic=Topic.OTHER,
+        order=order,
+        now=now,
+    )
+    participants = _lock_participants(thread)
+    # The marketplace's own wording: nothing for the content policy to check.
+    message = Message.objects.create(
+        thread=thread,
+        sender=seller,
+        sender_role=ParticipantRole.SELLER,
+        kind=MessageKind.REVIEW_REQUEST,
+        body=proactive.review_request_text(
+            language=order.buyer.language, order_number=order.number
+        ),
+        created_at=now,
+    )
+    _deliver(message=message, participants=participants, now=now)
+    return message
+
+
+# --- Buyer preferences: opting out of unsolicited messages, blocking a seller ------------------
+
+
+@transaction.atomic
+def unsolicited_messages_set(*, buyer: User, receive: bool, now: datetime | None = None) -> None:
+    """Opt a buyer in to or out of unsolicited seller messages (critical ones still arrive)."""
+    if receive:
+        UnsolicitedOptOut.objects.filter(buyer=buyer).delete()
+    else:
+        UnsolicitedOptOut.objects.get_or_create(
+            buyer=buyer, defaults={"created_at": now or timezone.now()}
+        )
+
+
+def _buyer_side(participant: Participant) -> Participant:
+    if participant.role != ParticipantRole.BUYER:
+        raise ApplicationError(
+            "not_buyer", "Only the buyer of a conversation can block its seller."
+        )
+    return participant
+
+
+@transaction.atomic
+def thread_block_seller(*, participant: Participant, now: datetime | None = None) -> None:
+    """Block the seller of a conversation: no more proactive messages except critical ones."""
+    _buyer_side(participant)
+    SellerBlock.objects.get_or_create(
+        buyer_id=participant.user_id,
+        seller_id=participant.thread.seller_id,
+        defaults={"created_at": now or timezone.now()},
+    )
+
+
+@transaction.atomic
+def thread_unblock_seller(*, participant: Participant) -> None:
+    """Unblock the seller of a conversation."""
+    _buyer_side(participant)
+    SellerBlock.objects.filter(
+        buyer_id=participant.user_id, seller_id=participant.thread.seller_id
+    ).delete()

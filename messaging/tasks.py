@@ -20,3 +20,33 @@ def response_reminders_send() -> int:
 def response_metrics_snapshot() -> int:
     """Keep every seller's response-time metric as it stood after yesterday (nightly)."""
     return response_clock.snapshot_response_metrics(now=timezone.now())
+
+
+@shared_task(
+    name="messaging.process_inbound_email", acks_late=True, time_limit=120, ignore_result=True
+)
+def inbound_email_process(inbound_email_id: int) -> str:
+    """Deliver or refuse one stored inbound email (a reply by email)."""
+    from messaging import inbound
+
+    return inbound.inbound_email_process(inbound_email_id=inbound_email_id)
+
+
+@shared_task(
+    name="messaging.send_inbound_bounce", acks_late=True, time_limit=60, ignore_result=True
+)
+def inbound_bounce_send(inbound_email_id: int) -> bool:
+    """Tell the sender of a refused inbound email why it was refused."""
+    from messaging import inbound
+
+    return inbound.inbound_bounce_send(inbound_email_id=inbound_email_id)
+
+
+@shared_task(
+    name="messaging.sweep_inbound_emails", acks_late=True, time_limit=120, ignore_result=True
+)
+def inbound_emails_sweep() -> int:
+    """Process again the inbound emails whose processing crashed, and re-send lost bounces."""
+    from messaging import inbound
+
+    return inbound.inbound_email_sweep()

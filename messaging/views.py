@@ -23,13 +23,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from messagecenter.errors import ApplicationError, NotFound
 from messagecenter.typing import AuthenticatedHttpRequest
-from messaging import response_clock, selectors, services, uploads
+from messaging import moderation, proactive, response_clock, selectors, services, uploads
 from messaging.attachments import IncomingFile
 from messaging.content_policy import highlight_segments
-from messaging.forms import ReplyForm, StartThreadForm
-from messaging.models import Message, Participant, Thread
+from messaging.forms import (
+    MessagingPreferencesForm,
+    ProactiveMessageForm,
+    ReplyForm,
+    ReportForm,
+    StartThreadForm,
+)
+from messaging.models import Message, MessageKind, MessageStatus, Participant, Thread
 from messaging.querysets import Folder
-from orders.selectors import order_get_for_participant, product_get_active
+from orders.models import Order
+from orders.selectors import (
+    order_get_for_participant,
+    order_get_for_seller,
+    order_list_for_seller,
+    product_get_active,
+)
 
 
 def _apply_error(form: ReplyForm, error: ApplicationError) -> None:
@@ -220,6 +232,17 @@ def thread_detail(
     if request.method == "GET":
         services.thread_mark_read(participant=participant)
     messages = list(selectors.message_list_for_participant(participant=participant))
+    if not seller_view:
+        extra["seller_blocked"] = selectors.seller_is_blocked(
+            buyer=request.user, seller_id=thread.seller_id
+        )
+        # A conversation holding only a review request cannot be answered.
+        extra["reply_closed"] = bool(messages) and all(
+            m.kind == MessageKind.REVIEW_REQUEST
+            for m in messages
+            if m.status == MessageStatus.DELIVERED
+        )
+        extra["report_form"] = ReportForm()
     template = "seller/thread.html" if seller_view else "messaging/thread.html"
     return render(
         request,
@@ -247,6 +270,12 @@ _ACTIONS: dict[str, tuple[Callable[..., None], str]] = {
         services.thread_mark_no_response_needed,
         "Marked as needing no response.",
     ),
+    "block-seller": (
+        services.thread_block_seller,
+        "Seller blocked: they can no longer write to you first, except about delivery, "
+        "customization or a problem with your order.",
+    ),
+    "unblock-seller": (services.thread_unblock_seller, "Seller unblocked."),
 }
 
 
@@ -264,7 +293,7 @@ def thread_action(request: AuthenticatedHttpRequest, thread_id: int, action: str
     else:
         flash.success(request, _(done))
     inbox_name = "messaging:seller-inbox" if request.user.is_seller else "messaging:inbox"
-    if action in {"read", "unarchive", "no-response-needed"}:
+    if action in {"read", "unarchive", "no-response-needed", "block-seller", "unblock-seller"}:
         return redirect(_thread_url(request.user.is_seller, thread_id))
     return redirect(inbox_name)
 
@@ -276,6 +305,9 @@ def thread_start_for_order(request: AuthenticatedHttpRequest, number: str) -> Ht
         order = order_get_for_participant(user=request.user, number=number)
     except NotFound:
         raise Http404 from None
+    if order.seller_id == request.user.pk:
+        # Sellers write first only for a permitted reason, from their order page.
+        return redirect("messaging:seller-order", number=order.number)
     existing = selectors.thread_get_for_order(user=request.user, order=order)
     initial_topic = request.GET.get("topic", "")
     form = StartThreadForm(
@@ -375,3 +407,132 @@ def seller_performance_csv(request: AuthenticatedHttpRequest) -> StreamingHttpRe
         f'attachment; filename="response-obligations-{now:%Y-%m-%d}.csv"'
     )
     return response
+
+
+@login_required
+@require_POST
+def message_report(
+    request: AuthenticatedHttpRequest, thread_id: int, message_id: int
+) -> HttpResponse:
+    """Report a message of the other side to the moderation queue."""
+    participant = _get_participant(request, thread_id)
+    message = (
+        Message.objects.select_related("thread")
+        .filter(pk=message_id, thread_id=participant.thread_id)
+        .first()
+    )
+    if message is None:
+        raise Http404
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        flash.error(request, _("Pick why you are reporting this message."))
+    else:
+        try:
+            moderation.message_report(
+                reporter=request.user,
+                message=message,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except NotFound:
+            raise Http404 from None
+        except ApplicationError as error:
+            flash.error(request, error.message)
+        else:
+            flash.success(request, _("Thank you. Our team will review the message."))
+    return redirect(_thread_url(request.user.is_seller, thread_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def messaging_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A buyer's choice to receive (or not) messages sellers start."""
+    if request.user.is_seller:
+        raise Http404
+    receiving = not selectors.buyer_opted_out(buyer=request.user)
+    form = MessagingPreferencesForm(
+        request.POST if request.method == "POST" else None,
+        initial={"receive_unsolicited": receiving},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.unsolicited_messages_set(
+            buyer=request.user, receive=form.cleaned_data["receive_unsolicited"]
+        )
+        flash.success(request, _("Preferences saved."))
+        return redirect("messaging:preferences")
+    blocked = selectors.seller_block_list(buyer=request.user)
+    return render(request, "messaging/preferences.html", {"form": form, "blocked": blocked})
+
+
+@login_required
+@require_GET
+def seller_order_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_seller(request)
+    orders = order_list_for_seller(seller=request.user)[:100]
+    return render(request, "seller/order_list.html", {"orders": orders})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def seller_order_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+    """A seller's order: what they may send about it now, and the forms to send it."""
+    _require_seller(request)
+    try:
+        order = order_get_for_seller(seller=request.user, number=number)
+    except NotFound:
+        raise Http404 from None
+    form = ProactiveMessageForm(
+        request.POST if request.POST.get("action") == "proactive" else None,
+        initial={"reason": request.GET.get("reason", "")},
+    )
+    extra: dict[str, object] = {}
+    action_error = ""  # a refused review request (or no action picked)
+    if request.method == "POST":
+        try:
+            message = _seller_order_send(request, order=order, form=form)
+        except ApplicationError as error:
+            if request.POST.get("action") == "proactive":
+                extra = _send_failed(form, error)
+            else:
+                action_error = error.message
+        else:
+            if message is not None and message.is_delivered:
+                flash.success(request, _("Message sent."))
+                return redirect(_thread_url(True, message.thread_id))
+            if message is not None:
+                extra = _blocked(form, message)
+    actions = proactive.order_messaging_actions_get(
+        seller=request.user, order=order, now=timezone.now()
+    )
+    return render(
+        request,
+        "seller/order_detail.html",
+        {
+            "order": order,
+            "actions": actions,
+            "form": form,
+            "action_error": action_error,
+            "window_days": settings.PROACTIVE_WINDOW_DAYS,
+            **extra,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _seller_order_send(
+    request: AuthenticatedHttpRequest, *, order: Order, form: ProactiveMessageForm
+) -> Message | None:
+    action = request.POST.get("action")
+    if action == "review_request":
+        return services.review_request_send(seller=request.user, order=order)
+    if action != "proactive":
+        raise ApplicationError("invalid", _("Pick what to send."))
+    if not form.is_valid():
+        return None
+    return services.proactive_message_send(
+        seller=request.user,
+        order=order,
+        reason=form.cleaned_data["reason"],
+        body=form.cleaned_data["body"],
+        files=_incoming_files(request),
+    )

@@ -34,7 +34,11 @@ def settings_url() -> str:
 
 
 def email_build(notification: Notification) -> EmailMultiAlternatives:
-    """Build the email for one notification row; it names no one by email address."""
+    """Build the email for one notification row; it names no one by email address.
+
+    An email about a thread answers to the reader's own reply alias (``reply_to`` in the
+    context, written by the sender of the event), never to the other party.
+    """
     context = {
         **notification.context,
         "kind": notification.kind,
@@ -51,6 +55,7 @@ def email_build(notification: Notification) -> EmailMultiAlternatives:
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.address],
+        reply_to=[str(context["reply_to"])] if context.get("reply_to") else None,
         headers={
             "Message-ID": notification_message_id(notification),
             "Auto-Submitted": "auto-generated",

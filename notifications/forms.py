@@ -15,3 +15,8 @@ class PreferenceForm(forms.Form):
 
 class AddressForm(forms.Form):
     email = forms.EmailField(label=_("Team member's email address"), max_length=254)
+
+
+class WebhookEndpointForm(forms.Form):
+    # Checked by the service (notifications.webhooks.url_check), which the API can share.
+    url = forms.CharField(label=_("Endpoint URL"), max_length=500)

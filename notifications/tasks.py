@@ -1,8 +1,9 @@
 """Thin Celery tasks over notifications.services; each takes ids and is idempotent."""
 
 from celery import Task, shared_task
+from django.conf import settings
 
-from notifications import services
+from notifications import services, webhooks
 
 
 @shared_task(
@@ -34,3 +35,31 @@ def notification_sweep() -> int:
 def digests_send() -> int:
     """Send the digests that are due."""
     return services.digests_send()
+
+
+@shared_task(
+    name="notifications.deliver_webhook",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    # The service bounds attempts on the row (WEBHOOK_RETRY_SECONDS); the task only waits.
+    max_retries=None,
+    soft_time_limit=25,
+    time_limit=30,
+    ignore_result=True,
+)
+def webhook_deliver(self: Task, delivery_id: int) -> str:
+    """POST one webhook delivery; a transient failure comes back after its backoff."""
+    outcome = webhooks.webhook_delivery_send(delivery_id=delivery_id)
+    # Longer waits are left to the sweep: see WEBHOOK_COUNTDOWN_MAX_SECONDS.
+    if outcome.retry_in is not None and outcome.retry_in <= settings.WEBHOOK_COUNTDOWN_MAX_SECONDS:
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.status
+
+
+@shared_task(
+    name="notifications.sweep_webhooks", acks_late=True, time_limit=120, ignore_result=True
+)
+def webhook_sweep() -> int:
+    """Enqueue the webhook deliveries that are due and whose tasks were lost."""
+    return webhooks.webhook_sweep()

@@ -1,4 +1,4 @@
-"""The notification settings page: how to be emailed, team addresses, recent deliveries."""
+"""Notification settings: how to be emailed, team addresses, webhooks, recent deliveries."""
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
@@ -11,11 +11,18 @@ from accounts import services as account_services
 from accounts.selectors import notification_address_list
 from messagecenter.errors import ApplicationError, NotFound
 from messagecenter.typing import AuthenticatedHttpRequest
-from notifications.forms import AddressForm, PreferenceForm
-from notifications.selectors import notification_list_recent
+from notifications import webhooks
+from notifications.forms import AddressForm, PreferenceForm, WebhookEndpointForm
+from notifications.selectors import (
+    notification_list_recent,
+    webhook_delivery_list_recent,
+    webhook_endpoint_list,
+)
 
 
-def _apply_error(form: PreferenceForm | AddressForm, error: ApplicationError) -> None:
+def _apply_error(
+    form: PreferenceForm | AddressForm | WebhookEndpointForm, error: ApplicationError
+) -> None:
     if error.fields:
         for field, problems in error.fields.items():
             for problem in problems:
@@ -94,3 +101,74 @@ def address_remove(request: AuthenticatedHttpRequest, address_id: int) -> HttpRe
         raise Http404(error.message) from None
     flash.success(request, _("The address was removed."))
     return redirect("notifications:settings")
+
+
+def _webhooks_render(
+    request: AuthenticatedHttpRequest, *, form: WebhookEndpointForm | None = None, status: int = 200
+) -> HttpResponse:
+    seller = request.user
+    context = {
+        "form": form or WebhookEndpointForm(),
+        "endpoints": webhook_endpoint_list(seller=seller),
+        "deliveries": webhook_delivery_list_recent(seller=seller),
+    }
+    response = render(request, "notifications/webhooks.html", context, status=status)
+    # The page shows signing secrets: never cache it.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def webhook_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """List my webhook endpoints and their latest deliveries; register a new endpoint."""
+    if not request.user.is_seller:
+        raise Http404
+    if request.method == "GET":
+        return _webhooks_render(request)
+    form = WebhookEndpointForm(request.POST)
+    if form.is_valid():
+        try:
+            webhooks.webhook_endpoint_create(seller=request.user, url=form.cleaned_data["url"])
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            flash.success(request, _("The endpoint was added. Use its secret to check signatures."))
+            return redirect("notifications:webhooks")
+    return _webhooks_render(request, form=form, status=400)
+
+
+@login_required
+@require_POST
+def webhook_remove(request: AuthenticatedHttpRequest, endpoint_id: int) -> HttpResponse:
+    try:
+        webhooks.webhook_endpoint_delete(seller=request.user, endpoint_id=endpoint_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
+    flash.success(request, _("The endpoint was removed."))
+    return redirect("notifications:webhooks")
+
+
+@login_required
+@require_POST
+def webhook_rotate_secret(request: AuthenticatedHttpRequest, endpoint_id: int) -> HttpResponse:
+    try:
+        webhooks.webhook_endpoint_rotate_secret(seller=request.user, endpoint_id=endpoint_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
+    flash.success(request, _("The endpoint has a new secret; the old one no longer signs."))
+    return redirect("notifications:webhooks")
+
+
+@login_required
+@require_POST
+def webhook_test(request: AuthenticatedHttpRequest, endpoint_id: int) -> HttpResponse:
+    try:
+        webhooks.webhook_endpoint_test(seller=request.user, endpoint_id=endpoint_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
+    except ApplicationError as error:
+        flash.error(request, error.message)
+    else:
+        flash.success(request, _("A test event is on its way; its delivery shows below."))
+    return redirect("notifications:webhooks")

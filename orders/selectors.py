@@ -28,6 +28,24 @@ def order_get_for_participant(*, user: User, number: str) -> Order:
     return order
 
 
+def order_list_for_seller(*, seller: User) -> QuerySet[Order]:
+    """List a seller's orders, newest first, with the buyer loaded."""
+    return Order.objects.filter(seller=seller).select_related("buyer").order_by("-placed_at", "-id")
+
+
+def order_get_for_seller(*, seller: User, number: str) -> Order:
+    """Fetch one of the seller's orders; anyone else's is not found."""
+    order = (
+        Order.objects.select_related("buyer", "seller__seller_profile")
+        .prefetch_related(Prefetch("items", queryset=OrderItem.objects.order_by("id")))
+        .filter(number=number, seller=seller)
+        .first()
+    )
+    if order is None:
+        raise NotFound("No such order.")
+    return order
+
+
 def product_list_active() -> QuerySet[Product]:
     """List products buyers can ask about."""
     return Product.objects.filter(is_active=True).select_related("seller__seller_profile")

@@ -15,6 +15,7 @@ from messaging.models import (
     ParticipantRole,
     ResponseSnapshot,
 )
+from messaging.reply_alias import reply_alias_address
 from notifications.models import Notification
 from tests.accounts.factories import BuyerFactory, SellerFactory
 from tests.messaging.factories import thread_with_message
@@ -321,6 +322,10 @@ def test_a_waiting_thread_gets_one_reminder_at_each_threshold(buyer, seller):
 
     assert sent == [0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0]
     url = f"http://127.0.0.1:8000/seller/messages/{thread.pk}/"
+
+    def alias(when):
+        return reply_alias_address(thread_id=thread.pk, user_id=seller.pk, now=when)
+
     common = {
         "thread_id": thread.pk,
         "subject": "Shipping · Order 112-0000009-0000009",
@@ -333,9 +338,13 @@ def test_a_waiting_thread_gets_one_reminder_at_each_threshold(buyer, seller):
         (
             seller.email,
             f"reminder:{obligation.pk}:12h:{seller.email}",
-            {**common, "hours_left": 12},
+            {**common, "hours_left": 12, "reply_to": alias(at(12))},
         ),
-        (seller.email, f"reminder:{obligation.pk}:2h:{seller.email}", {**common, "hours_left": 2}),
+        (
+            seller.email,
+            f"reminder:{obligation.pk}:2h:{seller.email}",
+            {**common, "hours_left": 2, "reply_to": alias(at(22))},
+        ),
     ]
 
 

@@ -234,8 +234,12 @@ def test_pre_order_questions_open_obligations_like_any_other(buyer, seller):
 def test_seller_first_message_opens_nothing(buyer, seller):
     order = OrderFactory(buyer=buyer, seller=seller)
 
-    services.thread_start(
-        sender=seller, order=order, topic="shipping", body="Your parcel has shipped.", now=at(0)
+    services.proactive_message_send(
+        seller=seller,
+        order=order,
+        reason="order_details",
+        body="Your parcel has shipped.",
+        now=at(0),
     )
 
     assert Obligation.objects.count() == 0

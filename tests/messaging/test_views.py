@@ -18,7 +18,7 @@ ACTIONS = ["read", "unread", "archive", "unarchive", "delete", "no-response-need
 # Pinned query counts (session, user, page queries, unread badge); they must not grow with rows.
 BUYER_INBOX_QUERIES = 5
 SELLER_INBOX_QUERIES = 5
-BUYER_THREAD_QUERIES = 8  # + the messages' attachments, one query
+BUYER_THREAD_QUERIES = 9  # + the messages' attachments, + whether the seller is blocked
 SELLER_THREAD_QUERIES = 8
 
 
@@ -483,16 +483,15 @@ def test_start_post_opens_a_thread_and_redirects_to_it(buyer_client, buyer, sell
     assert list(Message.objects.values_list("body", flat=True)) == ["Wrong size."]
 
 
-def test_seller_can_start_a_conversation_about_their_order(seller_client, buyer, seller):
+def test_seller_contact_page_sends_them_to_their_order_page(seller_client, buyer, seller):
     order = OrderFactory(buyer=buyer, seller=seller)
 
     response = seller_client.post(
         f"/orders/{order.number}/contact/", {"topic": "shipping", "body": "Shipping tomorrow."}
     )
 
-    thread = Thread.objects.get()
-    assert (response.status_code, response["Location"]) == (302, f"/seller/messages/{thread.id}/")
-    assert side(thread, buyer).unread_count == 1
+    assert (response.status_code, response["Location"]) == (302, f"/seller/orders/{order.number}/")
+    assert Thread.objects.count() == 0
 
 
 @pytest.mark.parametrize(

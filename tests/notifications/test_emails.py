@@ -45,7 +45,7 @@ def test_new_message_email_reveals_no_address_but_the_recipients():
 
     raw = message.as_string()
     assert seller_email not in raw
-    assert message["Reply-To"] is None
+    assert message["Reply-To"] is None  # no alias in the context: nothing to reply to
     assert message["To"] == "alex@example.com"
     assert message["From"] == "Message Center <messages@localhost>"
 
@@ -108,3 +108,17 @@ def test_digest_email_lists_the_messages(language, subject, more):
     assert email.subject == subject
     assert email.body.count("* Shop ") == 20
     assert more in email.body
+
+
+@pytest.mark.django_db
+def test_email_about_a_thread_answers_to_the_readers_alias():
+    alias = "reply+v1-9-2-g17-abcdefghijklmnopqrst@reply.localhost"
+    _row, email = build(reply_to=alias)
+
+    message = email.message()
+    assert email.reply_to == [alias]
+    assert message["Reply-To"] == alias
+    assert "Reply to this email to answer in Message Center; your email address stays private." in (
+        email.body
+    )
+    assert "Replies to this email are not delivered" not in email.body

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import connection
 
 from accounts.tokens import token_create
+from messaging.reply_alias import reply_alias_address
 from notifications.models import Notification, NotificationStatus
 from notifications.tasks import notification_deliver
 from tests.notifications import live
@@ -85,8 +86,12 @@ def test_messages_sent_through_api_and_web_arrive_by_email_exactly_once(
         == f"New message from Sam's Shop: Shipping · Order {order.number}"
     )
     assert mailbox.recipients == [["sam@shop.example"], ["alex@example.com"]]
+    # Each reader answers to an alias of their own, on the relay's domain.
+    assert [email["Reply-To"] for email in emails] == [
+        reply_alias_address(thread_id=int(thread_id), user_id=seller.pk),
+        reply_alias_address(thread_id=int(thread_id), user_id=buyer.pk),
+    ]
     for email in emails:
-        assert email["Reply-To"] is None
         assert email.is_multipart()
         assert [part.get_content_type() for part in email.iter_parts()] == [
             "text/plain",

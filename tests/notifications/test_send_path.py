@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 
 from messaging import services as messaging
+from messaging.reply_alias import reply_alias_address
 from notifications.models import Notification, NotificationStatus
 from notifications.tasks import notification_deliver
 from tests.messaging.factories import thread_with_message
@@ -31,6 +32,7 @@ def test_buyer_message_notifies_the_seller_and_the_team(
         "order_number": thread.order.number,
         "thread_url": f"http://127.0.0.1:8000/seller/messages/{thread.pk}/",
         "excerpt": "Where is it?",
+        "reply_to": reply_alias_address(thread_id=thread.pk, user_id=seller.pk),
     }
     assert enqueued_ids(callbacks) == [row.pk for row in rows]
 
@@ -49,7 +51,8 @@ def test_seller_reply_notifies_the_buyer_by_shop_name_without_any_address(buyer,
     assert email.to == [buyer.email]
     assert email.subject == f"New message from Sam's Shop: Shipping · Order {thread.order.number}"
     assert seller.email not in raw
-    assert email.message()["Reply-To"] is None
+    assert email.message()["Reply-To"] == reply_alias_address(thread_id=thread.pk, user_id=buyer.pk)
+    assert "Reply to this email to answer in Message Center" in email.body
 
 
 def test_spanish_buyer_gets_the_email_in_spanish(buyer, seller):

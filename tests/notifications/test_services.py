@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -211,3 +212,23 @@ def test_digests_send_one_digest_per_team_address():
     assert sorted(
         Notification.objects.filter(kind=NotificationKind.DIGEST).values_list("address", flat=True)
     ) == sorted([seller.email, "ana@shop.example"])
+
+
+@pytest.mark.django_db
+def test_a_broker_that_is_down_does_not_fail_the_send(django_capture_on_commit_callbacks):
+    from kombu.exceptions import OperationalError
+
+    buyer = BuyerFactory()
+
+    with (
+        mock.patch(
+            "notifications.tasks.notification_deliver.delay",
+            side_effect=OperationalError("connection refused"),
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        rows = notify(buyer)
+
+    # The row is kept pending; the sweep enqueues it once the broker is back.
+    assert Notification.objects.get().status == NotificationStatus.PENDING
+    assert len(rows) == 1

@@ -1,0 +1,435 @@
+"""Benchmark the message center at marketplace scale on PostgreSQL; print a markdown fragment.
+
+For each tier (env BENCH_TIERS, default "S,L") it uses the database bench_<tier>, seeding it
+with `manage.py seed_bench` unless it already holds the same seed, then times every page and
+service next to its baseline (bench/scale_measure.py), serves the app with gunicorn (2
+workers, loopback) and loads it with wrk. Progress goes to stderr.
+
+Env: BENCH_PG (default postgres://postgres@127.0.0.1:5432), BENCH_REDIS
+(default redis://127.0.0.1:6379/9), BENCH_WRK_SECONDS (default 10).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+PYTHON = sys.executable
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/9")
+WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
+SETTINGS = os.environ.get("BENCH_SETTINGS", "bench.settings")
+TIER_MESSAGES = {"S": 10_000, "L": 1_000_000}
+SEED_COMMAND = ROOT / "messaging" / "management" / "commands" / "seed_bench.py"
+PAGES = [
+    "seller inbox, needs response, page 1",
+    "seller inbox, all, page 1",
+    "seller inbox, all, deep page",
+    "buyer inbox, page 1",
+    "thread page (50 messages)",
+]
+FLAT = 1.2
+
+
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def env_for(database: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{database}",
+        "DJANGO_SETTINGS_MODULE": SETTINGS,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-not-for-production",
+        "REDIS_URL": REDIS,
+        "CACHE_KEY_PREFIX": "bench",
+        # The benchmark sends hundreds of messages a second from a few accounts.
+        "MESSAGE_SEND_RATE": "1000000/60",
+        "DB_CONN_MAX_AGE": "600",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONWARNINGS": "ignore",
+    }
+
+
+def admin_sql(statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
+        connection.execute(statement)
+
+
+def database_exists(name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
+        row = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    return row is not None
+
+
+def manage(database: str, *args: str) -> None:
+    subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env_for(database),
+        check=True,
+        stdout=sys.stderr,
+    )
+
+
+def seed_status(database: str) -> dict[str, Any] | None:
+    result = subprocess.run(
+        [PYTHON, "bench/scale_measure.py", "--status"],
+        cwd=ROOT,
+        env=env_for(database),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    status: dict[str, Any] | None = json.loads(result.stdout.strip().splitlines()[-1])
+    return status
+
+
+def seed_version() -> int:
+    """The generator's version, read from its source (this process does not load Django)."""
+    found = re.search(r"^SEED_VERSION = (\d+)$", SEED_COMMAND.read_text(), re.MULTILINE)
+    assert found, "seed_bench.py defines SEED_VERSION"
+    return int(found.group(1))
+
+
+def prepare(tier: str) -> tuple[str, bool]:
+    """Make bench_<tier> hold the tier's seed; return its name and whether it was reused."""
+    database = f"bench_{tier.lower()}"
+    if database_exists(database):
+        try:
+            manage(database, "migrate", "--noinput", "-v0")
+        except subprocess.CalledProcessError:
+            log(f"{database}: its migrations no longer apply; recreating it")
+            admin_sql(f'DROP DATABASE "{database}"')
+            return create_and_seed(database, tier), False
+        status = seed_status(database)
+        wanted = (seed_version(), tier, TIER_MESSAGES[tier])
+        if status and (status["version"], status["tier"], status["messages"]) == wanted:
+            log(f"{database}: reusing the tier {tier} seed of {status['seeded_at']}")
+            return database, True
+        log(f"{database}: holds another seed ({status}); recreating it")
+        admin_sql(f'DROP DATABASE "{database}"')
+    return create_and_seed(database, tier), False
+
+
+def create_and_seed(database: str, tier: str) -> str:
+    admin_sql(f'CREATE DATABASE "{database}"')
+    manage(database, "migrate", "--noinput", "-v0")
+    log(f"{database}: seeding tier {tier}")
+    subprocess.run(
+        [PYTHON, "manage.py", "seed_bench", "--tier", tier],
+        cwd=ROOT,
+        env=env_for(database),
+        check=True,
+        stdout=sys.stderr,
+    )
+    return database
+
+
+def measure(database: str) -> dict[str, Any]:
+    result = subprocess.run(
+        [PYTHON, "bench/scale_measure.py"],
+        cwd=ROOT,
+        env=env_for(database),
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    measured: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return measured
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def check_page(url: str, session: str) -> None:
+    """Fail unless the page answers 200 to this session (wrk counts redirects as success)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
+    connection.request("GET", parts.path, headers={"Cookie": f"sessionid={session}"})
+    status = connection.getresponse().status
+    connection.close()
+    if status != 200:
+        raise RuntimeError(f"GET {url} answered {status}, not 200: is the session valid?")
+
+
+def wrk_rps(url: str, session: str) -> float | None:
+    check_page(url, session)
+    result = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            "-c8",
+            f"-d{WRK_SECONDS}s",
+            "-H",
+            f"Cookie: sessionid={session}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
+    if non_2xx:
+        raise RuntimeError(f"wrk saw {non_2xx.group(1)} failed responses from {url}")
+    found = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
+    return float(found.group(1)) if found else None
+
+
+def http(database: str, sessions: dict[str, str]) -> dict[str, float | None] | str:
+    if shutil.which("wrk") is None:
+        return "wrk is not installed (apt-get install -y wrk): HTTP load skipped"
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "messagecenter.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=env_for(database),
+        start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        base = f"http://127.0.0.1:{port}"
+        # Warm both workers' connections and caches before measuring.
+        wrk_rps(f"{base}/bench/floor/", sessions["seller"])
+        return {
+            "floor": wrk_rps(f"{base}/bench/floor/", sessions["seller"]),
+            "seller inbox": wrk_rps(f"{base}/seller/", sessions["seller"]),
+            "buyer inbox": wrk_rps(f"{base}/messages/", sessions["buyer"]),
+        }
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+# Report.
+
+
+def verdict(ok: bool) -> str:
+    return "pass" if ok else "**MISSED**"
+
+
+def ms(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def tier_report(tier: str, data: dict[str, Any], reused: bool) -> list[str]:
+    marker = data["marker"]
+    origin = "reused" if reused else f"seeded in this run in {marker['seconds']} s"
+    out = [
+        f"### Tier {tier}: {marker['messages']:,} messages ({origin})",
+        "",
+        f"Heavy seller: {data['heavy_threads']:,} threads "
+        f"({data['needs_response_threads']:,} needing a response); busy buyer: "
+        f"{data['buyer_threads']} threads; deep page starts after "
+        f"{data['deep_position']:,} threads.",
+        "",
+        "| operation | median ms | p99 ms | rounds | queries | raw SQL of the page, median ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name in ["floor view", *PAGES]:
+        page = data["pages"][name]
+        raw = data["raw_sql"].get(name)
+        out.append(
+            f"| {name} | {ms(page['median'])} | {ms(page['p99'])} | {page['rounds']} | "
+            f"{page['queries']} | "
+            f"{ms(raw['median']) if raw else '–'} |"
+        )
+    for name in ["unread count", "folder counts", "response metric"]:
+        row = data[name]
+        if row is None:
+            out.append(f"| {name} | skipped: no metric_for_seller in response_clock | | | | |")
+        else:
+            out.append(
+                f"| {name} | {ms(row['median'])} | {ms(row['p99'])} | {row['rounds']} | "
+                f"{row['queries']} | |"
+            )
+    send = data["send"]
+    out.append(
+        f"| send a message (message_send) | {ms(send['send']['median'])} | "
+        f"{ms(send['send']['p99'])} | {send['send']['rounds']} | {send['send']['queries']} | |"
+    )
+    out.append(
+        f"| bare INSERT of a message (baseline) | {ms(send['insert']['median'])} | "
+        f"{ms(send['insert']['p99'])} | {send['insert']['rounds']} | 1 | |"
+    )
+    search = data["search"]
+    created = search["index_created_seconds"]
+    out += [
+        "",
+        f"Search in the heavy seller's {search['seller_messages']:,} messages, newest 50 "
+        "matches: GIN index on `to_tsvector('simple', body)` versus unindexed `ILIKE`. "
+        + (
+            f"The GIN index `bench_message_body_fts` was absent and was created in the bench "
+            f"database ({created} s)."
+            if created
+            else "The GIN index `bench_message_body_fts` was already in the bench database."
+        ),
+        "",
+        "| word | matches | full-text median ms | p99 ms | ILIKE median ms | speed-up "
+        "| Seq Scan on messages |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for label, row in search["words"].items():
+        speedup = row["ilike"]["median"] / row["fts"]["median"]
+        out.append(
+            f"| {label} `{row['word']}` | {row['matches']:,} | {ms(row['fts']['median'])} | "
+            f"{ms(row['fts']['p99'])} | {ms(row['ilike']['median'])} | {speedup:.0f}× | "
+            f"{'yes' if row['seq_scan_on_messages'] else 'no'} |"
+        )
+    rps = data.get("http")
+    out.append("")
+    if isinstance(rps, str):
+        out.append(rps)
+    elif rps:
+        out.append(
+            f"Over HTTP (gunicorn, 2 workers, wrk 2 threads × 8 connections, {WRK_SECONDS} s, "
+            "same machine): "
+            + ", ".join(f"{name} **{value:,.0f} req/s**" for name, value in rps.items() if value)
+        )
+    out.append("")
+    return out
+
+
+def targets(results: dict[str, dict[str, Any]]) -> list[str]:
+    out = ["### Targets", ""]
+    if "S" in results and "L" in results:
+        small, large = results["S"], results["L"]
+        for name in [*PAGES[:2], PAGES[3], PAGES[4]]:
+            s_ms, l_ms = small["pages"][name]["median"], large["pages"][name]["median"]
+            out.append(
+                f"- {name}: L {ms(l_ms)} ms vs S {ms(s_ms)} ms = {l_ms / s_ms:.2f}× "
+                f"(≤ {FLAT}×): {verdict(l_ms <= FLAT * s_ms)}"
+            )
+        s_ms, l_ms = small["unread count"]["median"], large["unread count"]["median"]
+        out.append(
+            f"- unread count: L {ms(l_ms)} ms vs S {ms(s_ms)} ms = {l_ms / s_ms:.2f}× "
+            f"(≤ {FLAT}×): {verdict(l_ms <= FLAT * s_ms)}"
+        )
+    else:
+        out.append("- Flatness L vs S: not measured (only one tier ran; BENCH_TIERS=S,L)")
+    for tier, data in results.items():
+        pages = data["pages"]
+        floor = pages["floor view"]["median"]
+        first = pages["seller inbox, all, page 1"]["median"]
+        deep = pages["seller inbox, all, deep page"]["median"]
+        out.append(
+            f"- {tier}: deep page ({data['deep_position']:,} threads in) {ms(deep)} ms vs "
+            f"page 1 {ms(first)} ms = {deep / first:.2f}× (≤ 1.2×): "
+            f"{verdict(deep <= 1.2 * first)}; vs floor {ms(floor)} ms = {deep / floor:.2f}× "
+            f"(≤ 2.5×): {verdict(deep <= 2.5 * floor)}"
+        )
+        send = data["send"]["send"]["median"]
+        out.append(
+            f"- {tier}: send {ms(send)} ms vs floor {ms(floor)} ms = {send / floor:.2f}× "
+            f"(≤ 4×): {verdict(send <= 4 * floor)}"
+        )
+        rps = data.get("http")
+        if isinstance(rps, dict) and rps.get("floor") and rps.get("seller inbox"):
+            share = rps["seller inbox"] / rps["floor"]
+            out.append(
+                f"- {tier}: seller inbox over HTTP {rps['seller inbox']:,.0f} req/s = "
+                f"{share:.0%} of the floor view's {rps['floor']:,.0f} (≥ 40%): "
+                f"{verdict(share >= 0.4)}"
+            )
+        else:
+            out.append(f"- {tier}: inbox over HTTP: not measured ({rps})")
+    if "L" in results:
+        for label, row in results["L"]["search"]["words"].items():
+            speedup = row["ilike"]["median"] / row["fts"]["median"]
+            out.append(
+                f"- L: search for a {label} word: {speedup:.0f}× faster than ILIKE (≥ 50×): "
+                f"{verdict(speedup >= 50)}; Seq Scan on messages: "
+                f"{'yes' if row['seq_scan_on_messages'] else 'no'}: "
+                f"{verdict(not row['seq_scan_on_messages'])}"
+            )
+    else:
+        out.append("- Search on L: not measured (tier L did not run)")
+    out.append("")
+    return out
+
+
+def schema_ready() -> None:
+    """Refuse to run (and touch no database) while the models have no migration to match."""
+    result = subprocess.run(
+        [PYTHON, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=env_for("postgres"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(
+            "The models and the migrations disagree (or the project does not load), so the "
+            "bench databases cannot be migrated:\n" + (result.stdout + result.stderr)[-1500:]
+        )
+
+
+def main() -> None:
+    tiers = [t.strip().upper() for t in os.environ.get("BENCH_TIERS", "S,L").split(",") if t]
+    schema_ready()
+    results: dict[str, dict[str, Any]] = {}
+    reused: dict[str, bool] = {}
+    for tier in tiers:
+        database, reused[tier] = prepare(tier)
+        log(f"{database}: measuring")
+        results[tier] = measure(database)
+        log(f"{database}: HTTP load")
+        results[tier]["http"] = http(database, results[tier]["sessions"])
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres") as connection:
+        server = connection.execute("SHOW server_version").fetchone()
+    out = [
+        f"PostgreSQL {server[0] if server else '?'}, one database per tier, the app with DEBUG "
+        "off. Page timings go through Django's test client (middleware, session, login, view, "
+        "template); the floor view runs one trivial query behind the same stack. Median and "
+        "p99 after warm-up, over about 3 s of rounds per operation (at least 60 rounds, 15 for "
+        "operations slower than that allows; the rounds column says how many).",
+        "",
+    ]
+    for tier in tiers:
+        out += tier_report(tier, results[tier], reused[tier])
+    out += targets(results)
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,334 @@
+"""Time the pages and services of one seeded database and print the figures as JSON.
+
+Run by bench/scale_bench.py with DATABASE_URL pointing at a database seeded by
+`manage.py seed_bench` and DJANGO_SETTINGS_MODULE=bench.settings. `--status` prints only what
+the database was seeded with (or null).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import django
+
+django.setup()
+
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from messaging import selectors, services  # noqa: E402
+from messaging.management.commands.seed_bench import marker_read, search_words  # noqa: E402
+from messaging.models import Message, Participant, Thread  # noqa: E402
+from messaging.pagination import encode_cursor  # noqa: E402
+
+WARMUP = 20
+MIN_ROUNDS = 60
+SLOW_ROUNDS = 15
+MAX_ROUNDS = 400
+BUDGET_SECONDS = 3.0
+DEEP_POSITION = 5_000
+FTS_INDEX = "bench_message_body_fts"
+
+
+def timed(function: Callable[[], object], *, budget: float = BUDGET_SECONDS) -> dict[str, float]:
+    """Median and p99 in milliseconds over as many rounds as fit the budget, after warm-up."""
+    started = time.perf_counter()
+    for _ in range(WARMUP):
+        function()
+        if time.perf_counter() - started > budget:
+            break
+    samples: list[float] = []
+    started = time.perf_counter()
+    # At least MIN_ROUNDS, or SLOW_ROUNDS for an operation slower than the whole budget allows.
+    while len(samples) < MAX_ROUNDS and (
+        len(samples) < SLOW_ROUNDS
+        or time.perf_counter() - started < budget
+        or (len(samples) < MIN_ROUNDS and time.perf_counter() - started < 4 * budget)
+    ):
+        begin = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - begin) * 1000)
+    samples.sort()
+    p99 = samples[min(len(samples) - 1, round(0.99 * (len(samples) - 1)))]
+    return {"median": statistics.median(samples), "p99": p99, "rounds": len(samples)}
+
+
+def query_count(function: Callable[[], object]) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        function()
+    return len(captured.captured_queries), [q["sql"] for q in captured.captured_queries]
+
+
+def page_result(client: Client, url: str) -> dict[str, Any]:
+    def get() -> None:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code}")
+
+    queries, _ = query_count(get)
+    return {**timed(get), "queries": queries, "url": url}
+
+
+def raw_sql_result(select: Callable[[], object]) -> dict[str, Any]:
+    """Time the SQL the selector runs for its page rows, sent as-is through a cursor."""
+    _, statements = query_count(select)
+    sql = next(s for s in statements if "messaging_participant" in s and "LIMIT" in s)
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            cursor.fetchall()
+
+    return {**timed(run), "queries": 1, "sql": sql}
+
+
+def logged_in_client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def session_for(user: User) -> str:
+    """Create a database session for the user, as a login would; return its key."""
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    assert store.session_key is not None
+    return store.session_key
+
+
+def deep_cursor(user: User, position: int) -> str:
+    """The cursor of the "all" folder page that starts after ``position`` threads."""
+    row = (
+        Participant.objects.for_user(user)
+        .order_by("-last_message_at", "-id")
+        .values_list("last_message_at", "id")[position - 1]
+    )
+    return encode_cursor(*row)
+
+
+def search_sql(kind: str) -> str:
+    condition = (
+        "to_tsvector('simple', m.body) @@ plainto_tsquery('simple', %s)"
+        if kind == "fts"
+        else "m.body ILIKE %s"
+    )
+    return (
+        "SELECT m.id, m.created_at FROM messaging_message m "  # noqa: S608
+        "JOIN messaging_thread t ON t.id = m.thread_id "
+        f"WHERE t.seller_id = %s AND m.status = 'delivered' AND {condition} "
+        "ORDER BY m.created_at DESC, m.id DESC LIMIT 50"
+    )
+
+
+def search_results(seller: User) -> dict[str, Any]:
+    created = False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [FTS_INDEX])
+        if cursor.fetchone() is None:
+            started = time.perf_counter()
+            cursor.execute(
+                f"CREATE INDEX {FTS_INDEX} ON messaging_message "
+                "USING gin (to_tsvector('simple', body))"
+            )
+            cursor.execute("ANALYZE messaging_message")
+            created = round(time.perf_counter() - started, 1)
+    out: dict[str, Any] = {"index_created_seconds": created, "words": {}}
+    for label, word in search_words().items():
+
+        def fts(word: str = word) -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(search_sql("fts"), [seller.pk, word])
+                cursor.fetchall()
+
+        def ilike(word: str = word) -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(search_sql("ilike"), [seller.pk, f"%{word}%"])
+                cursor.fetchall()
+
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + search_sql("fts"), [seller.pk, word])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            cursor.execute(
+                "SELECT count(*) FROM messaging_message m JOIN messaging_thread t "
+                "ON t.id = m.thread_id WHERE t.seller_id = %s AND m.status = 'delivered' "
+                "AND to_tsvector('simple', m.body) @@ plainto_tsquery('simple', %s)",
+                [seller.pk, word],
+            )
+            matches = cursor.fetchone()[0]
+        out["words"][label] = {
+            "word": word,
+            "matches": matches,
+            "fts": timed(fts, budget=2.0),
+            "ilike": timed(ilike, budget=2.0),
+            "seq_scan_on_messages": "Seq Scan on messaging_message" in plan,
+            "plan": plan,
+        }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM messaging_message m JOIN messaging_thread t "
+            "ON t.id = m.thread_id WHERE t.seller_id = %s",
+            [seller.pk],
+        )
+        out["seller_messages"] = cursor.fetchone()[0]
+    return out
+
+
+def send_results(floor_ms: float) -> dict[str, Any]:
+    """Time message_send (policy, insert, outbox, on-commit) against a bare INSERT."""
+    threads = list(
+        Thread.objects.exclude(seller_id=marker["heavy_seller_id"])
+        .select_related("buyer", "seller")
+        .order_by("id")[:500]
+    )
+    body = "Hi, is there any update on the tracking for my order? Thanks a lot."
+    position = {"next": 0}
+
+    def send() -> None:
+        thread = threads[position["next"] % len(threads)]
+        position["next"] += 1
+        message = services.message_send(thread=thread, sender=thread.buyer, body=body)
+        if not message.is_delivered:
+            raise RuntimeError("the benchmark message was blocked by the content policy")
+
+    # The same row as one plain INSERT: every column, the ones not given at their defaults.
+    fields = [f for f in Message._meta.concrete_fields if not f.primary_key]
+    given = {"thread_id", "sender_id", "sender_role", "kind", "status", "body", "created_at"}
+    defaults = {
+        f.attname: f.get_db_prep_save(f.get_default(), connection)
+        for f in fields
+        if f.attname not in given
+    }
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    statement = (
+        f"INSERT INTO messaging_message ({columns}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+
+    def insert() -> None:
+        thread = threads[position["next"] % len(threads)]
+        position["next"] += 1
+        values = {
+            **defaults,
+            "thread_id": thread.pk,
+            "sender_id": thread.buyer_id,
+            "sender_role": "buyer",
+            "kind": "message",
+            "status": "delivered",
+            "body": body,
+            "created_at": timezone.now(),
+        }
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [values[f.attname] for f in fields])
+
+    queries, _ = query_count(send)
+    result = {"send": {**timed(send), "queries": queries}, "insert": timed(insert)}
+    from messagecenter.celery import app
+
+    app.control.purge()  # nobody consumes the bench broker's queue
+    result["floor_ms"] = floor_ms
+    return result
+
+
+def main() -> None:
+    global marker
+    status = marker_read()
+    if "--status" in sys.argv:
+        print(json.dumps(status))
+        return
+    if status is None:
+        raise SystemExit("This database holds no bench seed; run seed_bench first.")
+    marker = status
+    heavy = User.objects.get(pk=marker["heavy_seller_id"])
+    busy_buyer_id = (
+        Participant.objects.filter(role="buyer")
+        .values("user_id")
+        .annotate(threads=Count("id"))
+        .order_by("-threads", "user_id")
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    buyer = User.objects.get(pk=busy_buyer_id)
+    seller_client = logged_in_client(heavy)
+    buyer_client = logged_in_client(buyer)
+    heavy_threads = Participant.objects.for_user(heavy).count()
+    position = min(DEEP_POSITION, max(1, heavy_threads - selectors.PAGE_SIZE))
+    cursor = deep_cursor(heavy, position)
+    now = datetime.now(UTC)
+    results: dict[str, Any] = {
+        "marker": marker,
+        "heavy_threads": heavy_threads,
+        "buyer_threads": Participant.objects.for_user(buyer).count(),
+        "needs_response_threads": Participant.objects.for_user(heavy).needs_response().count(),
+        "deep_position": position,
+        "pages": {},
+    }
+    pages = results["pages"]
+    pages["floor view"] = page_result(seller_client, "/bench/floor/")
+    pages["seller inbox, needs response, page 1"] = page_result(seller_client, "/seller/")
+    pages["seller inbox, all, page 1"] = page_result(seller_client, "/seller/?folder=all")
+    pages["seller inbox, all, deep page"] = page_result(
+        seller_client, f"/seller/?folder=all&cursor={cursor}"
+    )
+    pages["buyer inbox, page 1"] = page_result(buyer_client, "/messages/")
+    bench_thread = marker["bench_thread_id"]
+    pages["thread page (50 messages)"] = page_result(
+        seller_client, f"/seller/messages/{bench_thread}/"
+    )
+    raw = results["raw_sql"] = {}
+    raw["seller inbox, needs response, page 1"] = raw_sql_result(
+        lambda: selectors.thread_list_for_user(user=heavy, folder="needs_response")
+    )
+    raw["seller inbox, all, page 1"] = raw_sql_result(
+        lambda: selectors.thread_list_for_user(user=heavy, folder="all")
+    )
+    raw["seller inbox, all, deep page"] = raw_sql_result(
+        lambda: selectors.thread_list_for_user(user=heavy, folder="all", cursor=cursor)
+    )
+    raw["buyer inbox, page 1"] = raw_sql_result(
+        lambda: selectors.thread_list_for_user(user=buyer, folder="inbox")
+    )
+    results["unread count"] = {
+        **timed(lambda: selectors.unread_thread_count(user=heavy)),
+        "queries": 1,
+    }
+    results["folder counts"] = {
+        **timed(lambda: selectors.thread_folder_counts(user=heavy)),
+        "queries": 1,
+    }
+    try:
+        from messaging.response_clock import metric_for_seller
+    except ImportError:
+        results["response metric"] = None
+    else:
+        results["response metric"] = {
+            **timed(lambda: metric_for_seller(seller=heavy, now=now)),
+            "queries": query_count(lambda: metric_for_seller(seller=heavy, now=now))[0],
+        }
+    results["send"] = send_results(pages["floor view"]["median"])
+    results["search"] = search_results(heavy)
+    results["sessions"] = {"seller": session_for(heavy), "buyer": session_for(buyer)}
+    print(json.dumps(results, default=str))
+
+
+marker: dict[str, Any] = {}
+
+if __name__ == "__main__":
+    main()
