@@ -6,6 +6,8 @@ generated input, authenticated with a real personal token.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
@@ -39,6 +41,18 @@ def test_api_conforms_to_its_schema(case, seller_token, settings_override):
         headers={"Authorization": f"Bearer {seller_token}"},
         excluded_checks=[checks.positive_data_acceptance, checks.negative_data_rejection],
     )
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    # The calls go through the WSGI handler, not Django's test client, so nothing stops the
+    # end of each request from closing the database connection that holds the test's
+    # transaction; detach that hook for the test, as the test client does.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
