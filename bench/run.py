@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = [
     ("Content policy filter", "bench/policy_bench.py"),
     ("Attachment validation", "bench/attachments_bench.py"),
+    ("Notification delivery", "bench/notify_bench.py"),
     ("Marketplace scale", "bench/scale_bench.py"),
 ]
 PACKAGES = [
