@@ -5,7 +5,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import DigestInterval, NotificationAddress, NotificationMode, User
+from accounts.models import DigestInterval, Language, NotificationAddress, NotificationMode, User
 from messagecenter.errors import ApplicationError, NotFound
 
 
@@ -67,3 +67,14 @@ def notification_address_remove(*, user: User, address_id: int) -> None:
     deleted, _rows = NotificationAddress.objects.filter(user=user, pk=address_id).delete()
     if not deleted:
         raise NotFound(_("No such address."))
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """Save the language a user reads the site and their emails in."""
+    if language not in Language.values:
+        detail = _("Pick a language.")
+        raise ApplicationError("invalid_language", detail, fields={"language": [detail]})
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return user

@@ -3,6 +3,7 @@ from django.urls import path
 
 import messagecenter.converters  # noqa: F401  (registers <id:...>)
 from accounts import views
+from accounts.forms import LoginForm
 
 app_name = "accounts"
 
@@ -10,11 +11,14 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
+            template_name="accounts/login.html",
+            authentication_form=LoginForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", views.language_set, name="language-set"),
     path("api-tokens/", views.api_tokens, name="api-tokens"),
     path("api-tokens/<id:token_id>/revoke/", views.api_token_revoke, name="api-token-revoke"),
 ]

@@ -1,11 +1,15 @@
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
 
-from accounts import tokens
+from accounts import services, tokens
+from accounts.models import User
 from messagecenter.errors import ApplicationError, NotFound
 from messagecenter.typing import AuthenticatedHttpRequest
 
@@ -64,3 +68,21 @@ def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpRe
         raise Http404 from None
     flash.success(request, _("Token revoked. Integrations using it stop working now."))
     return redirect("accounts:api-tokens")
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Switch the site's language; a signed-in user's choice is also saved on their account."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        next_url = request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return HttpResponseRedirect(next_url if safe else "/")
+    response = set_language(request)
+    user = request.user
+    if user.is_authenticated:
+        assert isinstance(user, User)
+        services.user_language_set(user=user, language=language)
+    return response

@@ -31,7 +31,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from messaging import selectors, services  # noqa: E402
+from messaging import search, selectors, services  # noqa: E402
 from messaging.management.commands.seed_bench import marker_read, search_words  # noqa: E402
 from messaging.models import Message, Participant, Thread  # noqa: E402
 from messaging.pagination import encode_cursor  # noqa: E402
@@ -42,7 +42,6 @@ SLOW_ROUNDS = 15
 MAX_ROUNDS = 400
 BUDGET_SECONDS = 3.0
 DEEP_POSITION = 5_000
-FTS_INDEX = "bench_message_body_fts"
 
 
 def timed(function: Callable[[], object], *, budget: float = BUDGET_SECONDS) -> dict[str, float]:
@@ -124,63 +123,52 @@ def deep_cursor(user: User, position: int) -> str:
     return encode_cursor(*row)
 
 
-def search_sql(kind: str) -> str:
-    condition = (
-        "to_tsvector('simple', m.body) @@ plainto_tsquery('simple', %s)"
-        if kind == "fts"
-        else "m.body ILIKE %s"
-    )
-    return (
-        "SELECT m.id, m.created_at FROM messaging_message m "  # noqa: S608
-        "JOIN messaging_thread t ON t.id = m.thread_id "
-        f"WHERE t.seller_id = %s AND m.status = 'delivered' AND {condition} "
-        "ORDER BY m.created_at DESC, m.id DESC LIMIT 50"
-    )
+def search_page(seller: User, word: str, *, full_text: bool) -> list[Participant]:
+    """The first page of the seller's "all" folder searched for ``word``, as the inbox runs it.
+
+    ``full_text=False`` is the same search without the index: the substring match (ILIKE)
+    over the seller's threads and visible messages.
+    """
+    filters = search.ThreadFilters(text=word)
+    if full_text:
+        return selectors.thread_list_for_user(user=seller, folder="all", filters=filters).items
+    rows = selectors._participant_rows().for_user(seller).in_folder("all")
+    rows = search.threads_filter(rows, user=seller, filters=filters, full_text=False)
+    return list(rows.order_by("-last_message_at", "-id")[: selectors.PAGE_SIZE + 1])
+
+
+def plan_of(select: Callable[[], object]) -> tuple[str, float]:
+    """The plan of the first statement ``select`` runs, and its execution time without planning."""
+    _, statements = query_count(select)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, SUMMARY) " + statements[0])
+        lines = [row[0] for row in cursor.fetchall()]
+    execution = next(float(line.split()[2]) for line in lines if line.startswith("Execution Time"))
+    return "\n".join(lines), execution
 
 
 def search_results(seller: User) -> dict[str, Any]:
-    created = False
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [FTS_INDEX])
-        if cursor.fetchone() is None:
-            started = time.perf_counter()
-            cursor.execute(
-                f"CREATE INDEX {FTS_INDEX} ON messaging_message "
-                "USING gin (to_tsvector('simple', body))"
-            )
-            cursor.execute("ANALYZE messaging_message")
-            created = round(time.perf_counter() - started, 1)
-    out: dict[str, Any] = {"index_created_seconds": created, "words": {}}
+    out: dict[str, Any] = {"words": {}}
     for label, word in search_words().items():
-
-        def fts(word: str = word) -> None:
-            with connection.cursor() as cursor:
-                cursor.execute(search_sql("fts"), [seller.pk, word])
-                cursor.fetchall()
-
-        def ilike(word: str = word) -> None:
-            with connection.cursor() as cursor:
-                cursor.execute(search_sql("ilike"), [seller.pk, f"%{word}%"])
-                cursor.fetchall()
-
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN " + search_sql("fts"), [seller.pk, word])
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            cursor.execute(
-                "SELECT count(*) FROM messaging_message m JOIN messaging_thread t "
-                "ON t.id = m.thread_id WHERE t.seller_id = %s AND m.status = 'delivered' "
-                "AND to_tsvector('simple', m.body) @@ plainto_tsquery('simple', %s)",
-                [seller.pk, word],
-            )
-            matches = cursor.fetchone()[0]
+        fts_plan, fts_execution = plan_of(lambda w=word: search_page(seller, w, full_text=True))
+        _, ilike_execution = plan_of(lambda w=word: search_page(seller, w, full_text=False))
         out["words"][label] = {
             "word": word,
-            "matches": matches,
-            "fts": timed(fts, budget=2.0),
-            "ilike": timed(ilike, budget=2.0),
-            "seq_scan_on_messages": "Seq Scan on messaging_message" in plan,
-            "plan": plan,
+            "matches": selectors.thread_match_count(
+                user=seller, folder="all", filters=search.ThreadFilters(text=word)
+            ),
+            "fts": {
+                **timed(lambda w=word: search_page(seller, w, full_text=True), budget=2.0),
+                "execution": fts_execution,
+            },
+            "ilike": {
+                **timed(lambda w=word: search_page(seller, w, full_text=False), budget=2.0),
+                "execution": ilike_execution,
+            },
+            "seq_scan_on_messages": "Seq Scan on messaging_message" in fts_plan,
+            "plan": fts_plan,
         }
+    out["seller_threads"] = Participant.objects.for_user(seller).count()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM messaging_message m JOIN messaging_thread t "

@@ -5,7 +5,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -21,6 +22,44 @@ _DRF_CODES = {
     status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
     status.HTTP_429_TOO_MANY_REQUESTS: "rate_limited",
 }
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error: a stable ``code``, a sentence, and per-field problems when there are any."""
+
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    # Declared fields are collected by the serializer's metaclass; "fields" is the JSON key.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.JSONField(),
+        required=False,
+        help_text="Problems per input field: a list of sentences, or nested per list item.",
+    )
+
+
+class RateLimitedSerializer(ErrorSerializer):
+    retry_after = serializers.IntegerField()
+
+
+ERROR_RESPONSES = {
+    400: (ErrorSerializer, "`invalid` with the problem of each field in `fields`"),
+    401: (ErrorSerializer, "`not_authenticated`, `authentication_failed`"),
+    404: (ErrorSerializer, "`not_found`: it does not exist, or it is not yours (never a 403)"),
+    429: (RateLimitedSerializer, "`rate_limited`, with a `Retry-After` header"),
+}
+
+
+def error_responses(
+    *statuses: int, descriptions: dict[int, str] | None = None
+) -> dict[int, OpenApiResponse]:
+    """Document the errors an operation answers, with its own words for some statuses."""
+    said = descriptions or {}
+    return {
+        code: OpenApiResponse(
+            ERROR_RESPONSES[code][0], description=said.get(code, ERROR_RESPONSES[code][1])
+        )
+        for code in statuses
+    }
 
 
 def error_body(code: str, detail: str, **extra: Any) -> dict[str, Any]:

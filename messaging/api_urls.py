@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 import messagecenter.converters  # noqa: F401  (registers <id:...>)
-from messaging import apis
+from messaging import apis, saved_reply_apis
 
 app_name = "api"
 
@@ -30,10 +30,31 @@ urlpatterns = [
         name="order-review-request-send",
     ),
     path("threads/<id:thread_id>", apis.ThreadDetailApi.as_view(), name="thread-detail"),
-    path("threads/<id:thread_id>/messages", apis.MessageSendApi.as_view(), name="message-send"),
+    path(
+        "threads/<id:thread_id>/messages",
+        apis.ThreadMessagesApi.as_view(),
+        name="thread-messages",
+    ),
     path(
         "threads/<id:thread_id>/<slug:action>",
         apis.ThreadStateApi.as_view(),
         name="thread-state",
     ),
+    path(
+        "attachments/<id:attachment_id>",
+        apis.AttachmentDetailApi.as_view(),
+        name="attachment-detail",
+    ),
+    path(
+        "attachments/<id:attachment_id>/content",
+        apis.AttachmentContentApi.as_view(),
+        name="attachment-content",
+    ),
+    path("saved-replies", saved_reply_apis.SavedReplyListApi.as_view(), name="saved-reply-list"),
+    path(
+        "saved-replies/<id:saved_reply_id>",
+        saved_reply_apis.SavedReplyDetailApi.as_view(),
+        name="saved-reply-detail",
+    ),
+    path("", include("notifications.api_urls")),
 ]

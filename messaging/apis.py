@@ -1,24 +1,32 @@
 """The messaging REST API: one class per operation, calling the same services as the pages."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import UTC
 from typing import Any
 
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from messagecenter.errors import NotFound
+from messagecenter.api import ErrorSerializer, RateLimitedSerializer
+from messagecenter.errors import ApplicationError, NotFound
 from messagecenter.typing import api_user
-from messaging import proactive, response_clock, selectors, services, uploads
+from messaging import downloads, proactive, response_clock, search, selectors, services, uploads
+from messaging.attachments import ALLOWED as ALLOWED_FILE_TYPES
 from messaging.attachments import IncomingFile
 from messaging.content_policy import content_check
 from messaging.idempotency import idempotent
 from messaging.models import Attachment, Message, Participant, ProactiveReason, Topic
+from messaging.policy_reasons import findings_display
 from messaging.querysets import Folder
 from messaging.ratelimit import rate_limit_hit
 from orders.models import Order
@@ -70,8 +78,11 @@ class AttachmentOutputSerializer(serializers.Serializer):
     sha256 = serializers.CharField()
     width = serializers.IntegerField(allow_null=True)
     height = serializers.IntegerField(allow_null=True)
-    url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="The file in the browser (a session).")
     thumbnail_url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField(
+        help_text="The file's bytes through the API (a token): GET /attachments/{id}/content."
+    )
 
     def _absolute(self, path: str) -> str:
         request = self.context.get("request")
@@ -79,6 +90,9 @@ class AttachmentOutputSerializer(serializers.Serializer):
 
     def get_url(self, attachment: Attachment) -> str:
         return self._absolute(reverse("messaging:attachment", args=[attachment.pk]))
+
+    def get_download_url(self, attachment: Attachment) -> str:
+        return self._absolute(reverse("api:attachment-content", args=[attachment.pk]))
 
     def get_thumbnail_url(self, attachment: Attachment) -> str | None:
         if not attachment.thumbnail:
@@ -110,19 +124,6 @@ class MessageInputSerializer(serializers.Serializer):
 # --- documented shapes (OpenAPI) -------------------------------------------------------------
 
 
-class ErrorSerializer(serializers.Serializer):
-    """Every error: a stable ``code``, a sentence, and per-field problems when there are any."""
-
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    # Declared fields are collected by the serializer's metaclass; "fields" is the JSON key.
-    fields = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.JSONField(),
-        required=False,
-        help_text="Problems per input field: a list of sentences, or nested per list item.",
-    )
-
-
 class FileRejectionSerializer(serializers.Serializer):
     index = serializers.IntegerField()
     name = serializers.CharField()
@@ -140,13 +141,20 @@ class PolicyViolationSerializer(ErrorSerializer):
     message = MessageOutputSerializer()
 
 
-class RateLimitedSerializer(ErrorSerializer):
-    retry_after = serializers.IntegerField()
-
-
 class ThreadPageSerializer(serializers.Serializer):
     results = ThreadOutputSerializer(many=True)
     next_cursor = serializers.CharField(allow_null=True)
+
+
+class MessagePageSerializer(serializers.Serializer):
+    results = MessageOutputSerializer(many=True)
+    next_cursor = serializers.CharField(allow_null=True)
+
+
+class AttachmentDetailSerializer(AttachmentOutputSerializer):
+    message_id = serializers.IntegerField()
+    thread_id = serializers.IntegerField(source="message.thread_id")
+    created_at = serializers.DateTimeField()
 
 
 class ThreadDetailSerializer(ThreadOutputSerializer):
@@ -250,22 +258,57 @@ class ThreadListApi(APIView):
         limit = serializers.IntegerField(
             required=False, min_value=1, max_value=selectors.MAX_PAGE_SIZE
         )
+        q = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=search.MAX_QUERY_LENGTH,
+            help_text="Search: an order number, the other party's name, or words in the "
+            "messages you can see. Whole words, all of them must appear, case-insensitive.",
+        )
+        topic = serializers.ChoiceField(
+            choices=Topic.choices, required=False, allow_blank=True, help_text="Only this topic."
+        )
+        updated_since = serializers.DateTimeField(
+            required=False,
+            default_timezone=UTC,
+            help_text="ISO 8601 date-time: only threads with activity (a message) at or after "
+            "it. Without a time zone it is read as UTC.",
+        )
 
     @extend_schema(
         operation_id="threads_list",
-        summary="List my threads, one page at a time",
+        summary="List or search my threads, one page at a time",
         parameters=[FilterSerializer],
-        responses={200: ThreadPageSerializer, **_errors(400, 401)},
+        responses={
+            200: ThreadPageSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="`invalid_parameter` with the problem of each query parameter in "
+                "`fields`, `invalid_folder` (a folder of the other role), `invalid_cursor`",
+            ),
+            **_errors(401),
+        },
     )
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
+        if not filters.is_valid():
+            raise ApplicationError(
+                "invalid_parameter",
+                "Some query parameters are not valid.",
+                fields={name: [str(e) for e in errors] for name, errors in filters.errors.items()},
+            )
         data = filters.validated_data
+        user = api_user(request)
         page = selectors.thread_list_for_user(
-            user=api_user(request),
-            folder=data.get("folder") or selectors.default_folder(api_user(request)),
+            user=user,
+            folder=data.get("folder") or selectors.default_folder(user),
             cursor=data.get("cursor"),
             limit=data.get("limit", selectors.PAGE_SIZE),
+            filters=search.ThreadFilters(
+                text=data.get("q", ""),
+                topic=data.get("topic", ""),
+                active_from=data.get("updated_since"),
+            ),
         )
         return Response(
             {
@@ -359,28 +402,113 @@ class ThreadDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MessageSendApi(APIView):
+def _query_parameters(filters: serializers.Serializer) -> dict[str, Any]:
+    """The validated query parameters, or ``invalid_parameter`` naming each problem."""
+    if not filters.is_valid():
+        raise ApplicationError(
+            "invalid_parameter",
+            "Some query parameters are not valid.",
+            fields={name: [str(e) for e in errors] for name, errors in filters.errors.items()},
+        )
+    return dict(filters.validated_data)
+
+
+class ThreadMessagesApi(APIView):
+    class MessagePageFilterSerializer(serializers.Serializer):
+        cursor = serializers.CharField(
+            required=False, help_text="The `next_cursor` of the previous page."
+        )
+        limit = serializers.IntegerField(
+            required=False,
+            min_value=1,
+            max_value=selectors.MAX_PAGE_SIZE,
+            help_text=f"Messages per page (default {selectors.PAGE_SIZE}).",
+        )
+
+    @extend_schema(
+        operation_id="messages_list",
+        summary="The messages of a thread I may see, oldest first, one page at a time",
+        description=(
+            "Oldest first, the order of the conversation. `next_cursor` is null on the last "
+            "page; a cursor stays valid while new messages arrive, so following it returns "
+            "every message once. The other party's blocked messages are never listed; my own "
+            "blocked messages are, with their findings. Listing changes no read state (see "
+            "`POST /threads/{thread_id}/read`)."
+        ),
+        parameters=[MessagePageFilterSerializer],
+        responses={
+            200: MessagePageSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="`invalid_parameter` with the problem of each query parameter in "
+                "`fields`, `invalid_cursor`",
+            ),
+            **_errors(401, 404, 429),
+        },
+    )
+    def get(self, request: Request, thread_id: int) -> Response:
+        participant = _participant(request, thread_id)
+        data = _query_parameters(self.MessagePageFilterSerializer(data=request.query_params))
+        page = selectors.message_page_for_participant(
+            participant=participant,
+            cursor=data.get("cursor"),
+            limit=data.get("limit", selectors.PAGE_SIZE),
+        )
+        return Response(
+            {
+                "results": MessageOutputSerializer(
+                    page.items, many=True, context={"request": request}
+                ).data,
+                "next_cursor": page.next_cursor,
+            }
+        )
+
+    class ThreadMessageInputSerializer(MessageInputSerializer):
+        saved_reply = serializers.IntegerField(
+            required=False,
+            min_value=1,
+            max_value=2**63 - 1,
+            help_text="Sellers, instead of `body`: the id of one of my saved replies, sent with "
+            "its placeholders filled in for this thread (and checked like any message).",
+        )
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            if "saved_reply" in attrs and attrs.get("body"):
+                raise serializers.ValidationError(
+                    {"body": ["Give either body or saved_reply, not both."]}
+                )
+            return attrs
+
+    class MultipartThreadMessageSerializer(ThreadMessageInputSerializer):
+        files = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
+
     @extend_schema(
         operation_id="messages_send",
         summary="Send a message, optionally with up to 5 files (multipart)",
         parameters=[IDEMPOTENCY_PARAMETER],
         request={
-            "application/json": MessageInputSerializer,
-            "multipart/form-data": MultipartMessageSerializer,
+            "application/json": ThreadMessageInputSerializer,
+            "multipart/form-data": MultipartThreadMessageSerializer,
         },
         responses={201: MessageOutputSerializer, **_errors(400, 401, 404, 422, 429, send=True)},
     )
     def post(self, request: Request, thread_id: int) -> Response:
         participant = _participant(request, thread_id)
         files = _incoming_files(request)
-        payload = MessageInputSerializer(data=request.data)
+        payload = self.ThreadMessageInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        body = payload.validated_data["body"]
+        if "saved_reply" in payload.validated_data:
+            saved_reply = selectors.saved_reply_get(
+                seller=api_user(request), saved_reply_id=payload.validated_data["saved_reply"]
+            )
+            body = selectors.saved_reply_expand(saved_reply=saved_reply, thread=participant.thread)
 
         def send() -> Response:
             message: Message = services.message_send(
                 thread=participant.thread,
                 sender=api_user(request),
-                body=payload.validated_data["body"],
+                body=body,
                 files=files,
             )
             return _sent(
@@ -425,6 +553,97 @@ class ThreadStateApi(APIView):
         return Response(ThreadOutputSerializer(participant).data)
 
 
+class AttachmentDetailApi(APIView):
+    @extend_schema(
+        operation_id="attachments_retrieve",
+        summary="A file's metadata: name, size, checked type, SHA-256, its message and thread",
+        description=(
+            "For the thread's participants (a blocked message's files: its sender only) and "
+            "staff. `content_type` is what the bytes were checked to be, not what the sender "
+            "claimed."
+        ),
+        responses={200: AttachmentDetailSerializer, **_errors(401, 404, 429)},
+    )
+    def get(self, request: Request, attachment_id: int) -> Response:
+        attachment = selectors.attachment_get_for_user(
+            user=api_user(request), attachment_id=attachment_id
+        )
+        return Response(AttachmentDetailSerializer(attachment, context={"request": request}).data)
+
+
+class FileContentNegotiation(BaseContentNegotiation):
+    """A file goes out in its own type whatever the client accepts; errors stay JSON."""
+
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return next(iter(parsers), None)
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
+
+
+FILE_TYPES = sorted(set(ALLOWED_FILE_TYPES.values()))
+
+
+class AttachmentContentApi(APIView):
+    content_negotiation_class = FileContentNegotiation
+
+    @extend_schema(
+        operation_id="attachments_content",
+        summary="Download a file's bytes",
+        description=(
+            "The bytes in the checked type, always as a download (`Content-Disposition: "
+            "attachment` with the UTF-8 name in `filename*`), with `X-Content-Type-Options: "
+            "nosniff` and a sandboxing `Content-Security-Policy`. Where files are kept in "
+            "object storage the answer is a 302 to a signed URL valid for a minute, which "
+            "carries the same headers."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "Content-Disposition",
+                str,
+                OpenApiParameter.HEADER,
+                response=[200],
+                required=True,
+                description="`attachment; filename=\"…\"; filename*=UTF-8''…`",
+            ),
+            OpenApiParameter(
+                "X-Content-Type-Options",
+                str,
+                OpenApiParameter.HEADER,
+                response=[200, 302],
+                required=True,
+                enum=["nosniff"],
+            ),
+            OpenApiParameter(
+                "Location",
+                str,
+                OpenApiParameter.HEADER,
+                response=[302],
+                required=True,
+                description="A signed object-storage URL, valid for a short time.",
+            ),
+        ],
+        responses={
+            **{
+                (200, file_type): OpenApiResponse(
+                    OpenApiTypes.BINARY, description="The file, in its checked type."
+                )
+                for file_type in FILE_TYPES
+            },
+            302: OpenApiResponse(description="Object storage: go to the signed URL."),
+            **_errors(401, 404, 429),
+        },
+    )
+    def get(self, request: Request, attachment_id: int) -> HttpResponseBase:
+        attachment = selectors.attachment_get_for_user(
+            user=api_user(request), attachment_id=attachment_id
+        )
+        return downloads.attachment_file_response(attachment, inline=False)
+
+
 class PolicyCheckApi(APIView):
     """Check a draft against the content policy without sending it (check as you type)."""
 
@@ -449,7 +668,10 @@ class PolicyCheckApi(APIView):
         data = payload.validated_data
         rate_limit_hit(scope="policy_check", ident=api_user(request).pk, rate="120/60")
         result = content_check(body=data["body"], filenames=data.get("filenames", ()))
-        return Response(result.to_dict())
+        # Reasons in the caller's language (its account's, else Accept-Language); the
+        # categories stay the stable codes.
+        verdict = result.to_dict()
+        return Response({**verdict, "findings": findings_display(verdict["findings"])})
 
 
 class ResponseFiguresSerializer(serializers.Serializer):

@@ -1,5 +1,6 @@
+from functools import cache
+
 from django.http import HttpRequest
-from django.utils.functional import SimpleLazyObject
 
 from messaging.selectors import unread_thread_count
 
@@ -9,4 +10,6 @@ def unread_badge(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or (user.is_staff and not user.is_seller):
         return {}
-    return {"unread_total": SimpleLazyObject(lambda: unread_thread_count(user=user))}
+    # A cached callable, not a lazy proxy: templates call it and get a real int, which
+    # plural rules (``n % 1000000`` in Spanish) can compute with; the query runs at most once.
+    return {"unread_total": cache(lambda: unread_thread_count(user=user))}

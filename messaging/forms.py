@@ -1,8 +1,14 @@
+from datetime import datetime, time, timedelta
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Language
 from messaging.models import ProactiveReason, ReportReason, Topic
+from messaging.search import MAX_QUERY_LENGTH, ThreadFilters
 
 
 class ReplyForm(forms.Form):
@@ -43,4 +49,79 @@ class MessagingPreferencesForm(forms.Form):
             "an order always arrive, and replies to your own messages are never stopped."
         ),
         required=False,
+    )
+
+
+class InboxFilterForm(forms.Form):
+    """Search and filters above an inbox folder (a GET form: works without JavaScript)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    topic = forms.ChoiceField(
+        label=_("Topic"), choices=[("", _("Any topic")), *Topic.choices], required=False
+    )
+    date_from = forms.DateField(
+        label=_("Active from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Active until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, seller_view: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].help_text = (
+            _("An order number, a buyer's name or words in the messages.")
+            if seller_view
+            else _("An order number, a seller's name or words in the messages.")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+    def filters(self) -> ThreadFilters:
+        """The valid form as selector filters; dates are whole days in the current time zone."""
+        zone = timezone.get_current_timezone()
+        start, end = self.cleaned_data["date_from"], self.cleaned_data["date_to"]
+        return ThreadFilters(
+            text=self.cleaned_data["q"],
+            topic=self.cleaned_data["topic"],
+            active_from=datetime.combine(start, time.min, zone) if start else None,
+            active_before=(
+                datetime.combine(end + timedelta(days=1), time.min, zone) if end else None
+            ),
+        )
+
+
+class SavedReplyForm(forms.Form):
+    """A seller's saved reply. Lengths, names and placeholders are the services' rules."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        help_text=_("Only you see it, e.g. “Late delivery”."),
+        widget=forms.TextInput(attrs={"maxlength": 80, "autocomplete": "off"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=Language.choices,
+        help_text=_("The language the reply is written in."),
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        strip=False,
+        help_text=_(
+            "Placeholders filled in for each conversation: {buyer_name}, {order_number}, "
+            "{item} (the first item of the order, or the product asked about). "
+            "Write {{ and }} to show braces as they are."
+        ),
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": settings.MESSAGE_MAX_LENGTH}),
     )

@@ -12,7 +12,7 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import NotificationAddress, User
 from messaging import email_parsing
@@ -20,45 +20,47 @@ from messaging.models import InboundEmail
 from notifications.emails import message_id_domain
 
 REASONS = {
-    "unknown_alias": _lazy(
+    "unknown_alias": gettext_lazy(
         "We could not tell which conversation your email answers: the address you wrote to is "
         "not a valid reply address."
     ),
-    "expired_alias": _lazy(
+    "expired_alias": gettext_lazy(
         "The reply address you wrote to has expired. Reply to a newer notification email, or "
         "reply in Message Center."
     ),
-    "unauthorized_sender": _lazy(
+    "unauthorized_sender": gettext_lazy(
         "Replies to this conversation are accepted only from the email address of the "
         "account it belongs to, or from a notification address registered on that account."
     ),
-    "empty_reply": _lazy("Your email had no new text and no files, so there was nothing to send."),
-    "policy_blocked": _lazy(
+    "empty_reply": gettext_lazy(
+        "Your email had no new text and no files, so there was nothing to send."
+    ),
+    "policy_blocked": gettext_lazy(
         "Your message was not delivered: it contains %(found)s, which the messaging policy "
         "does not allow. Remove it and send your reply again."
     ),
-    "attachment_rejected": _lazy("Your message was not delivered: a file cannot be sent."),
-    "too_many_files": _lazy("Your message was not delivered: it has more than five files."),
-    "message_too_large": _lazy("Your message was not delivered: it is larger than 10 MB."),
-    "body_too_long": _lazy("Your message was not delivered: it is too long."),
-    "rate_limited": _lazy(
+    "attachment_rejected": gettext_lazy("Your message was not delivered: a file cannot be sent."),
+    "too_many_files": gettext_lazy("Your message was not delivered: it has more than five files."),
+    "message_too_large": gettext_lazy("Your message was not delivered: it is larger than 10 MB."),
+    "body_too_long": gettext_lazy("Your message was not delivered: it is too long."),
+    "rate_limited": gettext_lazy(
         "You sent too many messages in a short time. Wait a few minutes and send your reply again."
     ),
-    "processing_failed": _lazy(
+    "processing_failed": gettext_lazy(
         "We could not process your email. Please send your reply again, or reply in Message Center."
     ),
 }
-DEFAULT_REASON = _lazy("Your reply could not be delivered in this conversation.")
+DEFAULT_REASON = gettext_lazy("Your reply could not be delivered in this conversation.")
 
 CATEGORY_LABELS = {
-    "email": _lazy("an email address"),
-    "phone": _lazy("a phone number"),
-    "url": _lazy("a link to another website"),
-    "social_handle": _lazy("a social media account"),
-    "messaging_app": _lazy("a messaging app contact"),
-    "marketing": _lazy("marketing"),
-    "review_manipulation": _lazy("a review request that is not neutral"),
-    "opt_out": _lazy("opt-out instructions"),
+    "email": gettext_lazy("an email address"),
+    "phone": gettext_lazy("a phone number"),
+    "url": gettext_lazy("a link to another website"),
+    "social_handle": gettext_lazy("a social media account"),
+    "messaging_app": gettext_lazy("a messaging app contact"),
+    "marketing": gettext_lazy("marketing"),
+    "review_manipulation": gettext_lazy("a review request that is not neutral"),
+    "opt_out": gettext_lazy("opt-out instructions"),
 }
 
 

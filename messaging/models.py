@@ -1,11 +1,15 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Language
 from messaging.querysets import ParticipantQuerySet
 
 
@@ -163,6 +167,12 @@ class Participant(models.Model):
                 condition=Q(is_deleted=False, unread_count__gt=0),
                 name="participant_unread_idx",
             ),
+            # The seller's "all" folder, and a search walking a user's threads newest first.
+            models.Index(
+                fields=["user", "-last_message_at", "-id"],
+                condition=Q(is_deleted=False),
+                name="participant_all_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -171,6 +181,32 @@ class Participant(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.unread_count > 0
+
+
+class SearchDocument(models.Model):
+    """The words one participant finds a thread by, for full-text search on PostgreSQL.
+
+    The order number, the product, the other party's name and the text of every message this
+    participant may see (a blocked message only in its sender's document). Kept apart from
+    the participant row so that reading or archiving a thread does not rewrite it; written
+    by messaging/search.py when a message is delivered or blocked. Elsewhere it stays empty
+    and search matches substrings instead.
+    """
+
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    # A copy of participant.user, so one GIN index finds a user's matching threads.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    document = SearchVectorField()
+
+    class Meta:
+        indexes = [GinIndex(fields=["user", "document"], name="search_document_gin")]
+
+    def __str__(self) -> str:
+        return f"Search document of participant {self.participant_id}"
 
 
 class Message(models.Model):
@@ -710,3 +746,31 @@ class InboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"Email from {self.from_address or '?'} ({self.status})"
+
+
+class SavedReply(models.Model):
+    """A seller's reusable reply; its placeholders are filled in for each conversation."""
+
+    NAME_MAX_LENGTH = 80
+
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_replies"
+    )
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
+    # At most MESSAGE_MAX_LENGTH characters, checked by the services like a message's body.
+    body = models.TextField()
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["seller_id", "name", "id"]
+        verbose_name = "saved reply"
+        verbose_name_plural = "saved replies"
+        constraints = [
+            # "Late delivery" and "late delivery" are one name.
+            models.UniqueConstraint("seller", Lower("name"), name="saved_reply_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

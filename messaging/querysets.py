@@ -1,6 +1,7 @@
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -8,12 +9,12 @@ if TYPE_CHECKING:
 
 
 class Folder(models.TextChoices):
-    NEEDS_RESPONSE = "needs_response", "Needs response"
-    INBOX = "inbox", "Inbox"
-    UNREAD = "unread", "Unread"
-    SENT = "sent", "Sent"
-    ARCHIVED = "archived", "Archived"
-    ALL = "all", "All"
+    NEEDS_RESPONSE = "needs_response", pgettext_lazy("folder", "Needs response")
+    INBOX = "inbox", pgettext_lazy("folder", "Inbox")
+    UNREAD = "unread", pgettext_lazy("folder", "Unread")
+    SENT = "sent", pgettext_lazy("folder", "Sent")
+    ARCHIVED = "archived", pgettext_lazy("folder", "Archived")
+    ALL = "all", pgettext_lazy("folder", "All")
 
 
 BUYER_FOLDERS = (Folder.INBOX, Folder.UNREAD, Folder.ARCHIVED)

@@ -48,7 +48,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -294,6 +294,25 @@ def _day_rows(seller_ids: Iterable[int], now: datetime) -> list[ResponseDay]:
 def metric_for_seller(*, seller: User, now: datetime) -> ResponseMetric:
     """Read a seller's response-time metric at ``now`` from the day counters (one query)."""
     return _metric_from_rows(_day_rows([seller.pk], now), now)
+
+
+def usual_reply_hours(*, seller_id: int, now: datetime) -> int | None:
+    """Tell buyers how soon a seller usually replies: whole hours, rounded up (one query).
+
+    The average response time over the answered messages due in the last 90 days up to now
+    (including those answered ahead of a deadline that is still to come); ``None`` when the
+    seller answered none.
+    """
+    totals = ResponseDay.objects.filter(
+        seller_id=seller_id, day__gte=utc_day(now) - timedelta(days=SERIES_DAYS)
+    ).aggregate(
+        answered=Sum(F("answered_on_time") + F("answered_late")),
+        microseconds=Sum("response_microseconds_total"),
+    )
+    if not totals["answered"]:
+        return None
+    average = timedelta(microseconds=totals["microseconds"] / totals["answered"])
+    return max(1, math.ceil(average / timedelta(hours=1)))
 
 
 def obligation_outcome_at(obligation: Obligation, now: datetime) -> str:

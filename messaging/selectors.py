@@ -3,14 +3,17 @@
 from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
 
 from accounts.models import User
 from messagecenter.errors import ApplicationError, NotFound
+from messaging import saved_replies, search
 from messaging.models import (
     Attachment,
     Message,
     MessageStatus,
     Participant,
+    SavedReply,
     SellerBlock,
     Thread,
     UnsolicitedOptOut,
@@ -23,10 +26,13 @@ from messaging.querysets import (
     ParticipantQuerySet,
     folder_condition,
 )
+from messaging.search import ThreadFilters
 from orders.models import Order
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
+# A search shows "1,000+ results" rather than count every thread a common word is in.
+MATCH_COUNT_CAP = 1000
 
 
 def folders_for_user(user: User) -> tuple[Folder, ...]:
@@ -47,18 +53,30 @@ def _participant_rows() -> ParticipantQuerySet:
     )
 
 
-def thread_list_for_user(
-    *, user: User, folder: str, cursor: str | None = None, limit: int = PAGE_SIZE
-) -> Page[Participant]:
-    """List one page of a user's threads in a folder, keyset-paginated.
-
-    "Needs response" is ordered by the oldest waiting buyer message first (most urgent);
-    every other folder by newest activity first.
-    """
+def _folder_rows(*, user: User, folder: str, filters: ThreadFilters | None) -> ParticipantQuerySet:
     if folder not in folders_for_user(user):
         raise ApplicationError("invalid_folder", f"Unknown folder {folder!r}.")
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
     rows = _participant_rows().for_user(user).in_folder(folder)
+    if filters is not None:
+        rows = search.threads_filter(rows, user=user, filters=filters)
+    return rows
+
+
+def thread_list_for_user(
+    *,
+    user: User,
+    folder: str,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+    filters: ThreadFilters | None = None,
+) -> Page[Participant]:
+    """List one page of a user's threads in a folder, keyset-paginated, optionally filtered.
+
+    "Needs response" is ordered by the oldest waiting buyer message first (most urgent);
+    every other folder by newest activity first. ``filters`` narrow the folder to a search.
+    """
+    rows = _folder_rows(user=user, folder=folder, filters=filters)
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
     if folder == Folder.NEEDS_RESPONSE:
         if cursor:
             since, last_id = decode_cursor(cursor, types=(datetime, int))
@@ -75,6 +93,14 @@ def thread_list_for_user(
         key = lambda p: (p.last_message_at, p.id)  # noqa: E731
     next_cursor = encode_cursor(*key(items[limit - 1])) if len(items) > limit else None
     return Page(items=items[:limit], next_cursor=next_cursor)
+
+
+def thread_match_count(
+    *, user: User, folder: str, filters: ThreadFilters, cap: int = MATCH_COUNT_CAP
+) -> int:
+    """Count a user's threads in a folder matching ``filters``, stopping at ``cap`` + 1."""
+    rows = _folder_rows(user=user, folder=folder, filters=filters)
+    return rows.order_by()[: cap + 1].count()
 
 
 def thread_folder_counts(*, user: User) -> dict[str, int]:
@@ -115,6 +141,30 @@ def message_list_for_participant(*, participant: Participant) -> QuerySet[Messag
     )
 
 
+def message_list_after(*, participant: Participant, after_id: int) -> QuerySet[Message]:
+    """List the messages this participant may see that arrived after message ``after_id``."""
+    return message_list_for_participant(participant=participant).filter(pk__gt=after_id)
+
+
+def message_page_for_participant(
+    *, participant: Participant, cursor: str | None = None, limit: int = PAGE_SIZE
+) -> Page[Message]:
+    """List one page of the messages this participant may see, oldest first, keyset-paginated.
+
+    The cursor is the last row's (created_at, id), so messages that arrive later never shift a
+    page: following ``next_cursor`` returns every message once, without gaps.
+    """
+    rows = message_list_for_participant(participant=participant)
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    if cursor:
+        at, last_id = decode_cursor(cursor, types=(datetime, int))
+        rows = rows.filter(Q(created_at__gt=at) | Q(created_at=at, id__gt=last_id))
+    items = list(rows[: limit + 1])
+    last = items[limit - 1] if len(items) > limit else None
+    next_cursor = encode_cursor(last.created_at, last.id) if last is not None else None
+    return Page(items=items[:limit], next_cursor=next_cursor)
+
+
 def attachment_get_for_user(*, user: User, attachment_id: int | str) -> Attachment:
     """Fetch an attachment the user may open, or raise NotFound.
 
@@ -125,7 +175,7 @@ def attachment_get_for_user(*, user: User, attachment_id: int | str) -> Attachme
         pk = int(attachment_id)
     except (TypeError, ValueError):
         raise NotFound("No such file.") from None
-    files = Attachment.objects.filter(pk=pk)
+    files = Attachment.objects.select_related("message").filter(pk=pk)
     if not user.is_staff:
         files = files.filter(
             Q(message__status=MessageStatus.DELIVERED) | Q(message__sender_id=user.pk),
@@ -159,3 +209,37 @@ def seller_block_list(*, buyer: User) -> QuerySet[SellerBlock]:
         .select_related("seller__seller_profile")
         .order_by("-created_at", "-id")
     )
+
+
+# --- Saved replies ----------------------------------------------------------------------------
+
+
+def saved_reply_list_for_seller(*, seller: User) -> QuerySet[SavedReply]:
+    """List a seller's saved replies by name (anyone else has none)."""
+    return SavedReply.objects.filter(seller=seller).order_by(Lower("name"), "id")
+
+
+def saved_reply_get(*, seller: User, saved_reply_id: int | str) -> SavedReply:
+    """Fetch one of the seller's saved replies, or raise NotFound whether or not it exists."""
+    try:
+        pk = int(saved_reply_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such saved reply.") from None
+    saved_reply = SavedReply.objects.filter(seller=seller, pk=pk).first()
+    if saved_reply is None:
+        raise NotFound("No such saved reply.")
+    return saved_reply
+
+
+def saved_reply_expand(*, saved_reply: SavedReply, thread: Thread) -> str:
+    """Return a saved reply's text with its placeholders filled in for one conversation."""
+    return saved_replies.expand(saved_reply.body, saved_replies.thread_placeholder_values(thread))
+
+
+def saved_reply_list_expanded(*, seller: User, thread: Thread) -> list[tuple[SavedReply, str]]:
+    """List the seller's saved replies, each with its text filled in for one conversation."""
+    rows = list(saved_reply_list_for_seller(seller=seller))
+    if not rows:
+        return []
+    values = saved_replies.thread_placeholder_values(thread)
+    return [(row, saved_replies.expand(row.body, values)) for row in rows]

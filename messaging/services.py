@@ -9,10 +9,11 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Language, User
 from messagecenter.errors import ApplicationError, NotFound
-from messaging import moderation, proactive, webhook_events
+from messaging import moderation, proactive, saved_replies, search, webhook_events
 from messaging.attachment_store import StagedFiles, cleanup_on_failure, stage_files, store_files
 from messaging.attachments import IncomingFile
 from messaging.content_policy import content_check
@@ -23,6 +24,7 @@ from messaging.models import (
     Participant,
     ParticipantRole,
     ReviewOutcome,
+    SavedReply,
     SellerBlock,
     Thread,
     ThreadKind,
@@ -104,6 +106,7 @@ def _deliver(*, message: Message, participants: dict[str, Participant], now: dat
             seller_fields["needs_response_since"] = None
     Participant.objects.filter(pk=mine.pk).update(**mine_fields)
     Participant.objects.filter(pk=other.pk).update(**other_fields)
+    search.document_append(message=message, participant_ids=[mine.pk, other.pk])
     _notify_delivered(message=message, recipient=other)
     webhook_events.message_received(message=message)
 
@@ -236,6 +239,8 @@ def _message_store(
         _deliver(message=message, participants=participants, now=now)
         thread.last_message, thread.last_message_at = message, now
     else:
+        # Searchable by its sender only, like everything else about a blocked message.
+        search.document_append(message=message, participant_ids=[mine.pk])
         moderation.blocked_message_queue(message=message, now=now)
         webhook_events.message_blocked(message=message)
     return message
@@ -501,6 +506,56 @@ def thread_mark_no_response_needed(
     _participant_update(participant, needs_response_since=None)
 
 
+BULK_THREAD_ACTIONS = ("read", "archive", "unarchive", "no-response-needed")
+BULK_THREAD_LIMIT = 100
+
+
+@transaction.atomic
+def thread_bulk_update(
+    *, user: User, thread_ids: Sequence[int], action: str, now: datetime | None = None
+) -> int:
+    """Apply one inbox action to several of the user's threads; return how many changed.
+
+    All or nothing: if any id is not one of the user's threads, raise NotFound and change
+    nothing, whether or not that thread exists.
+    """
+    if action not in BULK_THREAD_ACTIONS:
+        raise ApplicationError("invalid_action", "Pick what to do with the conversations.")
+    ids = set(thread_ids)
+    if not ids:
+        raise ApplicationError("nothing_selected", "Select at least one conversation first.")
+    if len(ids) > BULK_THREAD_LIMIT:
+        raise ApplicationError(
+            "too_many", f"Select at most {BULK_THREAD_LIMIT} conversations at a time."
+        )
+    if action == "no-response-needed" and not user.is_seller:
+        raise ApplicationError("not_seller", "Only the seller can mark a thread this way.")
+    # Deleted-for-me threads are still the user's own: they count, but are left as they are.
+    rows = Participant.objects.filter(user=user, thread_id__in=ids)
+    if rows.count() != len(ids):
+        raise NotFound("No such conversation.")
+    rows = rows.filter(is_deleted=False)
+    now = now or timezone.now()
+    if action == "read":
+        return rows.filter(unread_count__gt=0).update(unread_count=0, last_read_at=now)
+    if action == "archive":
+        return rows.filter(is_archived=False).update(is_archived=True)
+    if action == "unarchive":
+        return rows.filter(is_archived=True).update(is_archived=False)
+    waiting = list(rows.needs_response().select_related("thread").order_by("thread_id"))
+    for participant in waiting:
+        thread_mark_no_response_needed(participant=participant, now=now)
+    return len(waiting)
+
+
+@transaction.atomic
+def seller_unblock(*, buyer: User, seller_id: int) -> None:
+    """Unblock a seller the buyer blocked; raise NotFound if they did not block them."""
+    deleted, _ = SellerBlock.objects.filter(buyer=buyer, seller_id=seller_id).delete()
+    if not deleted:
+        raise NotFound("No such blocked seller.")
+
+
 # --- Sellers writing first (rules in messaging/proactive.py) ----------------------------------
 
 
@@ -671,3 +726,140 @@ def thread_unblock_seller(*, participant: Participant) -> None:
     SellerBlock.objects.filter(
         buyer_id=participant.user_id, seller_id=participant.thread.seller_id
     ).delete()
+
+
+# --- Saved replies ----------------------------------------------------------------------------
+
+SAVED_REPLIES_MAX = 100  # per seller: the thread page offers every one of them
+
+
+class SavedReplyPolicyViolation(ApplicationError):
+    """A saved reply the content policy refuses: nothing is saved, the findings say why."""
+
+    status = 422
+
+
+def _saved_reply_checked(
+    *, seller: User, name: str, body: str, language: str, exclude_id: int | None = None
+) -> tuple[str, str]:
+    """Return the name and body as they will be stored, or refuse them, every field at once."""
+    name = " ".join(name.split())
+    body = body.replace("\r\n", "\n").strip()
+    problems: list[tuple[str, str, str]] = []  # (code, field, sentence)
+    if not name:
+        problems.append(("empty_name", "name", _("Give the saved reply a name.")))
+    elif len(name) > SavedReply.NAME_MAX_LENGTH:
+        problems.append(
+            (
+                "name_too_long",
+                "name",
+                _("A name can have at most %(limit)d characters (this one has %(length)d).")
+                % {"limit": SavedReply.NAME_MAX_LENGTH, "length": len(name)},
+            )
+        )
+    else:
+        taken = SavedReply.objects.filter(seller=seller, name__iexact=name)
+        if exclude_id is not None:
+            taken = taken.exclude(pk=exclude_id)
+        if taken.exists():
+            problems.append(
+                (
+                    "duplicate_name",
+                    "name",
+                    _("You already have a saved reply named “%(name)s”.") % {"name": name},
+                )
+            )
+    limit = settings.MESSAGE_MAX_LENGTH
+    unknown = saved_replies.placeholders_unknown(body)
+    if not body:
+        problems.append(("empty_body", "body", _("Write the text of the saved reply.")))
+    elif len(body) > limit:
+        problems.append(
+            (
+                "body_too_long",
+                "body",
+                _("A saved reply can have at most %(limit)s characters (this one has %(length)s).")
+                % {"limit": f"{limit:,}", "length": f"{len(body):,}"},
+            )
+        )
+    elif unknown:
+        problems.append(
+            (
+                "unknown_placeholder",
+                "body",
+                saved_replies.unknown_placeholders_message(unknown),
+            )
+        )
+    if language not in Language.values:
+        problems.append(("invalid_language", "language", _("Pick English or Spanish.")))
+    if problems:
+        fields: dict[str, list[str]] = {}
+        for _code, field, sentence in problems:
+            fields.setdefault(field, []).append(sentence)
+        code, _field, sentence = problems[0]
+        raise ApplicationError(code, sentence, fields=fields)
+    verdict = content_check(body=body)
+    if verdict.is_blocked:
+        detail = saved_replies.policy_refusal_message(verdict.categories)
+        raise SavedReplyPolicyViolation(
+            "policy_violation",
+            detail,
+            fields={"body": [detail]},
+            extra={"categories": verdict.categories, "findings": list(verdict.findings)},
+        )
+    return name, body
+
+
+@transaction.atomic
+def saved_reply_create(
+    *, seller: User, name: str, body: str, language: str, now: datetime | None = None
+) -> SavedReply:
+    """Save a new reply for a seller, after checking its placeholders and the content policy."""
+    if not seller.is_seller:
+        raise NotFound("No such saved reply.")
+    # Locking the seller serializes their creates, so the cap and the name check hold.
+    User.objects.select_for_update().filter(pk=seller.pk).first()
+    if SavedReply.objects.filter(seller=seller).count() >= SAVED_REPLIES_MAX:
+        raise ApplicationError(
+            "too_many_saved_replies",
+            _("You can keep at most %(limit)d saved replies. Delete one you no longer use.")
+            % {"limit": SAVED_REPLIES_MAX},
+        )
+    name, body = _saved_reply_checked(seller=seller, name=name, body=body, language=language)
+    at = now or timezone.now()
+    return SavedReply.objects.create(
+        seller=seller, name=name, body=body, language=language, created_at=at, updated_at=at
+    )
+
+
+@transaction.atomic
+def saved_reply_update(
+    *,
+    saved_reply: SavedReply,
+    name: str | None = None,
+    body: str | None = None,
+    language: str | None = None,
+    now: datetime | None = None,
+) -> SavedReply:
+    """Change a saved reply's name, text or language; what is not given stays as it is."""
+    seller = User.objects.select_for_update().get(pk=saved_reply.seller_id)
+    new_name, new_body = _saved_reply_checked(
+        seller=seller,
+        name=saved_reply.name if name is None else name,
+        body=saved_reply.body if body is None else body,
+        language=saved_reply.language if language is None else language,
+        exclude_id=saved_reply.pk,
+    )
+    saved_reply.name = new_name
+    saved_reply.body = new_body
+    if language is not None:
+        saved_reply.language = language
+    saved_reply.updated_at = now or timezone.now()
+    saved_reply.save(update_fields=["name", "body", "language", "updated_at"])
+    return saved_reply
+
+
+@transaction.atomic
+def saved_reply_delete(*, saved_reply: SavedReply) -> None:
+    """Delete a saved reply; messages already sent with it are not touched."""
+    SavedReply.objects.filter(pk=saved_reply.pk, seller_id=saved_reply.seller_id).delete()

@@ -1,39 +1,57 @@
 """HTML pages for buyers ("Your messages") and sellers ("Seller Central")."""
 
 from collections.abc import Callable
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
-    HttpResponseRedirect,
+    JsonResponse,
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from messagecenter.errors import ApplicationError, NotFound
 from messagecenter.typing import AuthenticatedHttpRequest
-from messaging import moderation, proactive, response_clock, selectors, services, uploads
+from messaging import (
+    downloads,
+    moderation,
+    proactive,
+    response_clock,
+    saved_reply_views,
+    selectors,
+    services,
+    uploads,
+)
 from messaging.attachments import IncomingFile
 from messaging.content_policy import highlight_segments
 from messaging.forms import (
+    InboxFilterForm,
     MessagingPreferencesForm,
     ProactiveMessageForm,
     ReplyForm,
     ReportForm,
     StartThreadForm,
 )
-from messaging.models import Message, MessageKind, MessageStatus, Participant, Thread
+from messaging.models import (
+    Message,
+    MessageKind,
+    MessageStatus,
+    Participant,
+    ParticipantRole,
+    Thread,
+)
 from messaging.querysets import Folder
 from orders.models import Order
 from orders.selectors import (
@@ -70,14 +88,14 @@ def _send_failed(form: ReplyForm, error: ApplicationError) -> dict[str, object]:
 
 
 CATEGORY_LABELS = {
-    "email": _lazy("an email address"),
-    "phone": _lazy("a phone number"),
-    "url": _lazy("a link to another website"),
-    "social_handle": _lazy("a social media account"),
-    "messaging_app": _lazy("a messaging app contact"),
-    "marketing": _lazy("marketing"),
-    "review_manipulation": _lazy("a review request that is not neutral"),
-    "opt_out": _lazy("opt-out instructions"),
+    "email": gettext_lazy("an email address"),
+    "phone": gettext_lazy("a phone number"),
+    "url": gettext_lazy("a link to another website"),
+    "social_handle": gettext_lazy("a social media account"),
+    "messaging_app": gettext_lazy("a messaging app contact"),
+    "marketing": gettext_lazy("marketing"),
+    "review_manipulation": gettext_lazy("a review request that is not neutral"),
+    "opt_out": gettext_lazy("opt-out instructions"),
 }
 
 
@@ -110,10 +128,17 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
     if seller_view != user.is_seller:
         return redirect("messaging:seller-inbox" if user.is_seller else "messaging:inbox")
     folder = request.GET.get("folder") or selectors.default_folder(user)
+    filter_form = InboxFilterForm(request.GET, seller_view=seller_view)
+    # Invalid filters are explained above the form and the folder is listed unfiltered.
+    filters = filter_form.filters() if filter_form.is_valid() else None
+    searching = filters is not None and not filters.is_empty
+    match_count = None
     try:
         page = selectors.thread_list_for_user(
-            user=user, folder=folder, cursor=request.GET.get("cursor")
+            user=user, folder=folder, cursor=request.GET.get("cursor"), filters=filters
         )
+        if searching and filters is not None:
+            match_count = selectors.thread_match_count(user=user, folder=folder, filters=filters)
     except ApplicationError as error:
         if error.code not in {"invalid_folder", "invalid_cursor"}:
             raise
@@ -125,10 +150,26 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
         for f in selectors.folders_for_user(user)
     ]
     template = "seller/inbox.html" if seller_view else "messaging/inbox.html"
+    # Filters carried by the folder tabs and the pager links.
+    filter_query = (
+        "&" + urlencode({k: v for k, v in request.GET.items() if k in filter_form.fields and v})
+        if searching
+        else ""
+    )
     return render(
         request,
         template,
-        {"page": page, "folder": folder, "tabs": tabs, "seller_view": seller_view},
+        {
+            "page": page,
+            "folder": folder,
+            "tabs": tabs,
+            "seller_view": seller_view,
+            "filter_form": filter_form,
+            "searching": searching,
+            "match_count": match_count,
+            "match_count_cap": selectors.MATCH_COUNT_CAP,
+            "filter_query": filter_query,
+        },
     )
 
 
@@ -137,15 +178,6 @@ def _get_participant(request: AuthenticatedHttpRequest, thread_id: int) -> Parti
         return selectors.participant_get(user=request.user, thread_id=thread_id)
     except NotFound:
         raise Http404 from None
-
-
-def content_disposition(name: str, *, inline: bool) -> str:
-    """An RFC 6266 header: an ASCII fallback name plus the exact name as UTF-8 ``filename*``."""
-    fallback = "".join(
-        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name
-    )
-    kind = "inline" if inline else "attachment"
-    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @login_required
@@ -164,43 +196,11 @@ def attachment_download(
         )
     except NotFound:
         raise Http404 from None
-    stored = attachment.thumbnail if thumbnail else attachment.file
-    if not stored:
-        raise Http404
     inline = thumbnail or (attachment.is_inline_safe and request.GET.get("download") != "1")
-    content_type = (
-        ("image/png" if stored.name.endswith(".png") else "image/jpeg")
-        if thumbnail
-        else attachment.content_type
-    )
-    disposition = content_disposition(attachment.name, inline=inline)
-    storage = stored.storage
-    response: HttpResponseBase
-    if getattr(storage, "querystring_auth", False):
-        # Object storage: a short-lived signed URL that carries the same headers.
-        url = storage.url(
-            stored.name,
-            parameters={
-                "ResponseContentDisposition": disposition,
-                "ResponseContentType": content_type,
-                "ResponseCacheControl": "private",
-            },
-            expire=settings.ATTACHMENT_URL_EXPIRY_SECONDS,
-        )
-        response = HttpResponseRedirect(url)
-    else:
-        try:
-            handle = stored.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, content_type=content_type)
-        response["Content-Disposition"] = disposition
-        response["Content-Length"] = str(stored.size)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=300" if not thumbnail else "private, max-age=3600"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    try:
+        return downloads.attachment_file_response(attachment, thumbnail=thumbnail, inline=inline)
+    except NotFound:
+        raise Http404 from None
 
 
 @login_required
@@ -212,7 +212,20 @@ def thread_detail(
     if seller_view != request.user.is_seller:
         return redirect(_thread_url(request.user.is_seller, thread_id))
     thread: Thread = participant.thread
-    form = ReplyForm(request.POST if request.method == "POST" else None)
+    # The seller's saved replies for the reply box; ?saved_reply=<id> prefills it.
+    reply_box = (
+        saved_reply_views.reply_box_context(
+            seller=request.user,
+            thread=thread,
+            picked=(request.GET.get("saved_reply") or None) if request.method == "GET" else None,
+        )
+        if seller_view
+        else {}
+    )
+    form = ReplyForm(
+        request.POST if request.method == "POST" else None,
+        initial={"body": reply_box.get("saved_reply_prefill", "")},
+    )
     extra: dict[str, object] = {}
     if request.method == "POST" and form.is_valid():
         try:
@@ -252,8 +265,10 @@ def thread_detail(
             "thread": thread,
             "order": thread.order,
             "thread_messages": messages,
+            "last_message_id": max((m.pk for m in messages), default=0),
             "form": form,
             "seller_view": seller_view,
+            **reply_box,
             **extra,
         },
         status=400 if request.method == "POST" else 200,
@@ -333,7 +348,15 @@ def thread_start_for_order(request: AuthenticatedHttpRequest, number: str) -> Ht
     return render(
         request,
         "messaging/start.html",
-        {"form": form, "order": order, "existing": existing, **extra},
+        {
+            "form": form,
+            "order": order,
+            "existing": existing,
+            "usual_reply_hours": response_clock.usual_reply_hours(
+                seller_id=order.seller_id, now=timezone.now()
+            ),
+            **extra,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -366,7 +389,14 @@ def thread_start_for_product(request: AuthenticatedHttpRequest, product_id: int)
     return render(
         request,
         "messaging/ask.html",
-        {"form": form, "product": product, **extra},
+        {
+            "form": form,
+            "product": product,
+            "usual_reply_hours": response_clock.usual_reply_hours(
+                seller_id=product.seller_id, now=timezone.now()
+            ),
+            **extra,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -536,3 +566,126 @@ def _seller_order_send(
         body=form.cleaned_data["body"],
         files=_incoming_files(request),
     )
+
+
+# --- Inbox work: live thread updates, bulk actions, unblocking ------------------------------
+
+UPDATES_MAX = 50  # messages per poll; a tab far behind catches up over a few polls
+
+
+@login_required
+@require_GET
+def thread_updates(request: AuthenticatedHttpRequest, thread_id: int) -> JsonResponse:
+    """The messages after ``?after=<id>`` rendered as on the thread page, for the open tab.
+
+    The page asks only while it is visible, so what this returns is shown at once: the
+    thread is marked read.
+    """
+    participant = _get_participant(request, thread_id)
+    try:
+        after = int(request.GET.get("after", ""))
+        if not 0 <= after < 2**63:
+            raise ValueError
+    except ValueError:
+        return JsonResponse(
+            {"code": "invalid_after", "detail": _("Give the id of the last message shown.")},
+            status=400,
+        )
+    new = list(selectors.message_list_after(participant=participant, after_id=after)[:UPDATES_MAX])
+    if new:
+        services.thread_mark_read(participant=participant)
+    thread = participant.thread
+    context = {
+        "thread": thread,
+        "seller_view": participant.role == ParticipantRole.SELLER,
+        "report_form": ReportForm() if participant.role == ParticipantRole.BUYER else None,
+    }
+    items = []
+    for message in new:
+        mine = message.sender_id == request.user.pk
+        author = _("You") if mine else (message.sender.public_name if message.sender else "")
+        items.append(
+            {
+                "id": message.pk,
+                "mine": mine,
+                "html": render_to_string(
+                    "includes/message_item.html", {**context, "message": message}, request
+                ),
+                "announce": _("New message from %(name)s: %(text)s")
+                % {"name": author or _("Marketplace"), "text": Truncator(message.body).chars(200)},
+            }
+        )
+    response = JsonResponse({"messages": items, "last_id": new[-1].pk if new else after})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _inbox_url(request: AuthenticatedHttpRequest) -> str:
+    name = "messaging:seller-inbox" if request.user.is_seller else "messaging:inbox"
+    folder = request.POST.get("folder", "")
+    url = reverse(name)
+    if folder in selectors.folders_for_user(request.user):
+        url += f"?folder={folder}"
+    return url
+
+
+def _posted_ids(values: list[str]) -> list[int]:
+    """The posted thread ids; anything that is not one cannot be the user's (a 404)."""
+    ids = []
+    for value in values:
+        if not value.isdigit() or not 0 < int(value) < 2**63:
+            raise Http404
+        ids.append(int(value))
+    return ids
+
+
+_BULK_DONE = {
+    "read": lambda n: ngettext(
+        "%(n)d conversation marked as read.", "%(n)d conversations marked as read.", n
+    ),
+    "archive": lambda n: ngettext(
+        "%(n)d conversation archived.", "%(n)d conversations archived.", n
+    ),
+    "unarchive": lambda n: ngettext(
+        "%(n)d conversation moved to the inbox.", "%(n)d conversations moved to the inbox.", n
+    ),
+    "no-response-needed": lambda n: ngettext(
+        "%(n)d conversation marked as needing no response.",
+        "%(n)d conversations marked as needing no response.",
+        n,
+    ),
+}
+
+
+@login_required
+@require_POST
+def thread_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Apply one action to the conversations ticked in the inbox, then go back to it."""
+    ids = _posted_ids(request.POST.getlist("thread"))
+    action = request.POST.get("action", "")
+    try:
+        changed = services.thread_bulk_update(user=request.user, thread_ids=ids, action=action)
+    except NotFound:
+        raise Http404 from None
+    except ApplicationError as error:
+        flash.error(request, error.message)
+    else:
+        flash.success(request, _BULK_DONE[action](changed) % {"n": changed})
+    return redirect(_inbox_url(request))
+
+
+@login_required
+@require_POST
+def preferences_unblock(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Unblock one of the sellers listed on the buyer's preferences page."""
+    if request.user.is_seller:
+        raise Http404
+    seller_id = request.POST.get("seller", "")
+    if not seller_id.isdigit() or not 0 < int(seller_id) < 2**63:
+        raise Http404
+    try:
+        services.seller_unblock(buyer=request.user, seller_id=int(seller_id))
+    except NotFound:
+        raise Http404 from None
+    flash.success(request, _("Seller unblocked."))
+    return redirect("messaging:preferences")

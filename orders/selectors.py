@@ -1,4 +1,4 @@
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from accounts.models import User
 from messagecenter.errors import NotFound
@@ -11,6 +11,8 @@ def order_list_for_buyer(*, buyer: User) -> QuerySet[Order]:
         Order.objects.filter(buyer=buyer)
         .select_related("seller__seller_profile")
         .prefetch_related(Prefetch("items", queryset=OrderItem.objects.order_by("id")))
+        # An order has at most one conversation (a unique constraint), so the join adds no rows.
+        .annotate(conversation_id=F("threads__id"))
         .order_by("-placed_at", "-id")
     )
 
@@ -29,8 +31,13 @@ def order_get_for_participant(*, user: User, number: str) -> Order:
 
 
 def order_list_for_seller(*, seller: User) -> QuerySet[Order]:
-    """List a seller's orders, newest first, with the buyer loaded."""
-    return Order.objects.filter(seller=seller).select_related("buyer").order_by("-placed_at", "-id")
+    """List a seller's orders, newest first, with the buyer and the conversation's id."""
+    return (
+        Order.objects.filter(seller=seller)
+        .select_related("buyer")
+        .annotate(conversation_id=F("threads__id"))
+        .order_by("-placed_at", "-id")
+    )
 
 
 def order_get_for_seller(*, seller: User, number: str) -> Order:

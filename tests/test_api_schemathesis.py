@@ -13,6 +13,10 @@ from schemathesis import checks
 
 from accounts.tokens import token_create
 from messagecenter.wsgi import application
+from messaging import services
+from messaging.attachments import IncomingFile
+from notifications.webhooks import webhook_endpoint_create
+from tests.messaging import badfiles
 from tests.messaging.factories import thread_with_message
 
 # Generating the schema needs no database: it is read once, when the tests are collected.
@@ -21,7 +25,12 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 @pytest.fixture
 def seller_token(db, buyer, seller) -> str:
-    thread_with_message(buyer=buyer, seller=seller)
+    # Something behind the generated ids: a thread with a file, and a webhook endpoint.
+    thread, _ = thread_with_message(buyer=buyer, seller=seller)
+    services.message_send(
+        thread=thread, sender=buyer, body="Photo", files=[IncomingFile("photo.png", badfiles.png())]
+    )
+    webhook_endpoint_create(seller=seller, url="https://hooks.shop.example/mc")
     return token_create(user=seller, name="Schemathesis")[1]
 
 

@@ -77,6 +77,9 @@ def make_scenario() -> Scenario:
     endpoint = webhook_endpoint_create(seller=seller, url="https://hooks.shop.example/mc")
     webhook_endpoint_test(seller=seller, endpoint_id=endpoint.pk)
     inbound_email_receive(raw=b"From: x@y.example\r\nSubject: Hi\r\n\r\nHello", source="smtp")
+    saved_reply = services.saved_reply_create(
+        seller=seller, name="Thanks", body="Thank you, {buyer_name}!", language="en"
+    )
     users = {
         "buyer": buyer,
         "seller": seller,
@@ -96,6 +99,7 @@ def make_scenario() -> Scenario:
         "address_id": address.pk,
         "endpoint_id": endpoint.pk,
         "path": "v1/no-such-resource/",
+        "saved_reply_id": saved_reply.pk,
     }
     return Scenario(users=users, kwargs=kwargs)
 
@@ -157,6 +161,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("accounts:login", "POST"): (200, 200, 302, 302, 302, 302, 302),
     ("accounts:logout", "GET"): (405,) * 7,
     ("accounts:logout", "POST"): (302,) * 7,
+    ("accounts:language-set", "GET"): (405,) * 7,
+    ("accounts:language-set", "POST"): (302,) * 7,  # no language given: back to the page
     ("accounts:api-tokens", "GET"): (*LOGIN, 200, 200, 200, 200, 200),
     ("accounts:api-tokens", "POST"): (*LOGIN, 400, 400, 400, 400, 400),  # no name given
     ("accounts:api-token-revoke", "GET"): (*LOGIN, *NOT_ALLOWED),
@@ -195,8 +201,23 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("api:thread-detail", "GET"): (*API_ANON, 404, 404, 404, 200, 200),
     ("api:thread-detail", "POST"): (*API_ANON, *NOT_ALLOWED),
     ("api:thread-detail", "DELETE"): (*API_ANON, 404, 404, 404, 204, 204),
-    ("api:message-send", "GET"): (*API_ANON, *NOT_ALLOWED),
-    ("api:message-send", "POST"): (*API_ANON, 404, 404, 404, 400, 400),
+    ("api:thread-messages", "GET"): (*API_ANON, 404, 404, 404, 200, 200),
+    ("api:thread-messages", "POST"): (*API_ANON, 404, 404, 404, 400, 400),
+    ("api:attachment-detail", "GET"): (*API_ANON, 404, 404, 200, 200, 200),  # staff moderate
+    ("api:attachment-detail", "POST"): (*API_ANON, *NOT_ALLOWED),
+    ("api:attachment-content", "GET"): (*API_ANON, 404, 404, 200, 200, 200),
+    ("api:attachment-content", "POST"): (*API_ANON, *NOT_ALLOWED),
+    ("api:webhook-list", "GET"): (*API_ANON, 404, 200, 404, 404, 200),  # sellers only
+    ("api:webhook-list", "POST"): (*API_ANON, 404, 400, 404, 404, 400),  # no URL given
+    ("api:webhook-detail", "GET"): (*API_ANON, 404, 404, 404, 404, 200),
+    ("api:webhook-detail", "POST"): (*API_ANON, *NOT_ALLOWED),
+    ("api:webhook-detail", "DELETE"): (*API_ANON, 404, 404, 404, 404, 204),
+    ("api:webhook-secret", "GET"): (*API_ANON, *NOT_ALLOWED),
+    ("api:webhook-secret", "POST"): (*API_ANON, 404, 404, 404, 404, 200),
+    ("api:webhook-test", "GET"): (*API_ANON, *NOT_ALLOWED),
+    ("api:webhook-test", "POST"): (*API_ANON, 404, 404, 404, 404, 202),
+    ("api:webhook-deliveries", "GET"): (*API_ANON, 404, 404, 404, 404, 200),
+    ("api:webhook-deliveries", "POST"): (*API_ANON, *NOT_ALLOWED),
     ("api:thread-state", "GET"): (*API_ANON, *NOT_ALLOWED),
     ("api:thread-state", "POST"): (*API_ANON, 404, 404, 404, 200, 200),
     ("api:policy-check", "GET"): (*API_ANON, *NOT_ALLOWED),
@@ -217,6 +238,13 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("messaging:thread", "POST"): (*LOGIN, 404, 404, 404, 400, 302),  # empty reply
     ("messaging:seller-thread", "GET"): (*LOGIN, 404, 404, 404, 302, 200),
     ("messaging:seller-thread", "POST"): (*LOGIN, 404, 404, 404, 302, 400),
+    ("messaging:thread-updates", "GET"): (*LOGIN, 404, 404, 404, 400, 400),  # no ?after=
+    ("messaging:thread-updates", "POST"): (*LOGIN, *NOT_ALLOWED),
+    ("messaging:thread-bulk", "GET"): (*LOGIN, *NOT_ALLOWED),
+    # Nothing ticked: back to the inbox with an error; a foreign id would be a 404.
+    ("messaging:thread-bulk", "POST"): (*LOGIN, 302, 302, 302, 302, 302),
+    ("messaging:preferences-unblock", "GET"): (*LOGIN, *NOT_ALLOWED),
+    ("messaging:preferences-unblock", "POST"): (*LOGIN, 404, 404, 404, 404, 404),  # none blocked
     ("messaging:thread-action", "GET"): (*LOGIN, *NOT_ALLOWED),
     ("messaging:thread-action", "POST"): (*LOGIN, 404, 404, 404, 302, 302),
     ("messaging:attachment", "GET"): (*LOGIN, 404, 404, 200, 200, 200),  # staff moderate
@@ -239,6 +267,21 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("messaging:seller-performance", "POST"): (*LOGIN, *NOT_ALLOWED),
     ("messaging:seller-performance-csv", "GET"): (*LOGIN, 404, 200, 404, 404, 200),
     ("messaging:seller-performance-csv", "POST"): (*LOGIN, *NOT_ALLOWED),
+    # Saved replies: sellers only, each seller their own.
+    ("messaging:saved-replies", "GET"): (*LOGIN, 404, 200, 404, 404, 200),
+    ("messaging:saved-replies", "POST"): (*LOGIN, *NOT_ALLOWED),
+    ("messaging:saved-reply-create", "GET"): (*LOGIN, 404, 200, 404, 404, 200),
+    ("messaging:saved-reply-create", "POST"): (*LOGIN, 404, 400, 404, 404, 400),  # empty form
+    ("messaging:saved-reply-edit", "GET"): (*LOGIN, 404, 404, 404, 404, 200),
+    ("messaging:saved-reply-edit", "POST"): (*LOGIN, 404, 404, 404, 404, 400),  # empty form
+    ("messaging:saved-reply-delete", "GET"): (*LOGIN, 404, 404, 404, 404, 200),  # confirm
+    ("messaging:saved-reply-delete", "POST"): (*LOGIN, 404, 404, 404, 404, 302),
+    ("api:saved-reply-list", "GET"): (*API_ANON, 404, 200, 404, 404, 200),
+    ("api:saved-reply-list", "POST"): (*API_ANON, 404, 400, 404, 404, 400),  # no name given
+    ("api:saved-reply-detail", "GET"): (*API_ANON, 404, 404, 404, 404, 200),
+    ("api:saved-reply-detail", "POST"): (*API_ANON, *NOT_ALLOWED),
+    ("api:saved-reply-detail", "PATCH"): (*API_ANON, 404, 404, 404, 404, 200),  # no change
+    ("api:saved-reply-detail", "DELETE"): (*API_ANON, 404, 404, 404, 404, 204),
     # The provider's signed webhook, not a session page: 404 until a signing key is configured.
     ("inbound_email:mailgun", "GET"): (404,) * 7,
     ("inbound_email:mailgun", "POST"): (404,) * 7,

@@ -24,7 +24,36 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
         "messages_send",
         "threads_change_state",
         "policy_check",
+        "messages_list",
+        "attachments_retrieve",
+        "attachments_content",
+        "webhooks_list",
+        "webhooks_create",
+        "webhooks_retrieve",
+        "webhooks_delete",
+        "webhooks_rotate_secret",
+        "webhooks_test",
+        "webhooks_deliveries_list",
     } <= operations
+    # Reads document that they need credentials, may be a 404 and are throttled.
+    for path in (
+        "/api/v1/threads/{thread_id}/messages",
+        "/api/v1/attachments/{attachment_id}",
+        "/api/v1/attachments/{attachment_id}/content",
+        "/api/v1/webhooks/{endpoint_id}/deliveries",
+    ):
+        assert {"200", "401", "404", "429"} <= set(schema["paths"][path]["get"]["responses"])
+    content = schema["paths"]["/api/v1/attachments/{attachment_id}/content"]["get"]["responses"]
+    assert set(content["200"]["content"]) == {
+        "application/msword",
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "image/gif",
+        "image/jpeg",
+        "image/png",
+        "text/plain",
+    }
+    assert set(content["302"]["headers"]) == {"Location", "X-Content-Type-Options"}
     send = schema["paths"]["/api/v1/threads/{thread_id}/messages"]["post"]
     assert set(send["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
     assert {"201", "400", "401", "404", "422", "429"} <= set(send["responses"])

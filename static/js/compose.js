@@ -113,6 +113,11 @@
     return (bytes / (1024 * 1024)).toFixed(1) + " MB";
   }
 
+  // Messages come translated from the page (data attributes); English is only a fallback.
+  function text(attribute, fallback) {
+    return (picker && picker.getAttribute(attribute)) || fallback;
+  }
+
   function listFiles() {
     if (!picker || !fileList) return;
     fileList.textContent = "";
@@ -133,9 +138,9 @@
       item.appendChild(bytes);
       var extension = file.name.indexOf(".") >= 0 ? file.name.split(".").pop().toLowerCase() : "";
       var reason = "";
-      if (index >= maxFiles) reason = "A message can carry at most " + maxFiles + " files.";
-      else if (allowed.indexOf(extension) < 0) reason = "This type of file cannot be sent.";
-      else if (file.size === 0) reason = "The file is empty.";
+      if (index >= maxFiles) reason = text("data-too-many", "A message can carry at most " + maxFiles + " files.");
+      else if (allowed.indexOf(extension) < 0) reason = text("data-bad-type", "This type of file cannot be sent.");
+      else if (file.size === 0) reason = text("data-empty", "The file is empty.");
       if (reason) {
         problems++;
         item.className = "file-rejected";
@@ -151,11 +156,12 @@
       var over = document.createElement("li");
       over.className = "file-rejected";
       over.innerHTML = '<span class="file-reason"></span>';
-      over.firstChild.textContent =
-        "Together the text and files are " + size(total) + "; the limit is 10 MB.";
+      over.firstChild.textContent = text(
+        "data-too-large", "Together the text and files are {size}; the limit is 10 MB."
+      ).replace("{size}", size(total));
       fileList.appendChild(over);
     }
-    picker.setCustomValidity(problems ? "Some files cannot be sent." : "");
+    picker.setCustomValidity(problems ? text("data-invalid", "Some files cannot be sent.") : "");
   }
 
   if (picker) {

@@ -2,10 +2,13 @@
 
 from datetime import datetime
 
+import factory
+
 from accounts.models import User
 from messaging import services
-from messaging.models import Message, Thread
+from messaging.models import Message, SavedReply, Thread
 from orders.models import Order
+from tests.accounts.factories import SellerFactory
 from tests.orders.factories import OrderFactory
 
 
@@ -30,3 +33,15 @@ def thread_with_message(
         sender=order.buyer, order=order, topic=topic, body=body, now=now
     )
     return message.thread, message
+
+
+class SavedReplyFactory(factory.django.DjangoModelFactory):
+    """A saved reply as the services would store it (no policy check: use the service to test)."""
+
+    class Meta:
+        model = SavedReply
+
+    seller = factory.SubFactory(SellerFactory)
+    name = factory.Sequence(lambda n: f"Saved reply {n}")
+    body = "Hi {buyer_name}, thank you for your message about order {order_number}."
+    language = "en"

@@ -149,8 +149,8 @@ def test_thread_list_limit_out_of_bounds_is_invalid(buyer_api, limit, problem):
 
     assert response.status_code == 400
     assert response.json() == {
-        "code": "invalid",
-        "detail": "The request has invalid fields.",
+        "code": "invalid_parameter",
+        "detail": "Some query parameters are not valid.",
         "fields": {"limit": [problem]},
     }
 
@@ -602,11 +602,11 @@ def test_unknown_action_is_not_found(buyer_api, buyer, seller):
 def test_wrong_method_is_refused_with_the_error_shape(buyer_api, buyer, seller):
     thread, _ = thread_with_message(buyer=buyer, seller=seller)
 
-    response = buyer_api.get(f"{API}/threads/{thread.id}/messages")
+    response = buyer_api.put(f"{API}/threads/{thread.id}/messages")
 
     assert (response.status_code, response.json()) == (
         405,
-        {"code": "method_not_allowed", "detail": 'Method "GET" not allowed.'},
+        {"code": "method_not_allowed", "detail": 'Method "PUT" not allowed.'},
     )
 
 

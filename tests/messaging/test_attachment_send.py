@@ -16,8 +16,8 @@ from rest_framework.test import APIClient
 from messagecenter.errors import ApplicationError
 from messaging import services, uploads
 from messaging.attachments import MAX_MESSAGE_BYTES, IncomingFile
+from messaging.downloads import content_disposition
 from messaging.models import Attachment, Message, MessageStatus, Thread
-from messaging.views import content_disposition
 from tests.accounts.factories import BuyerFactory, SellerFactory
 from tests.messaging import badfiles
 from tests.messaging.factories import thread_with_message
@@ -458,6 +458,7 @@ def test_api_sends_multipart_files_and_returns_their_metadata(thread, buyer):
             "height": None,
             "url": f"http://testserver/messages/files/{attachment.pk}/",
             "thumbnail_url": None,
+            "download_url": f"http://testserver/api/v1/attachments/{attachment.pk}/content",
         }
     ]
 

@@ -80,7 +80,7 @@ def test_api_send_answers_422_with_findings(api_client, buyer, seller):
     api_client.force_authenticate(buyer)
 
     response = api_client.post(
-        reverse("api:message-send", args=[thread.pk]), {"body": PHONE_TEXT}, format="json"
+        reverse("api:thread-messages", args=[thread.pk]), {"body": PHONE_TEXT}, format="json"
     )
 
     assert response.status_code == 422

@@ -19,7 +19,7 @@ ACTIONS = ["read", "unread", "archive", "unarchive", "delete", "no-response-need
 BUYER_INBOX_QUERIES = 5
 SELLER_INBOX_QUERIES = 5
 BUYER_THREAD_QUERIES = 9  # + the messages' attachments, + whether the seller is blocked
-SELLER_THREAD_QUERIES = 8
+SELLER_THREAD_QUERIES = 9  # + the seller's saved replies for the reply box
 
 
 def at(hours: float) -> datetime:

@@ -24,6 +24,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from messaging import search
 from messaging.models import (
     Attachment,
     Message,
@@ -856,6 +857,8 @@ def seed(
         for row in generator.response_day_rows():
             days.write(row)
         days.flush()
+        # The search documents the services would have kept up to date, built in one pass.
+        search.documents_rebuild()
         sequences_reset()
         marker_create()
         marker = {

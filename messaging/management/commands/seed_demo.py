@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role, SellerProfile, User
 from messaging import services
-from messaging.models import Thread
+from messaging.models import SavedReply, Thread
 from orders.models import Order, OrderItem, OrderStatus, Product
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 — printed for people trying the demo
@@ -89,6 +89,56 @@ ORDERS: list[tuple[str, str, str, str, int, list[tuple[str, str, int]]]] = [
     ("lucia@example.com", "gadgets@example.com", "GG-EAR-11", OrderStatus.PLACED, 1, []),
 ]
 TOPIC_FOR_SKU = {"CC-BWL-02": "damaged_defective", "GG-CHG-65": "shipping", "CC-MUG-01": "invoice"}
+# (seller, name, language, body): the saved replies each demo seller starts with.
+SAVED_REPLIES = [
+    (
+        "seller@example.com",
+        "Damaged on arrival: ask for a photo",
+        "en",
+        "Hi {buyer_name}, I'm so sorry your {item} arrived damaged. Could you attach a photo "
+        "of the damage here in this conversation? As soon as I see it I will send a "
+        "replacement for order {order_number}, at no cost to you.",
+    ),
+    (
+        "seller@example.com",
+        "Care: dishwasher and microwave",
+        "en",
+        "Hi {buyer_name}, thank you for asking! Our stoneware is glazed to be dishwasher and "
+        "microwave safe. To keep the glaze bright for years, wash pieces with gold details "
+        "by hand. Enjoy your {item}!",
+    ),
+    (
+        "seller@example.com",
+        "Pedido en camino",
+        "es",
+        "Hola, {buyer_name}: su pedido {order_number} ({item}) ya está en camino. Puede "
+        "seguir el envío desde la página del pedido. ¡Muchas gracias por su compra!",
+    ),
+    (
+        "gadgets@example.com",
+        "Shipping update",
+        "en",
+        "Hi {buyer_name}, thanks for your patience! Your order {order_number} is with the "
+        "carrier and on its way. Tracking can take up to 48 hours to update; you can follow "
+        "it from the order page. I will keep an eye on it for you.",
+    ),
+    (
+        "gadgets@example.com",
+        "How returns work",
+        "en",
+        "Hi {buyer_name}, sorry the {item} is not working out for you. You can start a return "
+        "from the order page within 30 days of delivery. Once it is back with us, the refund "
+        "for order {order_number} is issued within 3 business days.",
+    ),
+    (
+        "gadgets@example.com",
+        "Actualización del envío",
+        "es",
+        "Hola, {buyer_name}: gracias por su paciencia. Su pedido {order_number} ya está en "
+        "manos del transportista. El seguimiento puede tardar hasta 48 horas en "
+        "actualizarse; puede consultarlo desde la página del pedido.",
+    ),
+]
 
 
 def order_number(index: int) -> str:
@@ -96,7 +146,9 @@ def order_number(index: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Create a small demo marketplace (sellers, buyers, orders, conversations)."
+    help = (
+        "Create a small demo marketplace (sellers, buyers, orders, conversations, saved replies)."
+    )
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
@@ -133,6 +185,10 @@ class Command(BaseCommand):
                 body="Do these earbuds support multipoint pairing with a laptop and a phone?",
                 now=now - timedelta(hours=2),
             )
+        for seller_email, name, language, body in SAVED_REPLIES:
+            owner = users[seller_email]
+            if not SavedReply.objects.filter(seller=owner, name=name).exists():
+                services.saved_reply_create(seller=owner, name=name, body=body, language=language)
         self.stdout.write(self.style.SUCCESS("Demo marketplace ready. Sign in with:"))
         for email, *_ in SELLERS:
             self.stdout.write(f"  seller  {email:<22} {DEMO_PASSWORD}")

@@ -1,0 +1,185 @@
+"""Finding threads: full-text search on PostgreSQL, a substring match on other databases.
+
+On PostgreSQL every participant has a search document (messaging.models.SearchDocument):
+the order number, the product, the other party's name, and the text of every message that
+participant may see. A message is added to it when it is delivered (both sides) or blocked
+(its sender only), so the other side's blocked text is never searchable. A GIN index on
+(user, document) finds a user's matching threads without reading anyone else's; for words
+in most threads the planner walks the user's inbox newest first instead and stops at a page.
+
+Words are matched whole and all must appear ("simple" configuration: lower-cased, no
+stemming, so English and Spanish behave alike). Elsewhere (SQLite) each word must appear
+as a substring of the same fields.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import BigIntegerField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast
+
+from accounts.models import User
+from messaging.models import Message, MessageStatus
+from messaging.querysets import ParticipantQuerySet
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 10
+ORDER_NUMBER = re.compile(r"\b(\d{3})-(\d{7})-(\d{7})\b")
+ORDER_DIGITS = re.compile(r"^\d{17}$")
+
+
+@dataclass(frozen=True)
+class ThreadFilters:
+    """What the user narrowed an inbox folder to; empty fields do not filter."""
+
+    text: str = ""
+    topic: str = ""
+    # Last activity in the thread at or after ``active_from`` and before ``active_before``.
+    active_from: datetime | None = None
+    active_before: datetime | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (search_terms(self.text) or self.topic or self.active_from or self.active_before)
+
+
+def search_terms(text: str) -> list[str]:
+    """Split a query into lower-case words; an order number becomes its 17 digits."""
+    text = ORDER_NUMBER.sub(r"\1\2\3", text[:MAX_QUERY_LENGTH])
+    return re.findall(r"\w+", text.lower())[:MAX_TERMS]
+
+
+def uses_full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def threads_filter(
+    rows: ParticipantQuerySet,
+    *,
+    user: User,
+    filters: ThreadFilters,
+    full_text: bool | None = None,
+) -> ParticipantQuerySet:
+    """Narrow a user's participant rows to the threads matching ``filters``.
+
+    ``full_text=False`` forces the substring match (it is the unindexed baseline the
+    benchmark compares the index with).
+    """
+    if filters.topic:
+        rows = rows.filter(thread__topic=filters.topic)
+    if filters.active_from is not None:
+        rows = rows.filter(last_message_at__gte=filters.active_from)
+    if filters.active_before is not None:
+        rows = rows.filter(last_message_at__lt=filters.active_before)
+    terms = search_terms(filters.text)
+    if not terms:
+        return rows
+    if uses_full_text() if full_text is None else full_text:
+        return rows.filter(document_match(user=user, terms=terms, prefix="search_document__"))
+    return _substring_filter(rows, user=user, terms=terms)
+
+
+def document_match(*, user: User, terms: list[str], prefix: str = "") -> Q:
+    """The search documents of ``user`` holding every term (``prefix`` reaches them)."""
+    return Q(
+        **{
+            # Typed as bigint, the user id is looked up in the GIN index (btree_gin has no
+            # int8-to-int4 operator, so an untyped id would only filter after the scan).
+            f"{prefix}user_id": Cast(Value(user.pk), output_field=BigIntegerField()),
+            f"{prefix}document": SearchQuery(" ".join(terms), config="simple", search_type="plain"),
+        }
+    )
+
+
+def _counterpart_matches(*, user: User, term: str) -> Q:
+    """The other party's public name (a seller's shop name, else the display name) has term."""
+    if user.is_seller:
+        return Q(thread__buyer__display_name__icontains=term)
+    return Q(thread__seller__seller_profile__shop_name__icontains=term) | Q(
+        thread__seller__seller_profile__isnull=True, thread__seller__display_name__icontains=term
+    )
+
+
+def _substring_filter(
+    rows: ParticipantQuerySet, *, user: User, terms: list[str]
+) -> ParticipantQuerySet:
+    for term in terms:
+        number = f"{term[:3]}-{term[3:10]}-{term[10:]}" if ORDER_DIGITS.match(term) else term
+        visible = Message.objects.filter(
+            Q(status=MessageStatus.DELIVERED) | Q(sender_id=user.pk),
+            thread_id=OuterRef("thread_id"),
+            body__icontains=term,
+        )
+        rows = rows.filter(
+            Exists(visible)
+            | Q(thread__order__number__icontains=number)
+            | Q(thread__product__title__icontains=term)
+            | _counterpart_matches(user=user, term=term)
+        )
+    return rows
+
+
+# --- Writing the documents (PostgreSQL only) -------------------------------------------------
+
+# The words a thread is found by before any message: the order number (its 17 digits and its
+# three parts), the product title and the other party's public name.
+_HEADER = """
+    setweight(to_tsvector('simple',
+        coalesce(replace(o.number, '-', ''), '') || ' ' || coalesce(replace(o.number, '-', ' '), '')
+        || ' ' || coalesce(pr.title, '') || ' '
+        || CASE WHEN p.role = 'buyer' THEN coalesce(sp.shop_name, su.display_name)
+           ELSE bu.display_name END
+    ), 'A')
+"""
+_FROM = """
+FROM messaging_participant p
+JOIN messaging_thread t ON t.id = p.thread_id
+JOIN accounts_user su ON su.id = t.seller_id
+JOIN accounts_user bu ON bu.id = t.buyer_id
+LEFT JOIN accounts_sellerprofile sp ON sp.user_id = t.seller_id
+LEFT JOIN orders_order o ON o.id = t.order_id
+LEFT JOIN orders_product pr ON pr.id = t.product_id
+"""
+_APPEND = f"""
+INSERT INTO messaging_searchdocument (participant_id, user_id, document)
+SELECT p.id, p.user_id, {_HEADER} || to_tsvector('simple', %(body)s)
+{_FROM}
+WHERE p.id = ANY(%(participant_ids)s)
+ON CONFLICT (participant_id) DO UPDATE
+SET document = messaging_searchdocument.document || to_tsvector('simple', %(body)s)
+"""
+_REBUILD = f"""
+INSERT INTO messaging_searchdocument (participant_id, user_id, document)
+SELECT p.id, p.user_id, {_HEADER} || to_tsvector('simple', coalesce((
+        SELECT string_agg(m.body, ' ' ORDER BY m.created_at, m.id)
+        FROM messaging_message m
+        WHERE m.thread_id = p.thread_id AND (m.status = 'delivered' OR m.sender_id = p.user_id)
+    ), ''))
+{_FROM}
+ON CONFLICT (participant_id) DO UPDATE SET document = EXCLUDED.document
+"""  # noqa: S608 (constant SQL, no input in it)
+
+
+def document_append(*, message: Message, participant_ids: list[int]) -> None:
+    """Add a message's text to the search documents of the participants who may see it."""
+    if not uses_full_text() or not participant_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_APPEND, {"body": message.body, "participant_ids": participant_ids})
+
+
+def documents_rebuild() -> int:
+    """Rebuild every participant's search document from the stored messages; return how many.
+
+    For data written in bulk without the services (the benchmark seed).
+    """
+    if not uses_full_text():
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(_REBUILD)
+        count = cursor.rowcount
+        cursor.execute("ANALYZE messaging_searchdocument")
+    return count

@@ -1,0 +1,79 @@
+// New messages appear in an open conversation without reloading: while the tab is visible,
+// ask the server every few seconds for the messages after the last one shown, add them to
+// the thread and read them out through a polite live region. A hidden tab does not ask, so
+// nothing is marked read that nobody saw; showing the tab again asks at once.
+(function () {
+  "use strict";
+  var list = document.getElementById("thread-messages");
+  var live = document.getElementById("thread-live");
+  if (!list || !window.fetch || !list.dataset.updatesUrl) return;
+
+  var INTERVAL_MS = 3000;
+  var MAX_BACKOFF_MS = 60000;
+  var after = parseInt(list.dataset.after, 10) || 0;
+  var delay = INTERVAL_MS;
+  var timer = null;
+  var inFlight = false;
+
+  function schedule(ms) {
+    clearTimeout(timer);
+    if (document.visibilityState === "visible") timer = setTimeout(poll, ms);
+  }
+
+  function add(item) {
+    if (document.getElementById("m" + item.id)) return;
+    var holder = document.createElement("ol");
+    holder.innerHTML = item.html.trim();
+    var node = holder.firstElementChild;
+    if (!node) return;
+    node.classList.add("arrived");
+    list.appendChild(node);
+    if (!item.mine && live) {
+      var line = document.createElement("p");
+      line.textContent = item.announce;
+      live.appendChild(line);
+      // Keep the region short; screen readers announce additions only.
+      while (live.childNodes.length > 5) live.removeChild(live.firstChild);
+    }
+  }
+
+  function nearBottom() {
+    var rect = list.getBoundingClientRect();
+    return rect.bottom - window.innerHeight < 200;
+  }
+
+  function poll() {
+    if (inFlight || document.visibilityState !== "visible") return;
+    inFlight = true;
+    var url = list.dataset.updatesUrl + "?after=" + encodeURIComponent(after);
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.json();
+      })
+      .then(function (data) {
+        var follow = nearBottom();
+        data.messages.forEach(add);
+        if (data.last_id > after) after = data.last_id;
+        list.dataset.after = String(after);
+        if (data.messages.length && follow) {
+          list.lastElementChild.scrollIntoView({ block: "nearest" });
+        }
+        delay = INTERVAL_MS;
+      })
+      .catch(function () {
+        // Offline or signed out: ask less often, up to once a minute.
+        delay = Math.min(delay * 2, MAX_BACKOFF_MS);
+      })
+      .then(function () {
+        inFlight = false;
+        schedule(delay);
+      });
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") poll();
+    else clearTimeout(timer);
+  });
+  schedule(INTERVAL_MS);
+})();
