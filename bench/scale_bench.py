@@ -297,7 +297,7 @@ def tier_report(tier: str, data: dict[str, Any], reused: bool) -> list[str]:
         "`selectors.thread_list_for_user` with a search (GIN index on each participant's "
         "search document) versus the same search without the index (`ILIKE` over the "
         "threads' messages). Matches are threads, counted up to 1,001; execution is the "
-        "statement's time in `EXPLAIN ANALYZE`, without planning.",
+        "page's statements' time in `EXPLAIN ANALYZE`, without planning.",
         "",
         "| word | matches | full-text median ms | p99 ms | execution ms | ILIKE median ms "
         "| execution ms | speed-up | Seq Scan on messages |",
@@ -418,7 +418,8 @@ def main() -> None:
     out = [
         f"PostgreSQL {server[0] if server else '?'}, one database per tier, the app with DEBUG "
         "off. Page timings go through Django's test client (middleware, session, login, view, "
-        "template); the floor view runs one trivial query behind the same stack. Median and "
+        "template); the floor view runs one trivial query behind the same stack; the raw SQL "
+        "column replays every statement the page's selector runs. Median and "
         "p99 after warm-up, over about 3 s of rounds per operation (at least 60 rounds, 15 for "
         "operations slower than that allows; the rounds column says how many).",
         "",

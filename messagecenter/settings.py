@@ -282,6 +282,11 @@ SPECTACULAR_SETTINGS = {
     "PATH_CONVERTER_OVERRIDES": {
         "id": {"type": "integer", "minimum": 1, "maximum": 999999999999999999}
     },
+    # Two request fields are named "reason": a proactive message's and a report's.
+    "ENUM_NAME_OVERRIDES": {
+        "ReasonEnum": "messaging.models.ProactiveReason",
+        "ReportReasonEnum": "messaging.models.ReportReason",
+    },
 }
 
 # Marketplace rules.

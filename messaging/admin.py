@@ -8,6 +8,7 @@ from django.contrib.admin import helpers
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from accounts.models import User
@@ -26,6 +27,7 @@ from messaging.models import (
     Participant,
     ResponseDay,
     ReviewOutcome,
+    SellerRestriction,
     Thread,
 )
 
@@ -400,3 +402,34 @@ class ModerationActionAdmin(ReadOnlyAdmin):
     search_fields = ["actor__email", "subject__email", "detail"]
     list_select_related = ["actor", "subject", "case", "message"]
     date_hierarchy = "created_at"
+
+
+@admin.register(SellerRestriction)
+class SellerRestrictionAdmin(ReadOnlyAdmin):
+    """Sellers' restrictions, newest first; staff with change rights can lift one early."""
+
+    list_display = ["id", "seller", "reason", "starts_at", "ends_at", "is_active", "created_by"]
+    list_filter = ["ends_at", "starts_at"]
+    search_fields = ["seller__email", "seller__seller_profile__shop_name", "reason"]
+    list_select_related = ["seller", "created_by"]
+    date_hierarchy = "starts_at"
+    actions = ["lift"]
+
+    def has_lift_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("messaging.change_sellerrestriction")
+
+    @admin.display(description="In force", boolean=True)
+    def is_active(self, restriction: SellerRestriction) -> bool:
+        return restriction.starts_at <= timezone.now() < restriction.ends_at
+
+    @admin.action(description="Lift early: end the restriction now", permissions=["lift"])
+    def lift(self, request: HttpRequest, queryset: QuerySet[SellerRestriction]) -> None:
+        done = 0
+        for restriction in queryset.order_by("id"):
+            try:
+                moderation.restriction_lift(restriction=restriction, actor=cast(User, request.user))
+            except ApplicationError as error:
+                self.message_user(request, f"#{restriction.pk}: {error.message}", messages.WARNING)
+            else:
+                done += 1
+        self.message_user(request, f"{done} restriction(s) lifted.")

@@ -14,6 +14,12 @@ urlpatterns = [
         name="metrics-response-time",
     ),
     path("threads/start", apis.ThreadStartApi.as_view(), name="thread-start"),
+    path("threads/bulk", apis.ThreadBulkApi.as_view(), name="thread-bulk"),
+    path(
+        "preferences/messaging",
+        apis.MessagingPreferencesApi.as_view(),
+        name="preferences-messaging",
+    ),
     path(
         "orders/<str:number>/messaging-actions",
         apis.OrderMessagingActionsApi.as_view(),
@@ -34,6 +40,16 @@ urlpatterns = [
         "threads/<id:thread_id>/messages",
         apis.ThreadMessagesApi.as_view(),
         name="thread-messages",
+    ),
+    path(
+        "threads/<id:thread_id>/messages/<id:message_id>/report",
+        apis.MessageReportApi.as_view(),
+        name="message-report",
+    ),
+    path(
+        "threads/<id:thread_id>/block-seller",
+        apis.ThreadSellerBlockApi.as_view(),
+        name="thread-block-seller",
     ),
     path(
         "threads/<id:thread_id>/<slug:action>",

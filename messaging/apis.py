@@ -17,15 +17,33 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from messagecenter.api import ErrorSerializer, RateLimitedSerializer
 from messagecenter.errors import ApplicationError, NotFound
 from messagecenter.typing import api_user
-from messaging import downloads, proactive, response_clock, search, selectors, services, uploads
+from messaging import (
+    downloads,
+    moderation,
+    proactive,
+    response_clock,
+    search,
+    selectors,
+    services,
+    uploads,
+)
 from messaging.attachments import ALLOWED as ALLOWED_FILE_TYPES
 from messaging.attachments import IncomingFile
 from messaging.content_policy import content_check
 from messaging.idempotency import idempotent
-from messaging.models import Attachment, Message, Participant, ProactiveReason, Topic
+from messaging.models import (
+    Attachment,
+    Message,
+    Participant,
+    ParticipantRole,
+    ProactiveReason,
+    ReportReason,
+    Topic,
+)
 from messaging.policy_reasons import findings_display
 from messaging.querysets import Folder
 from messaging.ratelimit import rate_limit_hit
@@ -874,3 +892,252 @@ class ReviewRequestSendApi(APIView):
             return _started(request, message)
 
         return idempotent(request=request, user=api_user(request), send=send)
+
+
+# --- Inbox work in bulk, reports, and a buyer's say over who writes first ---------------------
+
+BULK_ACTIONS = {
+    "read": "read",
+    "archive": "archive",
+    "unarchive": "unarchive",
+    "no_response_needed": "no-response-needed",
+}
+
+
+class ThreadBulkApi(APIView):
+    class ThreadBulkInputSerializer(serializers.Serializer):
+        ids = serializers.ListField(
+            child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+            allow_empty=False,
+            max_length=services.BULK_THREAD_LIMIT,
+            help_text=f"My threads, 1 to {services.BULK_THREAD_LIMIT} ids (repeats count once).",
+        )
+        action = serializers.ChoiceField(
+            choices=list(BULK_ACTIONS),
+            help_text="`no_response_needed`: sellers only; closes the threads' open 24-hour "
+            "obligations as excluded.",
+        )
+
+    class ThreadBulkOutputSerializer(serializers.Serializer):
+        action = serializers.CharField()
+        ids = serializers.ListField(child=serializers.IntegerField())
+        changed = serializers.IntegerField(
+            help_text="How many threads changed; those already in that state are left alone."
+        )
+
+    @extend_schema(
+        operation_id="threads_bulk_update",
+        summary="Mark read, archive, unarchive or mark no response needed, many threads at once",
+        description=(
+            "All or nothing: if any id is not one of my threads (whether or not it exists) the "
+            "answer is 404 and no thread changes. Repeating a call changes nothing more "
+            "(`changed` is 0)."
+        ),
+        request=ThreadBulkInputSerializer,
+        responses={
+            200: ThreadBulkOutputSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="`invalid` with the problem in `fields` (no ids, more than "
+                f"{services.BULK_THREAD_LIMIT}, an id that is not a positive integer, an "
+                "unknown action), `not_seller` (`no_response_needed` from a buyer)",
+            ),
+            **_errors(401, 404, 429),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        payload = self.ThreadBulkInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        changed = services.thread_bulk_update(
+            user=api_user(request), thread_ids=data["ids"], action=BULK_ACTIONS[data["action"]]
+        )
+        return Response(
+            {"action": data["action"], "ids": sorted(set(data["ids"])), "changed": changed}
+        )
+
+
+class MessageReportApi(APIView):
+    class MessageReportInputSerializer(serializers.Serializer):
+        reason = serializers.ChoiceField(choices=ReportReason.choices)
+        detail = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=500,
+            default="",
+            help_text="Anything the moderators should know.",
+        )
+
+    class MessageReportOutputSerializer(serializers.Serializer):
+        message_id = serializers.IntegerField()
+        reason = serializers.CharField(source="report_reason")
+        detail = serializers.CharField(source="note", allow_blank=True)
+        created_at = serializers.DateTimeField()
+
+    @extend_schema(
+        operation_id="messages_report",
+        summary="Report a message the other side sent to the moderation team",
+        description=(
+            "Only a delivered message of the other participant can be reported, once. My own "
+            "messages, and messages I cannot see, answer 404 like a message that does not "
+            "exist."
+        ),
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=MessageReportInputSerializer,
+        responses={
+            201: MessageReportOutputSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="`invalid` with the problem in `fields` (`reason` missing or "
+                "unknown, `detail` over 500 characters), `already_reported` (I reported it "
+                "before; nothing is added)",
+            ),
+            **_errors(401, 404, 429),
+        },
+    )
+    def post(self, request: Request, thread_id: int, message_id: int) -> Response:
+        participant = _participant(request, thread_id)
+        message = (
+            Message.objects.select_related("thread")
+            .filter(pk=message_id, thread_id=participant.thread_id)
+            .first()
+        )
+        if message is None:
+            raise NotFound("No such message.")
+        payload = self.MessageReportInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+
+        def report() -> Response:
+            case = moderation.message_report(
+                reporter=api_user(request),
+                message=message,
+                reason=data["reason"],
+                note=data["detail"],
+            )
+            return Response(
+                self.MessageReportOutputSerializer(case).data, status=status.HTTP_201_CREATED
+            )
+
+        return idempotent(request=request, user=api_user(request), send=report)
+
+
+class SellerBlockStatusSerializer(serializers.Serializer):
+    thread_id = serializers.IntegerField()
+    seller = PartySerializer()
+    seller_blocked = serializers.BooleanField(
+        help_text="While blocked, the seller cannot write to me first, except about delivery, "
+        "customization or a problem with my order."
+    )
+
+
+def _buyer_participant(request: Request, thread_id: int) -> Participant:
+    """The buyer's side of a thread; the seller's side is a 404 here, like a foreign thread."""
+    participant = _participant(request, thread_id)
+    if participant.role != ParticipantRole.BUYER:
+        raise NotFound("No such conversation.")
+    return participant
+
+
+def _block_status(participant: Participant, *, blocked: bool) -> Response:
+    return Response(
+        SellerBlockStatusSerializer(
+            {
+                "thread_id": participant.thread_id,
+                "seller": participant.thread.seller,
+                "seller_blocked": blocked,
+            }
+        ).data
+    )
+
+
+class ThreadSellerBlockApi(APIView):
+    @extend_schema(
+        operation_id="threads_block_seller",
+        summary="Block the seller of one of my conversations (buyers)",
+        description="Repeating it changes nothing. A seller's own thread answers 404.",
+        request=None,
+        responses={200: SellerBlockStatusSerializer, **_errors(401, 404, 429)},
+    )
+    def post(self, request: Request, thread_id: int) -> Response:
+        participant = _buyer_participant(request, thread_id)
+        services.thread_block_seller(participant=participant)
+        return _block_status(participant, blocked=True)
+
+    @extend_schema(
+        operation_id="threads_unblock_seller",
+        summary="Unblock the seller of one of my conversations (buyers)",
+        description="Unblocking a seller who is not blocked changes nothing.",
+        responses={200: SellerBlockStatusSerializer, **_errors(401, 404, 429)},
+    )
+    def delete(self, request: Request, thread_id: int) -> Response:
+        participant = _buyer_participant(request, thread_id)
+        services.thread_unblock_seller(participant=participant)
+        return _block_status(participant, blocked=False)
+
+
+class BlockedSellerSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="seller_id")
+    name = serializers.CharField(source="seller.public_name")
+    blocked_at = serializers.DateTimeField(source="created_at")
+
+
+class MessagingPreferencesSerializer(serializers.Serializer):
+    unsolicited_opt_out = serializers.BooleanField(
+        help_text="True: sellers cannot write to me first, except about delivery, "
+        "customization or a problem with my order."
+    )
+    blocked_sellers = BlockedSellerSerializer(
+        many=True, read_only=True, help_text="Newest first. Unblock one from its thread."
+    )
+
+
+class MessagingPreferencesApi(APIView):
+    """A buyer's say over messages sellers start; sellers have no such preferences (404)."""
+
+    def _buyer(self, request: Request) -> User:
+        user = api_user(request)
+        if user.is_seller:
+            raise NotFound()
+        return user
+
+    def _current(self, request: Request) -> Response:
+        buyer = self._buyer(request)
+        return Response(
+            MessagingPreferencesSerializer(
+                {
+                    "unsolicited_opt_out": selectors.buyer_opted_out(buyer=buyer),
+                    "blocked_sellers": selectors.seller_block_list(buyer=buyer),
+                }
+            ).data
+        )
+
+    @extend_schema(
+        operation_id="preferences_messaging_retrieve",
+        summary="My choice about unsolicited seller messages, and the sellers I blocked (buyers)",
+        responses={200: MessagingPreferencesSerializer, **_errors(401, 404, 429)},
+    )
+    def get(self, request: Request) -> Response:
+        return self._current(request)
+
+    @extend_schema(
+        operation_id="preferences_messaging_update",
+        summary="Opt out of (or back in to) unsolicited seller messages (buyers)",
+        request=MessagingPreferencesSerializer,
+        responses={
+            200: MessagingPreferencesSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="`invalid`: `unsolicited_opt_out` missing or not a boolean",
+            ),
+            **_errors(401, 404, 429),
+        },
+    )
+    def put(self, request: Request) -> Response:
+        buyer = self._buyer(request)
+        payload = MessagingPreferencesSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.unsolicited_messages_set(
+            buyer=buyer, receive=not payload.validated_data["unsolicited_opt_out"]
+        )
+        return self._current(request)

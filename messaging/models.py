@@ -644,6 +644,7 @@ class ModerationAction(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         RESTRICTED = "restricted", _("Restricted sender")
         DISMISSED = "dismissed", _("Dismissed report")
+        LIFTED = "lifted", _("Lifted restriction early")
 
     case = models.ForeignKey(
         ModerationCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"

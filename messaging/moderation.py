@@ -4,7 +4,7 @@ Every change to a case is written to the audit trail (``ModerationAction``) in t
 transaction: who did it (staff, or nobody for the system), what, to whom and when.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -261,3 +261,30 @@ def seller_restrict(
         detail=f"{days} days: {reason}",
     )
     return restriction
+
+
+@transaction.atomic
+def restriction_lift(
+    *, restriction: SellerRestriction, actor: User, now: datetime | None = None
+) -> SellerRestriction:
+    """End a seller's restriction now, before its planned end; write who did it to the trail.
+
+    The restriction is kept, ending now, so the seller's history stays readable.
+    """
+    now = now or timezone.now()
+    locked = SellerRestriction.objects.select_for_update().get(pk=restriction.pk)
+    if locked.ends_at <= now:
+        raise ApplicationError("restriction_ended", "This restriction has already ended.")
+    planned_end = locked.ends_at
+    # A restriction always ends after it starts; one lifted the instant it began (or before)
+    # ends a microsecond after its start.
+    locked.ends_at = max(now, locked.starts_at + timedelta(microseconds=1))
+    locked.save(update_fields=["ends_at"])
+    audit(
+        action=Action.LIFTED,
+        actor=actor,
+        now=now,
+        subject_id=locked.seller_id,
+        detail=f"Was until {planned_end.astimezone(UTC):%Y-%m-%d %H:%M} UTC: {locked.reason}",
+    )
+    return locked

@@ -163,12 +163,27 @@ ON CONFLICT (participant_id) DO UPDATE SET document = EXCLUDED.document
 """  # noqa: S608 (constant SQL, no input in it)
 
 
+# Most messages extend documents that exist: this statement plans in microseconds, where
+# _APPEND (seven tables joined for the header) takes milliseconds to plan on every send.
+_EXTEND = """
+UPDATE messaging_searchdocument
+SET document = document || to_tsvector('simple', %(body)s)
+WHERE participant_id = ANY(%(participant_ids)s)
+RETURNING participant_id
+"""
+
+
 def document_append(*, message: Message, participant_ids: list[int]) -> None:
     """Add a message's text to the search documents of the participants who may see it."""
     if not uses_full_text() or not participant_ids:
         return
     with connection.cursor() as cursor:
-        cursor.execute(_APPEND, {"body": message.body, "participant_ids": participant_ids})
+        cursor.execute(_EXTEND, {"body": message.body, "participant_ids": participant_ids})
+        extended = {row[0] for row in cursor.fetchall()}
+        # A participant's first visible message builds the document, header included.
+        missing = [pk for pk in participant_ids if pk not in extended]
+        if missing:
+            cursor.execute(_APPEND, {"body": message.body, "participant_ids": missing})
 
 
 def documents_rebuild() -> int:

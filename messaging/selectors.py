@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
 from accounts.models import User
@@ -53,10 +53,30 @@ def _participant_rows() -> ParticipantQuerySet:
     )
 
 
+def _listed_threads() -> QuerySet[Thread]:
+    """Threads with what an inbox row shows of them: subject, both parties, last message."""
+    return Thread.objects.select_related(
+        "order", "product", "buyer", "seller__seller_profile", "last_message"
+    ).order_by()
+
+
+def _participant_page_rows() -> ParticipantQuerySet:
+    """Participant rows for a list page, their threads loaded by primary key in one more query.
+
+    Joining the threads into the page's own query (nine tables, sorted and limited) makes
+    PostgreSQL spend ten times longer choosing a join order than running it, on every page.
+    Alone, the page comes straight off a participant index and plans in microseconds; the
+    page's threads, fetched by id, plan in about a millisecond.
+    """
+    return Participant.objects.all().prefetch_related(
+        Prefetch("thread", queryset=_listed_threads())
+    )
+
+
 def _folder_rows(*, user: User, folder: str, filters: ThreadFilters | None) -> ParticipantQuerySet:
     if folder not in folders_for_user(user):
         raise ApplicationError("invalid_folder", f"Unknown folder {folder!r}.")
-    rows = _participant_rows().for_user(user).in_folder(folder)
+    rows = _participant_page_rows().for_user(user).in_folder(folder)
     if filters is not None:
         rows = search.threads_filter(rows, user=user, filters=filters)
     return rows
@@ -121,10 +141,12 @@ def participant_get(*, user: User, thread_id: int | str) -> Participant:
         pk = int(thread_id)
     except (TypeError, ValueError):
         raise NotFound("No such conversation.") from None
-    participant = _participant_rows().filter(user=user, thread_id=pk).select_related("user").first()
-    if participant is None:
-        raise NotFound("No such conversation.")
-    return participant
+    # get(), not first(): (thread, user) is unique, and without first()'s ORDER BY PostgreSQL
+    # plans this ten-table row in about half the time.
+    try:
+        return _participant_rows().select_related("user").get(user=user, thread_id=pk)
+    except Participant.DoesNotExist:
+        raise NotFound("No such conversation.") from None
 
 
 def message_list_for_participant(*, participant: Participant) -> QuerySet[Message]:

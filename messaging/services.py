@@ -133,7 +133,9 @@ def _notification_context(*, message: Message, reader: User, reader_role: str) -
 
 def _notify_delivered(*, message: Message, recipient: Participant) -> None:
     """Email the other side about a delivered message (after commit, as they chose)."""
-    reader = User.objects.get(pk=recipient.user_id)
+    thread = message.thread
+    # The callers load the thread with both parties, so this is usually not another query.
+    reader = thread.seller if recipient.role == ParticipantRole.SELLER else thread.buyer
     sender_name = message.sender.public_name if message.sender else "Message Center"
     notify(
         recipient=reader,
@@ -259,14 +261,18 @@ def _check_reply_allowed(*, thread: Thread, role: str) -> None:
         if not delivered.filter(sender_role=ParticipantRole.BUYER).exists():
             raise ApplicationError(
                 "proactive_reason_required",
-                "The buyer has not written in this conversation yet. To write first, send a "
-                "proactive message for a permitted reason from the order page.",
+                _(
+                    "The buyer has not written in this conversation yet. To write first, send a "
+                    "proactive message for a permitted reason from the order page."
+                ),
             )
     elif not delivered.exclude(kind=MessageKind.REVIEW_REQUEST).exists():
         raise ApplicationError(
             "reply_not_allowed",
-            "Review requests cannot be answered. To write to the seller about this order, "
-            "use Contact seller on the order page.",
+            _(
+                "Review requests cannot be answered. To write to the seller about this order, "
+                "use Contact seller on the order page."
+            ),
         )
 
 
@@ -391,8 +397,10 @@ def thread_start(
     if order is not None and sender.pk == order.seller_id:
         raise ApplicationError(
             "proactive_reason_required",
-            "Sellers write first only for a permitted reason: send a proactive message from "
-            "the order page.",
+            _(
+                "Sellers write first only for a permitted reason: send a proactive message from "
+                "the order page."
+            ),
         )
     if product is not None:
         if not product.is_active:
@@ -499,7 +507,7 @@ def thread_mark_no_response_needed(
 ) -> None:
     """Record, as the seller, that the buyer's waiting messages need no reply."""
     if participant.role != ParticipantRole.SELLER:
-        raise ApplicationError("not_seller", "Only the seller can mark a thread this way.")
+        raise ApplicationError("not_seller", _("Only the seller can mark a thread this way."))
     # Lock the thread's participants so a buyer message cannot slip in between.
     _lock_participants(participant.thread)
     exclude_obligations(thread_id=participant.thread_id, now=now or timezone.now())
@@ -520,16 +528,16 @@ def thread_bulk_update(
     nothing, whether or not that thread exists.
     """
     if action not in BULK_THREAD_ACTIONS:
-        raise ApplicationError("invalid_action", "Pick what to do with the conversations.")
+        raise ApplicationError("invalid_action", _("Pick what to do with the conversations."))
     ids = set(thread_ids)
     if not ids:
-        raise ApplicationError("nothing_selected", "Select at least one conversation first.")
+        raise ApplicationError("nothing_selected", _("Select at least one conversation first."))
     if len(ids) > BULK_THREAD_LIMIT:
         raise ApplicationError(
             "too_many", f"Select at most {BULK_THREAD_LIMIT} conversations at a time."
         )
     if action == "no-response-needed" and not user.is_seller:
-        raise ApplicationError("not_seller", "Only the seller can mark a thread this way.")
+        raise ApplicationError("not_seller", _("Only the seller can mark a thread this way."))
     # Deleted-for-me threads are still the user's own: they count, but are left as they are.
     rows = Participant.objects.filter(user=user, thread_id__in=ids)
     if rows.count() != len(ids):

@@ -169,6 +169,12 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
             "match_count": match_count,
             "match_count_cap": selectors.MATCH_COUNT_CAP,
             "filter_query": filter_query,
+            # Sellers see a restriction in force where they work (one indexed query).
+            "restriction": (
+                moderation.restriction_active(seller_id=user.pk, now=timezone.now())
+                if seller_view
+                else None
+            ),
         },
     )
 

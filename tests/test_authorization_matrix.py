@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import NotificationAddress, User
 from accounts.tokens import token_create
-from messaging import services
+from messaging import moderation, services
 from messaging.attachments import IncomingFile
 from messaging.inbound import inbound_email_receive
 from notifications.webhooks import webhook_endpoint_create, webhook_endpoint_test
@@ -80,6 +80,8 @@ def make_scenario() -> Scenario:
     saved_reply = services.saved_reply_create(
         seller=seller, name="Thanks", body="Thank you, {buyer_name}!", language="en"
     )
+    # Another seller's restriction, for the admin's restriction pages.
+    moderation.seller_restrict(seller=other_seller, days=7, reason="Spam.", actor=staff)
     users = {
         "buyer": buyer,
         "seller": seller,
@@ -224,6 +226,18 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("api:policy-check", "POST"): (*API_ANON, 400, 400, 400, 400, 400),
     ("api:metrics-response-time", "GET"): (*API_ANON, 404, 200, 404, 404, 200),
     ("api:metrics-response-time", "POST"): (*API_ANON, *NOT_ALLOWED),
+    ("api:thread-bulk", "GET"): (*API_ANON, *NOT_ALLOWED),
+    ("api:thread-bulk", "POST"): (*API_ANON, 400, 400, 400, 400, 400),  # no ids given
+    # The buyer's message: only the thread's two sides reach it; neither gave a reason.
+    ("api:message-report", "GET"): (*API_ANON, *NOT_ALLOWED),
+    ("api:message-report", "POST"): (*API_ANON, 404, 404, 404, 400, 400),
+    # Buyers only: the thread's seller gets the same 404 as a stranger.
+    ("api:thread-block-seller", "GET"): (*API_ANON, *NOT_ALLOWED),
+    ("api:thread-block-seller", "POST"): (*API_ANON, 404, 404, 404, 200, 404),
+    ("api:thread-block-seller", "DELETE"): (*API_ANON, 404, 404, 404, 200, 404),
+    ("api:preferences-messaging", "GET"): (*API_ANON, 200, 404, 200, 200, 404),  # not for sellers
+    ("api:preferences-messaging", "POST"): (*API_ANON, *NOT_ALLOWED),
+    ("api:preferences-messaging", "PUT"): (*API_ANON, 400, 404, 400, 400, 404),  # no choice given
     ("orders:list", "GET"): (*LOGIN, 200, 200, 200, 200, 200),
     ("orders:list", "POST"): (*LOGIN, *NOT_ALLOWED),
     ("orders:detail", "GET"): (*LOGIN, 404, 404, 404, 200, 200),
@@ -349,6 +363,8 @@ STAFF_EXCEPTIONS = {
     "admin:messaging_obligation_delete": 403,
     "admin:messaging_responseday_add": 403,
     "admin:messaging_responseday_delete": 403,
+    "admin:messaging_sellerrestriction_add": 403,  # restrictions come from the queue
+    "admin:messaging_sellerrestriction_delete": 403,  # lifted early, never deleted
     "admin:notifications_notification_add": 403,  # the outbox is written by the system
     "admin:notifications_webhookdelivery_add": 403,
     "admin:notifications_webhookendpoint_add": 403,  # sellers register their own

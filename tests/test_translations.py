@@ -134,3 +134,20 @@ def test_a_wrong_password_is_explained_in_spanish(client):
         "Ese correo electrónico y esa contraseña no coinciden con ninguna cuenta."
         in response.content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_bulk_action_messages_are_in_spanish(client):
+    seller = SellerFactory(language="es")
+    thread, _ = thread_with_message(order=OrderFactory(seller=seller))
+    client.force_login(seller)
+
+    nothing = client.post(
+        reverse("messaging:thread-bulk"), {"action": "archive"}, follow=True
+    ).content.decode()
+    archived = client.post(
+        reverse("messaging:thread-bulk"), {"action": "archive", "thread": [thread.pk]}, follow=True
+    ).content.decode()
+
+    assert "Primero selecciona al menos una conversación." in nothing
+    assert "1 conversación archivada." in archived

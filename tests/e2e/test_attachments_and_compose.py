@@ -37,7 +37,7 @@ def test_buyer_sends_a_photo_and_a_pdf_and_the_seller_opens_both(signed_in, tmp_
     shop.open(f"/seller/messages/{thread.pk}/")
     thumbnail = shop.page.locator(f'img[src="/messages/files/{picture.pk}/thumbnail/"]')
     thumbnail.wait_for()
-    loaded_width = thumbnail.evaluate("img => img.complete ? img.naturalWidth : 0")
+    loaded_width = thumbnail.evaluate("img => img.decode().then(() => img.naturalWidth)")
     shop.shot("thread-with-files")
     pdf = shop.page.request.get(f"{shop.base}/messages/files/{document.pk}/")
     photo_download = shop.page.request.get(f"{shop.base}/messages/files/{picture.pk}/?download=1")

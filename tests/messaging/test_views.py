@@ -16,8 +16,9 @@ T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 ACTIONS = ["read", "unread", "archive", "unarchive", "delete", "no-response-needed"]
 
 # Pinned query counts (session, user, page queries, unread badge); they must not grow with rows.
-BUYER_INBOX_QUERIES = 5
-SELLER_INBOX_QUERIES = 5
+# The page queries: its participant rows, their threads (by id), the folder counts.
+BUYER_INBOX_QUERIES = 6
+SELLER_INBOX_QUERIES = 7  # + the seller's restriction in force, if any
 BUYER_THREAD_QUERIES = 9  # + the messages' attachments, + whether the seller is blocked
 SELLER_THREAD_QUERIES = 9  # + the seller's saved replies for the reply box
 
