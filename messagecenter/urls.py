@@ -23,7 +23,7 @@ urlpatterns = [
     path("inbound-email/", include("messaging.inbound_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    re_path(r"^api/(?P<path>.*)$", api_not_found, name="api-not-found"),
+    re_path(r"^api/(?P<path>[\s\S]*)$", api_not_found, name="api-not-found"),
     path("", include("orders.urls")),
     path("", include("messaging.urls")),
 ]

@@ -100,15 +100,21 @@ def thread_list_for_user(
     if folder == Folder.NEEDS_RESPONSE:
         if cursor:
             since, last_id = decode_cursor(cursor, types=(datetime, int))
+            # The redundant bound lets the index seek to the cursor; the OR alone is a filter
+            # on every row before it, so deep pages would cost as much as their position.
             rows = rows.filter(
-                Q(needs_response_since__gt=since) | Q(needs_response_since=since, id__gt=last_id)
+                Q(needs_response_since__gte=since),
+                Q(needs_response_since__gt=since) | Q(needs_response_since=since, id__gt=last_id),
             )
         items = list(rows.order_by("needs_response_since", "id")[: limit + 1])
         key = lambda p: (p.needs_response_since, p.id)  # noqa: E731
     else:
         if cursor:
             at, last_id = decode_cursor(cursor, types=(datetime, int))
-            rows = rows.filter(Q(last_message_at__lt=at) | Q(last_message_at=at, id__lt=last_id))
+            rows = rows.filter(
+                Q(last_message_at__lte=at),
+                Q(last_message_at__lt=at) | Q(last_message_at=at, id__lt=last_id),
+            )
         items = list(rows.order_by("-last_message_at", "-id")[: limit + 1])
         key = lambda p: (p.last_message_at, p.id)  # noqa: E731
     next_cursor = encode_cursor(*key(items[limit - 1])) if len(items) > limit else None

@@ -1,8 +1,11 @@
 import base64
 import json
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from messagecenter.errors import ApplicationError, NotFound
 from messaging import selectors, services
@@ -176,6 +179,36 @@ def test_cursor_resumes_strictly_after_the_row_it_names(buyer, seller):
     cursor = encode_cursor(at(1), side(newer, buyer).id)
 
     assert listed(buyer, "inbox", cursor=cursor) == [older.id]
+
+
+@pytest.mark.services
+@pytest.mark.parametrize(
+    ("role", "folder", "bound"),
+    [
+        ("seller", "all", "last_message_at <="),
+        ("seller", "needs_response", "needs_response_since >="),
+    ],
+)
+def test_a_later_page_starts_at_its_cursor_in_the_index(buyer, seller, role, folder, bound):
+    if connection.vendor != "postgresql":
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail("needs PostgreSQL (DATABASE_URL)")
+        pytest.skip("needs PostgreSQL (DATABASE_URL)")
+    for hour in range(3):
+        thread_with_message(buyer=buyer, seller=seller, now=at(hour))
+    cursor = selectors.thread_list_for_user(user=seller, folder=folder, limit=1).next_cursor
+
+    with CaptureQueriesContext(connection) as queries:
+        selectors.thread_list_for_user(user=seller, folder=folder, cursor=cursor, limit=1)
+    with connection.cursor() as sql:
+        sql.execute("SET LOCAL enable_seqscan = off")
+        sql.execute("SET LOCAL enable_bitmapscan = off")
+        sql.execute("EXPLAIN " + queries.captured_queries[0]["sql"])
+        plan = "\n".join(row[0] for row in sql.fetchall())
+
+    # The index seeks to the cursor instead of filtering every row before it.
+    index_conditions = [line for line in plan.splitlines() if "Index Cond" in line]
+    assert any(bound in line for line in index_conditions), plan
 
 
 @pytest.mark.parametrize(
