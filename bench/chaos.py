@@ -150,6 +150,34 @@ def recreate_database(url: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+def django_environment(
+    base_url: str, *, redis_port: int, smtp_port: int, extra: dict[str, str] | None = None
+) -> dict[str, str]:
+    """A fresh database and this run's Redis and SMTP ports; migrate, then set Django up here."""
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "DATABASE_URL": recreate_database(base_url),
+        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+        "EMAIL_USE_TLS": "0",
+        "MESSAGE_SEND_RATE": "1000000/60",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "messagecenter.settings",
+        **(extra or {}),
+    }
+    os.environ.update(env)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True
+    )
+    import django
+
+    django.setup()
+    return env
+
+
 def main() -> int:
     cleanups: list = []
     try:
@@ -178,28 +206,12 @@ def run(cleanups: list) -> int:
     redis.start()
     cleanups.append(redis.stop)
     smtp_port = free_port()
-    env = {
-        **os.environ,
-        "DEBUG": "1",
-        "DATABASE_URL": recreate_database(base_url),
-        "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0",
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp_port),
-        "EMAIL_USE_TLS": "0",
-        "MESSAGE_SEND_RATE": "1000000/60",
-        "NOTIFICATION_SWEEP_AFTER_SECONDS": str(SWEEP_AFTER_SECONDS),
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "messagecenter.settings",
-    }
-    os.environ.update(env)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True
+    env = django_environment(
+        base_url,
+        redis_port=redis.port,
+        smtp_port=smtp_port,
+        extra={"NOTIFICATION_SWEEP_AFTER_SECONDS": str(SWEEP_AFTER_SECONDS)},
     )
-
-    import django
-
-    django.setup()
     from aiosmtpd.controller import Controller
     from django.conf import settings
     from django.db import connection

@@ -12,7 +12,6 @@ the SMTP server accepts the email with that notification's Message-ID.
 
 import argparse
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.chaos import RUN_DIR, CeleryProcess, RedisServer, free_port, recreate_database  # noqa: E402
+from bench.chaos import RUN_DIR, CeleryProcess, RedisServer, django_environment, free_port  # noqa: E402
 
 
 class TimedMailbox:
@@ -71,27 +70,7 @@ def run(cleanups: list) -> int:
     redis.start()
     cleanups.append(redis.stop)
     smtp_port = free_port()
-    env = {
-        **os.environ,
-        "DEBUG": "1",
-        "DATABASE_URL": recreate_database(base_url),
-        "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0",
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp_port),
-        "EMAIL_USE_TLS": "0",
-        "MESSAGE_SEND_RATE": "1000000/60",
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "messagecenter.settings",
-    }
-    os.environ.update(env)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True
-    )
-
-    import django
-
-    django.setup()
+    env = django_environment(base_url, redis_port=redis.port, smtp_port=smtp_port)
     from aiosmtpd.controller import Controller
 
     from messaging.services import message_send, thread_start
