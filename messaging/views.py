@@ -146,7 +146,12 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
         return redirect(request.path)
     counts = selectors.thread_folder_counts(user=user)
     tabs = [
-        {"folder": f.value, "label": Folder(f).label, "count": counts[f.value]}
+        {
+            "folder": f.value,
+            "label": Folder(f).label,
+            "count": min(counts[f.value], selectors.FOLDER_COUNT_CAP),
+            "more": counts[f.value] > selectors.FOLDER_COUNT_CAP,
+        }
         for f in selectors.folders_for_user(user)
     ]
     template = "seller/inbox.html" if seller_view else "messaging/inbox.html"

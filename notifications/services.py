@@ -54,7 +54,6 @@ def _enqueue(notification_ids: Iterable[int]) -> None:
         after_commit(notification_deliver.delay, notification_id)
 
 
-@transaction.atomic
 def notify(
     *, recipient: User, kind: str, dedupe_key: str, context: dict[str, object]
 ) -> list[Notification]:
@@ -65,6 +64,14 @@ def notify(
     """
     if kind not in NotificationKind.values or kind == NotificationKind.DIGEST:
         raise ValueError(f"Unknown notification kind: {kind!r}")
+    return _outbox_write(recipient=recipient, kind=kind, dedupe_key=dedupe_key, context=context)
+
+
+# No savepoint inside the event's transaction: a failure here fails the event with it.
+@transaction.atomic(savepoint=False)
+def _outbox_write(
+    *, recipient: User, kind: str, dedupe_key: str, context: dict[str, object]
+) -> list[Notification]:
     now = timezone.now()
     mode = recipient.notification_mode
     if mode == NotificationMode.OFF:

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -483,3 +484,18 @@ def test_staff_read_obligations_and_day_counters_in_the_admin(client, staff, sel
     assert obligations.context["cl"].result_count == 1
     assert days.context["cl"].result_count == 1
     assert client.get("/admin/messaging/obligation/add/").status_code == 403
+
+
+def test_a_buyer_reply_is_stored_in_a_fixed_number_of_statements(
+    buyer, seller, django_assert_num_queries
+):
+    thread, _ = thread_with_message(order=OrderFactory(buyer=buyer, seller=seller), now=at(0))
+    services.message_send(thread=thread, sender=buyer, body="One more thing.", now=at(1))
+    thread = type(thread).objects.select_related("order", "buyer", "seller").get(pk=thread.pk)
+
+    # Begin; lock both sides; the reply check; insert; thread; obligation; the day counter;
+    # both sides; the search documents (PostgreSQL only); notification addresses, dedupe check
+    # and outbox row; webhook endpoints; commit. No savepoint: a failed notification fails
+    # the send with it.
+    with django_assert_num_queries(15 if connection.vendor == "postgresql" else 14):
+        services.message_send(thread=thread, sender=buyer, body="And a last one.", now=at(2))

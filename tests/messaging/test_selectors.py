@@ -380,3 +380,15 @@ def test_blocked_seller_message_is_hidden_from_the_buyer(buyer, seller):
 
     assert [m.id for m in buyer_view] == [first.id]
     assert [m.id for m in seller_view] == [first.id, blocked.id]
+
+
+def test_thread_folder_counts_stop_one_past_the_cap(buyer, seller):
+    for hour in range(4):
+        thread_with_message(buyer=buyer, seller=seller, now=at(hour))
+    replied, _ = thread_with_message(buyer=buyer, seller=seller, now=at(5))
+    services.message_send(thread=replied, sender=seller, body="Sent today.", now=at(6))
+
+    counts = selectors.thread_folder_counts(user=seller, cap=2)
+
+    # Five threads, four waiting, five unread: each count stops at cap + 1 = 3.
+    assert counts == {"needs_response": 3, "unread": 3, "sent": 1, "archived": 0, "all": 3}

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import Client
 
-from messaging import services
+from messaging import selectors, services
 from messaging.models import Message, Participant, ParticipantRole, Thread
 from tests.accounts.factories import BuyerFactory, SellerFactory
 from tests.messaging.factories import thread_with_message
@@ -65,9 +65,9 @@ def test_buyer_inbox_lists_conversations_with_folder_tabs(buyer_client, buyer, s
     assert response.context["folder"] == "inbox"
     assert [p.thread_id for p in response.context["page"].items] == [first.id, second.id]
     assert response.context["tabs"] == [
-        {"folder": "inbox", "label": "Inbox", "count": 2},
-        {"folder": "unread", "label": "Unread", "count": 1},
-        {"folder": "archived", "label": "Archived", "count": 0},
+        {"folder": "inbox", "label": "Inbox", "count": 2, "more": False},
+        {"folder": "unread", "label": "Unread", "count": 1, "more": False},
+        {"folder": "archived", "label": "Archived", "count": 0, "more": False},
     ]
     html = response.content.decode()
     assert "<h1>Your messages</h1>" in html
@@ -116,11 +116,11 @@ def test_seller_inbox_opens_on_needs_response_with_tab_counts(seller_client, buy
     assert response.context["folder"] == "needs_response"
     assert [p.thread_id for p in response.context["page"].items] == [waiting.id, later.id]
     assert response.context["tabs"] == [
-        {"folder": "needs_response", "label": "Needs response", "count": 2},
-        {"folder": "unread", "label": "Unread", "count": 2},
-        {"folder": "sent", "label": "Sent", "count": 1},
-        {"folder": "archived", "label": "Archived", "count": 0},
-        {"folder": "all", "label": "All", "count": 3},
+        {"folder": "needs_response", "label": "Needs response", "count": 2, "more": False},
+        {"folder": "unread", "label": "Unread", "count": 2, "more": False},
+        {"folder": "sent", "label": "Sent", "count": 1, "more": False},
+        {"folder": "archived", "label": "Archived", "count": 0, "more": False},
+        {"folder": "all", "label": "All", "count": 3, "more": False},
     ]
     html = response.content.decode()
     assert (
@@ -128,6 +128,28 @@ def test_seller_inbox_opens_on_needs_response_with_tab_counts(seller_client, buy
         'Needs response <span class="count">2</span></a>'
     ) in html
     assert '<a href="?folder=sent" >Sent <span class="count">1</span></a>' in html
+
+
+def test_seller_inbox_tabs_show_a_capped_count_with_a_plus(
+    seller_client, buyer, seller, monkeypatch
+):
+    monkeypatch.setattr(selectors, "FOLDER_COUNT_CAP", 2)
+    for hour in range(3):
+        thread_with_message(buyer=buyer, seller=seller, now=at(hour))
+
+    response = seller_client.get("/seller/")
+
+    assert response.context["tabs"][0] == {
+        "folder": "needs_response",
+        "label": "Needs response",
+        "count": 2,
+        "more": True,
+    }
+    assert response.context["tabs"][2]["count"] == 0
+    assert (
+        'Needs response <span class="count">2+<span class="visually-hidden"> or more</span>'
+        "</span></a>"
+    ) in response.content.decode()
 
 
 def test_seller_inbox_with_nothing_waiting_says_so(seller_client):
