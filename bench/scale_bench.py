@@ -297,7 +297,9 @@ def tier_report(tier: str, data: dict[str, Any], reused: bool) -> list[str]:
         "`selectors.thread_list_for_user` with a search (GIN index on each participant's "
         "search document) versus the same search without the index (`ILIKE` over the "
         "threads' messages). Matches are threads, counted up to 1,001; execution is the "
-        "page's statements' time in `EXPLAIN ANALYZE`, without planning.",
+        "page's statements' time in `EXPLAIN ANALYZE`, without planning. The app's "
+        "connections plan no parallel workers; the `ILIKE` baseline may use PostgreSQL's "
+        "default two, its best case on this machine.",
         "",
         "| word | matches | full-text median ms | p99 ms | execution ms | ILIKE median ms "
         "| execution ms | speed-up | Seq Scan on messages |",

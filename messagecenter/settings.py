@@ -96,6 +96,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Every query the app runs reads a few index pages. A parallel plan would start worker
+    # processes for each (several milliseconds) and compete with the web workers for cores.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c max_parallel_workers_per_gather="
+        + os.environ.get("DB_MAX_PARALLEL_WORKERS_PER_GATHER", "0")
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
