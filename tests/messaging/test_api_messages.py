@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1"
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 # Pinned for a force_authenticate request: participant, the page of messages, their files.
-MESSAGE_PAGE_QUERIES = 3
+MESSAGE_PAGE_QUERIES = 4  # participant, its thread by id, messages, their attachments
 
 
 def at(hours: float) -> datetime:

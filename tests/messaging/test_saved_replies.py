@@ -29,7 +29,7 @@ LIST_PAGE_QUERIES = 4  # session, user, unread badge, the saved replies
 API_LIST_QUERIES = 1
 # The seller's thread page (already read) with saved replies: its own queries, the saved
 # replies and the order's first item for {item}.
-SELLER_THREAD_QUERIES = 9
+SELLER_THREAD_QUERIES = 10
 
 
 def as_user(user) -> APIClient:
