@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -94,18 +94,28 @@ def format_duration(delta: timedelta) -> str:
 # Writes (called from messaging.services inside the delivering transaction).
 
 
+_COUNTERS = ("due", "answered_on_time", "answered_late", "excluded", "response_microseconds_total")
+
+
 def _bump(*, seller_id: int, day: date, **increments: int) -> None:
-    """Add to one seller's counters of one day, creating the day's row the first time."""
-    updates = {name: F(name) + value for name, value in increments.items()}
-    rows = ResponseDay.objects.filter(seller_id=seller_id, day=day)
-    if rows.update(**updates):
-        return
-    try:
-        with transaction.atomic():
-            ResponseDay.objects.create(seller_id=seller_id, day=day, **increments)
-    except IntegrityError:
-        # Another transaction created the day's row a moment ago: add to it.
-        rows.update(**updates)
+    """Add to one seller's counters of one day, creating the day's row the first time.
+
+    One upsert (PostgreSQL and SQLite): no read first, no savepoint, and two transactions
+    creating the same day at once both count.
+    """
+    unknown = set(increments) - set(_COUNTERS)
+    if unknown:
+        raise ValueError(f"Unknown counters: {sorted(unknown)}")
+    table = connection.ops.quote_name(ResponseDay._meta.db_table)
+    columns = ", ".join(_COUNTERS)
+    placeholders = ", ".join(["%s"] * (2 + len(_COUNTERS)))
+    additions = ", ".join(f"{name} = {table}.{name} + EXCLUDED.{name}" for name in increments)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (seller_id, day, {columns}) VALUES ({placeholders}) "  # noqa: S608
+            f"ON CONFLICT (seller_id, day) DO UPDATE SET {additions}",
+            [seller_id, day, *(increments.get(name, 0) for name in _COUNTERS)],
+        )
 
 
 def open_obligation(*, message: Message, seller_id: int, now: datetime) -> Obligation:
