@@ -1,6 +1,7 @@
 """Every read of threads and messages. Scoping to the user is the permission check."""
 
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
@@ -130,7 +131,7 @@ def thread_folder_counts(*, user: User, cap: int = FOLDER_COUNT_CAP) -> dict[str
     """
     folders = folders_for_user(user)
     selects: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     for folder in folders:
         rows = Participant.objects.for_user(user).in_folder(folder).order_by().values("id")
         sql, row_params = rows[: cap + 1].query.sql_with_params()

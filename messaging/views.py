@@ -1,6 +1,7 @@
 """HTML pages for buyers ("Your messages") and sellers ("Seller Central")."""
 
 from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -14,7 +15,6 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -26,6 +26,7 @@ from messagecenter.errors import ApplicationError, NotFound
 from messagecenter.typing import AuthenticatedHttpRequest
 from messaging import (
     downloads,
+    fragments,
     moderation,
     proactive,
     response_clock,
@@ -276,6 +277,13 @@ def thread_detail(
             "thread": thread,
             "order": thread.order,
             "thread_messages": messages,
+            # Called by the template where the list is shown (the engine calls a callable).
+            "message_items": partial(
+                fragments.message_items,
+                request=request,
+                messages=messages,
+                context={"thread": thread, "report_form": extra.get("report_form")},
+            ),
             "last_message_id": max((m.pk for m in messages), default=0),
             "form": form,
             "seller_view": seller_view,
@@ -612,16 +620,15 @@ def thread_updates(request: AuthenticatedHttpRequest, thread_id: int) -> JsonRes
         "report_form": ReportForm() if participant.role == ParticipantRole.BUYER else None,
     }
     items = []
-    for message in new:
+    rendered = fragments.message_items(request=request, messages=new, context=context)
+    for message, html in zip(new, rendered, strict=True):
         mine = message.sender_id == request.user.pk
         author = _("You") if mine else (message.sender.public_name if message.sender else "")
         items.append(
             {
                 "id": message.pk,
                 "mine": mine,
-                "html": render_to_string(
-                    "includes/message_item.html", {**context, "message": message}, request
-                ),
+                "html": html,
                 "announce": _("New message from %(name)s: %(text)s")
                 % {"name": author or _("Marketplace"), "text": Truncator(message.body).chars(200)},
             }
