@@ -167,6 +167,8 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
         template,
         {
             "page": page,
+            # Called by the template where the rows are shown (the engine calls a callable).
+            "inbox_rows": partial(fragments.inbox_rows, rows=page.items, seller_view=seller_view),
             "folder": folder,
             "tabs": tabs,
             "seller_view": seller_view,

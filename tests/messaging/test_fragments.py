@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.cache import cache
 
-from messaging import services
+from messaging import fragments, selectors, services
 from messaging.models import MessageStatus
 from tests.messaging.factories import thread_with_message
 
@@ -103,3 +103,57 @@ def test_report_forms_are_rendered_for_every_page_with_a_current_csrf_token(
     )
     assert len(tokens) == 1
     assert buyer_client.cookies["csrftoken"].value
+
+
+ROW = "includes/inbox_row.html"
+
+
+def inbox_list(response) -> str:
+    html = response.content.decode()
+    found = re.search(r'<ul class="inbox-list".*?</ul>', html, re.DOTALL)
+    assert found is not None
+    return found.group()
+
+
+def row_renders(response) -> int:
+    return sum(1 for template in response.templates if template.name == ROW)
+
+
+def test_the_inbox_renders_each_row_once_then_reads_it_from_the_cache(seller_client, buyer, seller):
+    for hour in range(3):
+        thread_with_message(buyer=buyer, seller=seller, body=f"Question {hour}", now=T0)
+
+    first = seller_client.get("/seller/?folder=all")
+    second = seller_client.get("/seller/?folder=all")
+
+    assert row_renders(first) == 3
+    assert row_renders(second) == 0
+    assert inbox_list(second) == inbox_list(first)
+    assert inbox_list(second).count("data-thread-row>") == 3
+
+
+def test_a_row_shows_a_new_message_at_once(buyer_client, buyer, seller):
+    thread, _ = thread_with_message(buyer=buyer, seller=seller, now=T0)
+    thread_with_message(buyer=buyer, seller=seller, now=T0)
+    buyer_client.get("/messages/")
+
+    services.message_send(thread=thread, sender=seller, body="It left the warehouse.", now=T0)
+    page = buyer_client.get("/messages/")
+
+    assert row_renders(page) == 1
+    assert "It left the warehouse." in inbox_list(page)
+    assert '<span class="badge" title="Unread">1<span' in inbox_list(page)
+
+
+def test_a_row_is_rendered_again_when_its_countdown_changes(buyer, seller):
+    thread_with_message(buyer=buyer, seller=seller, now=T0)
+    rows = selectors.thread_list_for_user(user=seller, folder="needs_response").items
+
+    early = fragments.inbox_rows(rows=rows, seller_view=True, now=T0 + timedelta(hours=2))
+    again = fragments.inbox_rows(rows=rows, seller_view=True, now=T0 + timedelta(hours=2))
+    later = fragments.inbox_rows(rows=rows, seller_view=True, now=T0 + timedelta(hours=25))
+
+    assert again == early
+    assert ">22h 00m left</span>" in early[0]
+    assert ">overdue by 1h 00m</span>" in later[0]
+    assert 'class="countdown countdown-overdue"' in later[0]
