@@ -7,9 +7,10 @@ participant may see. A message is added to it when it is delivered (both sides) 
 (user, document) finds a user's matching threads without reading anyone else's; for words
 in most threads the planner walks the user's inbox newest first instead and stops at a page.
 
-Words are matched whole and all must appear ("simple" configuration: lower-cased, no
-stemming, so English and Spanish behave alike). Elsewhere (SQLite) each word must appear
-as a substring of the same fields.
+Words are matched whole and all must appear, whatever their accents: the "message_search"
+configuration (migration 0010) is PostgreSQL's "simple" one (lower-cased, no stemming, so
+English and Spanish behave alike) behind the "unaccent" dictionary, so "envio" finds "envío".
+Elsewhere (SQLite) each word must appear as a substring of the same fields, accents included.
 """
 
 import re
@@ -25,6 +26,8 @@ from accounts.models import User
 from messaging.models import Message, MessageStatus
 from messaging.querysets import ParticipantQuerySet
 
+# The text search configuration of the documents and the queries (migration 0010).
+CONFIG = "message_search"
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 ORDER_NUMBER = re.compile(r"\b(\d{3})-(\d{7})-(\d{7})\b")
@@ -89,7 +92,7 @@ def document_match(*, user: User, terms: list[str], prefix: str = "") -> Q:
             # Typed as bigint, the user id is looked up in the GIN index (btree_gin has no
             # int8-to-int4 operator, so an untyped id would only filter after the scan).
             f"{prefix}user_id": Cast(Value(user.pk), output_field=BigIntegerField()),
-            f"{prefix}document": SearchQuery(" ".join(terms), config="simple", search_type="plain"),
+            f"{prefix}document": SearchQuery(" ".join(terms), config=CONFIG, search_type="plain"),
         }
     )
 
@@ -127,7 +130,7 @@ def _substring_filter(
 # The words a thread is found by before any message: the order number (its 17 digits and its
 # three parts), the product title and the other party's public name.
 _HEADER = """
-    setweight(to_tsvector('simple',
+    setweight(to_tsvector('message_search',
         coalesce(replace(o.number, '-', ''), '') || ' ' || coalesce(replace(o.number, '-', ' '), '')
         || ' ' || coalesce(pr.title, '') || ' '
         || CASE WHEN p.role = 'buyer' THEN coalesce(sp.shop_name, su.display_name)
@@ -145,15 +148,15 @@ LEFT JOIN orders_product pr ON pr.id = t.product_id
 """
 _APPEND = f"""
 INSERT INTO messaging_searchdocument (participant_id, user_id, document)
-SELECT p.id, p.user_id, {_HEADER} || to_tsvector('simple', %(body)s)
+SELECT p.id, p.user_id, {_HEADER} || to_tsvector('message_search', %(body)s)
 {_FROM}
 WHERE p.id = ANY(%(participant_ids)s)
 ON CONFLICT (participant_id) DO UPDATE
-SET document = messaging_searchdocument.document || to_tsvector('simple', %(body)s)
+SET document = messaging_searchdocument.document || to_tsvector('message_search', %(body)s)
 """
 _REBUILD = f"""
 INSERT INTO messaging_searchdocument (participant_id, user_id, document)
-SELECT p.id, p.user_id, {_HEADER} || to_tsvector('simple', coalesce((
+SELECT p.id, p.user_id, {_HEADER} || to_tsvector('message_search', coalesce((
         SELECT string_agg(m.body, ' ' ORDER BY m.created_at, m.id)
         FROM messaging_message m
         WHERE m.thread_id = p.thread_id AND (m.status = 'delivered' OR m.sender_id = p.user_id)
@@ -167,7 +170,7 @@ ON CONFLICT (participant_id) DO UPDATE SET document = EXCLUDED.document
 # _APPEND (seven tables joined for the header) takes milliseconds to plan on every send.
 _EXTEND = """
 UPDATE messaging_searchdocument
-SET document = document || to_tsvector('simple', %(body)s)
+SET document = document || to_tsvector('message_search', %(body)s)
 WHERE participant_id = ANY(%(participant_ids)s)
 RETURNING participant_id
 """

@@ -99,6 +99,17 @@ def test_spanish_words_are_found_as_written(buyer, seller, full_text):
     assert found(buyer, text="dónde", full_text=full_text) == [thread.id]
 
 
+def test_full_text_search_ignores_accents_both_ways(postgresql, buyer, seller):
+    envio, _ = thread_with_message(buyer=buyer, seller=seller, body="¿Dónde está mi envío?")
+    cafe, _ = thread_with_message(buyer=buyer, seller=seller, body="The cafe mug is chipped.")
+
+    assert found(buyer, text="envio") == [envio.id]
+    assert found(buyer, text="DONDE ESTA") == [envio.id]
+    assert found(buyer, text="café") == [cafe.id]
+    assert found(buyer, text="envió") == [envio.id]
+    assert found(buyer, text="envíos") == []
+
+
 def test_order_number_finds_the_thread_whole_as_digits_or_by_a_part(buyer, seller, full_text):
     order = OrderFactory(number="112-0000042-0332598", buyer=buyer, seller=seller)
     thread, _ = thread_with_message(order=order, body="Hello")
