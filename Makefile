@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 install: $(VENV)/.installed
 
 dirs:
-	mkdir -p var/broker/queue var/broker/processed var/mail var/private
+	mkdir -p var/broker/queue var/broker/processed var/broker/control var/mail var/private
 
 migrate: install dirs
 	$(BIN)/python manage.py migrate --noinput
