@@ -162,6 +162,7 @@ SELECT p.id, p.user_id, {_HEADER} || to_tsvector('message_search', coalesce((
         WHERE m.thread_id = p.thread_id AND (m.status = 'delivered' OR m.sender_id = p.user_id)
     ), ''))
 {_FROM}
+{{where}}
 ON CONFLICT (participant_id) DO UPDATE SET document = EXCLUDED.document
 """  # noqa: S608 (constant SQL, no input in it)
 
@@ -197,7 +198,23 @@ def documents_rebuild() -> int:
     if not uses_full_text():
         return 0
     with connection.cursor() as cursor:
-        cursor.execute(_REBUILD)
+        cursor.execute(_REBUILD.format(where=""))
         count = cursor.rowcount
         cursor.execute("ANALYZE messaging_searchdocument")
     return count
+
+
+def documents_rebuild_for_party(*, user_id: int) -> int:
+    """Rebuild the documents of every thread a user takes part in; return how many.
+
+    A document holds the other party's public name, so a renamed shop or buyer is found by
+    the new name (and no longer by the old one) once this has run.
+    """
+    if not uses_full_text():
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _REBUILD.format(where="WHERE t.seller_id = %(user_id)s OR t.buyer_id = %(user_id)s"),
+            {"user_id": user_id},
+        )
+        return cursor.rowcount

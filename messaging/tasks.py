@@ -50,3 +50,16 @@ def inbound_emails_sweep() -> int:
     from messaging import inbound
 
     return inbound.inbound_email_sweep()
+
+
+@shared_task(
+    name="messaging.refresh_party_search_documents",
+    acks_late=True,
+    time_limit=600,
+    ignore_result=True,
+)
+def party_search_documents_refresh(user_id: int) -> int:
+    """Rebuild the search documents of a renamed user's threads (their name is in them)."""
+    from messaging import search
+
+    return search.documents_rebuild_for_party(user_id=user_id)
