@@ -99,8 +99,14 @@ def check(
             Finding(found.category, found.start, found.end, found.reason, f"filename:{index}")
             for found in scan(_filename_view(name), domains)
         )
+    if not findings:
+        return _ALLOW
     categories = tuple(sorted({finding.category for finding in findings}))
-    return Verdict("block" if findings else "allow", categories, tuple(findings))
+    return Verdict("block", categories, tuple(findings))
+
+
+# Every clean message gets this same immutable verdict.
+_ALLOW = Verdict("allow", (), ())
 
 
 _ATTACHMENT_LINE = re.compile(r"\[attachment:\s*(?P<name>[^\]\n]*?)\s*\]")

@@ -65,6 +65,7 @@ class SpanSet:
 _LABEL = r"[0-9a-z\u00c0-\U0010ffff][0-9a-z\u00c0-\U0010ffff\-]{0,62}"
 # "hxxps://" is the defanged spelling people use to slip a link past filters.
 _SCHEME_URL = re.compile(r"\b(?:https?|hxxps?|ftp)://[^\s<>\"'`]+|\bwww\d{0,3}\.[^\s<>\"'`]+")
+_DOT_LABEL = re.compile(r"\.[0-9a-z\u00c0-\U0010ffff]")
 _BARE_HOST = re.compile(rf"(?<![\w@.\-/]){_LABEL}(?:\.{_LABEL})+(?::\d{{2,5}})?(?:/[^\s<>\"'`]*)?")
 _TRAILING = ".,;:!?)]}'\"-"
 _URL_CUE = re.compile(
@@ -158,7 +159,10 @@ def find_links(text: str, own_domains: tuple[str, ...]) -> LinkScan:
         scan.hits.extend(_link_hits(host, start, end))
     if "@" in text:
         scan.hits.extend(find_emails(text, scan.claimed))
-    for match in _BARE_HOST.finditer(text) if "." in text else ():
+    # A bare host needs a dot followed by a label character; most text only has dots that
+    # end a sentence, and this search is far cheaper than the host pattern.
+    bare_hosts = _BARE_HOST.finditer(text) if _DOT_LABEL.search(text) else ()
+    for match in bare_hosts:
         start = match.start()
         end = _trim(text, start, match.end())
         if scan.claimed.overlaps(start, end):
@@ -205,7 +209,9 @@ def find_emails(text: str, claimed: SpanSet) -> list[Hit]:
         if claimed.overlaps(start, end):
             continue
         local, _, domain = match.group().partition("@")
-        if not any(character.isalnum() for character in local):
+        # The local part is word characters and ".%+-": it holds a letter or digit unless
+        # it is all "_.%+-" (cheaper to test by stripping them).
+        if not local.strip("_.%+-"):
             continue
         labels = [label for label in domain.strip(".-").split(".") if label]
         while len(labels) >= 2 and labels[-1] not in tlds:
@@ -258,8 +264,11 @@ def find_handles(text: str, claimed: SpanSet) -> list[Span]:
 
 # --- phone numbers --------------------------------------------------------------------------
 
-_PHONE_RUN = re.compile(r"\+?\(?\d(?:[ .\-/()]{0,3}\d)*")
+# "\+?\(?\d(?:[ .\-/()]{0,3}\d)*", opening with a character class so the engine skips to a
+# "+", "(" or digit at C speed; the look-behinds tell which of them it took.
+_PHONE_RUN = re.compile(r"[+(\d](?:(?<=\+)\(?\d|(?<=\()\d|(?<=\d))(?:[ .\-/()]{0,3}\d)*")
 _NON_DIGIT = re.compile(r"\D")
+_DIGIT = re.compile(r"\d")
 _DATE_SHAPE = re.compile(r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$")
 _NOT_PHONE_SHAPE = re.compile(r"^(?:\d{3}-\d{7}-\d{7}|\d{5}-\d{4}|\d{4}-\d{4}-\d{4}.*)$")
 _LOCAL_SHAPE = re.compile(r"^\d{3}[ .\-]\d{4}$")
@@ -297,6 +306,11 @@ def _is_valid_phone(run: str, digits: str, lenient: bool) -> bool:
             return False
         # A known country code and ten or more digits: old or unusual plans still count.
         return phonenumbers.is_possible_number(number) or len(digits) >= 10 or lenient
+    national = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+    # North American 555 numbers are reserved for fiction but people type them as real.
+    # They are accepted whatever the regions below say, so skip parsing them.
+    if len(national) == 10 and national[0] in "23456789" and national[3:6] == "555":
+        return True
     for region in _REGIONS_BY_LENGTH.get(len(digits), ()):
         try:
             number = phonenumbers.parse(digits, region)
@@ -306,9 +320,7 @@ def _is_valid_phone(run: str, digits: str, lenient: bool) -> bool:
             return True
         if lenient and phonenumbers.is_possible_number(number):
             return True
-    national = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
-    # North American 555 numbers are reserved for fiction but people type them as real.
-    return len(national) == 10 and national[0] in "23456789" and national[3:6] == "555"
+    return False
 
 
 _ABBREVIATION_BEFORE = re.compile(
@@ -329,6 +341,9 @@ def _words_before(text: str, start: int, count: int = 4) -> str:
 def find_phones(text: str, skip: SpanSet) -> list[Hit]:
     """Find phone numbers, skipping identifiers, prices, dates and measurements."""
     hits: list[Hit] = []
+    # Every phone run and every vanity number holds a digit.
+    if _DIGIT.search(text) is None:
+        return hits
     for match in _PHONE_RUN.finditer(text):
         start, end = match.span()
         if end - start < 7:
@@ -363,7 +378,8 @@ def find_phones(text: str, skip: SpanSet) -> list[Hit]:
             continue
         context = _words_before(text, start)
         cue = _PHONE_CUES.search(context) is not None
-        identifier = _IDENTIFIER_WORDS.search(_words_before(text, start, 3)) is not None
+        # The last three of those four words: what ``_words_before(text, start, 3)`` gives.
+        identifier = _IDENTIFIER_WORDS.search(" ".join(context.split()[-3:])) is not None
         if identifier and not cue:
             continue
         if len(digits) == 7:

@@ -22,9 +22,10 @@ from .language import (
     find_requests,
     find_review_manipulation,
     find_social_mentions,
+    trigger_scan_with,
     triggers_in,
 )
-from .normalize import Normalized, keyword_view, normalize
+from .normalize import NUMBER_WORD_SET, Normalized, keyword_view, normalize_with_keywords
 
 _CONTACT_CATEGORIES = frozenset({"email", "phone", "url", "social_handle", "messaging_app"})
 _SPOKEN_SEPARATOR = re.compile(r"\b(?:at|arroba|dot|punto|pto)\b|[\[({<][^\])}>]{0,8}[\])}>]")
@@ -35,7 +36,15 @@ _NUMBER_WORD = re.compile(
 _SPACED_OUT = re.compile(r"(?:\S ){3}\S")
 _SPLIT_LETTERS = re.compile(r"(?<![\w.\-])\w([.\-])\w(?:\1\w)+(?![\w\-])")
 _MAX_PER_CATEGORY = 50
+# One scan of the folded text finds the wording detectors' trigger words and the number words
+# the normaliser needs; while no normalising step changes the text, it serves both.
+_KEYWORDS = trigger_scan_with(NUMBER_WORD_SET)
 _SQUEEZE = re.compile(r"[\W_]+")
+_ALNUM = re.compile(r"[^\W_]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# For ASCII text "[\W_]" is exactly the non-alphanumeric characters; bytes.translate drops
+# them many times faster than the regular expression.
+_ASCII_NOT_ALNUM = bytes(code for code in range(128) if not chr(code).isalnum())
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +64,28 @@ def _is_look_alike(character: str) -> bool:
     return not name.startswith("LATIN") or "FULLWIDTH" in name
 
 
+def _squeeze(words: str) -> str:
+    """Return ``words`` without its non-alphanumeric characters."""
+    if words.isascii():
+        return words.encode("ascii").translate(None, _ASCII_NOT_ALNUM).decode("ascii")
+    if _ALNUM.search("".join(_NON_ASCII.findall(words))) is None:
+        # Its non-ASCII characters are all marks or symbols ("¿", "€"): drop them all,
+        # then the rest as ASCII.
+        return words.encode("ascii", "ignore").translate(None, _ASCII_NOT_ALNUM).decode("ascii")
+    return _SQUEEZE.sub("", words)
+
+
 def _disguises(original: str, normalized: str) -> list[str]:
     folded = original.casefold()
     if folded == normalized:
         return []
     notes: list[str] = []
-    if any(unicodedata.category(character) == "Cf" for character in original):
-        notes.append("invisible characters")
-    if any(_is_look_alike(character) for character in original):
-        notes.append("look-alike or full-width characters")
+    # No ASCII character is invisible (category Cf) or a look-alike, so skip both scans.
+    if not original.isascii():
+        if any(unicodedata.category(character) == "Cf" for character in original):
+            notes.append("invisible characters")
+        if any(_is_look_alike(character) for character in original):
+            notes.append("look-alike or full-width characters")
     if _SPOKEN_SEPARATOR.search(folded):
         notes.append("'at'/'dot' written out or bracketed")
     if _NUMBER_WORD.search(folded):
@@ -87,7 +109,7 @@ def _to_original(normalized: Normalized, hit: Hit) -> RawFinding:
 
 def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
     """Return every finding in ``text``, with offsets into ``text``."""
-    normalized = normalize(text)
+    normalized, keywords = normalize_with_keywords(text, _KEYWORDS.present)
     view = normalized.text
     links = find_links(view, own_domains)
     not_phones = SpanSet()
@@ -101,9 +123,10 @@ def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
         hits.extend(find_webmail_accounts(view))
     hits.extend(find_phones(view, not_phones))
     words = keyword_view(view)
-    squeezed = _SQUEEZE.sub("", words)
+    squeezed = _squeeze(words)
     # One pass finds every trigger word; each wording detector runs only if its own occur.
-    present = triggers_in(words)
+    # ``keywords`` holds them for the folded text, which is ``words`` if nothing changed it.
+    present = keywords if keywords is not None and words == view else triggers_in(words)
     hits.extend(classify_handles(words, squeezed, find_handles(view, links.claimed), present))
     hits.extend(find_app_mentions(words, squeezed, present))
     hits.extend(find_social_mentions(words, squeezed, present))

@@ -11,7 +11,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 
 from .contacts import Hit, Span, overlaps
-from .patterns import TriggerScan, any_of
+from .patterns import Alternation, TriggerScan, any_of, word_start_after_letter
 
 # --- sentences ------------------------------------------------------------------------------
 
@@ -29,6 +29,20 @@ def sentences(text: str) -> Iterator[tuple[int, str]]:
 def _spaced(word: str) -> str:
     """Let any one separator sit between letters: "whats-app", "t.e.l.e.g.r.a.m"."""
     return r"[\W_]?".join(re.escape(character) for character in word)
+
+
+def _standalone(group: str, word: str) -> str:
+    """Match ``word`` (spaced as by ``_spaced``) not inside a longer word, as group ``group``.
+
+    The pattern starts with the word's first letter and checks the letter before it with a
+    look-behind just after, which is the same test as a look-behind in front. An alternative
+    that starts with a literal lets the engine drop it at once wherever that letter is
+    absent, instead of trying every alternative's look-behind at every position. Only the
+    group's name is ever read, so leaving the first letter outside the group is harmless.
+    """
+    first = re.escape(word[0])
+    rest = _spaced(word)[len(first) :]
+    return rf"{first}(?<![a-z]{first})(?P<{group}>{rest})(?![a-z])"
 
 
 _APP_VARIANTS: dict[str, tuple[str, ...]] = {
@@ -84,18 +98,15 @@ _APP_CONTEXTUAL = (
     r"|\b(?:on|en|por|via|al)\s+wa\b(?!\s+(?:state|de\b))|\bwa\s*:\s*\+?\d"
 )
 _APP_VARIANT_LIST = tuple(variant for variants in _APP_VARIANTS.values() for variant in variants)
-_APP = re.compile(
-    "|".join(
-        [
-            *(
-                rf"(?<![a-z])(?P<app{index}>{_spaced(variant)})(?![a-z])"
-                for index, variant in enumerate(_APP_VARIANT_LIST)
-            ),
-            _APP_SHORT,
-            _APP_CONTEXTUAL,
-            rf"(?P<nickname>{_APP_NICKNAMES})",
-        ]
-    )
+_APP = Alternation(
+    [
+        "|".join(
+            _standalone(f"app{index}", variant) for index, variant in enumerate(_APP_VARIANT_LIST)
+        ),
+        _APP_SHORT,
+        _APP_CONTEXTUAL,
+        rf"(?P<nickname>{_APP_NICKNAMES})",
+    ]
 )
 _APP_TRIGGERS = frozenset(
     (
@@ -115,6 +126,8 @@ _APP_TRIGGERS = frozenset(
         "wats",
     )
 )
+_APP_SHORT_TRIGGERS = frozenset(("wsp", "wpp", "kakao", "zalo", "tg"))
+_APP_NICKNAME_TRIGGERS = frozenset(("wasa", "wassa", "guasa", "whats", "wats"))
 _APP_NAMES_BY_GROUP = {
     f"app{index}": name
     for index, name in enumerate(name for name, variants in _APP_VARIANTS.items() for _ in variants)
@@ -136,16 +149,14 @@ _SOCIAL_VARIANT_LIST = tuple(
     variant for variants in _SOCIAL_VARIANTS.values() for variant in variants
 )
 _SOCIAL_TRIGGERS = frozenset(("ig", "fb", "tik", "snap", "x"))
-_SOCIAL = re.compile(
-    "|".join(
-        [
-            *(
-                rf"(?<![a-z])(?P<net{index}>{_spaced(variant)})(?![a-z])"
-                for index, variant in enumerate(_SOCIAL_VARIANT_LIST)
-            ),
-            r"\b(?:ig|fb|tik tok|snap|x)\b",
-        ]
-    )
+_SOCIAL = Alternation(
+    [
+        "|".join(
+            _standalone(f"net{index}", variant)
+            for index, variant in enumerate(_SOCIAL_VARIANT_LIST)
+        ),
+        r"\b(?:ig|fb|tik tok|snap|x)\b",
+    ]
 )
 _SOCIAL_NAMES_BY_GROUP = {
     f"net{index}": name
@@ -160,10 +171,33 @@ _NEGATED = re.compile(
     r"doesn'?t|isn'?t)\b(?:\W+\w+){0,3}\W*$"
 )
 _FEATURE = re.compile(
-    r"compatib|\bworks? with\b|\bwork with\b|\bsupport|notification|notificacion|"
-    r"\bintegra|funciona con|sincroniza|\bsync|\bshare (?:to|via|on)\b|compartir en|"
-    r"\bapp update\b|instalad|installed|preinstal|pre-instal|\bicon\b|\bwidget|\bsticker|"
-    r"\bfilter\b|\bfiltro\b|\bcalls? quality\b"
+    word_start_after_letter(
+        [
+            "compatib",
+            r"\bworks? with\b",
+            r"\bwork with\b",
+            r"\bsupport",
+            "notification",
+            "notificacion",
+            r"\bintegra",
+            "funciona con",
+            "sincroniza",
+            r"\bsync",
+            r"\bshare (?:to|via|on)\b",
+            "compartir en",
+            r"\bapp update\b",
+            "instalad",
+            "installed",
+            "preinstal",
+            "pre-instal",
+            r"\bicon\b",
+            r"\bwidget",
+            r"\bsticker",
+            r"\bfilter\b",
+            r"\bfiltro\b",
+            r"\bcalls? quality\b",
+        ]
+    )
 )
 _CHANNEL_CUE = re.compile(
     r"\b(?:my|our|mi|mis|nuestr[oa]s?|follow|follows|sigue|siguenos|sigueme|seguir|"
@@ -415,6 +449,8 @@ _SEARCH_CUE = re.compile(
     r"(?!(?:it|this|that|them|these|those|lo|la|los|las|eso|esto)\b)"
     r"[\w@.\-]+(?:\s+[\w@.\-]+){0,3}\s+(?:on|en|in)\s+$"
 )
+# "_SEARCH_CUE" cannot match without one of these.
+_SEARCH_VERBS = ("search", "look ", "find", "busca", "encuentra")
 _CLAUSE_START = re.compile(r"(?:^|[.!?\n:;,|(\-]|\b(?:and|y|or|o)\b)\s*$")
 _CLAUSE_END = re.compile(r"\s*(?:$|[.!?\n,;)|]|[^\w\s'])")
 
@@ -485,10 +521,25 @@ def mentions_app(text: str, squeezed: str, present: frozenset[str] | None = None
 def find_app_mentions(text: str, squeezed: str, present: frozenset[str] | None = None) -> list[Hit]:
     """Find messaging apps named as a contact channel (not negated, not a product feature)."""
     hits: list[Hit] = []
-    if not mentions_app(text, squeezed, present):
+    present = _present(text, present)
+    named = _NETWORK_SQUEEZED.search(squeezed) is not None and (
+        _APP_SQUEEZED.search(squeezed) is not None
+    )
+    if not named and present.isdisjoint(_APP_TRIGGERS):
         return hits
+    # Leave out the parts of ``_APP`` that cannot match: an app name, even spaced out, is one
+    # in ``squeezed``; "whatsapp" is too, and the other short names and the nicknames are
+    # whole-word triggers; the contextual part needs "signal", "line", "messenger" or "wa".
+    apps = _APP.only(
+        (
+            named,
+            named or not present.isdisjoint(_APP_SHORT_TRIGGERS),
+            "wa" in present or "line" in text or "signal" in text or "messenger" in text,
+            not present.isdisjoint(_APP_NICKNAME_TRIGGERS),
+        )
+    )
     features = _FeatureMentions(text)
-    for attempt, match in enumerate(_APP.finditer(text)):
+    for attempt, match in enumerate(apps.finditer(text)):
         if len(hits) >= _MAX_HITS or attempt >= _MAX_CANDIDATES:
             break
         start, end = match.span()
@@ -520,12 +571,15 @@ def find_social_mentions(
 ) -> list[Hit]:
     """Find social networks given as a place to follow or contact the sender."""
     hits: list[Hit] = []
-    if not _SOCIAL_SQUEEZED.search(squeezed) and _present(text, present).isdisjoint(
-        _SOCIAL_TRIGGERS
-    ):
+    named = _NETWORK_SQUEEZED.search(squeezed) is not None and (
+        _SOCIAL_SQUEEZED.search(squeezed) is not None
+    )
+    # The short names ("ig", "x", "tik tok") are whole-word triggers.
+    short = not _present(text, present).isdisjoint(_SOCIAL_TRIGGERS)
+    if not named and not short:
         return hits
     features = _FeatureMentions(text)
-    for attempt, match in enumerate(_SOCIAL.finditer(text)):
+    for attempt, match in enumerate(_SOCIAL.only((named, short)).finditer(text)):
         if len(hits) >= _MAX_HITS or attempt >= _MAX_CANDIDATES:
             break
         start, end = match.span()
@@ -547,18 +601,22 @@ def _names_an_account(text: str, start: int, end: int, before: str, weak: bool) 
     if _CHANNEL_AFTER.match(after):
         return True
     handle = _handle_after(text, end)
-    if _NAMED_AFTER.match(after):
+    # Each cue is searched at most once; the search cue needs one of its verbs.
+    search_cue = any(verb in before for verb in _SEARCH_VERBS) and bool(_SEARCH_CUE.search(before))
+    channel_cue: bool | None = None
+    named_after = _NAMED_AFTER.match(after)
+    if named_after:
         # "our instagram is casaverde", "en insta como casaverde"; not "Instagram is great".
-        named = _handle_after(text, end + _NAMED_AFTER.match(after).end())  # type: ignore[union-attr]
-        if named is not None and (
-            _CHANNEL_CUE.search(before)
-            or _SEARCH_CUE.search(before)
-            or not named.group("name").isalpha()
-        ):
-            return True
-    if _SEARCH_CUE.search(before):
+        named = _handle_after(text, end + named_after.end())
+        if named is not None:
+            channel_cue = _CHANNEL_CUE.search(before) is not None
+            if channel_cue or search_cue or not named.group("name").isalpha():
+                return True
+    if search_cue:
         return True
-    if _CHANNEL_CUE.search(before):
+    if channel_cue is None:
+        channel_cue = _CHANNEL_CUE.search(before) is not None
+    if channel_cue:
         return not weak or handle is not None
     # A label: "IG casaverde", "Instagram: casa.verde" at the start of a clause.
     return (
@@ -997,6 +1055,10 @@ _MARKETING_PATTERNS = tuple(
 
 
 _MARKETING_TRIGGERS = frozenset(word for triggers, _, _ in _MARKETING for word in triggers)
+_MARKETING_BY_TRIGGER = {
+    word: tuple(index for index, (triggers, _, _) in enumerate(_MARKETING) if word in triggers)
+    for word in _MARKETING_TRIGGERS
+}
 
 
 _CODE_SHAPE = re.compile(r"(?=[a-z]*\d)(?=\d*[a-z])")
@@ -1043,9 +1105,18 @@ def find_marketing(
     if present.isdisjoint(_MARKETING_TRIGGERS):
         return hits
     plain = text if plain is None else plain
-    for triggers, pattern, reason in _MARKETING_PATTERNS:
-        if present.isdisjoint(triggers):
-            continue
+    # The patterns, in their order, whose triggers occur: looked up from the few triggers
+    # present rather than by testing every pattern's triggers.
+    indices = sorted(
+        {
+            index
+            for word in present
+            if word in _MARKETING_BY_TRIGGER
+            for index in _MARKETING_BY_TRIGGER[word]
+        }
+    )
+    for index in indices:
+        _, pattern, reason = _MARKETING_PATTERNS[index]
         if "code" in pattern.groupindex or reason == _UPSELL_REASON:
             match = _marketing_match(pattern, reason, text, plain)
         else:
@@ -1160,6 +1231,11 @@ _REVIEW_TRIGGERS = frozenset(
 def find_review_manipulation(text: str, present: frozenset[str] | None = None) -> list[Hit]:
     hits: list[Hit] = []
     if _present(text, present).isdisjoint(_REVIEW_TRIGGERS):
+        return hits
+    # Every hit needs a review word, in a sentence or in the gating wording, and a sentence
+    # (or that wording) sees the same word boundaries as the whole text: the text is
+    # searched once instead of sentence by sentence.
+    if _REVIEW.search(text) is None:
         return hits
     for offset, sentence in _clauses(text):
         review = _REVIEW.search(sentence)
@@ -1395,6 +1471,8 @@ _OPT_OUT_TRIGGERS = (
 )
 _APP_SQUEEZED = any_of(_APP_VARIANT_LIST)
 _SOCIAL_SQUEEZED = any_of(_SOCIAL_VARIANT_LIST)
+# Any app or network name: most texts have none, and one search then answers for both.
+_NETWORK_SQUEEZED = any_of(_APP_VARIANT_LIST + _SOCIAL_VARIANT_LIST)
 # Short names that are only a trigger on their own: "ig" but not "big", "tg" but not "btg".
 _WHOLE_WORD_TRIGGERS = frozenset(
     {
@@ -1418,18 +1496,29 @@ _WHOLE_WORD_TRIGGERS = frozenset(
         "wats",
     }
 )
-_TRIGGERS = TriggerScan(
-    (
-        _APP_TRIGGERS
-        | _SOCIAL_TRIGGERS
-        | _REQUEST_TRIGGERS
-        | _MARKETING_TRIGGERS
-        | _REVIEW_TRIGGERS
-        | _OPT_OUT_TRIGGERS
-    )
-    - _WHOLE_WORD_TRIGGERS,
-    whole_words=_WHOLE_WORD_TRIGGERS,
-)
+_ANYWHERE_TRIGGERS = (
+    _APP_TRIGGERS
+    | _SOCIAL_TRIGGERS
+    | _REQUEST_TRIGGERS
+    | _MARKETING_TRIGGERS
+    | _REVIEW_TRIGGERS
+    | _OPT_OUT_TRIGGERS
+) - _WHOLE_WORD_TRIGGERS
+_TRIGGERS = TriggerScan(_ANYWHERE_TRIGGERS, whole_words=_WHOLE_WORD_TRIGGERS)
+# The detectors rely on these being found only as whole words (see ``find_app_mentions``).
+assert _APP_SHORT_TRIGGERS | _APP_NICKNAME_TRIGGERS | _SOCIAL_TRIGGERS <= _WHOLE_WORD_TRIGGERS
+assert "wa" in _WHOLE_WORD_TRIGGERS
+
+
+def trigger_scan_with(extra_words: frozenset[str]) -> TriggerScan:
+    """Return a scan finding what ``triggers_in`` finds, plus any of ``extra_words``.
+
+    The extra words count anywhere, so none may be a whole-word trigger. The detectors only
+    look up their own triggers in the result, so the extra words never change what they do.
+    """
+    if not extra_words.isdisjoint(_WHOLE_WORD_TRIGGERS):
+        raise ValueError("an extra word is a whole-word trigger")
+    return TriggerScan(_ANYWHERE_TRIGGERS | extra_words, whole_words=_WHOLE_WORD_TRIGGERS)
 
 
 def triggers_in(text: str) -> frozenset[str]:

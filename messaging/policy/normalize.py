@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from itertools import compress, pairwise
 
 from .data import (
     CONFUSABLES,
@@ -31,10 +32,17 @@ from .data import (
 from .patterns import literal_union
 
 Edit = tuple[int, int, str]
+# Above this many edits, deletions are applied with a mask (see ``Normalized._delete``).
+_MANY_EDITS = 32
 
 
 class Normalized:
-    """Normalised text plus, for each of its characters, the original span it stands for."""
+    """Normalised text plus, for each of its characters, the original span it stands for.
+
+    ``starts`` and ``ends`` never decrease: folding maps characters in order, and ``apply``
+    keeps or deletes entries in order and gives a replacement its span's first start and last
+    end. So the smallest start of a span is its first and the largest end its last.
+    """
 
     __slots__ = ("ends", "original", "starts", "text")
 
@@ -51,7 +59,8 @@ class Normalized:
         if end <= start:
             position = self.starts[start] if start < len(self.starts) else len(self.original)
             return position, position
-        return min(self.starts[start:end]), max(self.ends[start:end])
+        # The first start and the last end are the smallest and largest (see above).
+        return self.starts[start], self.ends[min(end, len(self.ends)) - 1]
 
     def apply(self, edits: Iterable[Edit]) -> Normalized:
         """Return a copy with each (start, end, replacement) edit applied.
@@ -60,32 +69,61 @@ class Normalized:
         the per-character map; any other replacement maps all its characters to the whole
         original span it replaces.
         """
+        if isinstance(edits, list) and len(edits) > _MANY_EDITS and not any(e[2] for e in edits):
+            return self._delete(edits)
         text, starts, ends = self.text, self.starts, self.ends
         parts: list[str] = []
         new_starts: list[int] = []
         new_ends: list[int] = []
+        # Bound methods: a long message with thousands of edits spends its time in this loop.
+        add_part, add_starts, add_ends = parts.append, new_starts.extend, new_ends.extend
         position = 0
         for start, end, replacement in edits:
             if start < position:
                 continue
-            parts.append(text[position:start])
-            new_starts.extend(starts[position:start])
-            new_ends.extend(ends[position:start])
+            if start > position:
+                add_part(text[position:start])
+                add_starts(starts[position:start])
+                add_ends(ends[position:start])
             if replacement:
-                parts.append(replacement)
+                add_part(replacement)
                 if len(replacement) == end - start:
-                    new_starts.extend(starts[start:end])
-                    new_ends.extend(ends[start:end])
+                    add_starts(starts[start:end])
+                    add_ends(ends[start:end])
                 else:
-                    original_start = min(starts[start:end])
-                    original_end = max(ends[start:end])
-                    new_starts.extend([original_start] * len(replacement))
-                    new_ends.extend([original_end] * len(replacement))
+                    # min() and max() of the span, as the maps never decrease (see above).
+                    add_starts([starts[start]] * len(replacement))
+                    add_ends([ends[end - 1]] * len(replacement))
             position = end
         parts.append(text[position:])
         new_starts.extend(starts[position:])
         new_ends.extend(ends[position:])
         return Normalized(self.original, "".join(parts), new_starts, new_ends)
+
+    def _delete(self, edits: list[Edit]) -> Normalized:
+        """``apply`` for edits that only delete: mark what stays, then keep it in one pass.
+
+        Same rule as ``apply``: an edit starting before the end of the last one is skipped.
+        Letters split by dots ("r.o.s.a ...") make thousands of one-character deletions,
+        which this handles at C speed instead of three list operations per edit.
+        """
+        keep = bytearray(b"\x01") * len(self.text)
+        position = 0
+        for start, end, _ in edits:
+            if start < position:
+                continue
+            keep[start:end] = bytes(end - start)
+            position = end
+        return self.keep(keep)
+
+    def keep(self, mask: bytearray) -> Normalized:
+        """Return a copy with only the characters whose ``mask`` byte is non-zero."""
+        return Normalized(
+            self.original,
+            "".join(compress(self.text, mask)),
+            list(compress(self.starts, mask)),
+            list(compress(self.ends, mask)),
+        )
 
 
 # --- characters -------------------------------------------------------------------------
@@ -131,6 +169,25 @@ def fold_characters(text: str) -> Normalized:
     if text.isascii():
         # Plain ASCII maps one to one: ranges stand in for the offset lists.
         return Normalized(text, text.lower(), range(len(text)), range(1, len(text) + 1))
+    # Most non-ASCII text only has accented letters, each folding to exactly one character:
+    # then the offsets map one to one as for ASCII and ranges stand in for the lists.
+    pieces: list[str] = []
+    position = 0
+    for match in _NON_ASCII.finditer(text):
+        start, end = match.span()
+        pieces.append(text[position:start].lower())
+        for character in match.group():
+            folded = _folded(character)
+            if len(folded) != 1:
+                return _fold_with_map(text)
+            pieces.append(folded)
+        position = end
+    pieces.append(text[position:].lower())
+    return Normalized(text, "".join(pieces), range(len(text)), range(1, len(text) + 1))
+
+
+def _fold_with_map(text: str) -> Normalized:
+    """Fold ``text`` where some characters vanish or expand, building the offset lists."""
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -165,13 +222,14 @@ _GLUED_A = re.compile(r"(?<=[a-z0-9])\(a\)(?=[a-z0-9])")
 
 def _undo_brackets(normalized: Normalized) -> Normalized:
     text = normalized.text
-    if not any(bracket in text for bracket in "[({<"):
+    if not ("(" in text or "[" in text or "{" in text or "<" in text):
         return normalized
     edits: list[Edit] = []
     for match in _BRACKETED.finditer(text):
         symbol = "." if match.group(1) in (".", "dot", "punto", "pto") else "@"
         edits.append((match.start(), match.end(), symbol))
-    for match in _GLUED_A.finditer(text):
+    # "(a)" is a literal part of the pattern, and a substring test is much cheaper.
+    for match in _GLUED_A.finditer(text) if "(a)" in text else ():
         edits.append((match.start(), match.end(), "@"))
     if not edits:
         return normalized
@@ -214,48 +272,67 @@ def _undo_symbol_names(normalized: Normalized) -> Normalized:
 
 # --- spaced-out characters: "j o h n", "5 5 5 - 0 1 9 2" -----------------------------------
 
-_SPACED_RUN = re.compile(r"(?<!\S)\S(?= \S)(?: \S(?![^\s,;:!?)\]\"'.]))+")
+# Runs of four or more single characters: only a segment of four is collapsed (see below).
+# Every character of a run continues it the same way, so the part of a run from any of its
+# characters is a shorter run: requiring four characters drops short runs and nothing else.
+_SPACED_RUN = re.compile(r"(?<!\S)\S(?= \S)(?: \S(?![^\s,;:!?)\]\"'.])){3,}")
+_SPACED_HINT = re.compile(r" \S \S \S")
 
 
-def _token_kind(character: str) -> str:
-    if character.isdigit():
-        return "digit"
-    return "letter" if character.isalpha() else "mark"
+# Each single character of a run as "d" (digit), "l" (letter) or "m" (anything else).
+_ASCII_KINDS = str.maketrans(
+    {
+        chr(code): "d" if chr(code).isdigit() else "l" if chr(code).isalpha() else "m"
+        for code in range(128)
+    }
+)
+# Where digits meet letters, marks in between staying with the characters before them.
+_KIND_CHANGE = re.compile(r"(?<=d)m*(?=l)|(?<=l)m*(?=d)")
+
+
+def _kinds(characters: str) -> str:
+    if characters.isascii():
+        return characters.translate(_ASCII_KINDS)
+    return "".join(
+        "d" if character.isdigit() else "l" if character.isalpha() else "m"
+        for character in characters
+    )
 
 
 def _collapse_spaced(normalized: Normalized) -> Normalized:
     text = normalized.text
-    edits: list[Edit] = []
+    # An edit needs a segment of four single characters "a b c d", which holds " b c d";
+    # this test is much cheaper than the scan.
+    if _SPACED_HINT.search(text) is None:
+        return normalized
+    keep: bytearray | None = None
     for match in _SPACED_RUN.finditer(text):
         # Split where digits meet letters: "6 5 0 6 9 6 0 8 6 y marca" keeps the "y".
-        segments: list[list[int]] = [[]]
-        previous = "mark"
-        for index in range(match.start(), match.end(), 2):
-            kind = _token_kind(text[index])
-            if {kind, previous} == {"digit", "letter"}:
-                segments.append([])
-            segments[-1].append(index)
-            if kind != "mark":
-                previous = kind
-        for segment in segments:
-            if len(segment) >= 4:
-                edits.extend((index + 1, index + 2, "") for index in segment[:-1])
-    if not edits:
-        return normalized
-    return normalized.apply(edits)
+        kinds = _kinds(match.group()[::2])
+        bounds = [0, *(change.end() for change in _KIND_CHANGE.finditer(kinds)), len(kinds)]
+        first = match.start()
+        for low, high in pairwise(bounds):
+            if high - low >= 4:
+                # Delete the blank after each character of the segment but its last.
+                if keep is None:
+                    keep = bytearray(b"\x01") * len(text)
+                keep[first + 2 * low + 1 : first + 2 * high - 2 : 2] = bytes(high - low - 1)
+    return normalized if keep is None else normalized.keep(keep)
 
 
 # --- letters split by dots or dashes: "r.o.s.a", "g-m-a-i-l", "c.o.m" ---------------------
 
 # Single characters joined by one repeated "." or "-". Digit-only runs are left to the phone
 # detector, which reads "6.1.2" and "6-1-2" itself.
+# The look-behind for the character before the run sits after its first character, which
+# lets the engine skip positions by that character (the same test as a look-behind in front).
 _SPLIT_LETTERS = re.compile(
-    r"(?<![\w.\-])[a-z0-9](?P<sep>[.\-])[a-z0-9](?:(?P=sep)[a-z0-9])+(?![\w\-])"
+    r"[a-z0-9](?<![\w.\-][a-z0-9])(?P<sep>[.\-])[a-z0-9](?:(?P=sep)[a-z0-9])+(?![\w\-])"
 )
 _SPLIT_LETTERS_HINT = re.compile(r"[.\-][a-z0-9][.\-](?<=[a-z0-9][.\-][a-z0-9][.\-])")
 # A two-letter run is a top-level domain only right after a spoken or written dot.
 _SPLIT_TLD_BEFORE = re.compile(r"(?:\.|\bdot|\bpunto|\bpto)[ \t]*$")
-_SPLIT_PAIR = re.compile(r"(?<![\w.\-])[a-z](?P<sep>[.\-])[a-z](?![\w\-])")
+_SPLIT_PAIR = re.compile(r"[a-z](?<![\w.\-][a-z])(?P<sep>[.\-])[a-z](?![\w\-])")
 
 
 def _collapse_split_letters(normalized: Normalized) -> Normalized:
@@ -263,42 +340,72 @@ def _collapse_split_letters(normalized: Normalized) -> Normalized:
     spoken_dot = "dot" in text or "punto" in text or " . " in text
     if _SPLIT_LETTERS_HINT.search(text) is None and not spoken_dot:
         return normalized
-    edits: list[Edit] = []
+    # Every edit deletes one separator, so a mask of the characters to keep does them all.
+    keep: bytearray | None = None
     for match in _SPLIT_LETTERS.finditer(text):
-        value = match.group()
-        letters = value[::2]
+        start, end = match.span()
+        letters = text[start:end:2]
         if letters.isdigit():
             continue
         # "U.S.A." and "a.b.c" stay as they are; "c.o.m" after a name is a domain.
         if len(letters) == 3 and not _is_top_level(letters):
             continue
-        edits.extend(
-            (match.start() + index, match.start() + index + 1, "")
-            for index in range(1, len(value), 2)
-        )
+        if keep is None:
+            keep = bytearray(b"\x01") * len(text)
+        keep[start + 1 : end : 2] = bytes(len(letters) - 1)
     if spoken_dot:
         for match in _SPLIT_PAIR.finditer(text):
-            letters = match.group()[::2]
-            window = text[max(0, match.start() - 8) : match.start()]
-            if _is_top_level(letters) and _SPLIT_TLD_BEFORE.search(window):
-                edits.append((match.start() + 1, match.start() + 2, ""))
-    if not edits:
-        return normalized
-    edits.sort()
-    return normalized.apply(edits)
+            start = match.start()
+            # "r.o" opening "r.o.s.a": a run above may have deleted this separator already.
+            if keep is not None and not keep[start + 1]:
+                continue
+            window = text[max(0, start - 8) : start]
+            if _is_top_level(match.group()[::2]) and _SPLIT_TLD_BEFORE.search(window):
+                if keep is None:
+                    keep = bytearray(b"\x01") * len(text)
+                keep[start + 1] = 0
+    return normalized if keep is None else normalized.keep(keep)
 
 
 # --- spoken separators: "john at gmail dot com", "tienda punto es" ------------------------
 
 _CHAIN_TOKEN = re.compile(r"[\w%+\-]+(?:[.@][\w%+\-]+)*|[@.]")
-# A cheap test for any spoken separator. Each word is followed by a look-behind instead of
-# preceded by "\b" so the engine can skip positions by their first character.
-_SPOKEN = re.compile(
+# A cheap test for any spoken separator, in parts: any part matching means the whole
+# matches, and separate searches are cheaper than one alternation the engine cannot skip by
+# first character. The word parts open with the word and check what comes before it with a
+# look-behind ("\bat" is "at(?<!\wat)"), which lets the engine skip positions by its first
+# letter; the "on" part runs only where a webmail name can follow.
+_SPOKEN_AT = re.compile(
     r"(?:at(?<!\wat)|arroba(?<!\warroba))\s+(?:[\w\-]+(?:[.@]\w|\s+(?:dot|punto|pto)\b|"
     rf"\s*[,;:!?)]|\s*$)|(?:{literal_union(MAIL_PROVIDERS)})\b)"
-    r"|(?:dot(?<!\wdot)|punto(?<!\wpunto)|pto(?<!\wpto))\s+\w|\s[@.]\s|\s\.(?<=\w\s\.)\w"
-    rf"|(?:on(?<!\won)|en(?<!\wen))\s+(?:{literal_union(WEBMAIL_PROVIDERS)})\b"
 )
+# A lone "@" or ".", or a "." after a blank before a word.
+_SPOKEN_SYMBOL = re.compile(r"\s[@.]\s|\s\.(?<=\w\s\.)\w")
+_SPOKEN_ON = re.compile(rf"(?:on(?<!\won)|en(?<!\wen))\s+(?:{literal_union(WEBMAIL_PROVIDERS)})\b")
+# Every webmail name holds one of these, so without them "_SPOKEN_ON" cannot match (the
+# test in ``_has_spoken_separator`` spells them out, which is cheaper than a loop).
+_WEBMAIL_PARTS = ("mail", "outlook", "yahoo", "icloud", "aol", "gmx", "yandex", "zoho")
+assert all(any(part in name for part in _WEBMAIL_PARTS) for name in WEBMAIL_PROVIDERS)
+_SPOKEN_DOT = re.compile(r"(?:dot(?<!\wdot)|punto(?<!\wpunto)|pto(?<!\wpto))\s+\w")
+
+
+def _has_spoken_separator(text: str) -> bool:
+    if _SPOKEN_AT.search(text) or _SPOKEN_SYMBOL.search(text):
+        return True
+    if (
+        "mail" in text
+        or "outlook" in text
+        or "yahoo" in text
+        or "icloud" in text
+        or "aol" in text
+        or "gmx" in text
+        or "yandex" in text
+        or "zoho" in text
+    ) and _SPOKEN_ON.search(text):
+        return True
+    return ("dot" in text or "punto" in text or "pto" in text) and bool(_SPOKEN_DOT.search(text))
+
+
 # "ana.g on gmail", "anagarcia en hotmail": only a webmail name makes "on"/"en" an "@".
 _ON_WORDS = frozenset({"on", "en"})
 _LOCAL_MARK = re.compile(r"[._\d]")
@@ -320,28 +427,29 @@ def _last_label(word: str) -> str:
     return word.rsplit(".", 1)[-1].rsplit("@", 1)[-1]
 
 
-def _breaks_chain(gap: str | None, left: str, right: str) -> bool:
-    if gap is None or len(gap) > 3 or gap.strip(" \t"):
-        return True
-    return not gap and left not in ("@", ".") and right not in ("@", ".")
+# A whole chain of tokens (see ``_chains``). The tokens are atomic so the chain splits the
+# text into exactly the tokens ``_CHAIN_TOKEN.finditer`` finds.
+_CHAIN = re.compile(rf"(?>{_CHAIN_TOKEN.pattern})(?:[ \t]{{0,3}}(?>{_CHAIN_TOKEN.pattern}))*")
+_OPERATORS = _AT_WORDS | _DOT_WORDS | _ON_WORDS
 
 
 def _chains(text: str) -> list[list[tuple[int, int, str]]]:
-    """Split the text into runs of tokens separated only by short stretches of spaces."""
+    """Split the text into runs of tokens separated only by short stretches of spaces.
+
+    Tokens stay in one run when at most three blanks (spaces or tabs) separate them, or
+    nothing at all: then one of them is a lone "@" or ".", as a word token takes every word
+    character after it. Runs of fewer than three tokens are left out.
+    """
     chains: list[list[tuple[int, int, str]]] = []
-    current: list[tuple[int, int, str]] = []
-    previous_end = -1
-    for match in _CHAIN_TOKEN.finditer(text):
-        start, end = match.span()
-        gap = text[previous_end:start] if previous_end >= 0 else None
-        if current and _breaks_chain(gap, current[-1][2], match.group()):
-            chains.append(current)
-            current = []
-        current.append((start, end, match.group()))
-        previous_end = end
-    if current:
-        chains.append(current)
-    return [chain for chain in chains if len(chain) >= 3]
+    for chain in _CHAIN.finditer(text):
+        start, end = chain.span()
+        tokens = [
+            (token.start(), token.end(), token.group())
+            for token in _CHAIN_TOKEN.finditer(text, start, end)
+        ]
+        if len(tokens) >= 3:
+            chains.append(tokens)
+    return chains
 
 
 def _is_word(token: str) -> bool:
@@ -379,13 +487,18 @@ def _is_local_part(word: str) -> bool:
 def _spoken_edits(text: str) -> list[Edit]:
     edits: list[Edit] = []
     for chain in _chains(text):
-        index = 0
-        consumed = 0
-        while index < len(chain) - 2:
+        # A word followed by an operator ("at", "dot", "@", ...) with a token after it is the
+        # only place an edit starts, so the scan visits the operators, left to right; after
+        # an edit it resumes past the domain, as a scan of every word would.
+        resume = consumed = 0
+        operators = [index for index, (_, _, token) in enumerate(chain) if token in _OPERATORS]
+        for after in operators:
+            index = after - 1
+            if index < resume or after >= len(chain) - 1:
+                continue
             word = chain[index][2]
-            operator = chain[index + 1][2]
-            if not _is_word(word) or _is_word(operator) or not _is_local_part(word):
-                index += 1
+            operator = chain[after][2]
+            if not _is_word(word) or not _is_local_part(word):
                 continue
             first = index
             if operator in _ON_WORDS:
@@ -396,7 +509,6 @@ def _spoken_edits(text: str) -> list[Edit]:
                     and bool(_LOCAL_MARK.search(word) or _EMAIL_CUE.search(window))
                 )
                 if not spoken_on:
-                    index += 1
                     continue
                 last = index + 2
             elif operator in _AT_WORDS:
@@ -406,12 +518,14 @@ def _spoken_edits(text: str) -> list[Edit]:
                 if last < 0 and provider:
                     last = domain_start
                 # "claim it at shop.com" is a link; "rosa.lin at shop.com" an address.
-                window = text[max(0, chain[index][0] - 60) : chain[index][0]]
                 if (
                     last >= 0
                     and operator == "at"
                     and not provider
-                    and not (_LOCAL_MARK.search(word) or _EMAIL_CUE.search(window))
+                    and not (
+                        _LOCAL_MARK.search(word)
+                        or _EMAIL_CUE.search(text[max(0, chain[index][0] - 60) : chain[index][0]])
+                    )
                 ):
                     last = -1
                 while (
@@ -427,18 +541,17 @@ def _spoken_edits(text: str) -> list[Edit]:
                 if last < 0 and "@" in word:
                     last = _domain_end(chain, index, text, spoken_at=True)
             if last < 0:
-                index += 1
                 continue
             for position in range(first + 1, last, 2):
                 operator = chain[position][2]
                 symbol = "@" if operator in _AT_WORDS or operator in _ON_WORDS else "."
                 edits.append((chain[position - 1][1], chain[position + 1][0], symbol))
-            index = consumed = last + 1
+            resume = consumed = last + 1
     return edits
 
 
 def _undo_spoken(normalized: Normalized) -> Normalized:
-    if not _SPOKEN.search(normalized.text):
+    if not _has_spoken_separator(normalized.text):
         return normalized
     edits = _spoken_edits(normalized.text)
     if not edits:
@@ -461,10 +574,20 @@ _NUMBER_RUN = re.compile(
 )
 _NUMBER_TOKEN = re.compile(rf"\b(?:{_NUMBER_WORD})\b|\d+")
 _MIN_DIGITS_IN_RUN = 7
-_NUMBER_WORD_ANYWHERE = re.compile(
-    literal_union([*NUMBER_WORDS, *TEEN_WORDS, *TENS_WORDS, *HUNDREDS_WORDS, *MULTIPLIER_WORDS])
+NUMBER_WORD_SET = frozenset(
+    [*NUMBER_WORDS, *TEEN_WORDS, *TENS_WORDS, *HUNDREDS_WORDS, *MULTIPLIER_WORDS]
 )
-_LETTER_NEXT_TO_DIGIT = re.compile(r"\d[a-z]|[a-z]\d")
+_NUMBER_WORD_ANYWHERE = re.compile(literal_union(NUMBER_WORD_SET))
+# A run of numbers that holds a word token holds a number word next to another number: its
+# last word (or "hundred and") before a separator and a digit or a number word, or a digit
+# before a separator and a number word. Without either, every run is digits alone.
+_WORD_BEFORE_NUMBER = re.compile(
+    rf"{_NUMBER_WORD_ANYWHERE.pattern}(?: and)?(?![^\W_])[\s,.\-/]{{1,3}}"
+    rf"(?:\d|{_NUMBER_WORD_ANYWHERE.pattern})"
+)
+_DIGIT_BEFORE_WORD = re.compile(rf"\d[\s,.\-/]{{1,3}}{_NUMBER_WORD_ANYWHERE.pattern}")
+# "\d[a-z]|[a-z]\d", opening with the digit so the engine skips to digits at C speed.
+_LETTER_NEXT_TO_DIGIT = re.compile(r"\d(?:(?<=[a-z]\d)|(?=[a-z]))")
 # A digit word glued to digits: "555-12three-4567", "4one5".
 _UNIT_WORD = re.compile(_UNITS)
 _COMPOUND_SEPARATOR = re.compile(r" y |[ -]")
@@ -509,6 +632,15 @@ def _digits_from_glued_words(normalized: Normalized) -> Normalized:
     if not edits:
         return normalized
     return normalized.apply(edits)
+
+
+_SIMPLE_VALUES = {
+    **NUMBER_WORDS,
+    **TEEN_WORDS,
+    **{word: tens + "0" for word, tens in TENS_WORDS.items()},
+}
+# The tokens ``_NumberReader._multiplier`` gives a value: "hundred", "hundred and", "mil", ...
+_MULTIPLIER_FORMS = frozenset([*MULTIPLIER_WORDS, *(word + " and" for word in MULTIPLIER_WORDS)])
 
 
 class _NumberReader:
@@ -571,6 +703,12 @@ class _NumberReader:
         word = self.words[index]
         if word.isdigit():
             return word, index + 1
+        # A unit, teen or tens word not followed by a multiplier is read alone: the general
+        # path below gives the same, word by word, for dictated digits ("six one two ...").
+        if word in _SIMPLE_VALUES and (
+            index + 1 == len(self.words) or self.words[index + 1] not in _MULTIPLIER_FORMS
+        ):
+            return _SIMPLE_VALUES[word], index + 1
         if self._multiplier(index) == 1000:
             value, following, built = 1, index, True
         else:
@@ -592,15 +730,19 @@ def _digits_from_words(normalized: Normalized) -> Normalized:
     if _LETTER_NEXT_TO_DIGIT.search(normalized.text) is not None:
         normalized = _digits_from_glued_words(normalized)
     text = normalized.text
-    if not _has_number_word(text):
+    if not _has_number_word(text) or (
+        _WORD_BEFORE_NUMBER.search(text) is None and _DIGIT_BEFORE_WORD.search(text) is None
+    ):
         return normalized
     edits: list[Edit] = []
     for run in _NUMBER_RUN.finditer(text):
         tokens = list(_NUMBER_TOKEN.finditer(text, run.start(), run.end()))
-        if all(token.group().isdigit() for token in tokens):
-            continue
         words = [token.group() for token in tokens]
-        gaps = [text[tokens[i].end() : tokens[i + 1].start()] for i in range(len(tokens) - 1)]
+        if all(word.isdigit() for word in words):
+            continue
+        starts = [token.start() for token in tokens]
+        ends = [token.end() for token in tokens]
+        gaps = [text[ends[i] : starts[i + 1]] for i in range(len(tokens) - 1)]
         reader = _NumberReader(words, gaps)
         numbers: list[tuple[int, int, str]] = []
         index = 0
@@ -611,12 +753,12 @@ def _digits_from_words(normalized: Normalized) -> Normalized:
         if sum(len(digits) for _, _, digits in numbers) < _MIN_DIGITS_IN_RUN:
             continue
         for position, (first, last, digits) in enumerate(numbers):
-            start, end = tokens[first].start(), tokens[last].end()
+            start, end = starts[first], ends[last]
             if text[start:end] != digits:
                 edits.append((start, end, digits))
             if position + 1 < len(numbers):
                 # Dictated digits: "nine one nine, five five five" reads as one number.
-                next_start = tokens[numbers[position + 1][0]].start()
+                next_start = starts[numbers[position + 1][0]]
                 if "," in text[end:next_start]:
                     edits.append((end, next_start, " "))
     if not edits:
@@ -626,27 +768,37 @@ def _digits_from_words(normalized: Normalized) -> Normalized:
 
 # --- letters standing in for digits: "4O8-555-Ol83" --------------------------------------
 
-_DIGITISH_RUN = re.compile(r"(?<![a-z0-9])[0-9oli](?:[ .\-/()]{0,2}[0-9oli])*")
-_DIGITISH_TOKEN = re.compile(r"[0-9oli]+")
-_LOOKALIKE_NEXT_TO_DIGIT = re.compile(r"\d[ .\-/()]{0,2}[oli]|[oli][ .\-/()]{0,2}\d")
+# The look-behind sits after the first character (the same test) so the engine can skip to
+# candidates by it.
+_DIGITISH_RUN = re.compile(r"[0-9oli](?<![a-z0-9][0-9oli])(?:[ .\-/()]{0,2}[0-9oli])*")
+# A whole token of digits and look-alike letters holding both, the only kind that changes:
+# where it holds both, a digit meets a letter.
+_MIXED_DIGITISH_TOKEN = re.compile(r"(?<![0-9oli])[0-9oli]*?(?:[0-9][oli]|[oli][0-9])[0-9oli]*")
+_DIGIT_CHARACTERS = "0123456789"
+# "\d[ .\-/()]{0,2}[oli]|[oli][ .\-/()]{0,2}\d", opening with a character class so the engine
+# skips to candidates at C speed; the look-behinds tell which one it took. Only searched.
+_LOOKALIKE_NEXT_TO_DIGIT = re.compile(
+    r"[\doli](?:(?<=\d)[ .\-/()]{0,2}[oli]|(?<=[oli])[ .\-/()]{0,2}\d)"
+)
 _LOOKALIKE_DIGITS = str.maketrans({"o": "0", "l": "1", "i": "1"})
 
 
 def _digits_from_lookalikes(normalized: Normalized) -> Normalized:
     text = normalized.text
-    if _LOOKALIKE_NEXT_TO_DIGIT.search(text) is None or len(_DIGIT.findall(text)) < 5:
+    # The digit count is the cheaper of the two tests, so it goes first.
+    if len(_DIGIT.findall(text)) < 5 or _LOOKALIKE_NEXT_TO_DIGIT.search(text) is None:
         return normalized
     edits: list[Edit] = []
     for run in _DIGITISH_RUN.finditer(text):
-        if run.end() < len(text) and text[run.end()].isalpha():
-            continue
         value = run.group()
-        if value.isdigit() or sum(character.isdigit() for character in value) < 5:
+        # Five digits need five characters, the cheapest test, so it goes first.
+        if len(value) < 5 or (run.end() < len(text) and text[run.end()].isalpha()):
             continue
-        for token in _DIGITISH_TOKEN.finditer(value):
+        # A run is ASCII, so its digits are "0" to "9".
+        if value.isdigit() or sum(map(value.count, _DIGIT_CHARACTERS)) < 5:
+            continue
+        for token in _MIXED_DIGITISH_TOKEN.finditer(value):
             word = token.group()
-            if word.isdigit() or not any(character.isdigit() for character in word):
-                continue
             start = run.start() + token.start()
             edits.append((start, start + len(word), word.translate(_LOOKALIKE_DIGITS)))
     if not edits:
@@ -667,10 +819,32 @@ _STEPS: tuple[Callable[[Normalized], Normalized], ...] = (
 
 def normalize(text: str) -> Normalized:
     """Return the text with disguises undone and an offset map back to ``text``."""
+    return normalize_with_keywords(text, None)[0]
+
+
+def normalize_with_keywords(
+    text: str, keywords_of: Callable[[str], frozenset[str]] | None
+) -> tuple[Normalized, frozenset[str] | None]:
+    """``normalize``, also returning ``keywords_of`` the folded text if no step changed it.
+
+    ``keywords_of`` must return every word of ``NUMBER_WORD_SET`` the text holds (as a
+    substring, anywhere): without one, digits written as words cannot occur and that step
+    is skipped. The keywords are None once a step changes the text.
+    """
     normalized = fold_characters(text)
+    keywords = keywords_of(normalized.text) if keywords_of is not None else None
     for step in _STEPS:
-        normalized = step(normalized)
-    return normalized
+        # Both number steps need a number word: a run of them, or one glued to digits.
+        if (
+            step is _digits_from_words
+            and keywords is not None
+            and keywords.isdisjoint(NUMBER_WORD_SET)
+        ):
+            continue
+        changed = step(normalized)
+        if changed is not normalized:
+            normalized, keywords = changed, None
+    return normalized, keywords
 
 
 # --- a same-length view for keyword matching: "wh4tsapp", "r3view" ------------------------
@@ -688,6 +862,7 @@ def keyword_view(text: str) -> str:
             return word
         return word.translate(_LEET)
 
-    if _DIGIT.search(text) is None:
+    # Only a word holding both letters and digits changes, and in it a letter meets a digit.
+    if _LETTER_NEXT_TO_DIGIT.search(text) is None:
         return text
     return _MIXED_TOKEN.sub(replace, text)

@@ -7,18 +7,38 @@ words into a prefix tree ("c(?:ode|upon)") lets it drop a position after a chara
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 
 def literal_union(words: Iterable[str]) -> str:
     """Return a pattern matching any of ``words``, longest first at each position."""
+    return _branch(_trie(words)) or "(?!)"
+
+
+def standalone_union(words: Iterable[str]) -> str:
+    """Return a pattern matching any of ``words`` with no letter or digit on either side.
+
+    The same as "(?<![a-z0-9])" + ``literal_union(words)`` + "(?![a-z0-9])", with the
+    look-behind moved behind each first character so the engine can skip positions by it.
+    """
+    alternatives = [
+        f"{re.escape(character)}(?<![a-z0-9]{re.escape(character)}){_branch(child)}"
+        for character, child in sorted(_trie(words).items())
+        if character
+    ]
+    if not alternatives:
+        return "(?!)"
+    return f"(?:{'|'.join(alternatives)})(?![a-z0-9])"
+
+
+def _trie(words: Iterable[str]) -> dict[str, dict]:
     trie: dict[str, dict] = {}
     for word in words:
         node = trie
         for character in word:
             node = node.setdefault(character, {})
         node[""] = {}
-    return _branch(trie) or "(?!)"
+    return trie
 
 
 def _branch(node: dict[str, dict]) -> str:
@@ -34,6 +54,23 @@ def _branch(node: dict[str, dict]) -> str:
         return alternatives[0]
     group = "(?:" + "|".join(alternatives) + ")"
     return group + "?" if optional else group
+
+
+def word_start_after_letter(alternatives: Iterable[str]) -> str:
+    """Join ``alternatives`` with "|", moving each leading "\\b" behind the first letter.
+
+    "\\bsync" becomes "s(?<!\\ws)ync": the same test (no word character before the "s"),
+    made once the "s" has matched. With every alternative opening with a literal, the
+    engine skips positions by their first character instead of trying every alternative
+    at every position. The alternatives keep their order, so the matches are the same.
+    """
+    joined = []
+    for alternative in alternatives:
+        letter = alternative[2:3]
+        if alternative.startswith(r"\b") and letter.isalpha() and alternative[3:4] not in "?*+{":
+            alternative = f"{letter}(?<!\\w{letter}){alternative[3:]}"
+        joined.append(alternative)
+    return "|".join(joined)
 
 
 def any_of(words: Iterable[str]) -> re.Pattern[str]:
@@ -52,18 +89,76 @@ class TriggerScan:
 
     def __init__(self, words: Iterable[str], whole_words: Iterable[str] = ()) -> None:
         vocabulary = frozenset(words)
-        # A zero-width match at every position reports the longest trigger starting there;
-        # the shorter triggers that are its prefixes are added back from this table.
-        self._anywhere = re.compile(f"(?=({literal_union(vocabulary)}))")
+        # The scan reports the longest trigger starting at a position; the shorter triggers
+        # that are its prefixes are added back from this table.
+        self._anywhere = re.compile(literal_union(vocabulary))
         self._prefixes = {
             word: frozenset(other for other in vocabulary if word.startswith(other))
             for word in vocabulary
         }
         whole = frozenset(whole_words)
-        self._whole = re.compile(f"(?<![a-z0-9])(?:{literal_union(whole)})(?![a-z0-9])")
+        self._whole = re.compile(standalone_union(whole))
 
     def present(self, text: str) -> frozenset[str]:
         prefixes = self._prefixes
-        found = frozenset().union(*[prefixes[word] for word in set(self._anywhere.findall(text))])
+        # The longest trigger starting at each position where one starts: searching again
+        # one character after each hit's start finds overlapping triggers too ("no mas" and
+        # "mas"), and is cheaper than a zero-width look-ahead tried at every position.
+        longest: set[str] = set()
+        search = self._anywhere.search
+        match = search(text)
+        while match is not None:
+            longest.add(match.group())
+            match = search(text, match.start() + 1)
+        found = frozenset().union(*[prefixes[word] for word in longest])
         whole = self._whole.findall(text)
         return found.union(whole) if whole else found
+
+
+class Alternation:
+    """Find the matches of ``"|".join(patterns)`` by searching each part on its own.
+
+    Python's engine tries every alternative at every position, and alternatives that open
+    with a look-behind or a word boundary cannot be skipped by their first character, so a
+    long alternation is much slower than its parts searched one by one. The result is the
+    same: the combined pattern reports the leftmost match, and at equal starts the earliest
+    alternative, then resumes at the match's end; each part's leftmost match from a position
+    is remembered until the scan passes its start (look-behinds see the whole text either
+    way). No part may match the empty string.
+    """
+
+    __slots__ = ("_parts",)
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        self._parts = tuple(re.compile(pattern) for pattern in patterns)
+
+    def only(self, keep: Iterable[bool]) -> Alternation:
+        """Return the alternation of the parts whose ``keep`` flag is set.
+
+        For a text where the other parts cannot match, it finds the same matches.
+        """
+        alternation = Alternation(())
+        alternation._parts = tuple(
+            part for part, kept in zip(self._parts, keep, strict=True) if kept
+        )
+        return alternation
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        parts = self._parts
+        pending = [part.search(text) for part in parts]
+        while True:
+            best: re.Match[str] | None = None
+            for match in pending:
+                if match is not None and (best is None or match.start() < best.start()):
+                    best = match
+            if best is None:
+                return
+            yield best
+            position = best.end()
+            pending = [
+                match if match is None or match.start() >= position else part.search(text, position)
+                for part, match in zip(parts, pending, strict=True)
+            ]
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return next(self.finditer(text), None)
