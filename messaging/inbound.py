@@ -18,9 +18,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import NotificationAddress, User
-from messagecenter.errors import ApplicationError
+from messagecenter.errors import ApplicationError, NotFound
 from messagecenter.on_commit import after_commit
-from messaging import email_parsing
+from messaging import email_parsing, moderation
 from messaging.inbound_bounce import bounce_message_id, inbound_bounce_build, reason_text
 from messaging.models import InboundEmail, InboundEmailStatus, Thread
 from messaging.reply_alias import AliasError, is_alias_address, reply_alias_parse
@@ -208,6 +208,45 @@ def inbound_email_process(*, inbound_email_id: int, now: datetime | None = None)
         row.save()
     logger.info("inbound email %s %s %s", row.pk, row.status, row.reason_code)
     return row.status
+
+
+def inbound_email_reprocess(
+    *, inbound_email_id: int, actor: User, now: datetime | None = None
+) -> str:
+    """Process a refused email again once staff fixed the cause; return its new status.
+
+    For a refusal that stored no message: a reply from an address the account did not list
+    yet (added since), a file refused by a limit, an email given up on after a crash. A message
+    the content policy blocked is stored already; it is released from the moderation queue.
+    The sender is bounced at most once per email, whatever the second outcome.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = InboundEmail.objects.select_for_update().filter(pk=inbound_email_id).first()
+        if row is None:
+            raise NotFound("No such inbound email.")
+        if row.status != InboundEmailStatus.REFUSED:
+            raise ApplicationError("not_refused", "Only a refused email can be processed again.")
+        if row.message_id is not None:
+            raise ApplicationError(
+                "message_stored",
+                "This email's message is stored (the content policy blocked it): release it "
+                "from the moderation queue instead.",
+            )
+        moderation.audit(
+            action=moderation.Action.REPROCESSED,
+            actor=actor,
+            now=now,
+            subject_id=row.sender_id,
+            detail=f"Inbound email #{row.pk} from {row.from_address}, refused as {row.reason_code}",
+        )
+        row.status = InboundEmailStatus.RECEIVED
+        row.reason_code = row.reason = ""
+        row.attempts = 0
+        row.processed_at = None
+        row.save(update_fields=["status", "reason_code", "reason", "attempts", "processed_at"])
+    # Committed as received first: if processing crashes, the sweep takes the email again.
+    return inbound_email_process(inbound_email_id=inbound_email_id, now=now)
 
 
 def inbound_bounce_send(*, inbound_email_id: int, now: datetime | None = None) -> bool:

@@ -1,9 +1,13 @@
 """Inbound emails in the admin: what arrived, from whom, and why it was refused."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
+from messagecenter.errors import ApplicationError
+from messagecenter.typing import AuthenticatedHttpRequest
+from messaging.inbound import inbound_email_reprocess
 from messaging.models import InboundEmail
 
 
@@ -29,6 +33,24 @@ class InboundEmailAdmin(admin.ModelAdmin):
     date_hierarchy = "received_at"
     exclude = ["raw"]
     readonly_fields = ["raw_email"]
+    actions = ["process_again"]
+
+    @admin.action(description="Process the selected refused emails again")
+    def process_again(
+        self, request: AuthenticatedHttpRequest, queryset: QuerySet[InboundEmail]
+    ) -> None:
+        """After the cause is fixed (say, the sender's address added to the account)."""
+        outcomes: dict[str, int] = {}
+        for row in queryset.order_by("received_at", "id"):
+            try:
+                status = inbound_email_reprocess(inbound_email_id=row.pk, actor=request.user)
+            except ApplicationError as error:
+                self.message_user(request, f"#{row.pk}: {error.message}", messages.WARNING)
+                continue
+            outcomes[status] = outcomes.get(status, 0) + 1
+        if outcomes:
+            summary = ", ".join(f"{count} {status}" for status, count in sorted(outcomes.items()))
+            self.message_user(request, f"Processed again: {summary}.")
 
     @admin.display(description="raw email")
     def raw_email(self, obj: InboundEmail) -> str:

@@ -645,6 +645,7 @@ class ModerationAction(models.Model):
         RESTRICTED = "restricted", _("Restricted sender")
         DISMISSED = "dismissed", _("Dismissed report")
         LIFTED = "lifted", _("Lifted restriction early")
+        REPROCESSED = "reprocessed", _("Processed a refused email again")
 
     case = models.ForeignKey(
         ModerationCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"

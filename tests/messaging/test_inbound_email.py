@@ -16,13 +16,14 @@ from messaging.inbound import (
     inbound_email_receive,
     inbound_email_sweep,
 )
-from messaging.models import InboundEmail, Message
+from messaging.models import InboundEmail, Message, ModerationAction
 from messaging.reply_alias import (
     AliasError,
     AliasTarget,
     reply_alias_address,
     reply_alias_parse,
 )
+from notifications.models import Notification
 from tests.messaging.factories import thread_with_message
 from tests.messaging.mail import QUOTED_EN, QUOTED_ES, reply_email
 from tests.notifications.factories import NotificationAddressFactory
@@ -558,3 +559,89 @@ def test_admin_shows_the_raw_email_and_changes_nothing(client, staff):
     assert page.status_code == 200
     assert "Raw body here" in page.content.decode()
     assert post.status_code == 403
+
+
+def process_again(client, *rows):
+    return client.post(
+        reverse("admin:messaging_inboundemail_changelist"),
+        {"action": "process_again", "_selected_action": [row.pk for row in rows]},
+        follow=True,
+    )
+
+
+def test_staff_process_a_refused_reply_again_once_its_address_is_listed(
+    client, staff, thread, seller, django_capture_on_commit_callbacks
+):
+    alias = reply_alias_address(thread_id=thread.pk, user_id=seller.pk)
+    email = reply_email(alias=alias, sender="ana@shop.example", text="Shipped this morning.")
+    row = send_bounces(django_capture_on_commit_callbacks, email)
+    assert (row.status, row.reason_code, len(mail.outbox)) == ("refused", "unauthorized_sender", 1)
+    NotificationAddressFactory(user=seller, email="ana@shop.example")
+    client.force_login(staff)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = process_again(client, row)
+
+    row.refresh_from_db()
+    sent = Message.objects.get(pk=row.message_id)
+    assert (row.status, row.reason_code, row.reason) == ("processed", "", "")
+    assert (sent.sender, sent.body, sent.thread) == (seller, "Shipped this morning.", thread)
+    assert [str(m) for m in response.context["messages"]] == ["Processed again: 1 processed."]
+    entry = ModerationAction.objects.get(action="reprocessed")
+    assert (entry.actor, entry.subject) == (staff, None)
+    assert entry.detail == (
+        f"Inbound email #{row.pk} from ana@shop.example, refused as unauthorized_sender"
+    )
+    assert len(mail.outbox) == 1  # the first refusal's bounce only
+    assert Notification.objects.filter(recipient=thread.buyer, kind="new_message").count() == 1
+
+
+def test_a_reply_refused_again_is_not_bounced_twice(
+    client, staff, thread, seller, django_capture_on_commit_callbacks
+):
+    alias = reply_alias_address(thread_id=thread.pk, user_id=seller.pk)
+    email = reply_email(alias=alias, sender="ana@shop.example", text="Shipped.")
+    row = send_bounces(django_capture_on_commit_callbacks, email)
+    client.force_login(staff)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        process_again(client, row)
+
+    row.refresh_from_db()
+    assert (row.status, row.reason_code) == ("refused", "unauthorized_sender")
+    assert len(mail.outbox) == 1
+
+
+def test_only_refusals_that_stored_no_message_are_processed_again(
+    client, staff, thread, seller, buyer
+):
+    delivered = deliver(
+        reply_email(
+            alias=reply_alias_address(thread_id=thread.pk, user_id=seller.pk),
+            sender=seller.email,
+            text="Shipped.",
+        )
+    )
+    blocked = deliver(
+        reply_email(
+            alias=reply_alias_address(thread_id=thread.pk, user_id=buyer.pk),
+            sender=buyer.email,
+            text="Write to me at alex@example.org",
+        )
+    )
+    assert (delivered.status, blocked.reason_code) == ("processed", "policy_blocked")
+    before = (
+        Message.objects.count(),
+        ModerationAction.objects.filter(action="reprocessed").count(),
+    )
+    client.force_login(staff)
+
+    response = process_again(client, delivered, blocked)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        f"#{delivered.pk}: Only a refused email can be processed again.",
+        f"#{blocked.pk}: This email's message is stored (the content policy blocked it): "
+        "release it from the moderation queue instead.",
+    ]
+    after = (Message.objects.count(), ModerationAction.objects.filter(action="reprocessed").count())
+    assert after == before
