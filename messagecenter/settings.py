@@ -357,6 +357,9 @@ INBOUND_EMAIL_MAX_BYTES = int(os.environ.get("INBOUND_EMAIL_MAX_BYTES", str(25 *
 # A stored email still "received" this long after arriving is processed again by the sweep.
 INBOUND_SWEEP_AFTER = timedelta(seconds=int(os.environ.get("INBOUND_SWEEP_AFTER_SECONDS", "60")))
 INBOUND_MAX_ATTEMPTS = 5
+# Refusals of strangers (an unknown alias, an address not on the account) bounce at most this
+# many times a day to one address: a forged From must not turn the relay into a spam cannon.
+INBOUND_STRANGER_BOUNCES_PER_DAY = int(os.environ.get("INBOUND_STRANGER_BOUNCES_PER_DAY", "3"))
 ANYMAIL = {
     # Mailgun signs every inbound webhook with this key; without it the endpoint answers 404.
     "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY", ""),

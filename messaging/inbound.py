@@ -10,7 +10,7 @@ with a reason and bounces an explanation to the sender. A crash leaves the row `
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -137,6 +137,22 @@ def _bounce_to(row: InboundEmail, message: email_parsing.EmailMessage) -> str:
     return address
 
 
+# Refusals that say nothing to a stranger but that the alias exists and who may use it.
+_STRANGER_REFUSALS = frozenset({"unknown_alias", "expired_alias", "unauthorized_sender"})
+
+
+def _bounce_limited(row: InboundEmail, now: datetime) -> bool:
+    """Whether a stranger's refusal has been explained to this address often enough today."""
+    if not row.bounce_to or row.reason_code not in _STRANGER_REFUSALS:
+        return False
+    recent = InboundEmail.objects.filter(
+        bounce_to=row.bounce_to,
+        reason_code__in=_STRANGER_REFUSALS,
+        processed_at__gte=now - timedelta(days=1),
+    ).exclude(pk=row.pk)
+    return recent.count() >= settings.INBOUND_STRANGER_BOUNCES_PER_DAY
+
+
 def _refuse(row: InboundEmail, code: str, detail: str = "") -> None:
     row.status = InboundEmailStatus.REFUSED
     row.reason_code = code
@@ -202,6 +218,12 @@ def inbound_email_process(*, inbound_email_id: int, now: datetime | None = None)
             return "skipped"
         _route(row, now)
         row.processed_at = now
+        if row.status == InboundEmailStatus.REFUSED and _bounce_limited(row, now):
+            row.last_error = (
+                f"Not bounced: {settings.INBOUND_STRANGER_BOUNCES_PER_DAY} refusals were "
+                f"already explained to {row.bounce_to} in the last 24 hours."
+            )
+            row.bounce_to = ""
         if row.status == InboundEmailStatus.REFUSED and row.bounce_to:
             row.bounce_message_id = bounce_message_id(row)
             _bounce_after_commit(row.pk)

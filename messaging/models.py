@@ -738,6 +738,12 @@ class InboundEmail(models.Model):
                 condition=Q(status="refused", bounce_sent_at__isnull=True) & ~Q(bounce_to=""),
                 name="inbound_email_bounce_idx",
             ),
+            # The bounces explained to one address lately (at most a few a day to strangers).
+            models.Index(
+                fields=["bounce_to", "processed_at"],
+                condition=~Q(bounce_to=""),
+                name="inbound_email_bounced_to_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -383,6 +383,51 @@ def test_stranger_writing_in_spanish_gets_the_bounce_in_spanish(
     assert "/messages/" not in mail.outbox[0].body
 
 
+def test_a_stranger_is_told_at_most_three_times_a_day(
+    thread, buyer, settings, django_capture_on_commit_callbacks
+):
+    settings.INBOUND_STRANGER_BOUNCES_PER_DAY = 3
+    alias = reply_alias_address(thread_id=thread.pk, user_id=buyer.pk)
+
+    rows = [
+        send_bounces(
+            django_capture_on_commit_callbacks,
+            reply_email(alias=alias, sender="victim@forged.example", text=f"Spam {n}"),
+        )
+        for n in range(4)
+    ]
+    other = send_bounces(
+        django_capture_on_commit_callbacks,
+        reply_email(alias="reply+nothing@reply.localhost", sender="else@forged.example", text="x"),
+    )
+
+    assert [row.reason_code for row in rows] == ["unauthorized_sender"] * 4
+    assert [m.to for m in mail.outbox] == [["victim@forged.example"]] * 3 + [
+        ["else@forged.example"]
+    ]
+    assert (rows[3].bounce_to, rows[3].bounce_sent_at) == ("", None)
+    assert rows[3].last_error == (
+        "Not bounced: 3 refusals were already explained to victim@forged.example in the last "
+        "24 hours."
+    )
+    assert other.reason_code == "unknown_alias"
+
+
+def test_the_account_owner_is_always_told_why(
+    thread, buyer, settings, django_capture_on_commit_callbacks
+):
+    settings.INBOUND_STRANGER_BOUNCES_PER_DAY = 1
+    alias = reply_alias_address(thread_id=thread.pk, user_id=buyer.pk)
+
+    for _ in range(3):
+        send_bounces(
+            django_capture_on_commit_callbacks,
+            reply_email(alias=alias, sender=buyer.email, text=""),
+        )
+
+    assert [m.to for m in mail.outbox] == [[buyer.email]] * 3
+
+
 def test_processing_twice_does_nothing_more(thread, seller):
     alias = reply_alias_address(thread_id=thread.pk, user_id=seller.pk)
     row = deliver(reply_email(alias=alias, sender=seller.email, text="Shipped."))
