@@ -34,7 +34,7 @@ from messaging import (
 from messaging.attachments import ALLOWED as ALLOWED_FILE_TYPES
 from messaging.attachments import IncomingFile
 from messaging.content_policy import content_check
-from messaging.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from messaging.idempotency import idempotent
 from messaging.models import (
     Attachment,
     Message,
@@ -221,6 +221,19 @@ def _errors(*statuses: int, send: bool = False) -> dict[int, OpenApiResponse]:
         ),
     }
     return {status_code: described[status_code] for status_code in statuses}
+
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Any unique string (a UUID). A retried request with the same key returns the first "
+        "result (with `Idempotent-Replayed: true`) instead of posting twice; keys are kept 24 "
+        "hours. The same key with a different request is refused (`idempotency_key_reused`)."
+    ),
+)
 
 
 def _incoming_files(request: Request) -> list[IncomingFile]:

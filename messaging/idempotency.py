@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -24,18 +23,6 @@ from messaging.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
-
-IDEMPOTENCY_PARAMETER = OpenApiParameter(
-    HEADER,
-    str,
-    OpenApiParameter.HEADER,
-    required=False,
-    description=(
-        "Any unique string (a UUID). A retried request with the same key returns the first "
-        "result (with `Idempotent-Replayed: true`) instead of posting twice; keys are kept 24 "
-        "hours. The same key with a different request is refused (`idempotency_key_reused`)."
-    ),
-)
 
 
 def _fingerprint(request: Request) -> str:

@@ -15,7 +15,6 @@ from accounts.models import User
 from messagecenter.api import ErrorSerializer, error_responses
 from messagecenter.errors import ApplicationError, NotFound
 from messagecenter.typing import api_user
-from messaging.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from notifications import selectors, webhooks
 from notifications.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEvent
 
@@ -91,7 +90,6 @@ class WebhookEndpointListApi(APIView):
     @extend_schema(
         operation_id="webhooks_create",
         summary="Register an endpoint for my events; its secret is shown once (sellers)",
-        parameters=[IDEMPOTENCY_PARAMETER],
         request=WebhookEndpointInputSerializer,
         responses={
             201: WebhookEndpointWithSecretSerializer,
@@ -113,17 +111,12 @@ class WebhookEndpointListApi(APIView):
         seller = _seller(request)
         payload = self.WebhookEndpointInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-
-        def create() -> Response:
-            endpoint = webhooks.webhook_endpoint_create(
-                seller=seller, url=payload.validated_data["url"]
-            )
-            return Response(
-                WebhookEndpointWithSecretSerializer(endpoint).data, status=status.HTTP_201_CREATED
-            )
-
-        # A retried create with the same key answers with the first endpoint and its secret.
-        return idempotent(request=request, user=seller, send=create)
+        endpoint = webhooks.webhook_endpoint_create(
+            seller=seller, url=payload.validated_data["url"]
+        )
+        return Response(
+            WebhookEndpointWithSecretSerializer(endpoint).data, status=status.HTTP_201_CREATED
+        )
 
 
 class WebhookEndpointDetailApi(APIView):
