@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .contacts import (
     Hit,
@@ -22,6 +22,7 @@ from .language import (
     find_requests,
     find_review_manipulation,
     find_social_mentions,
+    names_a_network,
     trigger_scan_with,
     triggers_in,
 )
@@ -47,13 +48,16 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _ASCII_NOT_ALNUM = bytes(code for code in range(128) if not chr(code).isalnum())
 
 
-@dataclass(frozen=True, slots=True)
-class RawFinding:
-    """A finding with offsets into the scanned text."""
+class RawFinding(NamedTuple):
+    """A finding with offsets into the scanned text.
 
-    category: str
+    The fields come in the report's order (start, end, category), so the findings sort and
+    deduplicate as plain tuples, in C.
+    """
+
     start: int
     end: int
+    category: str
     reason: str
 
 
@@ -62,6 +66,19 @@ def _is_look_alike(character: str) -> bool:
         return False
     name = unicodedata.name(character, "")
     return not name.startswith("LATIN") or "FULLWIDTH" in name
+
+
+_DIGIT = re.compile(r"\d")
+_ASCII_DIGITS = b"0123456789"
+
+
+def _has_digit(text: str) -> bool:
+    """Tell whether "\\d" matches anywhere in ``text``."""
+    if text.isascii():
+        # In ASCII text "\d" is "0" to "9": bytes.translate deletes them at C speed.
+        encoded = text.encode("ascii")
+        return len(encoded.translate(None, _ASCII_DIGITS)) < len(encoded)
+    return _DIGIT.search(text) is not None
 
 
 def _squeeze(words: str) -> str:
@@ -104,7 +121,7 @@ def _to_original(normalized: Normalized, hit: Hit) -> RawFinding:
         notes = _disguises(normalized.original[start:end], normalized.text[hit.start : hit.end])
         if notes:
             reason = f"{reason}, disguised with {' and '.join(notes)}"
-    return RawFinding(hit.category, start, end, reason)
+    return RawFinding(start, end, hit.category, reason)
 
 
 def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
@@ -121,15 +138,21 @@ def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
     hits: list[Hit] = list(links.hits)
     if "mail" in view or "yahoo" in view or "outlook" in view or "icloud" in view:
         hits.extend(find_webmail_accounts(view))
-    hits.extend(find_phones(view, not_phones))
-    words = keyword_view(view)
+    # Without a digit there is no phone number, and keyword_view changes nothing (it reads
+    # digits inside words as letters): one cheap test stands in for both their searches.
+    has_digit = _has_digit(view)
+    if has_digit:
+        hits.extend(find_phones(view, not_phones))
+    words = keyword_view(view) if has_digit else view
     squeezed = _squeeze(words)
     # One pass finds every trigger word; each wording detector runs only if its own occur.
     # ``keywords`` holds them for the folded text, which is ``words`` if nothing changed it.
     present = keywords if keywords is not None and words == view else triggers_in(words)
     hits.extend(classify_handles(words, squeezed, find_handles(view, links.claimed), present))
-    hits.extend(find_app_mentions(words, squeezed, present))
-    hits.extend(find_social_mentions(words, squeezed, present))
+    # One search for any app or network name serves both detectors.
+    network = names_a_network(squeezed)
+    hits.extend(find_app_mentions(words, squeezed, present, network))
+    hits.extend(find_social_mentions(words, squeezed, present, network))
     hits.extend(find_requests(words, present))
     hits.extend(find_marketing(words, present, view))
     hits.extend(find_review_manipulation(words, present))
@@ -146,7 +169,8 @@ def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
             continue
         per_category[hit.category] = count + 1
         findings.add(_to_original(normalized, hit))
-    return sorted(findings, key=lambda finding: (finding.start, finding.end, finding.category))
+    # Sorted by (start, end, category) as the report is; equal ones then by reason.
+    return sorted(findings)
 
 
 def _inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:

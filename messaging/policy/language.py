@@ -518,13 +518,26 @@ def mentions_app(text: str, squeezed: str, present: frozenset[str] | None = None
     return not _present(text, present).isdisjoint(_APP_TRIGGERS)
 
 
-def find_app_mentions(text: str, squeezed: str, present: frozenset[str] | None = None) -> list[Hit]:
-    """Find messaging apps named as a contact channel (not negated, not a product feature)."""
+def names_a_network(squeezed: str) -> bool:
+    """Tell whether ``squeezed`` holds any app or network name (most texts hold none)."""
+    return _NETWORK_SQUEEZED.search(squeezed) is not None
+
+
+def find_app_mentions(
+    text: str,
+    squeezed: str,
+    present: frozenset[str] | None = None,
+    network: bool | None = None,
+) -> list[Hit]:
+    """Find messaging apps named as a contact channel (not negated, not a product feature).
+
+    ``network`` is ``names_a_network(squeezed)`` if the caller has it already.
+    """
     hits: list[Hit] = []
     present = _present(text, present)
-    named = _NETWORK_SQUEEZED.search(squeezed) is not None and (
-        _APP_SQUEEZED.search(squeezed) is not None
-    )
+    if network is None:
+        network = names_a_network(squeezed)
+    named = network and _APP_SQUEEZED.search(squeezed) is not None
     if not named and present.isdisjoint(_APP_TRIGGERS):
         return hits
     # Leave out the parts of ``_APP`` that cannot match: an app name, even spaced out, is one
@@ -567,13 +580,19 @@ def find_app_mentions(text: str, squeezed: str, present: frozenset[str] | None =
 
 
 def find_social_mentions(
-    text: str, squeezed: str, present: frozenset[str] | None = None
+    text: str,
+    squeezed: str,
+    present: frozenset[str] | None = None,
+    network: bool | None = None,
 ) -> list[Hit]:
-    """Find social networks given as a place to follow or contact the sender."""
+    """Find social networks given as a place to follow or contact the sender.
+
+    ``network`` is ``names_a_network(squeezed)`` if the caller has it already.
+    """
     hits: list[Hit] = []
-    named = _NETWORK_SQUEEZED.search(squeezed) is not None and (
-        _SOCIAL_SQUEEZED.search(squeezed) is not None
-    )
+    if network is None:
+        network = names_a_network(squeezed)
+    named = network and _SOCIAL_SQUEEZED.search(squeezed) is not None
     # The short names ("ig", "x", "tik tok") are whole-word triggers.
     short = not _present(text, present).isdisjoint(_SOCIAL_TRIGGERS)
     if not named and not short:
@@ -1132,7 +1151,29 @@ _REVIEW_WORD = (
     r"(?:reviews?|resenas?|valoracion(?:es)?|opinion(?:es)?|ratings?|feedback|comentarios?|"
     r"calificacion|puntuacion|(?:5|five|cinco)\s*-?\s*(?:stars?|estrellas?))"
 )
-_REVIEW = re.compile(rf"\b{_REVIEW_WORD}\b")
+# rf"\b{_REVIEW_WORD}\b" with the "\b" behind each first character (see
+# ``word_start_after_letter``; "5(?<!\w5)" is the same test for the digit), so the engine skips
+# positions by it. No two words start alike, so the order of the parts does not matter.
+_REVIEW = re.compile(
+    "(?:"
+    + word_start_after_letter(
+        [
+            r"\breviews?",
+            r"\bresenas?",
+            r"\bvaloracion(?:es)?",
+            r"\bopinion(?:es)?",
+            r"\bratings?",
+            r"\bfeedback",
+            r"\bcomentarios?",
+            r"\bcalificacion",
+            r"\bpuntuacion",
+            r"5(?<!\w5)\s*-?\s*(?:stars?|estrellas?)",
+            r"\bfive\s*-?\s*(?:stars?|estrellas?)",
+            r"\bcinco\s*-?\s*(?:stars?|estrellas?)",
+        ]
+    )
+    + r")\b"
+)
 _INCENTIVE = re.compile(
     r"\b(?:refund\w*|reimburs\w*|money back|cash ?back|gift ?cards?|gifts?|(?<!feel )free(?! to)|"
     r"freebies?|discount\w*|coupons?|vouchers?|credit|bonus|rewards?|compensat\w*|"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from itertools import compress, pairwise
+from itertools import accumulate, compress, pairwise, product
 
 from .data import (
     CONFUSABLES,
@@ -164,13 +164,47 @@ def _folded(character: str) -> str:
     return folded
 
 
+_NON_ASCII_CHARACTER = re.compile(r"[^\x00-\x7f]")
+# Characters that fold to one character which lower() leaves as it is.
+_ONE_TO_ONE: dict[str, str] = {}
+
+
+class _NotOneToOne(Exception):
+    """A character folds to no or several characters, or to one that lower() changes."""
+
+
+def _one_to_one(match: re.Match[str]) -> str:
+    character = match.group()
+    folded = _ONE_TO_ONE.get(character)
+    if folded is None:
+        folded = _folded(character)
+        if len(folded) != 1 or folded.lower() != folded:
+            raise _NotOneToOne
+        if len(_ONE_TO_ONE) < _CHAR_CACHE_LIMIT:
+            _ONE_TO_ONE[character] = folded
+    return folded
+
+
 def fold_characters(text: str) -> Normalized:
     """Apply NFKC-style compatibility folding, case folding, accent and invisible removal."""
     if text.isascii():
         # Plain ASCII maps one to one: ranges stand in for the offset lists.
         return Normalized(text, text.lower(), range(len(text)), range(1, len(text) + 1))
-    # Most non-ASCII text only has accented letters, each folding to exactly one character:
-    # then the offsets map one to one as for ASCII and ranges stand in for the lists.
+    # Most non-ASCII text only has accented letters, each folding to one character that
+    # lower() leaves alone: then folding them and lowering the whole text lowers just the
+    # ASCII between them, as folding does (no folded character is a capital sigma, the one
+    # character lower() reads in context). The offsets map one to one, as ranges.
+    try:
+        folded = _NON_ASCII_CHARACTER.sub(_one_to_one, text).lower()
+    except _NotOneToOne:
+        return _fold_mixed(text)
+    return Normalized(text, folded, range(len(text)), range(1, len(text) + 1))
+
+
+def _fold_mixed(text: str) -> Normalized:
+    """``fold_characters`` for text with a character that is not folded one to one."""
+    # Each character may still fold to exactly one character: then the offsets map one to
+    # one and ranges stand in for the lists.
     pieces: list[str] = []
     position = 0
     for match in _NON_ASCII.finditer(text):
@@ -380,7 +414,9 @@ _SPOKEN_AT = re.compile(
     rf"\s*[,;:!?)]|\s*$)|(?:{literal_union(MAIL_PROVIDERS)})\b)"
 )
 # A lone "@" or ".", or a "." after a blank before a word.
-_SPOKEN_SYMBOL = re.compile(r"\s[@.]\s|\s\.(?<=\w\s\.)\w")
+# Opening with the symbol lets the engine skip to the rare "@" and "." at C speed; the
+# look-behinds test the blank (and the word character) before it. Only searched.
+_SPOKEN_SYMBOL = re.compile(r"[@.](?<=\s[@.])(?:\s|(?<=\w\s\.)\w)")
 _SPOKEN_ON = re.compile(rf"(?:on(?<!\won)|en(?<!\wen))\s+(?:{literal_union(WEBMAIL_PROVIDERS)})\b")
 # Every webmail name holds one of these, so without them "_SPOKEN_ON" cannot match (the
 # test in ``_has_spoken_separator`` spells them out, which is cheaper than a loop).
@@ -427,9 +463,13 @@ def _last_label(word: str) -> str:
     return word.rsplit(".", 1)[-1].rsplit("@", 1)[-1]
 
 
-# A whole chain of tokens (see ``_chains``). The tokens are atomic so the chain splits the
-# text into exactly the tokens ``_CHAIN_TOKEN.finditer`` finds.
-_CHAIN = re.compile(rf"(?>{_CHAIN_TOKEN.pattern})(?:[ \t]{{0,3}}(?>{_CHAIN_TOKEN.pattern}))*")
+# Splitting on a token (as a group) lists the text's gaps and tokens in turn, all in C:
+# [gap, token, gap, token, ..., gap].
+_TOKEN_SPLIT = re.compile(f"({_CHAIN_TOKEN.pattern})")
+# What may stand between two tokens of one run: at most three spaces or tabs, or nothing.
+_CHAIN_GAPS = frozenset(
+    "".join(blanks) for count in range(4) for blanks in product(" \t", repeat=count)
+)
 _OPERATORS = _AT_WORDS | _DOT_WORDS | _ON_WORDS
 
 
@@ -438,18 +478,22 @@ def _chains(text: str) -> list[list[tuple[int, int, str]]]:
 
     Tokens stay in one run when at most three blanks (spaces or tabs) separate them, or
     nothing at all: then one of them is a lone "@" or ".", as a word token takes every word
-    character after it. Runs of fewer than three tokens are left out.
+    character after it. Runs of fewer than three tokens are left out, and so are runs
+    without an operator ("at", "dot", "@", ...), where ``_spoken_edits`` has nothing to do.
     """
-    chains: list[list[tuple[int, int, str]]] = []
-    for chain in _CHAIN.finditer(text):
-        start, end = chain.span()
-        tokens = [
-            (token.start(), token.end(), token.group())
-            for token in _CHAIN_TOKEN.finditer(text, start, end)
-        ]
-        if len(tokens) >= 3:
-            chains.append(tokens)
-    return chains
+    parts = _TOKEN_SPLIT.split(text)
+    tokens = parts[1::2]
+    # tokens[i] is parts[2 * i + 1]: it starts where parts[2 * i] ends.
+    ends = list(accumulate(map(len, parts)))
+    # parts[2 * index] is the gap before tokens[index]: a run ends before each index whose
+    # gap is too wide, and at the end of the text.
+    breaks = [index for index, gap in enumerate(parts[2:-1:2], 1) if gap not in _CHAIN_GAPS]
+    breaks.append(len(tokens))
+    return [
+        [(ends[2 * i], ends[2 * i + 1], tokens[i]) for i in range(first, last)]
+        for first, last in pairwise([0, *breaks])
+        if last - first >= 3 and not _OPERATORS.isdisjoint(tokens[first:last])
+    ]
 
 
 def _is_word(token: str) -> bool:
@@ -726,11 +770,42 @@ class _NumberReader:
         return str(value), following
 
 
-def _digits_from_words(normalized: Normalized) -> Normalized:
+def _stands_alone(text: str, words: Iterable[str]) -> bool:
+    """``_has_number_word(text)``, given every number word ``text`` holds as a substring.
+
+    Number words are letters only, so no match of ``_NUMBER_WORD_ANYWHERE`` spans a
+    character that is not a letter or digit: where a word stands alone, the scan reaches its
+    start and takes exactly it. So the test holds exactly when some occurrence of a word has
+    no letter or digit on either side; searching the few words held is far cheaper.
+    """
+    for word in words:
+        start = text.find(word)
+        while start >= 0:
+            end = start + len(word)
+            if (start == 0 or not text[start - 1].isalnum()) and (
+                end == len(text) or not text[end].isalnum()
+            ):
+                return True
+            start = text.find(word, start + 1)
+    return False
+
+
+def _digits_from_words(
+    normalized: Normalized, number_words: frozenset[str] | None = None
+) -> Normalized:
+    """Read long runs of numbers written as words as digits.
+
+    ``number_words``, if given, holds every word of ``NUMBER_WORD_SET`` in the text.
+    """
+    # Whether a number word stands alone is the same before and after the next edits: they
+    # only replace words with a digit beside them, and a word standing alone has none.
+    alone = None if number_words is None else _stands_alone(normalized.text, number_words)
     if _LETTER_NEXT_TO_DIGIT.search(normalized.text) is not None:
         normalized = _digits_from_glued_words(normalized)
     text = normalized.text
-    if not _has_number_word(text) or (
+    if alone is None:
+        alone = _has_number_word(text)
+    if not alone or (
         _WORD_BEFORE_NUMBER.search(text) is None and _DIGIT_BEFORE_WORD.search(text) is None
     ):
         return normalized
@@ -783,10 +858,22 @@ _LOOKALIKE_NEXT_TO_DIGIT = re.compile(
 _LOOKALIKE_DIGITS = str.maketrans({"o": "0", "l": "1", "i": "1"})
 
 
+_ASCII_DIGITS = b"0123456789"
+
+
+def _digit_count(text: str) -> int:
+    """Return how many characters of ``text`` match "\\d"."""
+    if text.isascii():
+        # In ASCII text "\d" is "0" to "9"; deleting them with bytes.translate is far cheaper
+        # than listing every match.
+        return len(text) - len(text.encode("ascii").translate(None, _ASCII_DIGITS))
+    return len(_DIGIT.findall(text))
+
+
 def _digits_from_lookalikes(normalized: Normalized) -> Normalized:
     text = normalized.text
     # The digit count is the cheaper of the two tests, so it goes first.
-    if len(_DIGIT.findall(text)) < 5 or _LOOKALIKE_NEXT_TO_DIGIT.search(text) is None:
+    if _digit_count(text) < 5 or _LOOKALIKE_NEXT_TO_DIGIT.search(text) is None:
         return normalized
     edits: list[Edit] = []
     for run in _DIGITISH_RUN.finditer(text):
@@ -834,14 +921,14 @@ def normalize_with_keywords(
     normalized = fold_characters(text)
     keywords = keywords_of(normalized.text) if keywords_of is not None else None
     for step in _STEPS:
-        # Both number steps need a number word: a run of them, or one glued to digits.
-        if (
-            step is _digits_from_words
-            and keywords is not None
-            and keywords.isdisjoint(NUMBER_WORD_SET)
-        ):
-            continue
-        changed = step(normalized)
+        if step is _digits_from_words and keywords is not None:
+            # Both number steps need a number word: a run of them, or one glued to digits.
+            number_words = keywords & NUMBER_WORD_SET
+            if not number_words:
+                continue
+            changed = _digits_from_words(normalized, number_words)
+        else:
+            changed = step(normalized)
         if changed is not normalized:
             normalized, keywords = changed, None
     return normalized, keywords

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+import ahocorasick
+
 
 def literal_union(words: Iterable[str]) -> str:
     """Return a pattern matching any of ``words``, longest first at each position."""
@@ -82,37 +84,53 @@ class TriggerScan:
     """Find, in one pass, which of many trigger words occur in a text.
 
     Most triggers count anywhere ("refund" in "refunded"); ``whole_words`` count only
-    standing alone ("ig" but not "big").
+    standing alone ("ig" but not "big"): with no "a"-"z" or "0"-"9" on either side, the
+    test ``standalone_union`` makes.
+
+    An Aho-Corasick automaton reports every occurrence of every word, overlapping ones
+    included ("no mas" and "mas"), in one pass over the text at C speed; a regular
+    expression can only report the longest word at each position and must be searched
+    again after every hit.
     """
 
-    __slots__ = ("_anywhere", "_prefixes", "_whole")
+    __slots__ = ("_automaton",)
 
     def __init__(self, words: Iterable[str], whole_words: Iterable[str] = ()) -> None:
         vocabulary = frozenset(words)
-        # The scan reports the longest trigger starting at a position; the shorter triggers
-        # that are its prefixes are added back from this table.
-        self._anywhere = re.compile(literal_union(vocabulary))
-        self._prefixes = {
-            word: frozenset(other for other in vocabulary if word.startswith(other))
-            for word in vocabulary
-        }
-        whole = frozenset(whole_words)
-        self._whole = re.compile(standalone_union(whole))
+        automaton = ahocorasick.Automaton()
+        # A whole word's value carries its length, to find where it starts; a word that
+        # counts anywhere is its own value (and wins if a word is given both ways).
+        for word in frozenset(whole_words) - vocabulary:
+            automaton.add_word(word, (word, len(word)))
+        for word in vocabulary:
+            automaton.add_word(word, word)
+        if len(automaton):
+            automaton.make_automaton()
+            self._automaton: ahocorasick.Automaton | None = automaton
+        else:
+            self._automaton = None
 
     def present(self, text: str) -> frozenset[str]:
-        prefixes = self._prefixes
-        # The longest trigger starting at each position where one starts: searching again
-        # one character after each hit's start finds overlapping triggers too ("no mas" and
-        # "mas"), and is cheaper than a zero-width look-ahead tried at every position.
-        longest: set[str] = set()
-        search = self._anywhere.search
-        match = search(text)
-        while match is not None:
-            longest.add(match.group())
-            match = search(text, match.start() + 1)
-        found = frozenset().union(*[prefixes[word] for word in longest])
-        whole = self._whole.findall(text)
-        return found.union(whole) if whole else found
+        if self._automaton is None:
+            return frozenset()
+        found: set[str] = set()
+        add = found.add
+        last = len(text) - 1
+        for end, value in self._automaton.iter(text):
+            if value.__class__ is str:
+                add(value)
+                continue
+            word, length = value
+            start = end - length + 1
+            if (start == 0 or text[start - 1] not in _WORD_CHARACTERS) and (
+                end == last or text[end + 1] not in _WORD_CHARACTERS
+            ):
+                add(word)
+        return frozenset(found)
+
+
+# The characters a whole-word trigger may not touch (as in ``standalone_union``).
+_WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 class Alternation:
