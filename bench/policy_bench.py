@@ -2,8 +2,8 @@
 
 Usage: python bench/policy_bench.py [path/to/policy-dev.jsonl]
 
-Reports messages per second over the development corpus (repeated for about two seconds of
-CPU time on one core, so a busy shared machine does not skew it), the worst CPU time for
+Reports messages per second over the development corpus (seven rounds of half a second of
+CPU time on one core; the median is judged, the best shown beside it), the worst CPU time for
 adversarial 5,000-character inputs, and the same throughput for scrubadub's default detectors
 as a reference when scrubadub is installed.
 """
@@ -11,6 +11,7 @@ as a reference when scrubadub is installed.
 from __future__ import annotations
 
 import json
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -23,7 +24,8 @@ from messaging.policy import check, split_attachment_lines  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "policy-dev.jsonl"
 LENGTH = 5_000
-DURATION = 2.0
+DURATION = 3.5
+ROUNDS = 7
 
 
 def _adversarial_inputs() -> dict[str, str]:
@@ -73,16 +75,24 @@ def _adversarial_inputs() -> dict[str, str]:
 
 def _throughput(
     function: Callable[[str, list[str]], object], rows: list[tuple[str, list[str]]]
-) -> float:
+) -> tuple[float, float]:
+    """Messages per CPU-second: the median and the best of ROUNDS rounds over the corpus.
+
+    A shared machine slows some rounds down (other processes evict the caches); the median
+    is the figure judged against the target, the best shows what the code does undisturbed.
+    """
     for body, names in rows:
         function(body, names)
-    count = 0
-    started = time.process_time()
-    while time.process_time() - started < DURATION:
-        for body, names in rows:
-            function(body, names)
-        count += len(rows)
-    return count / (time.process_time() - started)
+    rates = []
+    for _ in range(ROUNDS):
+        count = 0
+        started = time.process_time()
+        while time.process_time() - started < DURATION / ROUNDS:
+            for body, names in rows:
+                function(body, names)
+            count += len(rows)
+        rates.append(count / (time.process_time() - started))
+    return statistics.median(rates), max(rates)
 
 
 def _worst_case(inputs: dict[str, str]) -> tuple[str, float]:
@@ -122,7 +132,7 @@ def main() -> None:
     def ours(body: str, names: list[str]) -> object:
         return check(body, filenames=names)
 
-    rate = _throughput(ours, rows)
+    rate, best = _throughput(ours, rows)
     worst_name, worst_ms = _worst_case(_adversarial_inputs())
     average_length = sum(len(body) for body, _ in rows) / len(rows)
     print("### Content policy filter benchmark\n")
@@ -132,8 +142,8 @@ def main() -> None:
     )
     verdict = "met" if rate >= 10_000 else "MISSED"
     print(
-        f"- Throughput, one core (CPU time): **{rate:,.0f} messages/s** "
-        f"(target ≥ 10,000: {verdict})"
+        f"- Throughput, one core (CPU time): **{rate:,.0f} messages/s**, the median of "
+        f"{ROUNDS} rounds (best {best:,.0f}; target ≥ 10,000: {verdict})"
     )
     verdict = "met" if worst_ms < 10 else "MISSED"
     print(
@@ -144,9 +154,10 @@ def main() -> None:
     if reference is None:
         print("- scrubadub: not installed, no reference figure")
     else:
+        median, best = _throughput(reference, rows)
         print(
             "- scrubadub default detectors, same corpus: "
-            f"{_throughput(reference, rows):,.0f} messages/s"
+            f"{median:,.0f} messages/s (best {best:,.0f})"
         )
 
 
