@@ -23,6 +23,16 @@ def _required_services(django_db_setup, django_db_blocker):
     assert cache.get("ci-ping") == "pong"
 
 
+@pytest.fixture
+def postgresql():
+    """PostgreSQL only; in CI (REQUIRE_SERVICES=1) a missing PostgreSQL fails the test."""
+    if connection.vendor != "postgresql":
+        reason = "needs PostgreSQL (DATABASE_URL)"
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,9 +1,6 @@
 """A renamed shop or buyer is found by the new name in the other side's inbox search."""
 
-import os
-
 import pytest
-from django.db import connection
 
 from messaging import search
 from messaging.models import Participant
@@ -12,16 +9,6 @@ from messaging.tasks import party_search_documents_refresh
 from tests.messaging.factories import thread_with_message
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def postgresql():
-    """PostgreSQL only; in CI (REQUIRE_SERVICES=1) a missing PostgreSQL fails the test."""
-    if connection.vendor != "postgresql":
-        reason = "needs PostgreSQL (DATABASE_URL)"
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
 
 
 def found(user, text: str) -> list[int]:

@@ -1,6 +1,5 @@
 """Thread search and filters: selectors on every database, PostgreSQL full text, pages, API."""
 
-import os
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -47,16 +46,6 @@ def found(user, *, folder: str = "", full_text: bool | None = None, **filters) -
         rows, user=user, filters=ThreadFilters(**filters), full_text=full_text
     )
     return list(rows.order_by("-last_message_at", "-id").values_list("thread_id", flat=True))
-
-
-@pytest.fixture
-def postgresql():
-    """PostgreSQL only; in CI (REQUIRE_SERVICES=1) a missing PostgreSQL fails the test."""
-    if connection.vendor != "postgresql":
-        reason = "needs PostgreSQL (DATABASE_URL)"
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
 
 
 # --- Matching -------------------------------------------------------------------------------
