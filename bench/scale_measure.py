@@ -45,14 +45,26 @@ BUDGET_SECONDS = 3.0
 DEEP_POSITION = 5_000
 
 
-def timed(function: Callable[[], object], *, budget: float = BUDGET_SECONDS) -> dict[str, float]:
-    """Median and p99 in milliseconds over as many rounds as fit the budget, after warm-up."""
+def timed(
+    function: Callable[[], object], *, budget: float = BUDGET_SECONDS, paired: bool = True
+) -> dict[str, float]:
+    """Median and p99 in milliseconds over as many rounds as fit the budget, after warm-up.
+
+    Each round also times the floor view, before the operation in one round and after it in
+    the next, so both are measured in the same moments: "floor" is the floor's median over
+    those rounds and "ratio" the operation's median over it. On a machine whose speed swings
+    from one second to the next, that ratio holds still where either median alone does not.
+    """
+    floor = FLOOR if paired else None
     started = time.perf_counter()
     for _ in range(WARMUP):
         function()
+        if floor is not None:
+            floor()
         if time.perf_counter() - started > budget:
             break
     samples: list[float] = []
+    floor_samples: list[float] = []
     started = time.perf_counter()
     # At least MIN_ROUNDS, or SLOW_ROUNDS for an operation slower than the whole budget allows.
     while len(samples) < MAX_ROUNDS and (
@@ -60,12 +72,28 @@ def timed(function: Callable[[], object], *, budget: float = BUDGET_SECONDS) -> 
         or time.perf_counter() - started < budget
         or (len(samples) < MIN_ROUNDS and time.perf_counter() - started < 4 * budget)
     ):
-        begin = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - begin) * 1000)
-    samples.sort()
+        if floor is not None and len(samples) % 2:
+            floor_samples.append(_once(floor))
+        samples.append(_once(function))
+        if floor is not None and not len(samples) % 2:
+            floor_samples.append(_once(floor))
+    result = {**_summary(samples), "rounds": len(samples)}
+    if floor_samples:
+        result["floor"] = statistics.median(floor_samples)
+        result["ratio"] = result["median"] / result["floor"]
+    return result
+
+
+def _once(function: Callable[[], object]) -> float:
+    begin = time.perf_counter()
+    function()
+    return (time.perf_counter() - begin) * 1000
+
+
+def _summary(samples: list[float]) -> dict[str, float]:
+    samples = sorted(samples)
     p99 = samples[min(len(samples) - 1, round(0.99 * (len(samples) - 1)))]
-    return {"median": statistics.median(samples), "p99": p99, "rounds": len(samples)}
+    return {"median": statistics.median(samples), "p99": p99}
 
 
 def query_count(function: Callable[[], object]) -> tuple[int, list[str]]:
@@ -74,14 +102,19 @@ def query_count(function: Callable[[], object]) -> tuple[int, list[str]]:
     return len(captured.captured_queries), [q["sql"] for q in captured.captured_queries]
 
 
-def page_result(client: Client, url: str) -> dict[str, Any]:
+def page_getter(client: Client, url: str) -> Callable[[], None]:
     def get() -> None:
         response = client.get(url)
         if response.status_code != 200:
             raise RuntimeError(f"GET {url} answered {response.status_code}")
 
+    return get
+
+
+def page_result(client: Client, url: str, *, paired: bool = True) -> dict[str, Any]:
+    get = page_getter(client, url)
     queries, _ = query_count(get)
-    return {**timed(get), "queries": queries, "url": url}
+    return {**timed(get, paired=paired), "queries": queries, "url": url}
 
 
 def raw_sql_result(select: Callable[[], object]) -> dict[str, Any]:
@@ -196,7 +229,7 @@ def search_results(seller: User) -> dict[str, Any]:
     return out
 
 
-def send_results(floor_ms: float) -> dict[str, Any]:
+def send_results() -> dict[str, Any]:
     """Time message_send (policy, insert, outbox, on-commit) against a bare INSERT."""
     threads = list(
         Thread.objects.exclude(seller_id=marker["heavy_seller_id"])
@@ -248,7 +281,6 @@ def send_results(floor_ms: float) -> dict[str, Any]:
     from messagecenter.celery import app
 
     app.control.purge()  # nobody consumes the bench broker's queue
-    result["floor_ms"] = floor_ms
     return result
 
 
@@ -286,7 +318,9 @@ def main() -> None:
         "pages": {},
     }
     pages = results["pages"]
-    pages["floor view"] = page_result(seller_client, "/bench/floor/")
+    global FLOOR
+    FLOOR = page_getter(seller_client, "/bench/floor/")
+    pages["floor view"] = page_result(seller_client, "/bench/floor/", paired=False)
     pages["seller inbox, needs response, page 1"] = page_result(seller_client, "/seller/")
     pages["seller inbox, all, page 1"] = page_result(seller_client, "/seller/?folder=all")
     pages["seller inbox, all, deep page"] = page_result(
@@ -327,13 +361,15 @@ def main() -> None:
             **timed(lambda: metric_for_seller(seller=heavy, now=now)),
             "queries": query_count(lambda: metric_for_seller(seller=heavy, now=now))[0],
         }
-    results["send"] = send_results(pages["floor view"]["median"])
+    results["send"] = send_results()
     results["search"] = search_results(heavy)
     results["sessions"] = {"seller": session_for(heavy), "buyer": session_for(buyer)}
     print(json.dumps(results, default=str))
 
 
 marker: dict[str, Any] = {}
+# The floor view, timed beside every operation (set in main).
+FLOOR: Callable[[], object] | None = None
 
 if __name__ == "__main__":
     main()
