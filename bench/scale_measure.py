@@ -231,9 +231,10 @@ def search_results(seller: User) -> dict[str, Any]:
 
 def send_results() -> dict[str, Any]:
     """Time message_send (policy, insert, outbox, on-commit) against a bare INSERT."""
+    # Loaded as the reply views and the API load them (selectors.participant_get).
     threads = list(
         Thread.objects.exclude(seller_id=marker["heavy_seller_id"])
-        .select_related("buyer", "seller")
+        .select_related("order", "product", "buyer", "seller__seller_profile", "last_message")
         .order_by("id")[:500]
     )
     body = "Hi, is there any update on the tracking for my order? Thanks a lot."

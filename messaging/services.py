@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
@@ -77,35 +77,31 @@ def _deliver(*, message: Message, participants: dict[str, Participant], now: dat
     other = participants[
         ParticipantRole.SELLER if mine.role == ParticipantRole.BUYER else ParticipantRole.BUYER
     ]
-    mine_fields: dict[str, object] = {
-        "last_message_at": now,
-        "last_message_is_mine": True,
-        "unread_count": 0,
-        "last_read_at": now,
-        "is_archived": False,
-        "is_deleted": False,
-    }
-    other_fields: dict[str, object] = {
-        "last_message_at": now,
-        "last_message_is_mine": False,
-        "unread_count": F("unread_count") + 1,
-        "is_archived": False,
-        "is_deleted": False,
-    }
-    seller_fields = mine_fields if mine.role == ParticipantRole.SELLER else other_fields
+    seller = participants[ParticipantRole.SELLER]
+    needs_response_since: Value | F = F("needs_response_since")
     if message.kind == MessageKind.MESSAGE:
         if mine.role == ParticipantRole.BUYER:
-            open_obligation(
-                message=message, seller_id=participants[ParticipantRole.SELLER].user_id, now=now
-            )
-            if participants[ParticipantRole.SELLER].needs_response_since is None:
-                seller_fields["needs_response_since"] = now
+            open_obligation(message=message, seller_id=seller.user_id, now=now)
+            if seller.needs_response_since is None:
+                needs_response_since = Value(now)
         else:
             # A real seller reply answers the buyer; automatic messages never do.
             answer_obligations(thread_id=thread_id, answer=message, now=now)
-            seller_fields["needs_response_since"] = None
-    Participant.objects.filter(pk=mine.pk).update(**mine_fields)
-    Participant.objects.filter(pk=other.pk).update(**other_fields)
+            needs_response_since = Value(None, output_field=DateTimeField())
+    # Both sides in one statement: the sender has read up to their own message, the other
+    # side has one more unread, and the seller's clock starts or stops.
+    is_mine = Q(pk=mine.pk)
+    Participant.objects.filter(pk__in=[mine.pk, other.pk]).update(
+        last_message_at=now,
+        last_message_is_mine=Case(When(is_mine, then=Value(True)), default=Value(False)),
+        unread_count=Case(When(is_mine, then=Value(0)), default=F("unread_count") + 1),
+        last_read_at=Case(When(is_mine, then=Value(now)), default=F("last_read_at")),
+        is_archived=False,
+        is_deleted=False,
+        needs_response_since=Case(
+            When(pk=seller.pk, then=needs_response_since), default=F("needs_response_since")
+        ),
+    )
     search.document_append(message=message, participant_ids=[mine.pk, other.pk])
     _notify_delivered(message=message, recipient=other)
     webhook_events.message_received(message=message)

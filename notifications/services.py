@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Min, Q
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.utils import timezone
@@ -80,13 +80,7 @@ def _outbox_write(
         addresses = notification_addresses_for(user=recipient)
         batched = mode == NotificationMode.DIGEST and kind not in TIME_SENSITIVE_KINDS
         status = NotificationStatus.WAITING_DIGEST if batched else NotificationStatus.PENDING
-    keys = {address: f"{dedupe_key}:{address}" for address in addresses}
-    existing = set(
-        Notification.objects.filter(dedupe_key__in=keys.values()).values_list(
-            "dedupe_key", flat=True
-        )
-    )
-    created = Notification.objects.bulk_create(
+    created = _insert_new(
         [
             Notification(
                 recipient=recipient,
@@ -94,16 +88,47 @@ def _outbox_write(
                 kind=kind,
                 language=recipient.language,
                 context=context,
-                dedupe_key=key,
+                dedupe_key=f"{dedupe_key}:{address}",
                 status=status,
                 created_at=now,
                 next_attempt_at=now,
             )
-            for address, key in keys.items()
-            if key not in existing
+            for address in dict.fromkeys(addresses)
         ]
     )
     _enqueue(row.pk for row in created if row.status == NotificationStatus.PENDING)
+    return created
+
+
+def _insert_new(rows: list[Notification]) -> list[Notification]:
+    """Insert the rows whose dedupe key is not stored yet, in one statement; return those.
+
+    ``INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING``: a key already stored, or
+    being stored by a transaction still open, is skipped rather than checked first, so a
+    repeat costs nothing and a race between two senders of one event fails neither.
+    """
+    if not rows:
+        return []
+    fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
+    statement = (
+        f"INSERT INTO {quote(Notification._meta.db_table)} "  # noqa: S608 (names, not input)
+        f"({', '.join(quote(f.column) for f in fields)}) VALUES {values} "
+        f"ON CONFLICT ({quote('dedupe_key')}) DO NOTHING "
+        f"RETURNING {quote('id')}, {quote('dedupe_key')}"
+    )
+    params = [
+        f.get_db_prep_save(getattr(row, f.attname), connection) for row in rows for f in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        ids = {key: pk for pk, key in cursor.fetchall()}
+    created = [row for row in rows if row.dedupe_key in ids]
+    for row in created:
+        row.pk = ids[row.dedupe_key]
+        row._state.adding = False
+        row._state.db = connection.alias
     return created
 
 

@@ -494,8 +494,8 @@ def test_a_buyer_reply_is_stored_in_a_fixed_number_of_statements(
     thread = type(thread).objects.select_related("order", "buyer", "seller").get(pk=thread.pk)
 
     # Begin; lock both sides; the reply check; insert; thread; obligation; the day counter;
-    # both sides; the search documents (PostgreSQL only); notification addresses, dedupe check
-    # and outbox row; webhook endpoints; commit. No savepoint: a failed notification fails
-    # the send with it.
-    with django_assert_num_queries(15 if connection.vendor == "postgresql" else 14):
+    # both sides in one update; the search documents (PostgreSQL only); notification
+    # addresses; the outbox row, skipped if its dedupe key is stored; webhook endpoints;
+    # commit. No savepoint: a failed notification fails the send with it.
+    with django_assert_num_queries(13 if connection.vendor == "postgresql" else 12):
         services.message_send(thread=thread, sender=buyer, body="And a last one.", now=at(2))

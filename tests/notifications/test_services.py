@@ -86,6 +86,27 @@ def test_notify_again_with_the_same_key_creates_and_enqueues_nothing(
 
 
 @pytest.mark.django_db
+def test_notify_again_writes_only_the_rows_of_addresses_added_since(
+    django_capture_on_commit_callbacks,
+):
+    seller = SellerFactory(email="owner@shop.example")
+    (first,) = notify(seller)
+    NotificationAddressFactory(user=seller, email="ana@shop.example")
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        rows = notify(seller)
+
+    (added,) = rows
+    assert added == Notification.objects.get(address="ana@shop.example")
+    assert (added.dedupe_key, added.status) == (
+        "message:1:to:1:ana@shop.example",
+        NotificationStatus.PENDING,
+    )
+    assert sorted(Notification.objects.values_list("pk", flat=True)) == [first.pk, added.pk]
+    assert enqueued_ids(callbacks) == [added.pk]
+
+
+@pytest.mark.django_db
 def test_notify_in_digest_mode_keeps_new_messages_for_the_digest(
     django_capture_on_commit_callbacks,
 ):
