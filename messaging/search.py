@@ -4,8 +4,11 @@ On PostgreSQL every participant has a search document (messaging.models.SearchDo
 the order number, the product, the other party's name, and the text of every message that
 participant may see. A message is added to it when it is delivered (both sides) or blocked
 (its sender only), so the other side's blocked text is never searchable. A GIN index on
-(user, document) finds a user's matching threads without reading anyone else's; for words
-in most threads the planner walks the user's inbox newest first instead and stops at a page.
+(user, document) finds a user's matching threads without reading anyone else's. Each document
+also carries its participant's last activity and folder flags (copied by a trigger, migration
+0013), so a search of the big folders (all, inbox, sent, archived) picks its page among the
+documents alone: for words in many threads the planner walks the user's documents newest
+first and stops at a page, for rarer ones it takes the GIN index and sorts the few matches.
 
 Words are matched whole and all must appear, whatever their accents: the "message_search"
 configuration (migration 0010) is PostgreSQL's "simple" one (lower-cased, no stemming, so
@@ -19,12 +22,12 @@ from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import BigIntegerField, Exists, OuterRef, Q, Value
+from django.db.models import BigIntegerField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast
 
 from accounts.models import User
-from messaging.models import Message, MessageStatus
-from messaging.querysets import ParticipantQuerySet
+from messaging.models import Message, MessageStatus, SearchDocument
+from messaging.querysets import Folder, ParticipantQuerySet, folder_condition
 
 # The text search configuration of the documents and the queries (migration 0010).
 CONFIG = "message_search"
@@ -83,6 +86,33 @@ def threads_filter(
     if uses_full_text() if full_text is None else full_text:
         return rows.filter(document_match(user=user, terms=terms, prefix="search_document__"))
     return _substring_filter(rows, user=user, terms=terms)
+
+
+# The folders whose filter a search document carries (its copied flags, SearchDocument).
+# The others, needs response and unread, are small by nature and searched through their own
+# participant index.
+DOCUMENT_FOLDERS = frozenset({Folder.ALL, Folder.INBOX, Folder.SENT, Folder.ARCHIVED})
+
+
+def documents_filter(
+    *, user: User, folder: str, filters: ThreadFilters
+) -> QuerySet[SearchDocument] | None:
+    """The user's search documents in a folder matching ``filters``, alone (PostgreSQL).
+
+    None where the documents cannot answer without the participant rows: no words to look
+    for, a topic (it is the thread's), a folder whose flags they do not carry, or SQLite.
+    """
+    terms = search_terms(filters.text)
+    if not terms or filters.topic or folder not in DOCUMENT_FOLDERS or not uses_full_text():
+        return None
+    documents = SearchDocument.objects.filter(
+        document_match(user=user, terms=terms), folder_condition(folder), is_deleted=False
+    )
+    if filters.active_from is not None:
+        documents = documents.filter(last_message_at__gte=filters.active_from)
+    if filters.active_before is not None:
+        documents = documents.filter(last_message_at__lt=filters.active_before)
+    return documents
 
 
 def document_match(*, user: User, terms: list[str], prefix: str = "") -> Q:
@@ -146,24 +176,32 @@ LEFT JOIN accounts_sellerprofile sp ON sp.user_id = t.seller_id
 LEFT JOIN orders_order o ON o.id = t.order_id
 LEFT JOIN orders_product pr ON pr.id = t.product_id
 """
+# The participant's sort key and folder flags, copied into its document when the document is
+# written; a trigger on the participant table (migration 0013) keeps them equal afterwards.
+_COPIED = "last_message_at, last_message_is_mine, is_archived, is_deleted"
+_COPIED_FROM_P = "p.last_message_at, p.last_message_is_mine, p.is_archived, p.is_deleted"
 _APPEND = f"""
-INSERT INTO messaging_searchdocument (participant_id, user_id, document)
-SELECT p.id, p.user_id, {_HEADER} || to_tsvector('message_search', %(body)s)
+INSERT INTO messaging_searchdocument (participant_id, user_id, {_COPIED}, document)
+SELECT p.id, p.user_id, {_COPIED_FROM_P}, {_HEADER} || to_tsvector('message_search', %(body)s)
 {_FROM}
 WHERE p.id = ANY(%(participant_ids)s)
 ON CONFLICT (participant_id) DO UPDATE
 SET document = messaging_searchdocument.document || to_tsvector('message_search', %(body)s)
 """
 _REBUILD = f"""
-INSERT INTO messaging_searchdocument (participant_id, user_id, document)
-SELECT p.id, p.user_id, {_HEADER} || to_tsvector('message_search', coalesce((
+INSERT INTO messaging_searchdocument (participant_id, user_id, {_COPIED}, document)
+SELECT p.id, p.user_id, {_COPIED_FROM_P}, {_HEADER} || to_tsvector('message_search', coalesce((
         SELECT string_agg(m.body, ' ' ORDER BY m.created_at, m.id)
         FROM messaging_message m
         WHERE m.thread_id = p.thread_id AND (m.status = 'delivered' OR m.sender_id = p.user_id)
     ), ''))
 {_FROM}
 {{where}}
-ON CONFLICT (participant_id) DO UPDATE SET document = EXCLUDED.document
+ON CONFLICT (participant_id) DO UPDATE SET document = EXCLUDED.document,
+    last_message_at = EXCLUDED.last_message_at,
+    last_message_is_mine = EXCLUDED.last_message_is_mine,
+    is_archived = EXCLUDED.is_archived,
+    is_deleted = EXCLUDED.is_deleted
 """  # noqa: S608 (constant SQL, no input in it)
 
 

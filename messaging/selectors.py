@@ -1,7 +1,7 @@
 """Every read of threads and messages. Scoping to the user is the permission check."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
@@ -29,6 +29,8 @@ from messaging.querysets import (
 )
 from messaging.search import ThreadFilters
 from orders.models import Order
+
+_RowsT = TypeVar("_RowsT", bound=QuerySet[Any])
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -93,9 +95,13 @@ def _participant_page_rows(*, listed_only: bool = True) -> ParticipantQuerySet:
     )
 
 
-def _folder_rows(*, user: User, folder: str, filters: ThreadFilters | None) -> ParticipantQuerySet:
+def _folder_check(*, user: User, folder: str) -> None:
     if folder not in folders_for_user(user):
         raise ApplicationError("invalid_folder", f"Unknown folder {folder!r}.")
+
+
+def _folder_rows(*, user: User, folder: str, filters: ThreadFilters | None) -> ParticipantQuerySet:
+    _folder_check(user=user, folder=folder)
     rows = _participant_page_rows().for_user(user).in_folder(folder)
     if filters is not None:
         rows = search.threads_filter(rows, user=user, filters=filters)
@@ -115,9 +121,10 @@ def thread_list_for_user(
     "Needs response" is ordered by the oldest waiting buyer message first (most urgent);
     every other folder by newest activity first. ``filters`` narrow the folder to a search.
     """
-    rows = _folder_rows(user=user, folder=folder, filters=filters)
+    _folder_check(user=user, folder=folder)
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     if folder == Folder.NEEDS_RESPONSE:
+        rows = _folder_rows(user=user, folder=folder, filters=filters)
         if cursor:
             since, last_id = decode_cursor(cursor, types=(datetime, int))
             # The redundant bound lets the index seek to the cursor; the OR alone is a filter
@@ -129,22 +136,48 @@ def thread_list_for_user(
         items = list(rows.order_by("needs_response_since", "id")[: limit + 1])
         key = lambda p: (p.needs_response_since, p.id)  # noqa: E731
     else:
-        if cursor:
-            at, last_id = decode_cursor(cursor, types=(datetime, int))
-            rows = rows.filter(
-                Q(last_message_at__lte=at),
-                Q(last_message_at__lt=at) | Q(last_message_at=at, id__lt=last_id),
+        after = decode_cursor(cursor, types=(datetime, int)) if cursor else None
+        documents = (
+            search.documents_filter(user=user, folder=folder, filters=filters)
+            if filters is not None
+            else None
+        )
+        if documents is not None:
+            # The page is chosen among the search documents alone (see SearchDocument), then
+            # its participant rows are read by primary key, scoped to the user as ever.
+            page = _newest_first(documents, after=after, id_field="participant_id")
+            rows = _folder_rows(user=user, folder=folder, filters=None).filter(
+                pk__in=page.values("participant_id")[: limit + 1]
             )
-        items = list(rows.order_by("-last_message_at", "-id")[: limit + 1])
+            items = list(rows.order_by("-last_message_at", "-id"))
+        else:
+            rows = _folder_rows(user=user, folder=folder, filters=filters)
+            items = list(_newest_first(rows, after=after, id_field="id")[: limit + 1])
         key = lambda p: (p.last_message_at, p.id)  # noqa: E731
     next_cursor = encode_cursor(*key(items[limit - 1])) if len(items) > limit else None
     return Page(items=items[:limit], next_cursor=next_cursor)
+
+
+def _newest_first(rows: _RowsT, *, after: tuple[datetime, int] | None, id_field: str) -> _RowsT:
+    """Order rows by last activity, newest first, from after the cursor's (time, id) if any."""
+    if after is not None:
+        at, last_id = after
+        # The redundant bound lets the index seek to the cursor (as for needs response).
+        rows = rows.filter(
+            Q(last_message_at__lte=at),
+            Q(last_message_at__lt=at) | Q(last_message_at=at, **{f"{id_field}__lt": last_id}),
+        )
+    return rows.order_by("-last_message_at", f"-{id_field}")
 
 
 def thread_match_count(
     *, user: User, folder: str, filters: ThreadFilters, cap: int = MATCH_COUNT_CAP
 ) -> int:
     """Count a user's threads in a folder matching ``filters``, stopping at ``cap`` + 1."""
+    _folder_check(user=user, folder=folder)
+    documents = search.documents_filter(user=user, folder=folder, filters=filters)
+    if documents is not None:
+        return documents.order_by()[: cap + 1].count()
     rows = _folder_rows(user=user, folder=folder, filters=filters)
     return rows.order_by()[: cap + 1].count()
 

@@ -326,6 +326,88 @@ def test_search_query_uses_the_gin_index_and_never_reads_messages(postgresql, bu
     assert "user_id = '" in plan  # the user id is looked up in the index, not filtered after
 
 
+COPIED = ("last_message_at", "last_message_is_mine", "is_archived", "is_deleted")
+
+
+def copies(participant: Participant) -> tuple[tuple, tuple]:
+    """The participant's sort key and folder flags, and their copies in its search document."""
+    participant.refresh_from_db()
+    document = SearchDocument.objects.get(participant=participant)
+    return (
+        tuple(getattr(participant, name) for name in COPIED),
+        tuple(getattr(document, name) for name in COPIED),
+    )
+
+
+@pytest.mark.services
+def test_search_documents_follow_their_participants_sort_key_and_flags(postgresql, buyer, seller):
+    thread, _ = thread_with_message(buyer=buyer, seller=seller, now=at(0))
+    mine, theirs = side(thread, buyer), side(thread, seller)
+    assert copies(mine) == ((at(0), True, False, False),) * 2
+    assert copies(theirs) == ((at(0), False, False, False),) * 2
+
+    services.message_send(thread=thread, sender=seller, body="It left today.", now=at(1))
+    assert copies(mine) == ((at(1), False, False, False),) * 2
+    assert copies(theirs) == ((at(1), True, False, False),) * 2
+
+    services.thread_archive(participant=mine)
+    assert copies(mine) == ((at(1), False, True, False),) * 2
+    assert services.thread_bulk_update(user=buyer, thread_ids=[thread.pk], action="unarchive") == 1
+    assert copies(mine) == ((at(1), False, False, False),) * 2
+    services.thread_delete_for_me(participant=theirs)
+    assert copies(theirs) == ((at(1), True, False, True),) * 2
+    # Any other writer too: the copies are kept by the database, not by the services.
+    Participant.objects.filter(pk=mine.pk).update(is_archived=True, last_message_at=at(5))
+    assert copies(mine) == ((at(5), False, True, False),) * 2
+    assert search.documents_rebuild() == 2
+    assert copies(mine) == ((at(5), False, True, False),) * 2
+
+
+@pytest.mark.services
+@pytest.mark.parametrize("folder", ["all", "sent", "archived"])
+def test_a_folder_search_pages_through_the_documents_as_through_the_folder(
+    postgresql, seller, folder
+):
+    """The big folders are searched on the documents alone: same threads, order and pages."""
+    expected = []
+    for n in range(7):
+        thread, _ = thread_with_message(
+            seller=seller, body=f"Parcel question {n}" if n % 3 else f"Other {n}", now=at(n)
+        )
+        if n % 2:
+            services.message_send(thread=thread, sender=seller, body="On its way.", now=at(n))
+        if n == 4:
+            services.thread_archive(participant=side(thread, seller))
+        in_folder = {"all": True, "sent": n % 2 and n != 4, "archived": n == 4}[folder]
+        if n % 3 and in_folder:
+            expected.append(thread.pk)
+    expected.reverse()
+    filters = ThreadFilters(text="parcel")
+    assert found(seller, folder=folder, text="parcel") == expected
+
+    with CaptureQueriesContext(connection) as queries:
+        first = selectors.thread_list_for_user(user=seller, folder=folder, limit=2, filters=filters)
+    pages, cursor = [[p.thread_id for p in first.items]], first.next_cursor
+    while cursor:
+        page = selectors.thread_list_for_user(
+            user=seller, folder=folder, limit=2, cursor=cursor, filters=filters
+        )
+        pages.append([p.thread_id for p in page.items])
+        cursor = page.next_cursor
+
+    assert [pk for page in pages for pk in page] == expected
+    assert all(len(page) == 2 for page in pages[:-1])
+    # The page's ids come from the documents alone; the participant rows only by those ids.
+    outer, rest = queries.captured_queries[0]["sql"].split(" IN (SELECT ", 1)
+    inner = rest.split(" LIMIT ", 1)[0]
+    assert "messaging_searchdocument" not in outer
+    assert 'FROM "messaging_searchdocument" U0 WHERE' in inner
+    assert "messaging_participant" not in inner
+    assert selectors.thread_match_count(user=seller, folder=folder, filters=filters) == len(
+        expected
+    )
+
+
 # --- Pages ----------------------------------------------------------------------------------
 
 
