@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from django.utils.translation import gettext as _
+
 from messagecenter.errors import ApplicationError
 
 T = TypeVar("T")
@@ -44,5 +46,5 @@ def decode_cursor(cursor: str, *, types: tuple[type, ...]) -> tuple[Any, ...]:
         return tuple(values)
     except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
         raise ApplicationError(
-            "invalid_cursor", "This page link is not valid; start from the first page."
+            "invalid_cursor", _("This page link is not valid; start from the first page.")
         ) from None

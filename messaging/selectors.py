@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from messagecenter.errors import ApplicationError, NotFound
@@ -97,7 +98,9 @@ def _participant_page_rows(*, listed_only: bool = True) -> ParticipantQuerySet:
 
 def _folder_check(*, user: User, folder: str) -> None:
     if folder not in folders_for_user(user):
-        raise ApplicationError("invalid_folder", f"Unknown folder {folder!r}.")
+        raise ApplicationError(
+            "invalid_folder", _("Unknown folder '%(folder)s'.") % {"folder": folder}
+        )
 
 
 def _folder_rows(*, user: User, folder: str, filters: ThreadFilters | None) -> ParticipantQuerySet:

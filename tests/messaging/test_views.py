@@ -103,6 +103,28 @@ def test_buyer_inbox_with_bad_folder_or_cursor_redirects_with_an_error(
     assert flashes(response) == [error]
 
 
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        ({"folder": "all"}, "Carpeta desconocida: «all»."),
+        (
+            {"cursor": "garbage"},
+            "Este enlace de página no es válido; empieza desde la primera página.",
+        ),
+    ],
+)
+def test_a_bad_folder_or_cursor_is_explained_in_the_readers_language(
+    buyer_client, buyer, query, error
+):
+    buyer.language = "es"
+    buyer.save(update_fields=["language"])
+
+    response = buyer_client.get("/messages/", query, follow=True)
+
+    assert response.redirect_chain == [("/messages/", 302)]
+    assert flashes(response) == [error]
+
+
 def test_seller_inbox_opens_on_needs_response_with_tab_counts(seller_client, buyer, seller):
     waiting, _ = thread_with_message(buyer=buyer, seller=seller, now=at(0))
     answered, _ = thread_with_message(buyer=buyer, seller=seller, now=at(1))
