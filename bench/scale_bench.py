@@ -374,7 +374,10 @@ def targets(results: dict[str, dict[str, Any]]) -> list[str]:
         "below is made between figures taken in the same moments: an operation against the "
         "floor is its median over the floor's median in its own rounds, and L against S "
         "compares those ratios, so a tier run while the machine was slower is not counted "
-        "against it. The plain medians are given beside them.",
+        "against it. The plain medians are given beside them. Between operations the floor "
+        "runs slower than alone (their data has taken the caches), 10–40% on this machine, "
+        "which makes every multiple of it look smaller by as much: the floor view's own row "
+        "gives it alone.",
         "",
     ]
     if "S" in results and "L" in results:
