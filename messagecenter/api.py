@@ -115,3 +115,30 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Any URL under /api/ that names no endpoint: the same JSON error as everywhere else."""
     return JsonResponse(error_body("not_found", "No such API endpoint."), status=404)
+
+
+def document_unsupported_media_type(
+    result: dict[str, Any], generator: object, request: object, public: bool
+) -> dict[str, Any]:
+    """Document the 415 every operation with a body answers to a body of another type.
+
+    A drf-spectacular postprocessing hook: DRF refuses a body whose ``Content-Type`` none of
+    the operation's parsers reads (or that says none) before the view runs, so no view can
+    declare it itself.
+    """
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict) or "requestBody" not in operation:
+                continue
+            accepted = ", ".join(f"`{kind}`" for kind in operation["requestBody"]["content"])
+            operation["responses"].setdefault(
+                "415",
+                {
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                    "description": "`unsupported_media_type`: the body is not one of "
+                    f"{accepted}, or its `Content-Type` is missing",
+                },
+            )
+    return result

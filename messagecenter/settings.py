@@ -291,6 +291,10 @@ SPECTACULAR_SETTINGS = {
     "PATH_CONVERTER_OVERRIDES": {
         "id": {"type": "integer", "minimum": 1, "maximum": 999999999999999999}
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "messagecenter.api.document_unsupported_media_type",
+    ],
     # Two request fields are named "reason": a proactive message's and a report's.
     "ENUM_NAME_OVERRIDES": {
         "ReasonEnum": "messaging.models.ProactiveReason",

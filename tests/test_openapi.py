@@ -4,6 +4,8 @@ import pytest
 import yaml
 from django.core.management import call_command
 
+from accounts.tokens import token_create
+
 pytestmark = pytest.mark.django_db
 
 
@@ -74,3 +76,33 @@ def test_swagger_ui_is_served_from_our_own_static_files(client, buyer):
     assert response.status_code == 200
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+def test_every_operation_with_a_body_documents_the_415_it_answers_to_another_type(
+    tmp_path, api_client, seller
+):
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--file", str(target))
+    schema = yaml.safe_load(target.read_text())
+    with_body = {
+        (path, method): operation
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation
+    }
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_create(user=seller, name='t')[1]}")
+
+    response = api_client.generic(
+        "POST", "/api/v1/threads/start", "order_number=112", content_type="text/plain"
+    )
+
+    assert len(with_body) >= 10
+    assert all("415" in operation["responses"] for operation in with_body.values())
+    start = with_body[("/api/v1/threads/start", "post")]["responses"]["415"]
+    assert start["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert "`application/json`, `multipart/form-data`" in start["description"]
+    assert response.status_code == 415
+    assert response.json() == {
+        "code": "unsupported_media_type",
+        "detail": 'Unsupported media type "text/plain" in request.',
+    }
