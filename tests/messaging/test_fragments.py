@@ -23,15 +23,24 @@ def empty_cache():
     cache.clear()
 
 
-def message_list(response) -> str:
-    html = response.content.decode()
-    found = re.search(r'<ol class="messages".*?</ol>', html, re.DOTALL)
+def page_part(response, pattern: str) -> str:
+    """The part of the page's HTML that ``pattern`` matches (it must be there)."""
+    found = re.search(pattern, response.content.decode(), re.DOTALL)
     assert found is not None
     return found.group()
 
 
+def renders(response, template_name: str) -> int:
+    """How many times the response rendered ``template_name``."""
+    return sum(1 for template in response.templates if template.name == template_name)
+
+
+def message_list(response) -> str:
+    return page_part(response, r'<ol class="messages".*?</ol>')
+
+
 def item_renders(response) -> int:
-    return sum(1 for template in response.templates if template.name == ITEM)
+    return renders(response, ITEM)
 
 
 def test_the_seller_page_renders_each_message_once_then_reads_it_from_the_cache(
@@ -109,14 +118,11 @@ ROW = "includes/inbox_row.html"
 
 
 def inbox_list(response) -> str:
-    html = response.content.decode()
-    found = re.search(r'<ul class="inbox-list".*?</ul>', html, re.DOTALL)
-    assert found is not None
-    return found.group()
+    return page_part(response, r'<ul class="inbox-list".*?</ul>')
 
 
 def row_renders(response) -> int:
-    return sum(1 for template in response.templates if template.name == ROW)
+    return renders(response, ROW)
 
 
 def test_the_inbox_renders_each_row_once_then_reads_it_from_the_cache(seller_client, buyer, seller):
