@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Parallel test workers (pytest-xdist): each has its own test database and Redis database.
+TEST_WORKERS ?= 4
 export DEBUG ?= 1
 
 .PHONY: install dirs run migrate seed test lint format bench chaos clean
@@ -30,14 +32,14 @@ run: seed
 	@echo "Message Center on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@echo "Emails are written to var/mail/; replies to them are accepted by SMTP on 127.0.0.1:2525."
 	@echo "Stop with Ctrl-C."
-	PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
 
 test: install dirs
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # Seeds bench_s and bench_l on PostgreSQL once (BENCH_PG), reuses them after; needs wrk.
 # BENCH_TIERS=S for a quick run.

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import DigestInterval, Language, NotificationAddress, NotificationMode, User
-from messagecenter.errors import ApplicationError, NotFound
+from core.errors import ApplicationError, NotFound
 
 
 @transaction.atomic

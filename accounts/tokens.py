@@ -18,7 +18,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from accounts.models import ApiToken, User
-from messagecenter.errors import ApplicationError, NotFound
+from core.errors import ApplicationError, NotFound
 
 MAX_TOKENS_PER_USER = 20
 # Writing "last used" on every call would turn reads into writes; once a minute is enough.

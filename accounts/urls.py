@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-import messagecenter.converters  # noqa: F401  (registers <id:...>)
+import core.converters  # noqa: F401  (registers <id:...>)
 from accounts import views
 from accounts.forms import LoginForm
 

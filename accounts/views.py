@@ -10,8 +10,8 @@ from django.views.i18n import set_language
 
 from accounts import services, tokens
 from accounts.models import User
-from messagecenter.errors import ApplicationError, NotFound
-from messagecenter.typing import AuthenticatedHttpRequest
+from accounts.typing import AuthenticatedHttpRequest
+from core.errors import ApplicationError, NotFound
 
 
 @login_required

@@ -122,7 +122,7 @@ def peak_rss_mib() -> float:
 
 def measure(name: str, path: str) -> dict[str, object]:
     """Check one file in this process and report time and memory."""
-    from messaging.attachments import CheckedFile, IncomingFile, check_file
+    from messaging.attachments.checks import CheckedFile, IncomingFile, check_file
 
     data = Path(path).read_bytes()
     check_file(0, IncomingFile("warm-up.txt", b"warm up"))  # load libmagic's database

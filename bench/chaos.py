@@ -216,7 +216,7 @@ def run(cleanups: list) -> int:
     from django.conf import settings
     from django.db import connection
 
-    from messaging.services import message_send, thread_start
+    from messaging.threads.services import message_send, thread_start
     from notifications.emails import notification_message_id
     from notifications.models import Notification, NotificationStatus
     from tests.orders.factories import OrderFactory

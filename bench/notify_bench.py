@@ -73,7 +73,7 @@ def run(cleanups: list) -> int:
     env = django_environment(base_url, redis_port=redis.port, smtp_port=smtp_port)
     from aiosmtpd.controller import Controller
 
-    from messaging.services import message_send, thread_start
+    from messaging.threads.services import message_send, thread_start
     from notifications.emails import notification_message_id
     from notifications.models import Notification
     from tests.orders.factories import OrderFactory

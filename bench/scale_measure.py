@@ -32,10 +32,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from messaging import search, selectors, services  # noqa: E402
+from core.pagination import encode_cursor  # noqa: E402
 from messaging.management.commands.seed_bench import marker_read, search_words  # noqa: E402
 from messaging.models import Message, Participant, Thread  # noqa: E402
-from messaging.pagination import encode_cursor  # noqa: E402
+from messaging.search import selectors as search  # noqa: E402
+from messaging.threads import selectors, services  # noqa: E402
 
 WARMUP = 20
 MIN_ROUNDS = 60
@@ -354,7 +355,7 @@ def main() -> None:
         "queries": 1,
     }
     try:
-        from messaging.response_clock import metric_for_seller
+        from messaging.clock.selectors import metric_for_seller
     except ImportError:
         results["response metric"] = None
     else:

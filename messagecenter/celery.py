@@ -6,4 +6,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "messagecenter.settings")
 
 app = Celery("messagecenter")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Each installed app's tasks.py, and those of the messaging capabilities that have tasks.
 app.autodiscover_tasks()
+app.autodiscover_tasks(
+    ["messaging.clock", "messaging.relay", "messaging.search", "messaging.threads"]
+)

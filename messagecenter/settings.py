@@ -83,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "messaging.context_processors.unread_badge",
+                "messaging.threads.context_processors.unread_badge",
             ],
         },
     },
@@ -232,10 +232,6 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "notifications-sweep": {"task": "notifications.sweep", "schedule": 30.0},
-    "notifications-digests": {"task": "notifications.send_digests", "schedule": 60.0},
-}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -268,9 +264,9 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "EXCEPTION_HANDLER": "messagecenter.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["messaging.throttles.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttles.ApiRateThrottle"],
     "UNAUTHENTICATED_USER": None,
 }
 
@@ -287,13 +283,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Ids in paths are 64-bit database keys (messagecenter.converters.IdConverter).
+    # Ids in paths are 64-bit database keys (core.converters.IdConverter).
     "PATH_CONVERTER_OVERRIDES": {
         "id": {"type": "integer", "minimum": 1, "maximum": 999999999999999999}
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "messagecenter.api.document_unsupported_media_type",
+        "core.api.document_unsupported_media_type",
     ],
     # Two request fields are named "reason": a proactive message's and a report's.
     "ENUM_NAME_OVERRIDES": {
@@ -314,10 +310,12 @@ IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60  # how long an API send's result can 
 MESSAGE_MAX_LENGTH = 5000
 # Uploads: the first handler stops a message's files at 10 MB while the body streams in;
 # files over 2.5 MB go to a temporary file rather than memory.
-CSRF_FAILURE_VIEW = "messaging.uploads.csrf_failure"  # explains uploads refused for size
+CSRF_FAILURE_VIEW = (
+    "messaging.attachments.uploads.csrf_failure"  # explains uploads refused for size
+)
 ATTACHMENT_URL_EXPIRY_SECONDS = 60  # signed object-storage URLs for downloads
 FILE_UPLOAD_HANDLERS = [
-    "messaging.uploads.MessageSizeLimitUploadHandler",
+    "messaging.attachments.uploads.MessageSizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
@@ -336,19 +334,6 @@ REVIEW_REQUEST_LATEST_DAYS = int(os.environ.get("REVIEW_REQUEST_LATEST_DAYS", "3
 SELLER_REVIEW_BLOCKED_MESSAGES = int(os.environ.get("SELLER_REVIEW_BLOCKED_MESSAGES", "5"))
 SELLER_REVIEW_WINDOW_DAYS = int(os.environ.get("SELLER_REVIEW_WINDOW_DAYS", "7"))
 SELLER_RESTRICTION_DEFAULT_DAYS = 14  # proposed in the queue's "restrict sender" form
-CELERY_BEAT_SCHEDULE["messaging-response-reminders"] = {
-    "task": "messaging.send_response_reminders",
-    "schedule": 300.0,
-}
-CELERY_BEAT_SCHEDULE["notifications-webhook-sweep"] = {
-    "task": "notifications.sweep_webhooks",
-    "schedule": 30.0,
-}
-CELERY_BEAT_SCHEDULE["messaging-response-snapshot"] = {
-    "task": "messaging.snapshot_response_metrics",
-    # Just after midnight UTC, when yesterday (the metric's last complete day) has ended.
-    "schedule": crontab(hour=0, minute=10),
-}
 
 # Reply by email (messaging/inbound.py): notification emails carry a signed Reply-To alias
 # reply+<token>@REPLY_DOMAIN; the domain's MX points at run_inbound_smtp or at a provider
@@ -368,9 +353,26 @@ ANYMAIL = {
     # Mailgun signs every inbound webhook with this key; without it the endpoint answers 404.
     "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY", ""),
 }
-CELERY_BEAT_SCHEDULE["messaging-inbound-sweep"] = {
-    "task": "messaging.sweep_inbound_emails",
-    "schedule": 60.0,
+
+# Every periodic task, in one place (seconds, or a crontab in UTC).
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Outboxes: enqueue again what a lost task left pending; send the digests that are due.
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 30.0},
+    "notifications-digests": {"task": "notifications.send_digests", "schedule": 60.0},
+    "notifications-webhook-sweep": {"task": "notifications.sweep_webhooks", "schedule": 30.0},
+    "messaging-inbound-sweep": {"task": "messaging.sweep_inbound_emails", "schedule": 60.0},
+    # The response clock: reminders before deadlines; the metric kept just after midnight UTC,
+    # when yesterday (the metric's last complete day) has ended.
+    "messaging-response-reminders": {
+        "task": "messaging.send_response_reminders",
+        "schedule": 300.0,
+    },
+    "messaging-response-snapshot": {
+        "task": "messaging.snapshot_response_metrics",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    # Idempotency keys of API sends outlive their replay window by at most an hour.
+    "messaging-idempotency-purge": {"task": "messaging.purge_idempotency_keys", "schedule": 3600.0},
 }
 
 # Security: production runs behind TLS; DEBUG relaxes it for local work.

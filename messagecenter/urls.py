@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.views import home
-from messagecenter.api import api_not_found
+from core.api import api_not_found
 
 
 @require_GET
@@ -20,7 +20,7 @@ urlpatterns = [
     path("account/notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("messaging.api_urls")),
-    path("inbound-email/", include("messaging.inbound_urls")),
+    path("inbound-email/", include("messaging.relay.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^api/(?P<path>[\s\S]*)$", api_not_found, name="api-not-found"),

@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from messagecenter.api import ErrorSerializer, error_responses
-from messagecenter.errors import ApplicationError, NotFound
-from messagecenter.typing import api_user
+from accounts.typing import api_user
+from core.api import ErrorSerializer, error_responses
+from core.errors import ApplicationError, NotFound
 from notifications import selectors, webhooks
 from notifications.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEvent
 

@@ -5,8 +5,8 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from messagecenter.errors import NotFound
-from messagecenter.pagination import Page, decode_cursor, encode_cursor
+from core.errors import NotFound
+from core.pagination import Page, decode_cursor, encode_cursor
 from notifications.models import Notification, WebhookDelivery, WebhookEndpoint
 
 RECENT_LIMIT = 20

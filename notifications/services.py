@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from accounts.models import NotificationMode, User
 from accounts.selectors import notification_addresses_for
-from messagecenter.on_commit import after_commit
+from core.tasks import task_enqueue
 from notifications.emails import email_build
 from notifications.models import Notification, NotificationKind, NotificationStatus
 
@@ -44,14 +44,10 @@ DIGEST_MAX_ITEMS = 20
 
 
 def _enqueue(notification_ids: Iterable[int]) -> None:
-    # Imported here: the tasks module imports this one.
-    from notifications.tasks import notification_deliver
-
     for notification_id in notification_ids:
-        # robust: a broker that is down must not fail the request whose data is committed;
-        # the row stays pending and the sweep enqueues it again.
-        # (A named function, not a partial: the robust handler logs the callback's __qualname__.)
-        after_commit(notification_deliver.delay, notification_id)
+        # A broker that is down must not fail the request whose data is committed: the row
+        # stays pending and the sweep enqueues it again.
+        task_enqueue("notifications.deliver", notification_id)
 
 
 def notify(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-import messagecenter.converters  # noqa: F401  (registers <id:...>)
+import core.converters  # noqa: F401  (registers <id:...>)
 from notifications import views
 
 app_name = "notifications"

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services as account_services
 from accounts.selectors import notification_address_list
-from messagecenter.errors import ApplicationError, NotFound
-from messagecenter.typing import AuthenticatedHttpRequest
+from accounts.typing import AuthenticatedHttpRequest
+from core.errors import ApplicationError, NotFound
 from notifications import webhooks
 from notifications.forms import AddressForm, PreferenceForm, WebhookEndpointForm
 from notifications.selectors import (

@@ -38,8 +38,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
-from messagecenter.errors import ApplicationError, NotFound
-from messagecenter.on_commit import after_commit
+from core.errors import ApplicationError, NotFound
+from core.tasks import task_enqueue
 from notifications.models import (
     WebhookDelivery,
     WebhookDeliveryStatus,
@@ -195,13 +195,10 @@ def webhook_endpoint_test(
 
 
 def _enqueue(delivery_ids: Iterable[int]) -> None:
-    # Imported here: the tasks module imports this one.
-    from notifications.tasks import webhook_deliver
-
     for delivery_id in delivery_ids:
-        # robust: a broker that is down must not fail the request whose data is committed;
-        # the row stays pending and the sweep enqueues it again.
-        after_commit(webhook_deliver.delay, delivery_id)
+        # A broker that is down must not fail the request whose data is committed: the row
+        # stays pending and the sweep enqueues it again.
+        task_enqueue("notifications.deliver_webhook", delivery_id)
 
 
 def _iso(moment: datetime) -> str:

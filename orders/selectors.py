@@ -1,7 +1,7 @@
 from django.db.models import F, Prefetch, QuerySet
 
 from accounts.models import User
-from messagecenter.errors import NotFound
+from core.errors import NotFound
 from orders.models import Order, OrderItem, Product
 
 

@@ -3,8 +3,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from messagecenter.errors import NotFound
-from messagecenter.typing import AuthenticatedHttpRequest
+from accounts.typing import AuthenticatedHttpRequest
+from core.errors import NotFound
 from orders import selectors
 
 

@@ -1,4 +1,5 @@
 import os
+import re
 
 import pytest
 from django.core.cache import cache
@@ -7,6 +8,24 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from tests.accounts.factories import BuyerFactory, SellerFactory, StaffFactory
+
+
+def pytest_configure(config):
+    """Parallel runs (pytest-xdist): each worker gets a Redis database of its own.
+
+    pytest-django already gives each worker its own test database (``test_<name>_gw0`` …). The
+    cache, the rate limits and the broker of the live-worker tests live in Redis, and every test
+    clears the cache, so workers sharing one Redis database would wipe each other's keys.
+    """
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not (worker.startswith("gw") and settings.REDIS_URL):
+        return
+    url = re.sub(r"(/\d+)?$", f"/{1 + int(worker[2:])}", settings.REDIS_URL, count=1)
+    os.environ["REDIS_URL"] = url  # the Celery workers the live tests start inherit it
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = url
+    settings.CACHES["default"]["LOCATION"] = url
 
 
 @pytest.fixture(scope="session", autouse=True)

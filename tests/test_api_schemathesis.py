@@ -13,8 +13,8 @@ from schemathesis import checks
 
 from accounts.tokens import token_create
 from messagecenter.wsgi import application
-from messaging import services
-from messaging.attachments import IncomingFile
+from messaging.attachments.checks import IncomingFile
+from messaging.threads import services
 from notifications.webhooks import webhook_endpoint_create
 from tests.messaging import badfiles
 from tests.messaging.factories import thread_with_message

@@ -20,9 +20,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import NotificationAddress, User
 from accounts.tokens import token_create
-from messaging import moderation, services
-from messaging.attachments import IncomingFile
-from messaging.inbound import inbound_email_receive
+from messaging.attachments.checks import IncomingFile
+from messaging.moderation import services as moderation
+from messaging.relay.services import inbound_email_receive
+from messaging.replies.services import saved_reply_create
+from messaging.threads.services import message_send, thread_start
 from notifications.webhooks import webhook_endpoint_create, webhook_endpoint_test
 from tests.accounts.factories import BuyerFactory, SellerFactory, StaffFactory
 from tests.messaging import badfiles
@@ -63,21 +65,21 @@ def make_scenario() -> Scenario:
     inactive = BuyerFactory(is_active=False)
     order = OrderFactory(buyer=buyer, seller=seller)
     product = ProductFactory(seller=seller)
-    message = services.thread_start(
+    message = thread_start(
         sender=buyer,
         order=order,
         topic="damaged_defective",
         body="Photo attached",
         files=[IncomingFile("damage.png", badfiles.png())],
     )
-    services.message_send(thread=message.thread, sender=buyer, body="mail me at a@gmail.com")
+    message_send(thread=message.thread, sender=buyer, body="mail me at a@gmail.com")
     Group.objects.get_or_create(name="Trust & safety")
     token, _ = token_create(user=seller, name="Helpdesk")
     address = NotificationAddress.objects.create(user=seller, email="team@shop.example")
     endpoint = webhook_endpoint_create(seller=seller, url="https://hooks.shop.example/mc")
     webhook_endpoint_test(seller=seller, endpoint_id=endpoint.pk)
     inbound_email_receive(raw=b"From: x@y.example\r\nSubject: Hi\r\n\r\nHello", source="smtp")
-    saved_reply = services.saved_reply_create(
+    saved_reply = saved_reply_create(
         seller=seller, name="Thanks", body="Thank you, {buyer_name}!", language="en"
     )
     # Another seller's restriction, for the admin's restriction pages.

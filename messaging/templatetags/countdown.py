@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django import template
 from django.utils import timezone
 
-from messaging.response_clock import countdown, format_duration
+from messaging.clock.deadline import countdown, format_duration
 
 register = template.Library()
 

@@ -2,8 +2,8 @@
 
 from django import template
 
-from messaging.attachment_reasons import rejection_display
-from messaging.policy_reasons import reason_display
+from messaging.attachments.reasons import rejection_display
+from messaging.policy.reasons import reason_display
 
 register = template.Library()
 

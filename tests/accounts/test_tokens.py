@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
 from accounts.tokens import MAX_TOKENS_PER_USER, token_create, token_revoke
-from messagecenter.errors import ApplicationError, NotFound
+from core.errors import ApplicationError, NotFound
 from tests.accounts.factories import BuyerFactory, SellerFactory
 
 pytestmark = pytest.mark.django_db

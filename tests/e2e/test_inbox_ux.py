@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from messaging import services
 from messaging.models import Participant
+from messaging.threads import services
 from tests.accounts.factories import BuyerFactory, SellerFactory
 from tests.messaging.factories import thread_with_message
 

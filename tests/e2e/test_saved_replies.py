@@ -4,8 +4,8 @@ it; without JavaScript the same control reloads the page with the reply in the b
 import pytest
 from django.test import Client
 
-from messaging import services
 from messaging.models import Message
+from messaging.replies import services
 from tests.accounts.factories import BuyerFactory, SellerFactory
 from tests.e2e.conftest import ARTIFACTS
 from tests.messaging.factories import thread_with_message

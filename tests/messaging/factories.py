@@ -5,8 +5,8 @@ from datetime import datetime
 import factory
 
 from accounts.models import User
-from messaging import services
 from messaging.models import Message, SavedReply, Thread
+from messaging.threads import services
 from orders.models import Order
 from tests.accounts.factories import SellerFactory
 from tests.orders.factories import OrderFactory

@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 from django.db.models import Sum
 
 from accounts.models import User
+from messaging.clock.deadline import due_time
 from messaging.management.commands.seed_bench import marker_read, plan_for
 from messaging.models import (
     Attachment,
@@ -17,7 +18,6 @@ from messaging.models import (
     ResponseDay,
     Thread,
 )
-from messaging.response_clock import due_time
 from orders.models import Order
 from tests.accounts.factories import BuyerFactory
 

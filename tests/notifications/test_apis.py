@@ -6,8 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.tokens import token_create
+from core.tasks import task_send
 from notifications.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint
-from notifications.tasks import webhook_deliver
 from tests.accounts.factories import BuyerFactory, SellerFactory, StaffFactory
 from tests.notifications.factories import WebhookDeliveryFactory, WebhookEndpointFactory
 
@@ -191,7 +191,9 @@ def test_test_queues_a_ping_after_commit(seller, endpoint, django_capture_on_com
     assert response.status_code == 202
     assert response.json() == delivery_payload(delivery)
     assert (delivery.endpoint, delivery.event, delivery.status) == (endpoint, "ping", "pending")
-    assert [(c.func, c.args) for c in callbacks] == [(webhook_deliver.delay, (delivery.id,))]
+    assert [(c.func, c.args) for c in callbacks] == [
+        (task_send, ("notifications.deliver_webhook", delivery.id))
+    ]
 
 
 def test_test_of_an_endpoint_turned_off_is_refused(seller, endpoint):

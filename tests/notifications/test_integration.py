@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import connection
 
 from accounts.tokens import token_create
-from messaging.reply_alias import reply_alias_address
+from messaging.relay.alias import reply_alias_address
 from notifications.models import Notification, NotificationStatus
 from notifications.tasks import notification_deliver
 from tests.notifications import live

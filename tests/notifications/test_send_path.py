@@ -3,8 +3,9 @@
 import pytest
 from django.core import mail
 
-from messaging import services as messaging
-from messaging.reply_alias import reply_alias_address
+from messaging.moderation.services import message_release
+from messaging.relay.alias import reply_alias_address
+from messaging.threads.services import message_send
 from notifications.models import Notification, NotificationStatus
 from notifications.tasks import notification_deliver
 from tests.messaging.factories import thread_with_message
@@ -40,7 +41,7 @@ def test_buyer_message_notifies_the_seller_and_the_team(
 def test_seller_reply_notifies_the_buyer_by_shop_name_without_any_address(buyer, seller):
     thread, _ = thread_with_message(buyer=buyer, seller=seller)
 
-    messaging.message_send(thread=thread, sender=seller, body="It ships today.")
+    message_send(thread=thread, sender=seller, body="It ships today.")
 
     row = Notification.objects.get(recipient=buyer)
     assert row.context["sender_name"] == "Sam's Shop"
@@ -60,7 +61,7 @@ def test_spanish_buyer_gets_the_email_in_spanish(buyer, seller):
     buyer.save(update_fields=["language"])
     thread, _ = thread_with_message(buyer=buyer, seller=seller)
 
-    messaging.message_send(thread=thread, sender=seller, body="Sale hoy.")
+    message_send(thread=thread, sender=seller, body="Sale hoy.")
 
     row = Notification.objects.get(recipient=buyer)
     notification_deliver(row.pk)
@@ -74,12 +75,12 @@ def test_blocked_message_notifies_no_one_until_staff_release_it(buyer, seller, s
     thread, _ = thread_with_message(buyer=buyer, seller=seller)
     Notification.objects.all().delete()
 
-    blocked = messaging.message_send(thread=thread, sender=buyer, body="Call 415 555 0132")
+    blocked = message_send(thread=thread, sender=buyer, body="Call 415 555 0132")
 
     assert not blocked.is_delivered
     assert Notification.objects.count() == 0
 
-    messaging.message_release(message=blocked, reviewer=staff)
+    message_release(message=blocked, reviewer=staff)
 
     rows = {row.kind: row for row in Notification.objects.all()}
     assert set(rows) == {"new_message", "message_released"}

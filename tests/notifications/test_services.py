@@ -243,7 +243,7 @@ def test_a_broker_that_is_down_does_not_fail_the_send(django_capture_on_commit_c
 
     with (
         mock.patch(
-            "notifications.tasks.notification_deliver.delay",
+            "messagecenter.celery.app.send_task",
             side_effect=OperationalError("connection refused"),
         ),
         django_capture_on_commit_callbacks(execute=True),

@@ -13,8 +13,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from messaging import response_clock, services
+from messaging.clock import services as response_clock
 from messaging.models import Obligation
+from messaging.threads import services
 from notifications import webhooks
 from notifications.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint
 from notifications.tasks import webhook_deliver
@@ -42,9 +43,9 @@ def readme_verify():
 
 def enqueued(callbacks) -> list[int]:
     return [
-        callback.args[0]
+        callback.args[1]
         for callback in callbacks
-        if getattr(callback, "func", None) == webhook_deliver.delay
+        if getattr(callback, "args", ())[:1] == ("notifications.deliver_webhook",)
     ]
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from messaging.attachments import CheckedFile, IncomingFile, check_attachments
-from messaging.content_policy import content_check
+from messaging.attachments.checks import CheckedFile, IncomingFile, check_attachments
+from messaging.policy.content import content_check
 
 
 class Command(BaseCommand):

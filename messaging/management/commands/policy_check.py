@@ -7,8 +7,8 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from messaging.content_policy import content_check
 from messaging.policy import split_attachment_lines
+from messaging.policy.content import content_check
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from messaging.inbound_smtp import inbound_smtp_controller
+from messaging.relay.smtp import inbound_smtp_controller
 
 
 class Command(BaseCommand):

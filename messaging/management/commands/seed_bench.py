@@ -24,7 +24,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from messaging import search
+from messaging.clock.deadline import due_time, format_duration, utc_day
 from messaging.models import (
     Attachment,
     Message,
@@ -39,7 +39,7 @@ from messaging.models import (
     ThreadKind,
     Topic,
 )
-from messaging.response_clock import due_time, format_duration, utc_day
+from messaging.search import services as search
 from orders.models import Order, OrderStatus
 
 SEED_VERSION = 1

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, SellerProfile, User
-from messaging import services
 from messaging.models import SavedReply, Thread
+from messaging.replies.services import saved_reply_create
+from messaging.threads.services import message_send, thread_start
 from orders.models import Order, OrderItem, OrderStatus, Product
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 — printed for people trying the demo
@@ -178,7 +179,7 @@ class Command(BaseCommand):
             if conversation and not Thread.objects.filter(order=order).exists():
                 self._conversation(order, sku, conversation, now)
         if not Thread.objects.filter(product=products["GG-EAR-11"]).exists():
-            services.thread_start(
+            thread_start(
                 sender=users["sam@example.com"],
                 product=products["GG-EAR-11"],
                 topic="product_question",
@@ -188,7 +189,7 @@ class Command(BaseCommand):
         for seller_email, name, language, body in SAVED_REPLIES:
             owner = users[seller_email]
             if not SavedReply.objects.filter(seller=owner, name=name).exists():
-                services.saved_reply_create(seller=owner, name=name, body=body, language=language)
+                saved_reply_create(seller=owner, name=name, body=body, language=language)
         self.stdout.write(self.style.SUCCESS("Demo marketplace ready. Sign in with:"))
         for email, *_ in SELLERS:
             self.stdout.write(f"  seller  {email:<22} {DEMO_PASSWORD}")
@@ -243,7 +244,7 @@ class Command(BaseCommand):
     ) -> None:
         first_role, first_text, first_hours = conversation[0]
         assert first_role == "buyer"
-        services.thread_start(
+        thread_start(
             sender=order.buyer,
             order=order,
             topic=TOPIC_FOR_SKU.get(sku, "product_question"),
@@ -253,6 +254,4 @@ class Command(BaseCommand):
         thread = Thread.objects.get(order=order)
         for role, text, hours in conversation[1:]:
             sender = order.buyer if role == "buyer" else order.seller
-            services.message_send(
-                thread=thread, sender=sender, body=text, now=now - timedelta(hours=hours)
-            )
+            message_send(thread=thread, sender=sender, body=text, now=now - timedelta(hours=hours))

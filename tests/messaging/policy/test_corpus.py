@@ -4,7 +4,8 @@ from pathlib import Path
 
 from messaging.policy import check, split_attachment_lines
 
-CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "policy-dev.jsonl"
+# The labelled development corpus of the content policy, kept with its tests.
+CORPUS = Path(__file__).resolve().parent / "policy-dev.jsonl"
 
 
 def _load_rows() -> list[dict]:

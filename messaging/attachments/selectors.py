@@ -1,0 +1,32 @@
+"""Reads of attachments; scoping to the user is the permission check."""
+
+from django.db.models import Q
+
+from accounts.models import User
+from core.errors import NotFound
+from messaging.models import (
+    Attachment,
+    MessageStatus,
+)
+
+
+def attachment_get_for_user(*, user: User, attachment_id: int | str) -> Attachment:
+    """Fetch an attachment the user may open, or raise NotFound.
+
+    The thread's participants may open files of delivered messages; a blocked message's files
+    only its sender. Staff may open any file (the moderation queue shows them).
+    """
+    try:
+        pk = int(attachment_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such file.") from None
+    files = Attachment.objects.select_related("message").filter(pk=pk)
+    if not user.is_staff:
+        files = files.filter(
+            Q(message__status=MessageStatus.DELIVERED) | Q(message__sender_id=user.pk),
+            message__thread__participants__user=user,
+        )
+    attachment = files.first()
+    if attachment is None:
+        raise NotFound("No such file.")
+    return attachment

@@ -1,0 +1,230 @@
+"""The 24-hour response clock's writes: obligations opened and closed, the daily figures, reminders.
+
+The rules
+---------
+Every delivered buyer message opens an obligation due 24 calendar hours later. The seller's
+next real reply in that thread closes every open obligation (on time or late); "no response
+needed" closes them as excluded; automatic messages never close them.
+"""
+
+import math
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from messaging import events as webhook_events
+from messaging.clock.deadline import SERIES_DAYS, due_time, format_duration, reminder_hours, utc_day
+from messaging.clock.selectors import _day_rows, _iso, _metric_from_rows
+from messaging.models import Message, Obligation, ObligationOutcome, ResponseDay, ResponseSnapshot
+from messaging.relay.alias import reply_alias_address
+from notifications.services import notify
+
+# Writes (called from messaging.services inside the delivering transaction).
+_COUNTERS = ("due", "answered_on_time", "answered_late", "excluded", "response_microseconds_total")
+
+
+def _bump(*, seller_id: int, day: date, **increments: int) -> None:
+    """Add to one seller's counters of one day, creating the day's row the first time.
+
+    One upsert (PostgreSQL and SQLite): no read first, no savepoint, and two transactions
+    creating the same day at once both count.
+    """
+    unknown = set(increments) - set(_COUNTERS)
+    if unknown:
+        raise ValueError(f"Unknown counters: {sorted(unknown)}")
+    table = connection.ops.quote_name(ResponseDay._meta.db_table)
+    columns = ", ".join(_COUNTERS)
+    placeholders = ", ".join(["%s"] * (2 + len(_COUNTERS)))
+    additions = ", ".join(f"{name} = {table}.{name} + EXCLUDED.{name}" for name in increments)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (seller_id, day, {columns}) VALUES ({placeholders}) "  # noqa: S608
+            f"ON CONFLICT (seller_id, day) DO UPDATE SET {additions}",
+            [seller_id, day, *(increments.get(name, 0) for name in _COUNTERS)],
+        )
+
+
+def open_obligation(*, message: Message, seller_id: int, now: datetime) -> Obligation:
+    """Open the seller's obligation to answer a buyer message delivered at ``now``."""
+    due_at = due_time(now)
+    obligation = Obligation.objects.create(
+        thread_id=message.thread_id,
+        seller_id=seller_id,
+        message=message,
+        received_at=now,
+        due_at=due_at,
+    )
+    _bump(seller_id=seller_id, day=utc_day(due_at), due=1)
+    return obligation
+
+
+def _open_obligations(thread_id: int) -> list[Obligation]:
+    return list(
+        Obligation.objects.filter(thread_id=thread_id, outcome=ObligationOutcome.OPEN)
+        .only("id", "seller_id", "received_at", "due_at")
+        .order_by("received_at", "id")
+    )
+
+
+def answer_obligations(*, thread_id: int, answer: Message, now: datetime) -> int:
+    """Close every open obligation of a thread with the seller's reply delivered at ``now``."""
+    counters: dict[tuple[int, date], dict[str, int]] = defaultdict(
+        lambda: {"answered_on_time": 0, "answered_late": 0, "response_microseconds_total": 0}
+    )
+    obligations = _open_obligations(thread_id)
+    for obligation in obligations:
+        waited = max(now - obligation.received_at, timedelta(0))
+        on_time = now <= obligation.due_at
+        if on_time:
+            outcome = ObligationOutcome.ANSWERED_ON_TIME
+            why = f"Seller replied {format_duration(waited)} after the buyer's message"
+        else:
+            outcome = ObligationOutcome.ANSWERED_LATE
+            why = (
+                f"Seller replied {format_duration(waited)} after the buyer's message, "
+                f"{format_duration(now - obligation.due_at)} past the deadline"
+            )
+        Obligation.objects.filter(pk=obligation.pk).update(
+            outcome=outcome, answered_at=now, answer=answer, why=why
+        )
+        bucket = counters[(obligation.seller_id, utc_day(obligation.due_at))]
+        bucket["answered_on_time" if on_time else "answered_late"] += 1
+        bucket["response_microseconds_total"] += waited // timedelta(microseconds=1)
+    for (seller_id, day), increments in counters.items():
+        _bump(seller_id=seller_id, day=day, **increments)
+    return len(obligations)
+
+
+def exclude_obligations(*, thread_id: int, now: datetime) -> int:
+    """Close every open obligation of a thread as needing no response."""
+    counters: dict[tuple[int, date], int] = defaultdict(int)
+    obligations = _open_obligations(thread_id)
+    for obligation in obligations:
+        waited = max(now - obligation.received_at, timedelta(0))
+        Obligation.objects.filter(pk=obligation.pk).update(
+            outcome=ObligationOutcome.EXCLUDED,
+            excluded_at=now,
+            why=f"Seller marked 'No response needed' {format_duration(waited)} after it",
+        )
+        counters[(obligation.seller_id, utc_day(obligation.due_at))] += 1
+    for (seller_id, day), excluded in counters.items():
+        _bump(seller_id=seller_id, day=day, excluded=excluded)
+    return len(obligations)
+
+
+# Nightly snapshot and reminders (called from messaging.tasks).
+SNAPSHOT_CHUNK = 500
+
+
+def snapshot_response_metrics(*, now: datetime) -> int:
+    """Store every active seller's three windows as they stand after yesterday; idempotent."""
+    today = utc_day(now)
+    seller_ids = list(
+        ResponseDay.objects.filter(day__gte=today - timedelta(days=SERIES_DAYS), day__lt=today)
+        .order_by("seller_id")
+        .values_list("seller_id", flat=True)
+        .distinct()
+    )
+    written = 0
+    for start in range(0, len(seller_ids), SNAPSHOT_CHUNK):
+        chunk = seller_ids[start : start + SNAPSHOT_CHUNK]
+        rows_by_seller: dict[int, list[ResponseDay]] = defaultdict(list)
+        for row in _day_rows(chunk, now):
+            rows_by_seller[row.seller_id].append(row)
+        snapshots = [
+            ResponseSnapshot(
+                seller_id=seller_id,
+                last_day=window.last_day,
+                window_days=window.days,
+                due=window.due,
+                answered_on_time=window.answered_on_time,
+                answered_late=window.answered_late,
+                not_answered=window.not_answered,
+                excluded=window.excluded,
+                response_microseconds_total=window.response_microseconds_total,
+                taken_at=now,
+            )
+            for seller_id in chunk
+            for window in _metric_from_rows(rows_by_seller[seller_id], now).windows
+        ]
+        ResponseSnapshot.objects.bulk_create(
+            snapshots,
+            update_conflicts=True,
+            unique_fields=["seller", "last_day", "window_days"],
+            update_fields=[
+                "due",
+                "answered_on_time",
+                "answered_late",
+                "not_answered",
+                "excluded",
+                "response_microseconds_total",
+                "taken_at",
+            ],
+        )
+        written += len(snapshots)
+    return written
+
+
+def send_response_reminders(*, now: datetime) -> int:
+    """Remind sellers of threads whose deadline is near; each threshold once per deadline.
+
+    A thread's deadline is the due time of its oldest open obligation. Only the tightest
+    threshold already reached is sent (a thread found with 1 h left gets the 2 h reminder,
+    never a stale 12 h one); the notification's dedupe key makes every reminder once-only.
+    """
+    thresholds = reminder_hours()
+    if not thresholds:
+        return 0
+    older_open = Obligation.objects.filter(
+        thread_id=OuterRef("thread_id"), outcome=ObligationOutcome.OPEN
+    ).filter(
+        Q(received_at__lt=OuterRef("received_at"))
+        | Q(received_at=OuterRef("received_at"), id__lt=OuterRef("id"))
+    )
+    candidates = (
+        Obligation.objects.filter(
+            outcome=ObligationOutcome.OPEN,
+            due_at__gt=now,
+            due_at__lte=now + timedelta(hours=thresholds[-1]),
+        )
+        .filter(~Exists(older_open))
+        .select_related("seller", "thread__order", "thread__product", "thread__buyer")
+        .order_by("due_at", "id")
+    )
+    sent = 0
+    for obligation in candidates:
+        left = obligation.due_at - now
+        hours = next(h for h in thresholds if left <= timedelta(hours=h))
+        thread = obligation.thread
+        created = notify(
+            recipient=obligation.seller,
+            kind="reminder",
+            dedupe_key=f"reminder:{obligation.pk}:{hours}h",
+            context={
+                "thread_id": thread.pk,
+                "subject": str(thread.subject),
+                "sender_name": thread.buyer.display_name,
+                "received_at": _iso(obligation.received_at),
+                "due_at": _iso(obligation.due_at),
+                # Whole hours actually left (the threshold itself when the task is on time).
+                "hours_left": max(1, math.ceil(left / timedelta(hours=1))),
+                "thread_url": settings.SITE_URL.rstrip("/")
+                + reverse("messaging:seller-thread", args=[thread.pk]),
+                "reply_to": reply_alias_address(
+                    thread_id=thread.pk, user_id=obligation.seller_id, now=now
+                ),
+            },
+        )
+        sent += len(created)
+        # Emitted again by the next run if this one stops here: the event id is stable.
+        webhook_events.response_reminder(
+            obligation=obligation,
+            hours=hours,
+            hours_left=max(1, math.ceil(left / timedelta(hours=1))),
+            now=now,
+        )
+    return sent

@@ -1,0 +1,47 @@
+"""Seller Central's response-time page and its CSV of obligations."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    HttpResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts.access import require_seller
+from accounts.typing import AuthenticatedHttpRequest
+from messaging.clock.deadline import response_deadline
+from messaging.clock.selectors import metric_for_seller, obligation_csv_lines
+
+
+@login_required
+@require_GET
+def seller_performance(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require_seller(request)
+    metric = metric_for_seller(seller=request.user, now=timezone.now())
+    return render(
+        request,
+        "seller/performance.html",
+        {
+            "metric": metric,
+            "windows": metric.windows,
+            "daily": metric.daily,
+            "deadline_hours": int(response_deadline().total_seconds() // 3600),
+        },
+    )
+
+
+@login_required
+@require_GET
+def seller_performance_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+    require_seller(request)
+    now = timezone.now()
+    response = StreamingHttpResponse(
+        obligation_csv_lines(seller=request.user, now=now),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="response-obligations-{now:%Y-%m-%d}.csv"'
+    )
+    return response

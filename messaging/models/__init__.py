@@ -1,0 +1,64 @@
+"""The messaging data, one module per area; every model is importable from here."""
+
+from messaging.models.attachments import Attachment, attachment_key
+from messaging.models.clock import Obligation, ObligationOutcome, ResponseDay, ResponseSnapshot
+from messaging.models.idempotency import IdempotencyKey
+from messaging.models.moderation import (
+    CaseKind,
+    CaseResolution,
+    CaseStatus,
+    ModerationAction,
+    ModerationCase,
+    ReportReason,
+    SellerRestriction,
+)
+from messaging.models.relay import InboundEmail, InboundEmailStatus
+from messaging.models.replies import SavedReply
+from messaging.models.rules import ProactiveReason, SellerBlock, UnsolicitedOptOut
+from messaging.models.search import SearchDocument
+from messaging.models.threads import (
+    BlockedMessage,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Participant,
+    ParticipantRole,
+    ReviewOutcome,
+    Thread,
+    ThreadKind,
+    Topic,
+)
+
+__all__ = [
+    "Attachment",
+    "BlockedMessage",
+    "CaseKind",
+    "CaseResolution",
+    "CaseStatus",
+    "IdempotencyKey",
+    "InboundEmail",
+    "InboundEmailStatus",
+    "Message",
+    "MessageKind",
+    "MessageStatus",
+    "ModerationAction",
+    "ModerationCase",
+    "Obligation",
+    "ObligationOutcome",
+    "Participant",
+    "ParticipantRole",
+    "ProactiveReason",
+    "ReportReason",
+    "ResponseDay",
+    "ResponseSnapshot",
+    "ReviewOutcome",
+    "SavedReply",
+    "SearchDocument",
+    "SellerBlock",
+    "SellerRestriction",
+    "Thread",
+    "ThreadKind",
+    "Topic",
+    "UnsolicitedOptOut",
+    "attachment_key",
+]

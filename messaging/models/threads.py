@@ -1,0 +1,231 @@
+"""Conversations: threads, each participant's side of one, and their messages."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from messaging.models.querysets import ParticipantQuerySet
+from messaging.models.rules import ProactiveReason
+
+
+class Topic(models.TextChoices):
+    SHIPPING = "shipping", _("Shipping")
+    RETURN_REFUND = "return_refund", _("Return or refund")
+    PRODUCT_QUESTION = "product_question", _("Product question")
+    DAMAGED_DEFECTIVE = "damaged_defective", _("Damaged or defective")
+    INVOICE = "invoice", _("Invoice")
+    OTHER = "other", _("Other")
+
+
+class ThreadKind(models.TextChoices):
+    ORDER = "order", _("Order")
+    PRODUCT_QUESTION = "product_question", _("Pre-order question")
+
+
+class ParticipantRole(models.TextChoices):
+    BUYER = "buyer", _("Buyer")
+    SELLER = "seller", _("Seller")
+
+
+class MessageKind(models.TextChoices):
+    MESSAGE = "message", _("Message")
+    AUTO_REPLY = "auto_reply", _("Automatic reply")
+    SYSTEM = "system", _("System notice")
+    REVIEW_REQUEST = "review_request", _("Review request")
+
+
+class MessageStatus(models.TextChoices):
+    DELIVERED = "delivered", _("Delivered")
+    BLOCKED = "blocked", _("Blocked by the content policy")
+
+
+class ReviewOutcome(models.TextChoices):
+    PENDING = "", _("Waiting for review")
+    RELEASED = "released", _("Released (false positive)")
+    CONFIRMED = "confirmed", _("Confirmed violation")
+
+
+class Thread(models.Model):
+    """A conversation between one buyer and one seller about an order or a product."""
+
+    kind = models.CharField(max_length=20, choices=ThreadKind.choices)
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="threads"
+    )
+    product = models.ForeignKey(
+        "orders.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="threads"
+    )
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="threads_as_buyer"
+    )
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="threads_as_seller"
+    )
+    topic = models.CharField(max_length=20, choices=Topic.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_message_at = models.DateTimeField(default=timezone.now)
+    last_message = models.ForeignKey(
+        "Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-last_message_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=ThreadKind.ORDER, order__isnull=False, product__isnull=True)
+                    | Q(kind=ThreadKind.PRODUCT_QUESTION, order__isnull=True, product__isnull=False)
+                ),
+                name="thread_subject_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(buyer=models.F("seller")), name="thread_buyer_is_not_seller"
+            ),
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(order__isnull=False), name="thread_one_per_order"
+            ),
+            models.UniqueConstraint(
+                fields=["product", "buyer"],
+                condition=Q(product__isnull=False),
+                name="thread_one_per_product_buyer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+    @property
+    def subject(self) -> str:
+        if self.kind == ThreadKind.ORDER and self.order is not None:
+            return f"{self.get_topic_display()} · {_('Order')} {self.order.number}"
+        return f"{self.get_topic_display()} · {self.product.title if self.product else ''}"
+
+
+class Participant(models.Model):
+    """One side's view of a thread: its folder, unread state and response duty.
+
+    The inbox reads only these rows (one per user and thread), so list fields that belong
+    to the thread (last activity, who wrote last) are copied here on every send.
+    """
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="thread_states"
+    )
+    role = models.CharField(max_length=10, choices=ParticipantRole.choices)
+    last_message_at = models.DateTimeField(default=timezone.now)
+    last_message_is_mine = models.BooleanField(default=False)
+    unread_count = models.PositiveIntegerField(default=0)
+    last_read_at = models.DateTimeField(null=True, blank=True)
+    is_archived = models.BooleanField(default=False)
+    is_deleted = models.BooleanField(default=False)
+    # Seller side only: when the oldest buyer message still waiting for a reply arrived.
+    needs_response_since = models.DateTimeField(null=True, blank=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "user"], name="participant_unique"),
+            models.UniqueConstraint(fields=["thread", "role"], name="participant_one_per_role"),
+            models.CheckConstraint(
+                condition=Q(role=ParticipantRole.SELLER) | Q(needs_response_since__isnull=True),
+                name="participant_only_seller_needs_response",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["user", "is_archived", "-last_message_at", "-id"],
+                condition=Q(is_deleted=False),
+                name="participant_inbox_idx",
+            ),
+            models.Index(
+                fields=["user", "needs_response_since", "id"],
+                condition=Q(is_deleted=False, needs_response_since__isnull=False),
+                name="participant_needs_resp_idx",
+            ),
+            models.Index(
+                fields=["user", "-last_message_at", "-id"],
+                condition=Q(is_deleted=False, unread_count__gt=0),
+                name="participant_unread_idx",
+            ),
+            # The seller's "all" folder, and a search walking a user's threads newest first.
+            models.Index(
+                fields=["user", "-last_message_at", "-id"],
+                condition=Q(is_deleted=False),
+                name="participant_all_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in thread {self.thread_id}"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.unread_count > 0
+
+
+class Message(models.Model):
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="messages_sent",
+    )
+    sender_role = models.CharField(max_length=10, choices=ParticipantRole.choices)
+    kind = models.CharField(max_length=20, choices=MessageKind.choices, default=MessageKind.MESSAGE)
+    status = models.CharField(
+        max_length=12, choices=MessageStatus.choices, default=MessageStatus.DELIVERED
+    )
+    # The permitted reason of a message the seller wrote first (a proactive message).
+    reason = models.CharField(max_length=30, choices=ProactiveReason.choices, blank=True)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    # What the content policy found: [{"category", "start", "end", "reason", "source"}].
+    findings = models.JSONField(default=list, blank=True)
+    review_outcome = models.CharField(
+        max_length=12, choices=ReviewOutcome.choices, default=ReviewOutcome.PENDING, blank=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["thread", "created_at", "id"], name="message_thread_created_idx"),
+            models.Index(
+                fields=["status", "-created_at"],
+                condition=~Q(status=MessageStatus.DELIVERED),
+                name="message_moderation_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} in thread {self.thread_id}"
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.status == MessageStatus.DELIVERED
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted({finding["category"] for finding in self.findings})
+
+
+class BlockedMessage(Message):
+    """The moderation queue: messages the content policy stopped."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "blocked message"
+        verbose_name_plural = "blocked messages"

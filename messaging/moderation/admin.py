@@ -1,0 +1,358 @@
+"""The moderation queue in the admin: blocked messages, reports, restrictions, the audit trail."""
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from accounts.models import User
+from core.admin import ReadOnlyAdmin
+from core.errors import ApplicationError
+from messaging.models import (
+    BlockedMessage,
+    CaseKind,
+    CaseStatus,
+    Message,
+    MessageStatus,
+    ModerationAction,
+    ModerationCase,
+    ReviewOutcome,
+    SellerRestriction,
+)
+from messaging.moderation import services
+from messaging.moderation import services as moderation
+from messaging.policy.content import highlight_segments
+
+
+@admin.register(BlockedMessage)
+class ModerationQueueAdmin(admin.ModelAdmin):
+    """Messages the content policy stopped: release a false positive or confirm the block."""
+
+    list_display = [
+        "id",
+        "created_at",
+        "sender",
+        "sender_role",
+        "thread",
+        "categories_display",
+        "review_outcome",
+        "short_body",
+    ]
+    list_filter = ["review_outcome", "sender_role", "created_at"]
+    search_fields = ["body", "sender__email", "thread__order__number"]
+    list_select_related = ["sender", "thread__order", "thread__product"]
+    readonly_fields = [
+        "thread",
+        "sender",
+        "sender_role",
+        "kind",
+        "status",
+        "body",
+        "created_at",
+        "findings_display",
+        "review_outcome",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    exclude = ["findings"]
+    actions = ["release", "confirm"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[BlockedMessage]:
+        return (
+            super()
+            .get_queryset(request)
+            .filter(Q(status=MessageStatus.BLOCKED) | ~Q(review_outcome=ReviewOutcome.PENDING))
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description="Categories")
+    def categories_display(self, message: Message) -> str:
+        return ", ".join(message.categories)
+
+    @admin.display(description="Text")
+    def short_body(self, message: Message) -> str:
+        return message.body[:80]
+
+    @admin.display(description="Findings")
+    def findings_display(self, message: Message) -> str:
+        segments = highlight_segments(message.body, message.findings)
+        text = format_html_join(
+            "",
+            "{}",
+            (
+                (
+                    format_html('<mark title="{}">{}</mark>', seg["reason"], seg["text"])
+                    if seg["flag"]
+                    else seg["text"],
+                )
+                for seg in segments
+            ),
+        )
+        reasons = format_html_join(
+            "",
+            "<li>{} [{}–{}] {} ({})</li>",
+            (
+                (f["category"], f["start"], f["end"], f["reason"], f.get("source", "body"))
+                for f in message.findings
+            ),
+        )
+        return format_html('<div style="white-space:pre-wrap">{}</div><ul>{}</ul>', text, reasons)
+
+    def _review(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[BlockedMessage],
+        service: Callable[..., Message],
+        done_text: str,
+    ) -> None:
+        done = 0
+        for message in queryset:
+            try:
+                service(message=message, reviewer=cast(User, request.user))
+            except ApplicationError as error:
+                self.message_user(request, f"#{message.pk}: {error.message}", messages.WARNING)
+            else:
+                done += 1
+        self.message_user(request, f"{done} {done_text}")
+
+    @admin.action(description="Release: deliver as a false positive")
+    def release(self, request: HttpRequest, queryset: QuerySet[BlockedMessage]) -> None:
+        self._review(request, queryset, services.message_release, "message(s) released.")
+
+    @admin.action(description="Confirm the block")
+    def confirm(self, request: HttpRequest, queryset: QuerySet[BlockedMessage]) -> None:
+        self._review(request, queryset, services.message_confirm_block, "block(s) confirmed.")
+
+
+class ModerationActionInline(admin.TabularInline):
+    model = ModerationAction
+    fk_name = "case"
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("created_at", "actor", "action", "subject", "detail")
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class RestrictSenderForm(forms.Form):
+    days = forms.IntegerField(min_value=1, max_value=365, label="Days")
+    reason = forms.CharField(
+        max_length=300, label="Reason (shown to the seller)", widget=forms.Textarea({"rows": 3})
+    )
+
+
+@admin.register(ModerationCase)
+class ModerationCaseAdmin(admin.ModelAdmin):
+    """One queue: blocked messages, buyer reports and sellers with repeated blocks."""
+
+    list_display = [
+        "id",
+        "created_at",
+        "kind",
+        "status",
+        "subject",
+        "why",
+        "message_excerpt",
+        "resolution",
+        "resolved_by",
+        "resolved_at",
+    ]
+    list_filter = ["status", "kind", "resolution", "created_at"]
+    search_fields = ["subject__email", "reporter__email", "message__body", "note"]
+    list_select_related = ["subject", "message", "resolved_by"]
+    fields = readonly_fields = (
+        "kind",
+        "status",
+        "resolution",
+        "subject",
+        "message_display",
+        "reporter",
+        "report_reason",
+        "note",
+        "created_at",
+        "resolved_by",
+        "resolved_at",
+    )
+    inlines = [ModerationActionInline]
+    actions = ["release", "confirm", "restrict_sender", "dismiss"]
+    ordering = ["-status", "created_at", "id"]  # open cases first, oldest first
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description="Why")
+    def why(self, case: ModerationCase) -> str:
+        if case.kind == CaseKind.REPORT:
+            return f"{case.get_report_reason_display()}{': ' + case.note if case.note else ''}"
+        if case.kind == CaseKind.BLOCKED_MESSAGE and case.message is not None:
+            return ", ".join(case.message.categories)
+        return case.note
+
+    @admin.display(description="Message")
+    def message_excerpt(self, case: ModerationCase) -> str:
+        return case.message.body[:80] if case.message is not None else ""
+
+    @admin.display(description="Message")
+    def message_display(self, case: ModerationCase) -> str:
+        if case.message is None:
+            return "—"
+        return format_html(
+            '<div style="white-space:pre-wrap">{}</div><p>{} · {}</p>',
+            case.message.body,
+            case.message.get_status_display(),
+            case.message.get_review_outcome_display(),
+        )
+
+    def _each(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[ModerationCase],
+        act: Callable[[ModerationCase, User], object],
+        done_text: str,
+    ) -> None:
+        done = 0
+        for case in queryset.select_related("message", "subject"):
+            try:
+                act(case, cast(User, request.user))
+            except ApplicationError as error:
+                self.message_user(request, f"#{case.pk}: {error.message}", messages.WARNING)
+            else:
+                done += 1
+        self.message_user(request, f"{done} {done_text}")
+
+    @staticmethod
+    def _blocked_message(case: ModerationCase) -> Message:
+        if case.kind != CaseKind.BLOCKED_MESSAGE or case.message is None:
+            raise ApplicationError("not_blocked", "Only a blocked message is released.")
+        return case.message
+
+    @admin.action(description="Release: deliver the blocked message (false positive)")
+    def release(self, request: HttpRequest, queryset: QuerySet[ModerationCase]) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda case, staff: services.message_release(
+                message=self._blocked_message(case), reviewer=staff
+            ),
+            "message(s) released.",
+        )
+
+    @admin.action(description="Confirm the violation")
+    def confirm(self, request: HttpRequest, queryset: QuerySet[ModerationCase]) -> None:
+        def act(case: ModerationCase, staff: User) -> object:
+            if case.kind == CaseKind.REPORT:
+                return moderation.report_confirm(case=case, reviewer=staff)
+            return services.message_confirm_block(
+                message=self._blocked_message(case), reviewer=staff
+            )
+
+        self._each(request, queryset, act, "violation(s) confirmed.")
+
+    @admin.action(description="Dismiss (no action needed)")
+    def dismiss(self, request: HttpRequest, queryset: QuerySet[ModerationCase]) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda case, staff: moderation.case_dismiss(case=case, reviewer=staff),
+            "case(s) dismissed.",
+        )
+
+    @admin.action(description="Restrict the sender's proactive messages…")
+    def restrict_sender(
+        self, request: HttpRequest, queryset: QuerySet[ModerationCase]
+    ) -> TemplateResponse | None:
+        applying = "apply" in request.POST
+        form = RestrictSenderForm(
+            request.POST if applying else None,
+            initial={"days": settings.SELLER_RESTRICTION_DEFAULT_DAYS},
+        )
+        if applying and form.is_valid():
+            # One restriction per seller, recorded against the first selected case of each.
+            first_cases: dict[int, ModerationCase] = {}
+            for case in queryset.filter(status=CaseStatus.OPEN).order_by("created_at", "id"):
+                first_cases.setdefault(case.subject_id, case)
+            self._each(
+                request,
+                queryset.filter(pk__in=[case.pk for case in first_cases.values()]),
+                lambda case, staff: moderation.seller_restrict(
+                    seller=case.subject,
+                    days=form.cleaned_data["days"],
+                    reason=form.cleaned_data["reason"],
+                    actor=staff,
+                    case=case,
+                ),
+                "seller(s) restricted.",
+            )
+            return None
+        context: dict[str, Any] = {
+            **self.admin_site.each_context(request),
+            "title": "Restrict the sender's proactive messages",
+            "opts": self.model._meta,
+            "cases": queryset.select_related("subject"),
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/messaging/restrict_sender.html", context)
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor", "action", "subject", "case", "message", "detail"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["actor__email", "subject__email", "detail"]
+    list_select_related = ["actor", "subject", "case", "message"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(SellerRestriction)
+class SellerRestrictionAdmin(ReadOnlyAdmin):
+    """Sellers' restrictions, newest first; staff with change rights can lift one early."""
+
+    list_display = ["id", "seller", "reason", "starts_at", "ends_at", "is_active", "created_by"]
+    list_filter = ["ends_at", "starts_at"]
+    search_fields = ["seller__email", "seller__seller_profile__shop_name", "reason"]
+    list_select_related = ["seller", "created_by"]
+    date_hierarchy = "starts_at"
+    actions = ["lift"]
+
+    def has_lift_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("messaging.change_sellerrestriction")
+
+    @admin.display(description="In force", boolean=True)
+    def is_active(self, restriction: SellerRestriction) -> bool:
+        return restriction.starts_at <= timezone.now() < restriction.ends_at
+
+    @admin.action(description="Lift early: end the restriction now", permissions=["lift"])
+    def lift(self, request: HttpRequest, queryset: QuerySet[SellerRestriction]) -> None:
+        done = 0
+        for restriction in queryset.order_by("id"):
+            try:
+                moderation.restriction_lift(restriction=restriction, actor=cast(User, request.user))
+            except ApplicationError as error:
+                self.message_user(request, f"#{restriction.pk}: {error.message}", messages.WARNING)
+            else:
+                done += 1
+        self.message_user(request, f"{done} restriction(s) lifted.")

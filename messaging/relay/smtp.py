@@ -1,0 +1,75 @@
+"""The SMTP listener for replies by email: accept mail for reply aliases only, store, process.
+
+aiosmtpd runs the handler in its event loop; the database work runs in a worker thread
+(``sync_to_async``). The email is acknowledged (250) only once it is stored: if storing fails,
+the sending server is told to try again later (451), so nothing is lost either way.
+"""
+
+import logging
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import DatabaseError, connections
+
+from messaging.models import InboundEmail
+from messaging.relay.alias import is_alias_address
+from messaging.relay.services import inbound_email_accept
+
+logger = logging.getLogger(__name__)
+
+
+def _accept(raw: bytes, envelope_from: str, recipients: list[str]) -> None:
+    try:
+        inbound_email_accept(
+            raw=raw,
+            source=InboundEmail.Source.SMTP,
+            envelope_from=envelope_from,
+            recipients=recipients,
+            process_now=True,
+        )
+    finally:
+        # This thread is not a request: give its connection back after each email.
+        connections.close_all()
+
+
+class InboundSMTPHandler:
+    """aiosmtpd handler: refuses other recipients, stores and processes each email."""
+
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
+        if not is_alias_address(address):
+            return "550 5.1.1 No such recipient here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        raw = envelope.original_content or envelope.content
+        if not isinstance(raw, bytes):
+            raw = str(raw or "").encode()
+        try:
+            await sync_to_async(_accept, thread_sensitive=True)(
+                raw, envelope.mail_from or "", list(envelope.rcpt_tos)
+            )
+        except DatabaseError:
+            logger.exception("inbound email not stored; the sender will retry")
+            return "451 4.3.0 Temporary failure, please try again later"
+        return "250 2.0.0 Message accepted"
+
+
+def inbound_smtp_controller(*, host: str | None = None, port: int | None = None) -> Controller:
+    """An SMTP server (not started) for reply aliases on the configured host and port."""
+    return Controller(
+        InboundSMTPHandler(),
+        hostname=host or settings.INBOUND_SMTP_HOST,
+        port=port or settings.INBOUND_SMTP_PORT,
+        data_size_limit=settings.INBOUND_EMAIL_MAX_BYTES,
+        ident="Message Center inbound",
+    )

@@ -1,0 +1,140 @@
+"""Sellers writing first from an order page; a buyer's messaging preferences."""
+
+from django.conf import settings
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    Http404,
+    HttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import require_seller
+from accounts.typing import AuthenticatedHttpRequest
+from core.errors import ApplicationError, NotFound
+from messaging.models import (
+    Message,
+)
+from messaging.rules import proactive, selectors, services
+from messaging.rules.forms import MessagingPreferencesForm, ProactiveMessageForm
+from messaging.threads.views import _blocked, _incoming_files, _send_failed, _thread_url
+from orders.models import Order
+from orders.selectors import (
+    order_get_for_seller,
+    order_list_for_seller,
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def messaging_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A buyer's choice to receive (or not) messages sellers start."""
+    if request.user.is_seller:
+        raise Http404
+    receiving = not selectors.buyer_opted_out(buyer=request.user)
+    form = MessagingPreferencesForm(
+        request.POST if request.method == "POST" else None,
+        initial={"receive_unsolicited": receiving},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.unsolicited_messages_set(
+            buyer=request.user, receive=form.cleaned_data["receive_unsolicited"]
+        )
+        flash.success(request, _("Preferences saved."))
+        return redirect("messaging:preferences")
+    blocked = selectors.seller_block_list(buyer=request.user)
+    return render(request, "messaging/preferences.html", {"form": form, "blocked": blocked})
+
+
+@login_required
+@require_GET
+def seller_order_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require_seller(request)
+    orders = order_list_for_seller(seller=request.user)[:100]
+    return render(request, "seller/order_list.html", {"orders": orders})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def seller_order_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+    """A seller's order: what they may send about it now, and the forms to send it."""
+    require_seller(request)
+    try:
+        order = order_get_for_seller(seller=request.user, number=number)
+    except NotFound:
+        raise Http404 from None
+    form = ProactiveMessageForm(
+        request.POST if request.POST.get("action") == "proactive" else None,
+        initial={"reason": request.GET.get("reason", "")},
+    )
+    extra: dict[str, object] = {}
+    action_error = ""  # a refused review request (or no action picked)
+    if request.method == "POST":
+        try:
+            message = _seller_order_send(request, order=order, form=form)
+        except ApplicationError as error:
+            if request.POST.get("action") == "proactive":
+                extra = _send_failed(form, error)
+            else:
+                action_error = error.message
+        else:
+            if message is not None and message.is_delivered:
+                flash.success(request, _("Message sent."))
+                return redirect(_thread_url(True, message.thread_id))
+            if message is not None:
+                extra = _blocked(form, message)
+    actions = proactive.order_messaging_actions_get(
+        seller=request.user, order=order, now=timezone.now()
+    )
+    return render(
+        request,
+        "seller/order_detail.html",
+        {
+            "order": order,
+            "actions": actions,
+            "form": form,
+            "action_error": action_error,
+            "window_days": settings.PROACTIVE_WINDOW_DAYS,
+            **extra,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _seller_order_send(
+    request: AuthenticatedHttpRequest, *, order: Order, form: ProactiveMessageForm
+) -> Message | None:
+    action = request.POST.get("action")
+    if action == "review_request":
+        return services.review_request_send(seller=request.user, order=order)
+    if action != "proactive":
+        raise ApplicationError("invalid", _("Pick what to send."))
+    if not form.is_valid():
+        return None
+    return services.proactive_message_send(
+        seller=request.user,
+        order=order,
+        reason=form.cleaned_data["reason"],
+        body=form.cleaned_data["body"],
+        files=_incoming_files(request),
+    )
+
+
+@login_required
+@require_POST
+def preferences_unblock(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Unblock one of the sellers listed on the buyer's preferences page."""
+    if request.user.is_seller:
+        raise Http404
+    seller_id = request.POST.get("seller", "")
+    if not seller_id.isdigit() or not 0 < int(seller_id) < 2**63:
+        raise Http404
+    try:
+        services.seller_unblock(buyer=request.user, seller_id=int(seller_id))
+    except NotFound:
+        raise Http404 from None
+    flash.success(request, _("Seller unblocked."))
+    return redirect("messaging:preferences")

@@ -1,0 +1,151 @@
+"""Finding threads: full-text search on PostgreSQL, a substring match on other databases.
+
+On PostgreSQL every participant has a search document (``messaging.models.SearchDocument``)
+which ``messaging.search.services`` keeps; this module turns a query into filters over them.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import BigIntegerField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast
+
+from accounts.models import User
+from messaging.models import Message, MessageStatus, SearchDocument
+from messaging.models.querysets import Folder, ParticipantQuerySet, folder_condition
+
+# The text search configuration of the documents and the queries (migration 0010).
+CONFIG = "message_search"
+
+
+MAX_QUERY_LENGTH = 200
+
+
+MAX_TERMS = 10
+
+
+ORDER_NUMBER = re.compile(r"\b(\d{3})-(\d{7})-(\d{7})\b")
+
+
+ORDER_DIGITS = re.compile(r"^\d{17}$")
+
+
+@dataclass(frozen=True)
+class ThreadFilters:
+    """What the user narrowed an inbox folder to; empty fields do not filter."""
+
+    text: str = ""
+    topic: str = ""
+    # Last activity in the thread at or after ``active_from`` and before ``active_before``.
+    active_from: datetime | None = None
+    active_before: datetime | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (search_terms(self.text) or self.topic or self.active_from or self.active_before)
+
+
+def search_terms(text: str) -> list[str]:
+    """Split a query into lower-case words; an order number becomes its 17 digits."""
+    text = ORDER_NUMBER.sub(r"\1\2\3", text[:MAX_QUERY_LENGTH])
+    return re.findall(r"\w+", text.lower())[:MAX_TERMS]
+
+
+def uses_full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def threads_filter(
+    rows: ParticipantQuerySet,
+    *,
+    user: User,
+    filters: ThreadFilters,
+    full_text: bool | None = None,
+) -> ParticipantQuerySet:
+    """Narrow a user's participant rows to the threads matching ``filters``.
+
+    ``full_text=False`` forces the substring match (it is the unindexed baseline the
+    benchmark compares the index with).
+    """
+    if filters.topic:
+        rows = rows.filter(thread__topic=filters.topic)
+    if filters.active_from is not None:
+        rows = rows.filter(last_message_at__gte=filters.active_from)
+    if filters.active_before is not None:
+        rows = rows.filter(last_message_at__lt=filters.active_before)
+    terms = search_terms(filters.text)
+    if not terms:
+        return rows
+    if uses_full_text() if full_text is None else full_text:
+        return rows.filter(document_match(user=user, terms=terms, prefix="search_document__"))
+    return _substring_filter(rows, user=user, terms=terms)
+
+
+# The folders whose filter a search document carries (its copied flags, SearchDocument).
+# The others, needs response and unread, are small by nature and searched through their own
+# participant index.
+DOCUMENT_FOLDERS = frozenset({Folder.ALL, Folder.INBOX, Folder.SENT, Folder.ARCHIVED})
+
+
+def documents_filter(
+    *, user: User, folder: str, filters: ThreadFilters
+) -> QuerySet[SearchDocument] | None:
+    """The user's search documents in a folder matching ``filters``, alone (PostgreSQL).
+
+    None where the documents cannot answer without the participant rows: no words to look
+    for, a topic (it is the thread's), a folder whose flags they do not carry, or SQLite.
+    """
+    terms = search_terms(filters.text)
+    if not terms or filters.topic or folder not in DOCUMENT_FOLDERS or not uses_full_text():
+        return None
+    documents = SearchDocument.objects.filter(
+        document_match(user=user, terms=terms), folder_condition(folder), is_deleted=False
+    )
+    if filters.active_from is not None:
+        documents = documents.filter(last_message_at__gte=filters.active_from)
+    if filters.active_before is not None:
+        documents = documents.filter(last_message_at__lt=filters.active_before)
+    return documents
+
+
+def document_match(*, user: User, terms: list[str], prefix: str = "") -> Q:
+    """The search documents of ``user`` holding every term (``prefix`` reaches them)."""
+    return Q(
+        **{
+            # Typed as bigint, the user id is looked up in the GIN index (btree_gin has no
+            # int8-to-int4 operator, so an untyped id would only filter after the scan).
+            f"{prefix}user_id": Cast(Value(user.pk), output_field=BigIntegerField()),
+            f"{prefix}document": SearchQuery(" ".join(terms), config=CONFIG, search_type="plain"),
+        }
+    )
+
+
+def _counterpart_matches(*, user: User, term: str) -> Q:
+    """The other party's public name (a seller's shop name, else the display name) has term."""
+    if user.is_seller:
+        return Q(thread__buyer__display_name__icontains=term)
+    return Q(thread__seller__seller_profile__shop_name__icontains=term) | Q(
+        thread__seller__seller_profile__isnull=True, thread__seller__display_name__icontains=term
+    )
+
+
+def _substring_filter(
+    rows: ParticipantQuerySet, *, user: User, terms: list[str]
+) -> ParticipantQuerySet:
+    for term in terms:
+        number = f"{term[:3]}-{term[3:10]}-{term[10:]}" if ORDER_DIGITS.match(term) else term
+        visible = Message.objects.filter(
+            Q(status=MessageStatus.DELIVERED) | Q(sender_id=user.pk),
+            thread_id=OuterRef("thread_id"),
+            body__icontains=term,
+        )
+        rows = rows.filter(
+            Exists(visible)
+            | Q(thread__order__number__icontains=number)
+            | Q(thread__product__title__icontains=term)
+            | _counterpart_matches(user=user, term=term)
+        )
+    return rows

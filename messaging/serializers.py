@@ -1,0 +1,121 @@
+"""What the messaging API's operations share: a message as output, its findings and files, and
+the errors an operation documents (OpenAPI).
+"""
+
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+from core.api import ErrorSerializer, RateLimitedSerializer
+from messaging.models import (
+    Attachment,
+)
+
+
+class FindingSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    reason = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]
+
+
+class AttachmentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    url = serializers.SerializerMethodField(help_text="The file in the browser (a session).")
+    thumbnail_url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField(
+        help_text="The file's bytes through the API (a token): GET /attachments/{id}/content."
+    )
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def get_url(self, attachment: Attachment) -> str:
+        return self._absolute(reverse("messaging:attachment", args=[attachment.pk]))
+
+    def get_download_url(self, attachment: Attachment) -> str:
+        return self._absolute(reverse("api:attachment-content", args=[attachment.pk]))
+
+    def get_thumbnail_url(self, attachment: Attachment) -> str | None:
+        if not attachment.thumbnail:
+            return None
+        return self._absolute(reverse("messaging:attachment-thumbnail", args=[attachment.pk]))
+
+
+class FileRejectionSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    name = serializers.CharField()
+    code = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class AttachmentErrorSerializer(ErrorSerializer):
+    files = FileRejectionSerializer(many=True, required=False)
+
+
+class MessageOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    thread_id = serializers.IntegerField()
+    sender_role = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    body = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+    findings = FindingSerializer(many=True)
+    attachments = AttachmentOutputSerializer(many=True, source="attachments.all")
+
+
+class PolicyViolationSerializer(ErrorSerializer):
+    categories = serializers.ListField(child=serializers.CharField())
+    findings = FindingSerializer(many=True)
+    message = MessageOutputSerializer()
+
+
+def operation_errors(*statuses: int, send: bool = False) -> dict[int, OpenApiResponse]:
+    described = {
+        400: OpenApiResponse(
+            AttachmentErrorSerializer if send else ErrorSerializer,
+            description="Invalid input (`invalid`, `empty_body`, `body_too_long`, …)"
+            + (
+                ", or refused files (`attachment_rejected`, `message_too_large`, "
+                "`too_many_files`) with each file's reason"
+                if send
+                else ""
+            ),
+        ),
+        401: OpenApiResponse(ErrorSerializer, description="`not_authenticated`"),
+        404: OpenApiResponse(
+            ErrorSerializer,
+            description="`not_found`: it does not exist, or it is not yours (never a 403)",
+        ),
+        422: OpenApiResponse(
+            PolicyViolationSerializer,
+            description="`policy_violation`: stored as blocked, never delivered; the findings "
+            "say what to change",
+        ),
+        429: OpenApiResponse(
+            RateLimitedSerializer, description="`rate_limited`, with a `Retry-After` header"
+        ),
+    }
+    return {status_code: described[status_code] for status_code in statuses}
+
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Any unique string (a UUID). A retried request with the same key returns the first "
+        "result (with `Idempotent-Replayed: true`) instead of posting twice; keys are kept 24 "
+        "hours. The same key with a different request is refused (`idempotency_key_reused`)."
+    ),
+)

@@ -1,0 +1,515 @@
+from collections.abc import Callable
+from datetime import UTC
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.typing import api_user
+from core.api import ErrorSerializer
+from core.errors import ApplicationError, NotFound
+from messaging.attachments import uploads
+from messaging.attachments.checks import IncomingFile
+from messaging.models import (
+    Message,
+    Participant,
+    Topic,
+)
+from messaging.models.querysets import Folder
+from messaging.replies.selectors import saved_reply_expand, saved_reply_get
+from messaging.search import selectors as search
+from messaging.serializers import (
+    IDEMPOTENCY_PARAMETER,
+    FindingSerializer,
+    MessageOutputSerializer,
+    operation_errors,
+)
+from messaging.threads import services
+from messaging.threads.idempotency import idempotent
+from messaging.threads.selectors import (
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    default_folder,
+    message_list_for_participant,
+    message_page_for_participant,
+    participant_get,
+    thread_list_for_user,
+)
+from orders.selectors import order_get_for_participant, product_get_active
+
+
+class PartySerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="public_name")
+
+
+class ThreadOutputSerializer(serializers.Serializer):
+    """A thread as one participant sees it (built from their Participant row)."""
+
+    id = serializers.IntegerField(source="thread_id")
+    kind = serializers.CharField(source="thread.kind")
+    topic = serializers.CharField(source="thread.topic")
+    order_number = serializers.CharField(
+        source="thread.order.number", default=None, allow_null=True
+    )
+    product_id = serializers.IntegerField(source="thread.product_id", default=None, allow_null=True)
+    buyer = PartySerializer(source="thread.buyer")
+    seller = PartySerializer(source="thread.seller")
+    last_message_at = serializers.DateTimeField()
+    last_message_is_mine = serializers.BooleanField()
+    snippet = serializers.SerializerMethodField()
+    unread_count = serializers.IntegerField()
+    is_archived = serializers.BooleanField()
+    needs_response_since = serializers.DateTimeField(allow_null=True)
+
+    def get_snippet(self, participant: Participant) -> str:
+        last = participant.thread.last_message
+        return last.body[:140] if last is not None else ""
+
+
+class MessageInputSerializer(serializers.Serializer):
+    """A message to send: JSON ``{"body"}``, or multipart with ``body`` and up to 5 ``files``."""
+
+    # Length and emptiness are checked by the send service, after normalization.
+    body = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, required=False, default=""
+    )
+
+
+class ThreadPageSerializer(serializers.Serializer):
+    results = ThreadOutputSerializer(many=True)
+    next_cursor = serializers.CharField(allow_null=True)
+
+
+class MessagePageSerializer(serializers.Serializer):
+    results = MessageOutputSerializer(many=True)
+    next_cursor = serializers.CharField(allow_null=True)
+
+
+class ThreadDetailSerializer(ThreadOutputSerializer):
+    messages = MessageOutputSerializer(many=True)
+
+
+class ThreadStartedSerializer(serializers.Serializer):
+    thread = ThreadOutputSerializer()
+    message = MessageOutputSerializer()
+
+
+class MultipartMessageSerializer(MessageInputSerializer):
+    files = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
+
+
+def _incoming_files(request: Request) -> list[IncomingFile]:
+    """The uploaded files of a send; refuses an upload cut off at the size limit."""
+    if uploads.refused(request._request):
+        raise uploads.upload_refused_error()
+    return [IncomingFile(name=f.name or "", data=f) for f in request.FILES.getlist("files")]
+
+
+def _sent(request: Request, message: Message, payload: dict[str, Any]) -> Response:
+    """201 for a delivered message; 422 ``policy_violation`` for one the policy stopped."""
+    if message.is_delivered:
+        return Response(payload, status=status.HTTP_201_CREATED)
+    return Response(
+        {
+            "code": "policy_violation",
+            "detail": "The message was not delivered: it breaks the messaging policy.",
+            "categories": message.categories,
+            "findings": FindingSerializer(message.findings, many=True).data,
+            "message": MessageOutputSerializer(message, context={"request": request}).data,
+        },
+        status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+    )
+
+
+def _participant(request: Request, thread_id: int) -> Participant:
+    return participant_get(user=api_user(request), thread_id=thread_id)
+
+
+class ThreadListApi(APIView):
+    class FilterSerializer(serializers.Serializer):
+        folder = serializers.ChoiceField(
+            choices=Folder.choices,
+            required=False,
+            allow_blank=True,  # empty means the default folder
+            help_text="Buyers: inbox, unread, archived. Sellers: needs_response (the default), "
+            "unread, sent, archived, all.",
+        )
+        cursor = serializers.CharField(required=False)
+        limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
+        q = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=search.MAX_QUERY_LENGTH,
+            help_text="Search: an order number, the other party's name, or words in the "
+            "messages you can see. Whole words, all of them must appear, case-insensitive.",
+        )
+        topic = serializers.ChoiceField(
+            choices=Topic.choices, required=False, allow_blank=True, help_text="Only this topic."
+        )
+        updated_since = serializers.DateTimeField(
+            required=False,
+            default_timezone=UTC,
+            help_text="ISO 8601 date-time: only threads with activity (a message) at or after "
+            "it. Without a time zone it is read as UTC.",
+        )
+
+    @extend_schema(
+        operation_id="threads_list",
+        summary="List or search my threads, one page at a time",
+        parameters=[FilterSerializer],
+        responses={
+            200: ThreadPageSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="`invalid_parameter` with the problem of each query parameter in "
+                "`fields`, `invalid_folder` (a folder of the other role), `invalid_cursor`",
+            ),
+            **operation_errors(401),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        filters = self.FilterSerializer(data=request.query_params)
+        if not filters.is_valid():
+            raise ApplicationError(
+                "invalid_parameter",
+                "Some query parameters are not valid.",
+                fields={name: [str(e) for e in errors] for name, errors in filters.errors.items()},
+            )
+        data = filters.validated_data
+        user = api_user(request)
+        page = thread_list_for_user(
+            user=user,
+            folder=data.get("folder") or default_folder(user),
+            cursor=data.get("cursor"),
+            limit=data.get("limit", PAGE_SIZE),
+            filters=search.ThreadFilters(
+                text=data.get("q", ""),
+                topic=data.get("topic", ""),
+                active_from=data.get("updated_since"),
+            ),
+        )
+        return Response(
+            {
+                "results": ThreadOutputSerializer(page.items, many=True).data,
+                "next_cursor": page.next_cursor,
+            }
+        )
+
+
+class ThreadStartApi(APIView):
+    class ThreadStartInputSerializer(MessageInputSerializer):
+        order_number = serializers.CharField(required=False, max_length=19)
+        product_id = serializers.IntegerField(required=False, min_value=1)
+        topic = serializers.ChoiceField(choices=Topic.choices, required=False)
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            if ("order_number" in attrs) == ("product_id" in attrs):
+                raise serializers.ValidationError("Give either order_number or product_id.")
+            if "order_number" in attrs and "topic" not in attrs:
+                raise serializers.ValidationError({"topic": ["This field is required."]})
+            return attrs
+
+    @extend_schema(
+        operation_id="threads_start",
+        summary="Start (or continue) the conversation about an order or a product",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request={
+            "application/json": ThreadStartInputSerializer,
+            "multipart/form-data": ThreadStartInputSerializer,
+        },
+        responses={
+            201: ThreadStartedSerializer,
+            **operation_errors(400, 401, 404, 422, 429, send=True),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        files = _incoming_files(request)
+        payload = self.ThreadStartInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        order = product = None
+        if "order_number" in data:
+            order = order_get_for_participant(user=api_user(request), number=data["order_number"])
+        else:
+            product = product_get_active(product_id=data["product_id"])
+
+        def send() -> Response:
+            message = services.thread_start(
+                sender=api_user(request),
+                order=order,
+                product=product,
+                topic=data.get("topic", Topic.PRODUCT_QUESTION),
+                body=data["body"],
+                files=files,
+            )
+            participant = _participant(request, message.thread_id)
+            return _sent(
+                request,
+                message,
+                {
+                    "thread": ThreadOutputSerializer(participant).data,
+                    "message": MessageOutputSerializer(message, context={"request": request}).data,
+                },
+            )
+
+        return idempotent(request=request, user=api_user(request), send=send)
+
+
+class ThreadDetailApi(APIView):
+    @extend_schema(
+        operation_id="threads_retrieve",
+        summary="A thread with the messages I may see",
+        responses={200: ThreadDetailSerializer, **operation_errors(401, 404)},
+    )
+    def get(self, request: Request, thread_id: int) -> Response:
+        participant = _participant(request, thread_id)
+        messages = message_list_for_participant(participant=participant)
+        return Response(
+            {
+                **ThreadOutputSerializer(participant).data,
+                "messages": MessageOutputSerializer(
+                    messages, many=True, context={"request": request}
+                ).data,
+            }
+        )
+
+    @extend_schema(
+        operation_id="threads_delete_for_me",
+        summary="Delete a thread for me (the other side keeps it)",
+        responses={204: None, **operation_errors(401, 404)},
+    )
+    def delete(self, request: Request, thread_id: int) -> Response:
+        services.thread_delete_for_me(participant=_participant(request, thread_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _query_parameters(filters: serializers.Serializer) -> dict[str, Any]:
+    """The validated query parameters, or ``invalid_parameter`` naming each problem."""
+    if not filters.is_valid():
+        raise ApplicationError(
+            "invalid_parameter",
+            "Some query parameters are not valid.",
+            fields={name: [str(e) for e in errors] for name, errors in filters.errors.items()},
+        )
+    return dict(filters.validated_data)
+
+
+class ThreadMessagesApi(APIView):
+    class MessagePageFilterSerializer(serializers.Serializer):
+        cursor = serializers.CharField(
+            required=False, help_text="The `next_cursor` of the previous page."
+        )
+        limit = serializers.IntegerField(
+            required=False,
+            min_value=1,
+            max_value=MAX_PAGE_SIZE,
+            help_text=f"Messages per page (default {PAGE_SIZE}).",
+        )
+
+    @extend_schema(
+        operation_id="messages_list",
+        summary="The messages of a thread I may see, oldest first, one page at a time",
+        description=(
+            "Oldest first, the order of the conversation. `next_cursor` is null on the last "
+            "page; a cursor stays valid while new messages arrive, so following it returns "
+            "every message once. The other party's blocked messages are never listed; my own "
+            "blocked messages are, with their findings. Listing changes no read state (see "
+            "`POST /threads/{thread_id}/read`)."
+        ),
+        parameters=[MessagePageFilterSerializer],
+        responses={
+            200: MessagePageSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="`invalid_parameter` with the problem of each query parameter in "
+                "`fields`, `invalid_cursor`",
+            ),
+            **operation_errors(401, 404, 429),
+        },
+    )
+    def get(self, request: Request, thread_id: int) -> Response:
+        participant = _participant(request, thread_id)
+        data = _query_parameters(self.MessagePageFilterSerializer(data=request.query_params))
+        page = message_page_for_participant(
+            participant=participant,
+            cursor=data.get("cursor"),
+            limit=data.get("limit", PAGE_SIZE),
+        )
+        return Response(
+            {
+                "results": MessageOutputSerializer(
+                    page.items, many=True, context={"request": request}
+                ).data,
+                "next_cursor": page.next_cursor,
+            }
+        )
+
+    class ThreadMessageInputSerializer(MessageInputSerializer):
+        saved_reply = serializers.IntegerField(
+            required=False,
+            min_value=1,
+            max_value=2**63 - 1,
+            help_text="Sellers, instead of `body`: the id of one of my saved replies, sent with "
+            "its placeholders filled in for this thread (and checked like any message).",
+        )
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            if "saved_reply" in attrs and attrs.get("body"):
+                raise serializers.ValidationError(
+                    {"body": ["Give either body or saved_reply, not both."]}
+                )
+            return attrs
+
+    class MultipartThreadMessageSerializer(ThreadMessageInputSerializer):
+        files = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
+
+    @extend_schema(
+        operation_id="messages_send",
+        summary="Send a message, optionally with up to 5 files (multipart)",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request={
+            "application/json": ThreadMessageInputSerializer,
+            "multipart/form-data": MultipartThreadMessageSerializer,
+        },
+        responses={
+            201: MessageOutputSerializer,
+            **operation_errors(400, 401, 404, 422, 429, send=True),
+        },
+    )
+    def post(self, request: Request, thread_id: int) -> Response:
+        participant = _participant(request, thread_id)
+        files = _incoming_files(request)
+        payload = self.ThreadMessageInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        body = payload.validated_data["body"]
+        if "saved_reply" in payload.validated_data:
+            saved_reply = saved_reply_get(
+                seller=api_user(request), saved_reply_id=payload.validated_data["saved_reply"]
+            )
+            body = saved_reply_expand(saved_reply=saved_reply, thread=participant.thread)
+
+        def send() -> Response:
+            message: Message = services.message_send(
+                thread=participant.thread,
+                sender=api_user(request),
+                body=body,
+                files=files,
+            )
+            return _sent(
+                request,
+                message,
+                MessageOutputSerializer(message, context={"request": request}).data,
+            )
+
+        return idempotent(request=request, user=api_user(request), send=send)
+
+
+class ThreadStateApi(APIView):
+    """Change one participant's state of a thread: read, unread, archive, unarchive, …"""
+
+    actions: dict[str, Callable[..., None]] = {
+        "read": services.thread_mark_read,
+        "unread": services.thread_mark_unread,
+        "archive": services.thread_archive,
+        "unarchive": services.thread_unarchive,
+        "no-response-needed": services.thread_mark_no_response_needed,
+    }
+
+    @extend_schema(
+        operation_id="threads_change_state",
+        summary="Mark read/unread, archive/unarchive, or no response needed (sellers)",
+        parameters=[
+            OpenApiParameter(
+                "action",
+                str,
+                OpenApiParameter.PATH,
+                enum=["read", "unread", "archive", "unarchive", "no-response-needed"],
+            )
+        ],
+        request=None,
+        responses={200: ThreadOutputSerializer, **operation_errors(400, 401, 404)},
+    )
+    def post(self, request: Request, thread_id: int, action: str) -> Response:
+        if action not in self.actions:
+            raise NotFound()
+        participant = _participant(request, thread_id)
+        self.actions[action](participant=participant)
+        return Response(ThreadOutputSerializer(participant).data)
+
+
+def _started(request: Request, message: Message) -> Response:
+    participant = _participant(request, message.thread_id)
+    return _sent(
+        request,
+        message,
+        {
+            "thread": ThreadOutputSerializer(participant).data,
+            "message": MessageOutputSerializer(message, context={"request": request}).data,
+        },
+    )
+
+
+# --- Inbox work in bulk, reports, and a buyer's say over who writes first ---------------------
+BULK_ACTIONS = {
+    "read": "read",
+    "archive": "archive",
+    "unarchive": "unarchive",
+    "no_response_needed": "no-response-needed",
+}
+
+
+class ThreadBulkApi(APIView):
+    class ThreadBulkInputSerializer(serializers.Serializer):
+        ids = serializers.ListField(
+            child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+            allow_empty=False,
+            max_length=services.BULK_THREAD_LIMIT,
+            help_text=f"My threads, 1 to {services.BULK_THREAD_LIMIT} ids (repeats count once).",
+        )
+        action = serializers.ChoiceField(
+            choices=list(BULK_ACTIONS),
+            help_text="`no_response_needed`: sellers only; closes the threads' open 24-hour "
+            "obligations as excluded.",
+        )
+
+    class ThreadBulkOutputSerializer(serializers.Serializer):
+        action = serializers.CharField()
+        ids = serializers.ListField(child=serializers.IntegerField())
+        changed = serializers.IntegerField(
+            help_text="How many threads changed; those already in that state are left alone."
+        )
+
+    @extend_schema(
+        operation_id="threads_bulk_update",
+        summary="Mark read, archive, unarchive or mark no response needed, many threads at once",
+        description=(
+            "All or nothing: if any id is not one of my threads (whether or not it exists) the "
+            "answer is 404 and no thread changes. Repeating a call changes nothing more "
+            "(`changed` is 0)."
+        ),
+        request=ThreadBulkInputSerializer,
+        responses={
+            200: ThreadBulkOutputSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="`invalid` with the problem in `fields` (no ids, more than "
+                f"{services.BULK_THREAD_LIMIT}, an id that is not a positive integer, an "
+                "unknown action), `not_seller` (`no_response_needed` from a buyer)",
+            ),
+            **operation_errors(401, 404, 429),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        payload = self.ThreadBulkInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        changed = services.thread_bulk_update(
+            user=api_user(request), thread_ids=data["ids"], action=BULK_ACTIONS[data["action"]]
+        )
+        return Response(
+            {"action": data["action"], "ids": sorted(set(data["ids"])), "changed": changed}
+        )

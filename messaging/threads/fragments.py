@@ -1,0 +1,166 @@
+"""Thread-page messages and inbox rows, each rendered once and then served from the cache.
+
+A fragment's HTML depends only on what its cache key holds, so a cached fragment is never
+stale: any change to what it shows is a new key.
+
+- A message item: the message (status, kind, time, text), its sender's public name, its files
+  (with whether a thumbnail exists yet), and whether the reader sent it.
+- An inbox row: the reader's side of the thread (unread count, waiting since, last activity
+  and who wrote last), the other party's name, the subject, the order or product, the last
+  message's text, and the relative times as they read at this moment ("5 minutes ago",
+  "3h 12m left"), so a row is rendered again when its times change.
+
+Every key also holds the reader's language and time zone and the templates' own text. The one
+part personal to a session, a report form with its CSRF token, is never cached: such items are
+rendered every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from messaging.clock.deadline import countdown
+from messaging.models import Message, MessageStatus, Participant
+
+MESSAGE_TEMPLATE = "includes/message_item.html"
+
+
+ROW_TEMPLATE = "includes/inbox_row.html"
+
+
+# Templates a fragment template includes: their text is part of the key too.
+INCLUDED = {ROW_TEMPLATE: ("includes/countdown.html",)}
+
+
+CACHE_SECONDS = 7 * 24 * 3600
+
+
+# One fragment to render: the values its HTML depends on (None: never cached), its context.
+Fragment = tuple[tuple[Any, ...] | None, dict[str, Any]]
+
+
+def _version(template_name: str) -> str:
+    sources = [
+        get_template(name).template.source  # type: ignore[attr-defined]
+        for name in (template_name, *INCLUDED.get(template_name, ()))
+    ]
+    return hashlib.sha256("\0".join(sources).encode()).hexdigest()[:16]
+
+
+def _render_cached(template_name: str, fragments: Sequence[Fragment]) -> list[SafeString]:
+    """Render each fragment, or take it from the cache; one cache round trip each way."""
+    template = get_template(template_name)
+    version = _version(template_name)
+    locale = (translation.get_language(), timezone.get_current_timezone_name())
+    keys: list[str | None] = [
+        None
+        if shown is None
+        else f"fragment:{template_name}:{version}:"
+        + hashlib.sha256(repr((shown, locale)).encode()).hexdigest()
+        for shown, _context in fragments
+    ]
+    wanted = [key for key in keys if key is not None]
+    cached: dict[str, str] = cache.get_many(wanted) if wanted else {}
+    html: list[SafeString] = []
+    fresh: dict[str, str] = {}
+    for key, (_shown, context) in zip(keys, fragments, strict=True):
+        text = cached.get(key) if key is not None else None
+        if text is None:
+            # No request: the page's context processors (its queries) are not run per item.
+            text = template.render(context)
+            if key is not None:
+                fresh[key] = text
+        html.append(mark_safe(text))  # noqa: S308 - rendered by the template engine
+    if fresh:
+        cache.set_many(fresh, CACHE_SECONDS)
+    return html
+
+
+def _has_report_form(message: Message, *, reader_id: int | None, report: bool) -> bool:
+    # The same condition as the template's: the other side's delivered messages, for buyers.
+    return bool(
+        report
+        and message.sender_id
+        and message.sender_id != reader_id
+        and message.status == MessageStatus.DELIVERED
+    )
+
+
+def message_items(
+    *, request: HttpRequest, messages: Iterable[Message], context: Mapping[str, Any]
+) -> list[SafeString]:
+    """Return each message's ``<li>`` as the thread page shows it.
+
+    ``context`` is what the item template needs besides the message (the thread and, for
+    buyers, the report form). Messages must come with ``sender`` and ``attachments`` loaded.
+    """
+    reader_id = request.user.pk
+    report = bool(context.get("report_form"))
+    base = {**context, "user": request.user, "csrf_token": get_token(request)}
+    fragments: list[Fragment] = []
+    for message in messages:
+        shown = (
+            message.pk,
+            message.status,
+            message.kind,
+            message.created_at.isoformat(),
+            message.body,
+            message.sender_id == reader_id,
+            message.sender.public_name if message.sender is not None else None,
+            [
+                (f.pk, f.name, f.size, bool(f.thumbnail), f.is_inline_safe)
+                for f in message.attachments.all()
+            ],
+        )
+        if _has_report_form(message, reader_id=reader_id, report=report):
+            fragments.append((None, {**base, "message": message}))
+        else:
+            fragments.append((shown, {**base, "message": message}))
+    return _render_cached(MESSAGE_TEMPLATE, fragments)
+
+
+def inbox_rows(
+    *, rows: Iterable[Participant], seller_view: bool, now: datetime | None = None
+) -> list[SafeString]:
+    """Return each inbox row's ``<li>``; threads must come with what a row shows loaded."""
+    now = now or timezone.now()
+    fragments: list[Fragment] = []
+    for row in rows:
+        thread = row.thread
+        due = (
+            countdown(row.needs_response_since, now)
+            if row.needs_response_since is not None
+            else None
+        )
+        when = str(naturaltime(row.last_message_at))
+        name = thread.buyer.display_name if seller_view else thread.seller.public_name
+        last = thread.last_message
+        shown = (
+            row.pk,
+            thread.pk,
+            seller_view,
+            row.unread_count,
+            row.last_message_is_mine,
+            row.last_message_at.isoformat(),
+            when,
+            None if due is None else (due["state"], str(due["text"]), str(due["due_at"])),
+            name,
+            thread.topic,
+            thread.order.number if thread.order is not None else None,
+            thread.product.title if thread.product is not None else None,
+            last.body if last is not None else None,
+        )
+        context = {"p": row, "t": thread, "seller_view": seller_view, "when": when, "due": due}
+        fragments.append((shown, context))
+    return _render_cached(ROW_TEMPLATE, fragments)

@@ -1,0 +1,406 @@
+"""Every write to threads and messages: start, send, read state, folders, bulk changes.
+
+The web pages, the API and replies by email call these same functions.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from core.errors import ApplicationError, NotFound
+from core.ratelimit import rate_limit_hit
+from messaging import events as webhook_events
+from messaging.attachments.checks import IncomingFile
+from messaging.attachments.store import (
+    StagedFiles,
+    cleanup_on_failure,
+    stage_files,
+    store_files,
+)
+from messaging.clock.services import exclude_obligations
+from messaging.models import (
+    Message,
+    MessageKind,
+    MessageStatus,
+    Participant,
+    ParticipantRole,
+    Thread,
+    ThreadKind,
+    Topic,
+)
+from messaging.moderation import services as moderation
+from messaging.policy.content import content_check
+from messaging.search import services as search
+from messaging.threads.delivery import message_deliver, participants_lock
+from orders.models import Order, Product
+
+
+def clean_body(body: str, *, allow_empty: bool = False) -> str:
+    """Return the body as it will be stored, or refuse an empty or over-long one.
+
+    A message that carries files may have no text (``allow_empty``).
+    """
+    text = (body or "").replace("\r\n", "\n").strip()
+    if not text and not allow_empty:
+        raise ApplicationError(
+            "empty_body", "Write a message first.", fields={"body": ["Write a message first."]}
+        )
+    limit = settings.MESSAGE_MAX_LENGTH
+    if len(text) > limit:
+        detail = f"A message can have at most {limit:,} characters (this one has {len(text):,})."
+        raise ApplicationError("body_too_long", detail, fields={"body": [detail]})
+    return text
+
+
+def _validate_topic(topic: str) -> str:
+    if topic not in Topic.values:
+        raise ApplicationError(
+            "invalid_topic", "Pick a topic.", fields={"topic": ["Pick a valid topic."]}
+        )
+    return topic
+
+
+def message_send(
+    *,
+    thread: Thread,
+    sender: User,
+    body: str,
+    files: Sequence[IncomingFile] = (),
+    kind: str = MessageKind.MESSAGE,
+    now: datetime | None = None,
+) -> Message:
+    """Send a message, with up to five files, in a thread the sender takes part in.
+
+    Files are checked first, outside any transaction: one refused file refuses the message
+    (``ApplicationError`` with every file's reason) and nothing is stored. A message the
+    content policy stops (in its text, file names or file text) is stored as blocked, with its
+    findings and files, and returned: only its sender and staff ever see it. Callers check
+    ``message.is_delivered``.
+    """
+    text = clean_body(body, allow_empty=bool(files))
+    staged = stage_files(files=files, body=text)
+    with cleanup_on_failure() as written:
+        return message_store(
+            thread=thread,
+            sender=sender,
+            text=text,
+            staged=staged,
+            written=written,
+            kind=kind,
+            now=now or timezone.now(),
+            is_reply=True,
+        )
+
+
+@transaction.atomic
+def message_store(
+    *,
+    thread: Thread,
+    sender: User,
+    text: str,
+    staged: StagedFiles,
+    written: list[str],
+    kind: str,
+    now: datetime,
+    reason: str = "",
+    is_reply: bool = False,
+) -> Message:
+    participants = participants_lock(thread)
+    mine = next((p for p in participants.values() if p.user_id == sender.pk), None)
+    if mine is None:
+        raise NotFound("No such conversation.")
+    if is_reply:
+        _check_reply_allowed(thread=thread, role=mine.role)
+    rate_limit_hit(scope="send", ident=sender.pk)
+    verdict = content_check(body=text, filenames=staged.names, file_texts=staged.texts)
+    message = Message.objects.create(
+        thread=thread,
+        sender=sender,
+        sender_role=mine.role,
+        kind=kind,
+        status=MessageStatus.BLOCKED if verdict.is_blocked else MessageStatus.DELIVERED,
+        reason=reason,
+        body=text,
+        created_at=now,
+        findings=list(verdict.findings),
+    )
+    if staged.files:
+        store_files(message=message, staged=staged, written=written)
+    if message.is_delivered:
+        message_deliver(message=message, participants=participants, now=now)
+        thread.last_message, thread.last_message_at = message, now
+    else:
+        # Searchable by its sender only, like everything else about a blocked message.
+        search.document_append(message=message, participant_ids=[mine.pk])
+        moderation.blocked_message_queue(message=message, now=now)
+        webhook_events.message_blocked(message=message)
+    return message
+
+
+def _check_reply_allowed(*, thread: Thread, role: str) -> None:
+    """Refuse a reply where there is nothing to reply to.
+
+    A seller answers only in a conversation the buyer has written in (writing first is a
+    proactive message, with a reason); a buyer cannot answer a review request.
+    """
+    if thread.kind != ThreadKind.ORDER:
+        return
+    delivered = Message.objects.filter(thread=thread, status=MessageStatus.DELIVERED)
+    if role == ParticipantRole.SELLER:
+        if not delivered.filter(sender_role=ParticipantRole.BUYER).exists():
+            raise ApplicationError(
+                "proactive_reason_required",
+                _(
+                    "The buyer has not written in this conversation yet. To write first, send a "
+                    "proactive message for a permitted reason from the order page."
+                ),
+            )
+    elif not delivered.exclude(kind=MessageKind.REVIEW_REQUEST).exists():
+        raise ApplicationError(
+            "reply_not_allowed",
+            _(
+                "Review requests cannot be answered. To write to the seller about this order, "
+                "use Contact seller on the order page."
+            ),
+        )
+
+
+def thread_get_or_create(
+    *,
+    kind: str,
+    buyer: User,
+    seller: User,
+    topic: str,
+    order: Order | None = None,
+    product: Product | None = None,
+    now: datetime,
+) -> Thread:
+    lookup: dict[str, object] = (
+        {"order": order} if order is not None else {"product": product, "buyer": buyer}
+    )
+    existing = Thread.objects.select_for_update().filter(**lookup).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            thread = Thread.objects.create(
+                kind=kind,
+                order=order,
+                product=product,
+                buyer=buyer,
+                seller=seller,
+                topic=topic,
+                created_at=now,
+                last_message_at=now,
+            )
+            Participant.objects.bulk_create(
+                [
+                    # Hidden until a first message is delivered in it (one the content
+                    # policy stops must not leave an empty conversation in anyone's inbox).
+                    Participant(
+                        thread=thread,
+                        user=buyer,
+                        role=ParticipantRole.BUYER,
+                        last_message_at=now,
+                        is_deleted=True,
+                    ),
+                    Participant(
+                        thread=thread,
+                        user=seller,
+                        role=ParticipantRole.SELLER,
+                        last_message_at=now,
+                        is_deleted=True,
+                    ),
+                ]
+            )
+    except IntegrityError:
+        # Another request started the same conversation a moment ago: join it.
+        return Thread.objects.select_for_update().get(**lookup)
+    return thread
+
+
+def thread_start(
+    *,
+    sender: User,
+    order: Order | None = None,
+    product: Product | None = None,
+    topic: str,
+    body: str,
+    files: Sequence[IncomingFile] = (),
+    now: datetime | None = None,
+) -> Message:
+    """Start (or continue) the conversation about an order or a product, with a first message."""
+    now = now or timezone.now()
+    text = clean_body(body, allow_empty=bool(files))
+    topic = _validate_topic(topic)
+    if (order is None) == (product is None):
+        raise ApplicationError("invalid", "A conversation is about one order or one product.")
+    if order is not None and sender.pk not in (order.buyer_id, order.seller_id):
+        raise NotFound("No such order.")
+    if order is not None and sender.pk == order.seller_id:
+        raise ApplicationError(
+            "proactive_reason_required",
+            _(
+                "Sellers write first only for a permitted reason: send a proactive message from "
+                "the order page."
+            ),
+        )
+    if product is not None:
+        if not product.is_active:
+            raise NotFound("No such product.")
+        if product.seller_id == sender.pk:
+            raise ApplicationError(
+                "own_product", "You cannot ask a question about your own product."
+            )
+    staged = stage_files(files=files, body=text)
+    with cleanup_on_failure() as written:
+        return _thread_start(
+            sender=sender,
+            order=order,
+            product=product,
+            topic=topic,
+            text=text,
+            staged=staged,
+            written=written,
+            now=now,
+        )
+
+
+@transaction.atomic
+def _thread_start(
+    *,
+    sender: User,
+    order: Order | None,
+    product: Product | None,
+    topic: str,
+    text: str,
+    staged: StagedFiles,
+    written: list[str],
+    now: datetime,
+) -> Message:
+    if order is not None:
+        thread = thread_get_or_create(
+            kind=ThreadKind.ORDER,
+            buyer=order.buyer,
+            seller=order.seller,
+            topic=topic,
+            order=order,
+            now=now,
+        )
+    else:
+        assert product is not None
+        thread = thread_get_or_create(
+            kind=ThreadKind.PRODUCT_QUESTION,
+            buyer=sender,
+            seller=product.seller,
+            topic=Topic.PRODUCT_QUESTION,
+            product=product,
+            now=now,
+        )
+    if thread.topic != topic and order is not None:
+        Thread.objects.filter(pk=thread.pk).update(topic=topic)
+        thread.topic = topic
+    return message_store(
+        thread=thread,
+        sender=sender,
+        text=text,
+        staged=staged,
+        written=written,
+        kind=MessageKind.MESSAGE,
+        now=now,
+    )
+
+
+def _participant_update(participant: Participant, **fields: object) -> None:
+    Participant.objects.filter(pk=participant.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(participant, name, value)
+
+
+def thread_mark_read(*, participant: Participant, now: datetime | None = None) -> None:
+    """Mark a thread read for one participant."""
+    if participant.unread_count:
+        _participant_update(participant, unread_count=0, last_read_at=now or timezone.now())
+
+
+def thread_mark_unread(*, participant: Participant) -> None:
+    """Mark a thread unread for one participant."""
+    if not participant.unread_count:
+        _participant_update(participant, unread_count=1)
+
+
+def thread_archive(*, participant: Participant) -> None:
+    """Move a thread out of the inbox for one participant; a new message brings it back."""
+    _participant_update(participant, is_archived=True)
+
+
+def thread_unarchive(*, participant: Participant) -> None:
+    """Move a thread back to the inbox for one participant."""
+    _participant_update(participant, is_archived=False)
+
+
+def thread_delete_for_me(*, participant: Participant) -> None:
+    """Remove a thread from one participant's folders; the other side keeps it."""
+    _participant_update(participant, is_deleted=True, unread_count=0)
+
+
+@transaction.atomic
+def thread_mark_no_response_needed(
+    *, participant: Participant, now: datetime | None = None
+) -> None:
+    """Record, as the seller, that the buyer's waiting messages need no reply."""
+    if participant.role != ParticipantRole.SELLER:
+        raise ApplicationError("not_seller", _("Only the seller can mark a thread this way."))
+    # Lock the thread's participants so a buyer message cannot slip in between.
+    participants_lock(participant.thread)
+    exclude_obligations(thread_id=participant.thread_id, now=now or timezone.now())
+    _participant_update(participant, needs_response_since=None)
+
+
+BULK_THREAD_ACTIONS = ("read", "archive", "unarchive", "no-response-needed")
+
+
+BULK_THREAD_LIMIT = 100
+
+
+@transaction.atomic
+def thread_bulk_update(
+    *, user: User, thread_ids: Sequence[int], action: str, now: datetime | None = None
+) -> int:
+    """Apply one inbox action to several of the user's threads; return how many changed.
+
+    All or nothing: if any id is not one of the user's threads, raise NotFound and change
+    nothing, whether or not that thread exists.
+    """
+    if action not in BULK_THREAD_ACTIONS:
+        raise ApplicationError("invalid_action", _("Pick what to do with the conversations."))
+    ids = set(thread_ids)
+    if not ids:
+        raise ApplicationError("nothing_selected", _("Select at least one conversation first."))
+    if len(ids) > BULK_THREAD_LIMIT:
+        raise ApplicationError(
+            "too_many", f"Select at most {BULK_THREAD_LIMIT} conversations at a time."
+        )
+    if action == "no-response-needed" and not user.is_seller:
+        raise ApplicationError("not_seller", _("Only the seller can mark a thread this way."))
+    # Deleted-for-me threads are still the user's own: they count, but are left as they are.
+    rows = Participant.objects.filter(user=user, thread_id__in=ids)
+    if rows.count() != len(ids):
+        raise NotFound("No such conversation.")
+    rows = rows.filter(is_deleted=False)
+    now = now or timezone.now()
+    if action == "read":
+        return rows.filter(unread_count__gt=0).update(unread_count=0, last_read_at=now)
+    if action == "archive":
+        return rows.filter(is_archived=False).update(is_archived=True)
+    if action == "unarchive":
+        return rows.filter(is_archived=True).update(is_archived=False)
+    waiting = list(rows.needs_response().select_related("thread").order_by("thread_id"))
+    for participant in waiting:
+        thread_mark_no_response_needed(participant=participant, now=now)
+    return len(waiting)

@@ -1,0 +1,508 @@
+"""HTML pages of conversations for buyers ("Your messages") and sellers ("Seller Central")."""
+
+from collections.abc import Callable
+from functools import partial
+from urllib.parse import urlencode
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    Http404,
+    HttpResponse,
+    JsonResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.typing import AuthenticatedHttpRequest
+from core.errors import ApplicationError, NotFound
+from messaging.attachments import uploads
+from messaging.attachments.checks import IncomingFile
+from messaging.clock import selectors as response_clock
+from messaging.models import (
+    Message,
+    MessageKind,
+    MessageStatus,
+    Participant,
+    ParticipantRole,
+    Thread,
+)
+from messaging.models.querysets import Folder
+from messaging.moderation import services as moderation
+from messaging.moderation.forms import ReportForm
+from messaging.policy.content import highlight_segments
+from messaging.replies import views as saved_reply_views
+from messaging.rules.selectors import seller_is_blocked
+from messaging.rules.services import thread_block_seller, thread_unblock_seller
+from messaging.threads import fragments, selectors
+from messaging.threads.forms import InboxFilterForm, ReplyForm, StartThreadForm
+from messaging.threads.selectors import (
+    MATCH_COUNT_CAP,
+    default_folder,
+    folders_for_user,
+    message_list_after,
+    message_list_for_participant,
+    participant_get,
+    thread_folder_counts,
+    thread_get_for_order,
+    thread_list_for_user,
+    thread_match_count,
+)
+from messaging.threads.services import (
+    message_send,
+    thread_archive,
+    thread_bulk_update,
+    thread_delete_for_me,
+    thread_mark_no_response_needed,
+    thread_mark_read,
+    thread_mark_unread,
+    thread_start,
+    thread_unarchive,
+)
+from orders.selectors import (
+    order_get_for_participant,
+    product_get_active,
+)
+
+
+def _apply_error(form: ReplyForm, error: ApplicationError) -> None:
+    if error.fields:
+        for field, problems in error.fields.items():
+            for problem in problems:
+                form.add_error(field if field in form.fields else None, problem)
+    else:
+        form.add_error(None, error.message)
+
+
+def _incoming_files(request: AuthenticatedHttpRequest) -> list[IncomingFile]:
+    """The files picked in the compose box; refuses an upload cut off at the size limit."""
+    if uploads.refused(request):
+        raise uploads.upload_refused_error()
+    return [IncomingFile(name=f.name or "", data=f) for f in request.FILES.getlist("files")]
+
+
+def _send_failed(form: ReplyForm, error: ApplicationError) -> dict[str, object]:
+    if error.fields and set(error.fields) == {"files"}:
+        # Said once above the form; each refused file's reason is shown next to its name.
+        form.add_error(None, error.message)
+        return {"file_errors": error.extra.get("files", [])}
+    _apply_error(form, error)
+    return {}
+
+
+CATEGORY_LABELS = {
+    "email": gettext_lazy("an email address"),
+    "phone": gettext_lazy("a phone number"),
+    "url": gettext_lazy("a link to another website"),
+    "social_handle": gettext_lazy("a social media account"),
+    "messaging_app": gettext_lazy("a messaging app contact"),
+    "marketing": gettext_lazy("marketing"),
+    "review_manipulation": gettext_lazy("a review request that is not neutral"),
+    "opt_out": gettext_lazy("opt-out instructions"),
+}
+
+
+def _blocked(form: ReplyForm, message: Message) -> dict[str, object]:
+    """Explain a message the content policy stopped, and show where in the text."""
+    found = ", ".join(str(CATEGORY_LABELS.get(c, c)) for c in message.categories)
+    form.add_error(
+        None,
+        _(
+            "Your message was not sent: it contains %(found)s, which the messaging policy "
+            "does not allow. Change the highlighted text and send it again."
+        )
+        % {"found": found},
+    )
+    return {
+        "blocked_message": message,
+        "highlight": highlight_segments(message.body, message.findings),
+    }
+
+
+def _thread_url(user_is_seller: bool, thread_id: int) -> str:
+    name = "messaging:seller-thread" if user_is_seller else "messaging:thread"
+    return reverse(name, args=[thread_id])
+
+
+@login_required
+@require_GET
+def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpResponse:
+    user = request.user
+    if seller_view != user.is_seller:
+        return redirect("messaging:seller-inbox" if user.is_seller else "messaging:inbox")
+    folder = request.GET.get("folder") or default_folder(user)
+    filter_form = InboxFilterForm(request.GET, seller_view=seller_view)
+    # Invalid filters are explained above the form and the folder is listed unfiltered.
+    filters = filter_form.filters() if filter_form.is_valid() else None
+    searching = filters is not None and not filters.is_empty
+    match_count = None
+    try:
+        page = thread_list_for_user(
+            user=user, folder=folder, cursor=request.GET.get("cursor"), filters=filters
+        )
+        if searching and filters is not None:
+            match_count = thread_match_count(user=user, folder=folder, filters=filters)
+    except ApplicationError as error:
+        if error.code not in {"invalid_folder", "invalid_cursor"}:
+            raise
+        flash.error(request, error.message)
+        return redirect(request.path)
+    counts = thread_folder_counts(user=user)
+    tabs = [
+        {
+            "folder": f.value,
+            "label": Folder(f).label,
+            "count": min(counts[f.value], selectors.FOLDER_COUNT_CAP),
+            "more": counts[f.value] > selectors.FOLDER_COUNT_CAP,
+        }
+        for f in folders_for_user(user)
+    ]
+    template = "seller/inbox.html" if seller_view else "messaging/inbox.html"
+    # Filters carried by the folder tabs and the pager links.
+    filter_query = (
+        "&" + urlencode({k: v for k, v in request.GET.items() if k in filter_form.fields and v})
+        if searching
+        else ""
+    )
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            # Called by the template where the rows are shown (the engine calls a callable).
+            "inbox_rows": partial(fragments.inbox_rows, rows=page.items, seller_view=seller_view),
+            "folder": folder,
+            "tabs": tabs,
+            "seller_view": seller_view,
+            "filter_form": filter_form,
+            "searching": searching,
+            "match_count": match_count,
+            "match_count_cap": MATCH_COUNT_CAP,
+            "filter_query": filter_query,
+            # Sellers see a restriction in force where they work (one indexed query).
+            "restriction": (
+                moderation.restriction_active(seller_id=user.pk, now=timezone.now())
+                if seller_view
+                else None
+            ),
+        },
+    )
+
+
+def _get_participant(request: AuthenticatedHttpRequest, thread_id: int) -> Participant:
+    try:
+        return participant_get(user=request.user, thread_id=thread_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_detail(
+    request: AuthenticatedHttpRequest, thread_id: int, *, seller_view: bool
+) -> HttpResponse:
+    participant = _get_participant(request, thread_id)
+    if seller_view != request.user.is_seller:
+        return redirect(_thread_url(request.user.is_seller, thread_id))
+    thread: Thread = participant.thread
+    # The seller's saved replies for the reply box; ?saved_reply=<id> prefills it.
+    reply_box = (
+        saved_reply_views.reply_box_context(
+            seller=request.user,
+            thread=thread,
+            picked=(request.GET.get("saved_reply") or None) if request.method == "GET" else None,
+        )
+        if seller_view
+        else {}
+    )
+    form = ReplyForm(
+        request.POST if request.method == "POST" else None,
+        initial={"body": reply_box.get("saved_reply_prefill", "")},
+    )
+    extra: dict[str, object] = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = message_send(
+                thread=thread,
+                sender=request.user,
+                body=form.cleaned_data["body"],
+                files=_incoming_files(request),
+            )
+        except ApplicationError as error:
+            extra = _send_failed(form, error)
+        else:
+            if message.is_delivered:
+                flash.success(request, _("Message sent."))
+                return redirect(request.path + "#latest")
+            extra = _blocked(form, message)
+    if request.method == "GET":
+        thread_mark_read(participant=participant)
+    messages = list(message_list_for_participant(participant=participant))
+    if not seller_view:
+        extra["seller_blocked"] = seller_is_blocked(buyer=request.user, seller_id=thread.seller_id)
+        # A conversation holding only a review request cannot be answered.
+        extra["reply_closed"] = bool(messages) and all(
+            m.kind == MessageKind.REVIEW_REQUEST
+            for m in messages
+            if m.status == MessageStatus.DELIVERED
+        )
+        extra["report_form"] = ReportForm()
+    template = "seller/thread.html" if seller_view else "messaging/thread.html"
+    return render(
+        request,
+        template,
+        {
+            "participant": participant,
+            "thread": thread,
+            "order": thread.order,
+            "thread_messages": messages,
+            # Called by the template where the list is shown (the engine calls a callable).
+            "message_items": partial(
+                fragments.message_items,
+                request=request,
+                messages=messages,
+                context={"thread": thread, "report_form": extra.get("report_form")},
+            ),
+            "last_message_id": max((m.pk for m in messages), default=0),
+            "form": form,
+            "seller_view": seller_view,
+            **reply_box,
+            **extra,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+_ACTIONS: dict[str, tuple[Callable[..., None], str]] = {
+    "read": (thread_mark_read, "Marked as read."),
+    "unread": (thread_mark_unread, "Marked as unread."),
+    "archive": (thread_archive, "Conversation archived."),
+    "unarchive": (thread_unarchive, "Conversation moved to the inbox."),
+    "delete": (thread_delete_for_me, "Conversation deleted for you."),
+    "no-response-needed": (
+        thread_mark_no_response_needed,
+        "Marked as needing no response.",
+    ),
+    "block-seller": (
+        thread_block_seller,
+        "Seller blocked: they can no longer write to you first, except about delivery, "
+        "customization or a problem with your order.",
+    ),
+    "unblock-seller": (thread_unblock_seller, "Seller unblocked."),
+}
+
+
+@login_required
+@require_POST
+def thread_action(request: AuthenticatedHttpRequest, thread_id: int, action: str) -> HttpResponse:
+    if action not in _ACTIONS:
+        raise Http404
+    participant = _get_participant(request, thread_id)
+    service, done = _ACTIONS[action]
+    try:
+        service(participant=participant)
+    except ApplicationError as error:
+        flash.error(request, error.message)
+    else:
+        flash.success(request, _(done))
+    inbox_name = "messaging:seller-inbox" if request.user.is_seller else "messaging:inbox"
+    if action in {"read", "unarchive", "no-response-needed", "block-seller", "unblock-seller"}:
+        return redirect(_thread_url(request.user.is_seller, thread_id))
+    return redirect(inbox_name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_start_for_order(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+    try:
+        order = order_get_for_participant(user=request.user, number=number)
+    except NotFound:
+        raise Http404 from None
+    if order.seller_id == request.user.pk:
+        # Sellers write first only for a permitted reason, from their order page.
+        return redirect("messaging:seller-order", number=order.number)
+    existing = thread_get_for_order(user=request.user, order=order)
+    initial_topic = request.GET.get("topic", "")
+    form = StartThreadForm(
+        request.POST if request.method == "POST" else None, initial={"topic": initial_topic}
+    )
+    extra: dict[str, object] = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = thread_start(
+                sender=request.user,
+                order=order,
+                topic=form.cleaned_data["topic"],
+                body=form.cleaned_data["body"],
+                files=_incoming_files(request),
+            )
+        except ApplicationError as error:
+            extra = _send_failed(form, error)
+        else:
+            if message.is_delivered:
+                flash.success(request, _("Message sent."))
+                return redirect(_thread_url(request.user.is_seller, message.thread_id))
+            extra = _blocked(form, message)
+    return render(
+        request,
+        "messaging/start.html",
+        {
+            "form": form,
+            "order": order,
+            "existing": existing,
+            "usual_reply_hours": response_clock.usual_reply_hours(
+                seller_id=order.seller_id, now=timezone.now()
+            ),
+            **extra,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_start_for_product(request: AuthenticatedHttpRequest, product_id: int) -> HttpResponse:
+    try:
+        product = product_get_active(product_id=product_id)
+    except NotFound:
+        raise Http404 from None
+    form = ReplyForm(request.POST if request.method == "POST" else None)
+    extra: dict[str, object] = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = thread_start(
+                sender=request.user,
+                product=product,
+                topic="product_question",
+                body=form.cleaned_data["body"],
+                files=_incoming_files(request),
+            )
+        except ApplicationError as error:
+            extra = _send_failed(form, error)
+        else:
+            if message.is_delivered:
+                flash.success(request, _("Question sent."))
+                return redirect(_thread_url(request.user.is_seller, message.thread_id))
+            extra = _blocked(form, message)
+    return render(
+        request,
+        "messaging/ask.html",
+        {
+            "form": form,
+            "product": product,
+            "usual_reply_hours": response_clock.usual_reply_hours(
+                seller_id=product.seller_id, now=timezone.now()
+            ),
+            **extra,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Inbox work: live thread updates, bulk actions, unblocking ------------------------------
+UPDATES_MAX = 50  # messages per poll; a tab far behind catches up over a few polls
+
+
+@login_required
+@require_GET
+def thread_updates(request: AuthenticatedHttpRequest, thread_id: int) -> JsonResponse:
+    """The messages after ``?after=<id>`` rendered as on the thread page, for the open tab.
+
+    The page asks only while it is visible, so what this returns is shown at once: the
+    thread is marked read.
+    """
+    participant = _get_participant(request, thread_id)
+    try:
+        after = int(request.GET.get("after", ""))
+        if not 0 <= after < 2**63:
+            raise ValueError
+    except ValueError:
+        return JsonResponse(
+            {"code": "invalid_after", "detail": _("Give the id of the last message shown.")},
+            status=400,
+        )
+    new = list(message_list_after(participant=participant, after_id=after)[:UPDATES_MAX])
+    if new:
+        thread_mark_read(participant=participant)
+    thread = participant.thread
+    context = {
+        "thread": thread,
+        "seller_view": participant.role == ParticipantRole.SELLER,
+        "report_form": ReportForm() if participant.role == ParticipantRole.BUYER else None,
+    }
+    items = []
+    rendered = fragments.message_items(request=request, messages=new, context=context)
+    for message, html in zip(new, rendered, strict=True):
+        mine = message.sender_id == request.user.pk
+        author = _("You") if mine else (message.sender.public_name if message.sender else "")
+        items.append(
+            {
+                "id": message.pk,
+                "mine": mine,
+                "html": html,
+                "announce": _("New message from %(name)s: %(text)s")
+                % {"name": author or _("Marketplace"), "text": Truncator(message.body).chars(200)},
+            }
+        )
+    response = JsonResponse({"messages": items, "last_id": new[-1].pk if new else after})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _inbox_url(request: AuthenticatedHttpRequest) -> str:
+    name = "messaging:seller-inbox" if request.user.is_seller else "messaging:inbox"
+    folder = request.POST.get("folder", "")
+    url = reverse(name)
+    if folder in folders_for_user(request.user):
+        url += f"?folder={folder}"
+    return url
+
+
+def _posted_ids(values: list[str]) -> list[int]:
+    """The posted thread ids; anything that is not one cannot be the user's (a 404)."""
+    ids = []
+    for value in values:
+        if not value.isdigit() or not 0 < int(value) < 2**63:
+            raise Http404
+        ids.append(int(value))
+    return ids
+
+
+_BULK_DONE = {
+    "read": lambda n: ngettext(
+        "%(n)d conversation marked as read.", "%(n)d conversations marked as read.", n
+    ),
+    "archive": lambda n: ngettext(
+        "%(n)d conversation archived.", "%(n)d conversations archived.", n
+    ),
+    "unarchive": lambda n: ngettext(
+        "%(n)d conversation moved to the inbox.", "%(n)d conversations moved to the inbox.", n
+    ),
+    "no-response-needed": lambda n: ngettext(
+        "%(n)d conversation marked as needing no response.",
+        "%(n)d conversations marked as needing no response.",
+        n,
+    ),
+}
+
+
+@login_required
+@require_POST
+def thread_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Apply one action to the conversations ticked in the inbox, then go back to it."""
+    ids = _posted_ids(request.POST.getlist("thread"))
+    action = request.POST.get("action", "")
+    try:
+        changed = thread_bulk_update(user=request.user, thread_ids=ids, action=action)
+    except NotFound:
+        raise Http404 from None
+    except ApplicationError as error:
+        flash.error(request, error.message)
+    else:
+        flash.success(request, _BULK_DONE[action](changed) % {"n": changed})
+    return redirect(_inbox_url(request))
