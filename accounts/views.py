@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -11,7 +11,7 @@ from django.views.i18n import set_language
 from accounts import services, tokens
 from accounts.models import User
 from accounts.typing import AuthenticatedHttpRequest
-from core.errors import ApplicationError, NotFound
+from core.errors import ApplicationError
 
 
 @login_required
@@ -62,10 +62,7 @@ def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
-    try:
-        tokens.token_revoke(user=request.user, token_id=token_id)
-    except NotFound:
-        raise Http404 from None
+    tokens.token_revoke(user=request.user, token_id=token_id)
     flash.success(request, _("Token revoked. Integrations using it stop working now."))
     return redirect("accounts:api-tokens")
 

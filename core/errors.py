@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.http import Http404
+
 
 class ApplicationError(Exception):
     """A refused request: ``code`` is stable and machine-readable, ``message`` is for people."""
@@ -23,8 +25,12 @@ class ApplicationError(Exception):
         self.extra = extra or {}
 
 
-class NotFound(ApplicationError):
-    """The object does not exist *for this user*; never says whether it exists for others."""
+class NotFound(ApplicationError, Http404):
+    """The object does not exist *for this user*; never says whether it exists for others.
+
+    Also an ``Http404``, so a page that lets it through answers Django's 404 page, exactly as
+    the API answers ``not_found``.
+    """
 
     status = 404
 

@@ -95,10 +95,7 @@ def address_add(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def address_remove(request: AuthenticatedHttpRequest, address_id: int) -> HttpResponse:
-    try:
-        account_services.notification_address_remove(user=request.user, address_id=address_id)
-    except NotFound as error:
-        raise Http404(error.message) from None
+    account_services.notification_address_remove(user=request.user, address_id=address_id)
     flash.success(request, _("The address was removed."))
     return redirect("notifications:settings")
 
@@ -141,10 +138,7 @@ def webhook_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def webhook_remove(request: AuthenticatedHttpRequest, endpoint_id: int) -> HttpResponse:
-    try:
-        webhooks.webhook_endpoint_delete(seller=request.user, endpoint_id=endpoint_id)
-    except NotFound as error:
-        raise Http404(error.message) from None
+    webhooks.webhook_endpoint_delete(seller=request.user, endpoint_id=endpoint_id)
     flash.success(request, _("The endpoint was removed."))
     return redirect("notifications:webhooks")
 
@@ -152,10 +146,7 @@ def webhook_remove(request: AuthenticatedHttpRequest, endpoint_id: int) -> HttpR
 @login_required
 @require_POST
 def webhook_rotate_secret(request: AuthenticatedHttpRequest, endpoint_id: int) -> HttpResponse:
-    try:
-        webhooks.webhook_endpoint_rotate_secret(seller=request.user, endpoint_id=endpoint_id)
-    except NotFound as error:
-        raise Http404(error.message) from None
+    webhooks.webhook_endpoint_rotate_secret(seller=request.user, endpoint_id=endpoint_id)
     flash.success(request, _("The endpoint has a new secret; the old one no longer signs."))
     return redirect("notifications:webhooks")
 
@@ -165,8 +156,8 @@ def webhook_rotate_secret(request: AuthenticatedHttpRequest, endpoint_id: int) -
 def webhook_test(request: AuthenticatedHttpRequest, endpoint_id: int) -> HttpResponse:
     try:
         webhooks.webhook_endpoint_test(seller=request.user, endpoint_id=endpoint_id)
-    except NotFound as error:
-        raise Http404(error.message) from None
+    except NotFound:
+        raise  # a 404 page, whether or not it exists for someone else
     except ApplicationError as error:
         flash.error(request, error.message)
     else:

@@ -1,10 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.typing import AuthenticatedHttpRequest
-from core.errors import NotFound
 from orders import selectors
 
 
@@ -18,10 +17,7 @@ def order_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def order_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
-    try:
-        order = selectors.order_get_for_participant(user=request.user, number=number)
-    except NotFound:
-        raise Http404 from None
+    order = selectors.order_get_for_participant(user=request.user, number=number)
     return render(request, "orders/order_detail.html", {"order": order})
 
 

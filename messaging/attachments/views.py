@@ -1,14 +1,10 @@
 """Opening an attachment from a conversation page."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import (
-    Http404,
-)
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
 from accounts.typing import AuthenticatedHttpRequest
-from core.errors import NotFound
 from messaging.attachments import downloads, selectors
 
 
@@ -22,14 +18,6 @@ def attachment_download(
     Images and PDF open in the browser unless ``?download=1``; every other type downloads.
     Either way the response may not run anything: ``nosniff`` and a sandboxing CSP.
     """
-    try:
-        attachment = selectors.attachment_get_for_user(
-            user=request.user, attachment_id=attachment_id
-        )
-    except NotFound:
-        raise Http404 from None
+    attachment = selectors.attachment_get_for_user(user=request.user, attachment_id=attachment_id)
     inline = thumbnail or (attachment.is_inline_safe and request.GET.get("download") != "1")
-    try:
-        return downloads.attachment_file_response(attachment, thumbnail=thumbnail, inline=inline)
-    except NotFound:
-        raise Http404 from None
+    return downloads.attachment_file_response(attachment, thumbnail=thumbnail, inline=inline)

@@ -46,7 +46,7 @@ def message_report(
                 note=form.cleaned_data["note"],
             )
         except NotFound:
-            raise Http404 from None
+            raise  # a 404 page, whether or not it exists for someone else
         except ApplicationError as error:
             flash.error(request, error.message)
         else:

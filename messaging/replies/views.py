@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.access import require_seller
 from accounts.models import User
 from accounts.typing import AuthenticatedHttpRequest
-from core.errors import ApplicationError, NotFound
+from core.errors import ApplicationError
 from messaging.models import SavedReply, Thread
 from messaging.policy.content import highlight_segments
 from messaging.replies import placeholders as saved_replies
@@ -22,10 +22,7 @@ from messaging.replies.forms import SavedReplyForm
 
 def _saved_reply(request: AuthenticatedHttpRequest, saved_reply_id: int) -> SavedReply:
     require_seller(request)
-    try:
-        return selectors.saved_reply_get(seller=request.user, saved_reply_id=saved_reply_id)
-    except NotFound:
-        raise Http404 from None
+    return selectors.saved_reply_get(seller=request.user, saved_reply_id=saved_reply_id)
 
 
 def _refused(form: SavedReplyForm, error: ApplicationError) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import require_seller
 from accounts.typing import AuthenticatedHttpRequest
-from core.errors import ApplicationError, NotFound
+from core.errors import ApplicationError
 from messaging.models import (
     Message,
 )
@@ -62,10 +62,7 @@ def seller_order_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def seller_order_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """A seller's order: what they may send about it now, and the forms to send it."""
     require_seller(request)
-    try:
-        order = order_get_for_seller(seller=request.user, number=number)
-    except NotFound:
-        raise Http404 from None
+    order = order_get_for_seller(seller=request.user, number=number)
     form = ProactiveMessageForm(
         request.POST if request.POST.get("action") == "proactive" else None,
         initial={"reason": request.GET.get("reason", "")},
@@ -132,9 +129,6 @@ def preferences_unblock(request: AuthenticatedHttpRequest) -> HttpResponse:
     seller_id = request.POST.get("seller", "")
     if not seller_id.isdigit() or not 0 < int(seller_id) < 2**63:
         raise Http404
-    try:
-        services.seller_unblock(buyer=request.user, seller_id=int(seller_id))
-    except NotFound:
-        raise Http404 from None
+    services.seller_unblock(buyer=request.user, seller_id=int(seller_id))
     flash.success(request, _("Seller unblocked."))
     return redirect("messaging:preferences")

@@ -195,10 +195,7 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
 
 
 def _get_participant(request: AuthenticatedHttpRequest, thread_id: int) -> Participant:
-    try:
-        return participant_get(user=request.user, thread_id=thread_id)
-    except NotFound:
-        raise Http404 from None
+    return participant_get(user=request.user, thread_id=thread_id)
 
 
 @login_required
@@ -319,10 +316,7 @@ def thread_action(request: AuthenticatedHttpRequest, thread_id: int, action: str
 @login_required
 @require_http_methods(["GET", "POST"])
 def thread_start_for_order(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
-    try:
-        order = order_get_for_participant(user=request.user, number=number)
-    except NotFound:
-        raise Http404 from None
+    order = order_get_for_participant(user=request.user, number=number)
     if order.seller_id == request.user.pk:
         # Sellers write first only for a permitted reason, from their order page.
         return redirect("messaging:seller-order", number=order.number)
@@ -367,10 +361,7 @@ def thread_start_for_order(request: AuthenticatedHttpRequest, number: str) -> Ht
 @login_required
 @require_http_methods(["GET", "POST"])
 def thread_start_for_product(request: AuthenticatedHttpRequest, product_id: int) -> HttpResponse:
-    try:
-        product = product_get_active(product_id=product_id)
-    except NotFound:
-        raise Http404 from None
+    product = product_get_active(product_id=product_id)
     form = ReplyForm(request.POST if request.method == "POST" else None)
     extra: dict[str, object] = {}
     if request.method == "POST" and form.is_valid():
@@ -500,7 +491,7 @@ def thread_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         changed = thread_bulk_update(user=request.user, thread_ids=ids, action=action)
     except NotFound:
-        raise Http404 from None
+        raise  # a 404 page, whether or not it exists for someone else
     except ApplicationError as error:
         flash.error(request, error.message)
     else:
