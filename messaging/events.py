@@ -6,11 +6,10 @@ Each event's id is derived from what it announces, so announcing it again sends 
 
 from datetime import UTC, datetime
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils.text import Truncator
 
 from messaging.models import Message, Obligation, ParticipantRole, Thread
+from messaging.threads.links import thread_link
 from notifications.models import WebhookEvent
 from notifications.webhooks import emit
 
@@ -26,8 +25,7 @@ def _thread_data(thread: Thread) -> dict[str, object]:
         "thread_id": thread.pk,
         "order_number": thread.order.number if thread.order is not None else None,
         "topic": thread.topic,
-        "thread_url": settings.SITE_URL.rstrip("/")
-        + reverse("messaging:seller-thread", args=[thread.pk]),
+        "thread_url": thread_link(thread.pk, for_seller=True),
     }
 
 

@@ -9,7 +9,7 @@ refused or failed send leaves nothing behind.
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -37,9 +37,10 @@ ATTACHMENT_RULES = (
 
 @dataclass(frozen=True)
 class StagedFiles:
-    """Checked files of one message, in upload order."""
+    """Checked files of one message, in upload order, and the storage keys written for them."""
 
     files: tuple[CheckedFile, ...]
+    written: list[str] = field(default_factory=list)
 
     @property
     def names(self) -> list[str]:
@@ -72,14 +73,31 @@ def _rejection_error(check: AttachmentCheck) -> ApplicationError:
     return ApplicationError(code, detail, fields={"files": messages}, extra={"files": files})
 
 
-def stage_files(*, files: Sequence[IncomingFile], body: str) -> StagedFiles:
-    """Check every file of a message; raise one error naming each refused file and why."""
+def _stage(*, files: Sequence[IncomingFile], body: str) -> StagedFiles:
     if not files:
         return StagedFiles(files=())
     check = check_attachments(files, body=body)
     if not check.ok:
         raise _rejection_error(check)
     return StagedFiles(files=check.accepted)
+
+
+@contextmanager
+def files_staged(*, files: Sequence[IncomingFile], body: str) -> Iterator[StagedFiles]:
+    """Check every file of a message, then run the block that stores it.
+
+    Every send goes through here: the files are checked first, outside any transaction (one
+    refused file raises one error naming each refused file and why, and nothing is stored);
+    a block that then fails deletes every file ``store_files`` wrote for it, so a refused or
+    failed send leaves nothing behind.
+    """
+    staged = _stage(files=files, body=body)
+    try:
+        yield staged
+    except BaseException:
+        for key in staged.written:
+            default_storage.delete(key)
+        raise
 
 
 def _thumbnail(file: CheckedFile) -> tuple[bytes, int, int] | None:
@@ -98,26 +116,17 @@ def _thumbnail(file: CheckedFile) -> tuple[bytes, int, int] | None:
     return out.getvalue(), width, height
 
 
-@contextmanager
-def cleanup_on_failure() -> Iterator[list[str]]:
-    """Collect the storage keys written inside the block; delete them if the block fails."""
-    written: list[str] = []
-    try:
-        yield written
-    except BaseException:
-        for key in written:
-            default_storage.delete(key)
-        raise
+def store_files(*, message: Message, staged: StagedFiles) -> list[Attachment]:
+    """Write each checked file (and an image's thumbnail) and record it on the message.
 
-
-def store_files(*, message: Message, staged: StagedFiles, written: list[str]) -> list[Attachment]:
-    """Write each checked file (and an image's thumbnail) and record it on the message."""
+    Inside ``files_staged``: the keys written are kept on ``staged`` for its cleanup.
+    """
     rows = []
     for position, file in enumerate(staged.files):
         key = default_storage.save(
             attachment_key(None, file.display_name), ContentFile(file.content)
         )
-        written.append(key)
+        staged.written.append(key)
         thumbnail_key = ""
         width = height = None
         thumb = _thumbnail(file)
@@ -125,7 +134,7 @@ def store_files(*, message: Message, staged: StagedFiles, written: list[str]) ->
             data, width, height = thumb
             suffix = "thumb.png" if data.startswith(b"\x89PNG") else "thumb.jpg"
             thumbnail_key = default_storage.save(attachment_key(None, suffix), ContentFile(data))
-            written.append(thumbnail_key)
+            staged.written.append(thumbnail_key)
         rows.append(
             Attachment(
                 message=message,

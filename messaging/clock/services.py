@@ -11,16 +11,15 @@ import math
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 
 from messaging import events as webhook_events
 from messaging.clock.deadline import SERIES_DAYS, due_time, format_duration, reminder_hours, utc_day
 from messaging.clock.selectors import _day_rows, _iso, _metric_from_rows
 from messaging.models import Message, Obligation, ObligationOutcome, ResponseDay, ResponseSnapshot
 from messaging.relay.alias import reply_alias_address
+from messaging.threads.links import thread_link
 from notifications.services import notify
 
 # Writes (called from messaging.services inside the delivering transaction).
@@ -212,8 +211,7 @@ def send_response_reminders(*, now: datetime) -> int:
                 "due_at": _iso(obligation.due_at),
                 # Whole hours actually left (the threshold itself when the task is on time).
                 "hours_left": max(1, math.ceil(left / timedelta(hours=1))),
-                "thread_url": settings.SITE_URL.rstrip("/")
-                + reverse("messaging:seller-thread", args=[thread.pk]),
+                "thread_url": thread_link(thread.pk, for_seller=True),
                 "reply_to": reply_alias_address(
                     thread_id=thread.pk, user_id=obligation.seller_id, now=now
                 ),

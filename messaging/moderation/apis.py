@@ -15,7 +15,7 @@ from messaging.models import (
 )
 from messaging.moderation import services as moderation
 from messaging.serializers import IDEMPOTENCY_PARAMETER, operation_errors
-from messaging.threads.apis import _participant
+from messaging.threads.apis import participant_of
 from messaging.threads.idempotency import idempotent
 
 
@@ -58,7 +58,7 @@ class MessageReportApi(APIView):
         },
     )
     def post(self, request: Request, thread_id: int, message_id: int) -> Response:
-        participant = _participant(request, thread_id)
+        participant = participant_of(request, thread_id)
         message = (
             Message.objects.select_related("thread")
             .filter(pk=message_id, thread_id=participant.thread_id)

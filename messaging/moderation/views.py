@@ -17,7 +17,8 @@ from messaging.models import (
 )
 from messaging.moderation import services as moderation
 from messaging.moderation.forms import ReportForm
-from messaging.threads.views import _get_participant, _thread_url
+from messaging.threads.links import thread_path
+from messaging.threads.selectors import participant_get
 
 
 @login_required
@@ -26,7 +27,7 @@ def message_report(
     request: AuthenticatedHttpRequest, thread_id: int, message_id: int
 ) -> HttpResponse:
     """Report a message of the other side to the moderation queue."""
-    participant = _get_participant(request, thread_id)
+    participant = participant_get(user=request.user, thread_id=thread_id)
     message = (
         Message.objects.select_related("thread")
         .filter(pk=message_id, thread_id=participant.thread_id)
@@ -51,4 +52,4 @@ def message_report(
             flash.error(request, error.message)
         else:
             flash.success(request, _("Thank you. Our team will review the message."))
-    return redirect(_thread_url(request.user.is_seller, thread_id))
+    return redirect(thread_path(thread_id, for_seller=request.user.is_seller))

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import NotificationAddress, User
 from messaging.models import InboundEmail
 from messaging.relay import parsing as email_parsing
+from messaging.threads.links import thread_link
 from notifications.emails import message_id_domain
 
 REASONS = {
@@ -97,9 +97,7 @@ def bounce_language(row: InboundEmail) -> str:
 def _thread_url(row: InboundEmail) -> str:
     if row.thread is None or row.sender_id is None:
         return ""
-    is_seller = row.sender_id == row.thread.seller_id
-    view = "messaging:seller-thread" if is_seller else "messaging:thread"
-    return settings.SITE_URL.rstrip("/") + reverse(view, args=[row.thread.pk])
+    return thread_link(row.thread.pk, for_seller=row.sender_id == row.thread.seller_id)
 
 
 def inbound_bounce_build(row: InboundEmail) -> EmailMessage:

@@ -1,5 +1,7 @@
 """The marketplace rules in the REST API: writing first about an order, a buyer's controls."""
 
+from typing import Any
+
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -11,20 +13,23 @@ from accounts.models import User
 from accounts.typing import api_user
 from core.api import ErrorSerializer
 from core.errors import NotFound
+from messaging.attachments.checks import IncomingFile
 from messaging.models import (
     Participant,
     ParticipantRole,
     ProactiveReason,
 )
+from messaging.models.threads import Message
 from messaging.rules import proactive, selectors, services
 from messaging.serializers import IDEMPOTENCY_PARAMETER, operation_errors
 from messaging.threads.apis import (
     MessageInputSerializer,
     PartySerializer,
     ThreadStartedSerializer,
-    _incoming_files,
-    _participant,
-    _started,
+    participant_of,
+    send_response,
+    sent_response,
+    started_output,
 )
 from messaging.threads.idempotency import idempotent
 from orders.models import Order
@@ -130,22 +135,22 @@ class ProactiveMessageSendApi(APIView):
     )
     def post(self, request: Request, number: str) -> Response:
         order = _seller_order(request, number)
-        files = _incoming_files(request)
-        payload = self.ProactiveMessageInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
 
-        def send() -> Response:
-            message = services.proactive_message_send(
+        def send(data: dict[str, Any], files: list[IncomingFile]) -> Message:
+            return services.proactive_message_send(
                 seller=api_user(request),
                 order=order,
                 reason=data["reason"],
                 body=data["body"],
                 files=files,
             )
-            return _started(request, message)
 
-        return idempotent(request=request, user=api_user(request), send=send)
+        return send_response(
+            request,
+            input_serializer=self.ProactiveMessageInputSerializer,
+            send=send,
+            output=started_output,
+        )
 
 
 class ReviewRequestSendApi(APIView):
@@ -165,7 +170,7 @@ class ReviewRequestSendApi(APIView):
 
         def send() -> Response:
             message = services.review_request_send(seller=api_user(request), order=order)
-            return _started(request, message)
+            return sent_response(request, message, started_output)
 
         return idempotent(request=request, user=api_user(request), send=send)
 
@@ -181,7 +186,7 @@ class SellerBlockStatusSerializer(serializers.Serializer):
 
 def _buyer_participant(request: Request, thread_id: int) -> Participant:
     """The buyer's side of a thread; the seller's side is a 404 here, like a foreign thread."""
-    participant = _participant(request, thread_id)
+    participant = participant_of(request, thread_id)
     if participant.role != ParticipantRole.BUYER:
         raise NotFound("No such conversation.")
     return participant

@@ -14,8 +14,7 @@ from core.errors import ApplicationError, NotFound
 from messaging.attachments.checks import IncomingFile
 from messaging.attachments.store import (
     StagedFiles,
-    cleanup_on_failure,
-    stage_files,
+    files_staged,
 )
 from messaging.models import (
     Message,
@@ -81,20 +80,18 @@ def proactive_message_send(
             f"(this one has {len(text):,})."
         )
         raise ApplicationError("body_too_long", detail, fields={"body": [detail]})
-    staged = stage_files(files=files, body=text)
-    if rule.required_file_types and not any(
-        file.content_type in rule.required_file_types for file in staged.files
-    ):
-        detail = f"A message for “{rule.label}” needs a PDF file attached."
-        raise ApplicationError("attachment_required", detail, fields={"files": [detail]})
-    with cleanup_on_failure() as written:
+    with files_staged(files=files, body=text) as staged:
+        if rule.required_file_types and not any(
+            file.content_type in rule.required_file_types for file in staged.files
+        ):
+            detail = f"A message for “{rule.label}” needs a PDF file attached."
+            raise ApplicationError("attachment_required", detail, fields={"files": [detail]})
         return _proactive_store(
             seller=seller,
             order=order,
             rule=rule,
             text=text,
             staged=staged,
-            written=written,
             now=now,
         )
 
@@ -107,7 +104,6 @@ def _proactive_store(
     rule: proactive.ReasonRule,
     text: str,
     staged: StagedFiles,
-    written: list[str],
     now: datetime,
 ) -> Message:
     _lock_order(order)
@@ -128,7 +124,6 @@ def _proactive_store(
         sender=seller,
         text=f"{header}\n\n{text}" if text else header,
         staged=staged,
-        written=written,
         kind=MessageKind.MESSAGE,
         now=now,
         reason=rule.reason,

@@ -20,8 +20,8 @@ from messaging.models import (
 )
 from messaging.rules import proactive, selectors, services
 from messaging.rules.forms import MessagingPreferencesForm, ProactiveMessageForm
-from messaging.threads.views import _blocked, _incoming_files, _send_failed, _thread_url
-from orders.models import Order
+from messaging.threads.links import thread_path
+from messaging.threads.views import form_send
 from orders.selectors import (
     order_get_for_seller,
     order_list_for_seller,
@@ -69,20 +69,33 @@ def seller_order_detail(request: AuthenticatedHttpRequest, number: str) -> HttpR
     )
     extra: dict[str, object] = {}
     action_error = ""  # a refused review request (or no action picked)
-    if request.method == "POST":
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "proactive" and form.is_valid():
+        sent = form_send(
+            request,
+            form,
+            lambda files: services.proactive_message_send(
+                seller=request.user,
+                order=order,
+                reason=form.cleaned_data["reason"],
+                body=form.cleaned_data["body"],
+                files=files,
+            ),
+            done=_("Message sent."),
+        )
+        if isinstance(sent, Message):
+            return redirect(thread_path(sent.thread_id, for_seller=True))
+        extra = sent
+    elif action == "review_request":
         try:
-            message = _seller_order_send(request, order=order, form=form)
+            message = services.review_request_send(seller=request.user, order=order)
         except ApplicationError as error:
-            if request.POST.get("action") == "proactive":
-                extra = _send_failed(form, error)
-            else:
-                action_error = error.message
+            action_error = error.message
         else:
-            if message is not None and message.is_delivered:
-                flash.success(request, _("Message sent."))
-                return redirect(_thread_url(True, message.thread_id))
-            if message is not None:
-                extra = _blocked(form, message)
+            flash.success(request, _("Message sent."))
+            return redirect(thread_path(message.thread_id, for_seller=True))
+    elif request.method == "POST" and action != "proactive":
+        action_error = _("Pick what to send.")
     actions = proactive.order_messaging_actions_get(
         seller=request.user, order=order, now=timezone.now()
     )
@@ -98,25 +111,6 @@ def seller_order_detail(request: AuthenticatedHttpRequest, number: str) -> HttpR
             **extra,
         },
         status=400 if request.method == "POST" else 200,
-    )
-
-
-def _seller_order_send(
-    request: AuthenticatedHttpRequest, *, order: Order, form: ProactiveMessageForm
-) -> Message | None:
-    action = request.POST.get("action")
-    if action == "review_request":
-        return services.review_request_send(seller=request.user, order=order)
-    if action != "proactive":
-        raise ApplicationError("invalid", _("Pick what to send."))
-    if not form.is_valid():
-        return None
-    return services.proactive_message_send(
-        seller=request.user,
-        order=order,
-        reason=form.cleaned_data["reason"],
-        body=form.cleaned_data["body"],
-        files=_incoming_files(request),
     )
 
 

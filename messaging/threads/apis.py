@@ -19,7 +19,6 @@ from messaging.models import (
     Topic,
 )
 from messaging.models.querysets import Folder
-from messaging.replies.selectors import saved_reply_expand, saved_reply_get
 from messaging.search import selectors as search
 from messaging.serializers import (
     IDEMPOTENCY_PARAMETER,
@@ -39,6 +38,9 @@ from messaging.threads.selectors import (
     thread_list_for_user,
 )
 from orders.selectors import order_get_for_participant, product_get_active
+
+# How a send shows what it sent: the message alone, or the thread it started with it.
+Output = Callable[[Request, Message], dict[str, Any]]
 
 
 class PartySerializer(serializers.Serializer):
@@ -102,31 +104,62 @@ class MultipartMessageSerializer(MessageInputSerializer):
     files = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
 
 
-def _incoming_files(request: Request) -> list[IncomingFile]:
-    """The uploaded files of a send; refuses an upload cut off at the size limit."""
-    if uploads.refused(request._request):
-        raise uploads.upload_refused_error()
-    return [IncomingFile(name=f.name or "", data=f) for f in request.FILES.getlist("files")]
+def participant_of(request: Request, thread_id: int) -> Participant:
+    """The caller's side of a thread; NotFound (404) whether or not the thread exists."""
+    return participant_get(user=api_user(request), thread_id=thread_id)
 
 
-def _sent(request: Request, message: Message, payload: dict[str, Any]) -> Response:
+def message_output(request: Request, message: Message) -> dict[str, Any]:
+    """What a send answers: the message as its sender sees it."""
+    return dict(MessageOutputSerializer(message, context={"request": request}).data)
+
+
+def started_output(request: Request, message: Message) -> dict[str, Any]:
+    """What a send that may start a conversation answers: the thread and the message."""
+    return {
+        "thread": ThreadOutputSerializer(participant_of(request, message.thread_id)).data,
+        "message": message_output(request, message),
+    }
+
+
+def sent_response(request: Request, message: Message, output: Output) -> Response:
     """201 for a delivered message; 422 ``policy_violation`` for one the policy stopped."""
     if message.is_delivered:
-        return Response(payload, status=status.HTTP_201_CREATED)
+        return Response(output(request, message), status=status.HTTP_201_CREATED)
     return Response(
         {
             "code": "policy_violation",
             "detail": "The message was not delivered: it breaks the messaging policy.",
             "categories": message.categories,
             "findings": FindingSerializer(message.findings, many=True).data,
-            "message": MessageOutputSerializer(message, context={"request": request}).data,
+            "message": message_output(request, message),
         },
         status=status.HTTP_422_UNPROCESSABLE_ENTITY,
     )
 
 
-def _participant(request: Request, thread_id: int) -> Participant:
-    return participant_get(user=api_user(request), thread_id=thread_id)
+def send_response(
+    request: Request,
+    *,
+    input_serializer: type[serializers.Serializer],
+    send: Callable[[dict[str, Any], list[IncomingFile]], Message],
+    output: Output,
+) -> Response:
+    """Every send of the API: its files, its input, then the send, once per Idempotency-Key.
+
+    An upload cut off at the size limit is refused before anything else; ``send`` gets the
+    validated input and the files, and runs inside the idempotency key's transaction.
+    """
+    if uploads.refused(request._request):
+        raise uploads.upload_refused_error()
+    files = [IncomingFile(name=f.name or "", data=f) for f in request.FILES.getlist("files")]
+    payload = input_serializer(data=request.data)
+    payload.is_valid(raise_exception=True)
+
+    def run() -> Response:
+        return sent_response(request, send(payload.validated_data, files), output)
+
+    return idempotent(request=request, user=api_user(request), send=run)
 
 
 class ThreadListApi(APIView):
@@ -227,36 +260,28 @@ class ThreadStartApi(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        files = _incoming_files(request)
-        payload = self.ThreadStartInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        order = product = None
-        if "order_number" in data:
-            order = order_get_for_participant(user=api_user(request), number=data["order_number"])
-        else:
-            product = product_get_active(product_id=data["product_id"])
-
-        def send() -> Response:
-            message = services.thread_start(
-                sender=api_user(request),
+        def send(data: dict[str, Any], files: list[IncomingFile]) -> Message:
+            user = api_user(request)
+            order = product = None
+            if "order_number" in data:
+                order = order_get_for_participant(user=user, number=data["order_number"])
+            else:
+                product = product_get_active(product_id=data["product_id"])
+            return services.thread_start(
+                sender=user,
                 order=order,
                 product=product,
                 topic=data.get("topic", Topic.PRODUCT_QUESTION),
                 body=data["body"],
                 files=files,
             )
-            participant = _participant(request, message.thread_id)
-            return _sent(
-                request,
-                message,
-                {
-                    "thread": ThreadOutputSerializer(participant).data,
-                    "message": MessageOutputSerializer(message, context={"request": request}).data,
-                },
-            )
 
-        return idempotent(request=request, user=api_user(request), send=send)
+        return send_response(
+            request,
+            input_serializer=self.ThreadStartInputSerializer,
+            send=send,
+            output=started_output,
+        )
 
 
 class ThreadDetailApi(APIView):
@@ -266,7 +291,7 @@ class ThreadDetailApi(APIView):
         responses={200: ThreadDetailSerializer, **operation_errors(401, 404)},
     )
     def get(self, request: Request, thread_id: int) -> Response:
-        participant = _participant(request, thread_id)
+        participant = participant_of(request, thread_id)
         messages = message_list_for_participant(participant=participant)
         return Response(
             {
@@ -283,7 +308,7 @@ class ThreadDetailApi(APIView):
         responses={204: None, **operation_errors(401, 404)},
     )
     def delete(self, request: Request, thread_id: int) -> Response:
-        services.thread_delete_for_me(participant=_participant(request, thread_id))
+        services.thread_delete_for_me(participant=participant_of(request, thread_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -332,7 +357,7 @@ class ThreadMessagesApi(APIView):
         },
     )
     def get(self, request: Request, thread_id: int) -> Response:
-        participant = _participant(request, thread_id)
+        participant = participant_of(request, thread_id)
         data = _query_parameters(self.MessagePageFilterSerializer(data=request.query_params))
         page = message_page_for_participant(
             participant=participant,
@@ -381,31 +406,23 @@ class ThreadMessagesApi(APIView):
         },
     )
     def post(self, request: Request, thread_id: int) -> Response:
-        participant = _participant(request, thread_id)
-        files = _incoming_files(request)
-        payload = self.ThreadMessageInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        body = payload.validated_data["body"]
-        if "saved_reply" in payload.validated_data:
-            saved_reply = saved_reply_get(
-                seller=api_user(request), saved_reply_id=payload.validated_data["saved_reply"]
-            )
-            body = saved_reply_expand(saved_reply=saved_reply, thread=participant.thread)
+        participant = participant_of(request, thread_id)
 
-        def send() -> Response:
-            message: Message = services.message_send(
+        def send(data: dict[str, Any], files: list[IncomingFile]) -> Message:
+            return services.message_send(
                 thread=participant.thread,
                 sender=api_user(request),
-                body=body,
+                body=data["body"],
+                saved_reply_id=data.get("saved_reply"),
                 files=files,
             )
-            return _sent(
-                request,
-                message,
-                MessageOutputSerializer(message, context={"request": request}).data,
-            )
 
-        return idempotent(request=request, user=api_user(request), send=send)
+        return send_response(
+            request,
+            input_serializer=self.ThreadMessageInputSerializer,
+            send=send,
+            output=message_output,
+        )
 
 
 class ThreadStateApi(APIView):
@@ -436,21 +453,9 @@ class ThreadStateApi(APIView):
     def post(self, request: Request, thread_id: int, action: str) -> Response:
         if action not in self.actions:
             raise NotFound()
-        participant = _participant(request, thread_id)
+        participant = participant_of(request, thread_id)
         self.actions[action](participant=participant)
         return Response(ThreadOutputSerializer(participant).data)
-
-
-def _started(request: Request, message: Message) -> Response:
-    participant = _participant(request, message.thread_id)
-    return _sent(
-        request,
-        message,
-        {
-            "thread": ThreadOutputSerializer(participant).data,
-            "message": MessageOutputSerializer(message, context={"request": request}).data,
-        },
-    )
 
 
 # --- Inbox work in bulk, reports, and a buyer's say over who writes first ---------------------

@@ -6,9 +6,7 @@ one the policy held (``messaging.moderation.services.message_release``).
 
 from datetime import datetime
 
-from django.conf import settings
 from django.db.models import Case, DateTimeField, F, Q, Value, When
-from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
 
@@ -24,6 +22,7 @@ from messaging.models import (
 )
 from messaging.relay.alias import reply_alias_address
 from messaging.search import services as search
+from messaging.threads.links import thread_link
 from notifications.services import notify
 
 
@@ -77,15 +76,12 @@ def notification_context(*, message: Message, reader: User, reader_role: str) ->
     # Everything the email needs, in the reader's language; names only, never a person's
     # address: replies go to the reader's own signed alias on the relay.
     thread = message.thread
-    view = (
-        "messaging:seller-thread" if reader_role == ParticipantRole.SELLER else "messaging:thread"
-    )
     with translation.override(reader.language):
         subject = str(thread.subject)
     return {
         "subject": subject,
         "order_number": thread.order.number if thread.order is not None else "",
-        "thread_url": settings.SITE_URL.rstrip("/") + reverse(view, args=[thread.pk]),
+        "thread_url": thread_link(thread.pk, for_seller=reader_role == ParticipantRole.SELLER),
         "excerpt": Truncator(message.body).chars(300),
         "reply_to": reply_alias_address(
             thread_id=thread.pk, user_id=reader.pk, now=message.created_at

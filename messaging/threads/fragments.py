@@ -88,7 +88,8 @@ def _render_cached(template_name: str, fragments: Sequence[Fragment]) -> list[Sa
 
 
 def _has_report_form(message: Message, *, reader_id: int | None, report: bool) -> bool:
-    # The same condition as the template's: the other side's delivered messages, for buyers.
+    # Where a report form is offered (the page gives one to buyers): under each of the other
+    # side's delivered messages. The item template shows it exactly when this says so.
     return bool(
         report
         and message.sender_id
@@ -124,9 +125,10 @@ def message_items(
             ],
         )
         if _has_report_form(message, reader_id=reader_id, report=report):
-            fragments.append((None, {**base, "message": message}))
+            # Not cached: the form carries this request's CSRF token.
+            fragments.append((None, {**base, "message": message, "has_report_form": True}))
         else:
-            fragments.append((shown, {**base, "message": message}))
+            fragments.append((shown, {**base, "message": message, "has_report_form": False}))
     return _render_cached(MESSAGE_TEMPLATE, fragments)
 
 

@@ -3,7 +3,7 @@
 The web pages, the API and replies by email call these same functions.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.conf import settings
@@ -18,8 +18,7 @@ from messaging import events as webhook_events
 from messaging.attachments.checks import IncomingFile
 from messaging.attachments.store import (
     StagedFiles,
-    cleanup_on_failure,
-    stage_files,
+    files_staged,
     store_files,
 )
 from messaging.clock.services import exclude_obligations
@@ -35,6 +34,7 @@ from messaging.models import (
 )
 from messaging.moderation import services as moderation
 from messaging.policy.content import content_check
+from messaging.replies.selectors import saved_reply_expand, saved_reply_get
 from messaging.search import services as search
 from messaging.threads.delivery import message_deliver, participants_lock
 from orders.models import Order, Product
@@ -71,10 +71,14 @@ def message_send(
     sender: User,
     body: str,
     files: Sequence[IncomingFile] = (),
+    saved_reply_id: int | None = None,
     kind: str = MessageKind.MESSAGE,
     now: datetime | None = None,
 ) -> Message:
     """Send a message, with up to five files, in a thread the sender takes part in.
+
+    A seller may send one of their saved replies (``saved_reply_id``, with ``body`` empty):
+    its placeholders are filled in for this thread, and it is checked like any message.
 
     Files are checked first, outside any transaction: one refused file refuses the message
     (``ApplicationError`` with every file's reason) and nothing is stored. A message the
@@ -82,15 +86,16 @@ def message_send(
     findings and files, and returned: only its sender and staff ever see it. Callers check
     ``message.is_delivered``.
     """
+    if saved_reply_id is not None:
+        saved_reply = saved_reply_get(seller=sender, saved_reply_id=saved_reply_id)
+        body = saved_reply_expand(saved_reply=saved_reply, thread=thread)
     text = clean_body(body, allow_empty=bool(files))
-    staged = stage_files(files=files, body=text)
-    with cleanup_on_failure() as written:
+    with files_staged(files=files, body=text) as staged:
         return message_store(
             thread=thread,
             sender=sender,
             text=text,
             staged=staged,
-            written=written,
             kind=kind,
             now=now or timezone.now(),
             is_reply=True,
@@ -104,7 +109,6 @@ def message_store(
     sender: User,
     text: str,
     staged: StagedFiles,
-    written: list[str],
     kind: str,
     now: datetime,
     reason: str = "",
@@ -130,7 +134,7 @@ def message_store(
         findings=list(verdict.findings),
     )
     if staged.files:
-        store_files(message=message, staged=staged, written=written)
+        store_files(message=message, staged=staged)
     if message.is_delivered:
         message_deliver(message=message, participants=participants, now=now)
         thread.last_message, thread.last_message_at = message, now
@@ -142,32 +146,51 @@ def message_store(
     return message
 
 
-def _check_reply_allowed(*, thread: Thread, role: str) -> None:
-    """Refuse a reply where there is nothing to reply to.
+def reply_refusal(
+    *, thread: Thread, role: str, delivered: Iterable[tuple[str, str]]
+) -> ApplicationError | None:
+    """Why one side cannot reply in a thread, or None: there is nothing to reply to.
 
     A seller answers only in a conversation the buyer has written in (writing first is a
-    proactive message, with a reason); a buyer cannot answer a review request.
+    proactive message, with a reason); a buyer cannot answer a review request. ``delivered``
+    holds the ``(kind, sender_role)`` of the thread's delivered messages. The send refuses
+    with this error, and the thread page closes its reply box by it.
     """
     if thread.kind != ThreadKind.ORDER:
-        return
-    delivered = Message.objects.filter(thread=thread, status=MessageStatus.DELIVERED)
+        return None
+    delivered = set(delivered)
     if role == ParticipantRole.SELLER:
-        if not delivered.filter(sender_role=ParticipantRole.BUYER).exists():
-            raise ApplicationError(
+        if not any(sender_role == ParticipantRole.BUYER for _kind, sender_role in delivered):
+            return ApplicationError(
                 "proactive_reason_required",
                 _(
                     "The buyer has not written in this conversation yet. To write first, send a "
                     "proactive message for a permitted reason from the order page."
                 ),
             )
-    elif not delivered.exclude(kind=MessageKind.REVIEW_REQUEST).exists():
-        raise ApplicationError(
+    elif all(kind == MessageKind.REVIEW_REQUEST for kind, _role in delivered):
+        return ApplicationError(
             "reply_not_allowed",
             _(
                 "Review requests cannot be answered. To write to the seller about this order, "
                 "use Contact seller on the order page."
             ),
         )
+    return None
+
+
+def _check_reply_allowed(*, thread: Thread, role: str) -> None:
+    if thread.kind != ThreadKind.ORDER:
+        return
+    delivered = (
+        Message.objects.filter(thread=thread, status=MessageStatus.DELIVERED)
+        .order_by()
+        .values_list("kind", "sender_role")
+        .distinct()
+    )
+    refusal = reply_refusal(thread=thread, role=role, delivered=delivered)
+    if refusal is not None:
+        raise refusal
 
 
 def thread_get_or_create(
@@ -257,8 +280,7 @@ def thread_start(
             raise ApplicationError(
                 "own_product", "You cannot ask a question about your own product."
             )
-    staged = stage_files(files=files, body=text)
-    with cleanup_on_failure() as written:
+    with files_staged(files=files, body=text) as staged:
         return _thread_start(
             sender=sender,
             order=order,
@@ -266,7 +288,6 @@ def thread_start(
             topic=topic,
             text=text,
             staged=staged,
-            written=written,
             now=now,
         )
 
@@ -280,7 +301,6 @@ def _thread_start(
     topic: str,
     text: str,
     staged: StagedFiles,
-    written: list[str],
     now: datetime,
 ) -> Message:
     if order is not None:
@@ -310,7 +330,6 @@ def _thread_start(
         sender=sender,
         text=text,
         staged=staged,
-        written=written,
         kind=MessageKind.MESSAGE,
         now=now,
     )

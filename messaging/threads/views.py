@@ -26,13 +26,11 @@ from messaging.attachments.checks import IncomingFile
 from messaging.clock import selectors as response_clock
 from messaging.models import (
     Message,
-    MessageKind,
-    MessageStatus,
-    Participant,
     ParticipantRole,
     Thread,
 )
 from messaging.models.querysets import Folder
+from messaging.models.threads import Topic
 from messaging.moderation import services as moderation
 from messaging.moderation.forms import ReportForm
 from messaging.policy.content import highlight_segments
@@ -41,6 +39,7 @@ from messaging.rules.selectors import seller_is_blocked
 from messaging.rules.services import thread_block_seller, thread_unblock_seller
 from messaging.threads import fragments, selectors
 from messaging.threads.forms import InboxFilterForm, ReplyForm, StartThreadForm
+from messaging.threads.links import thread_path
 from messaging.threads.selectors import (
     MATCH_COUNT_CAP,
     default_folder,
@@ -55,6 +54,7 @@ from messaging.threads.selectors import (
 )
 from messaging.threads.services import (
     message_send,
+    reply_refusal,
     thread_archive,
     thread_bulk_update,
     thread_delete_for_me,
@@ -77,13 +77,6 @@ def _apply_error(form: ReplyForm, error: ApplicationError) -> None:
                 form.add_error(field if field in form.fields else None, problem)
     else:
         form.add_error(None, error.message)
-
-
-def _incoming_files(request: AuthenticatedHttpRequest) -> list[IncomingFile]:
-    """The files picked in the compose box; refuses an upload cut off at the size limit."""
-    if uploads.refused(request):
-        raise uploads.upload_refused_error()
-    return [IncomingFile(name=f.name or "", data=f) for f in request.FILES.getlist("files")]
 
 
 def _send_failed(form: ReplyForm, error: ApplicationError) -> dict[str, object]:
@@ -124,9 +117,31 @@ def _blocked(form: ReplyForm, message: Message) -> dict[str, object]:
     }
 
 
-def _thread_url(user_is_seller: bool, thread_id: int) -> str:
-    name = "messaging:seller-thread" if user_is_seller else "messaging:thread"
-    return reverse(name, args=[thread_id])
+def form_send(
+    request: AuthenticatedHttpRequest,
+    form: ReplyForm,
+    send: Callable[[list[IncomingFile]], Message],
+    *,
+    done: str,
+) -> Message | dict[str, object]:
+    """Every send from a page's compose form: its files, the send, and what the sender sees.
+
+    Returns the delivered message (with ``done`` flashed), or the context that explains why
+    nothing went out: the form's errors and each refused file's reason, or the content
+    policy's findings highlighted in the text. An upload cut off at the size limit is refused
+    before anything is read.
+    """
+    try:
+        if uploads.refused(request):
+            raise uploads.upload_refused_error()
+        files = [IncomingFile(name=f.name or "", data=f) for f in request.FILES.getlist("files")]
+        message = send(files)
+    except ApplicationError as error:
+        return _send_failed(form, error)
+    if not message.is_delivered:
+        return _blocked(form, message)
+    flash.success(request, done)
+    return message
 
 
 @login_required
@@ -194,18 +209,14 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
     )
 
 
-def _get_participant(request: AuthenticatedHttpRequest, thread_id: int) -> Participant:
-    return participant_get(user=request.user, thread_id=thread_id)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def thread_detail(
     request: AuthenticatedHttpRequest, thread_id: int, *, seller_view: bool
 ) -> HttpResponse:
-    participant = _get_participant(request, thread_id)
+    participant = participant_get(user=request.user, thread_id=thread_id)
     if seller_view != request.user.is_seller:
-        return redirect(_thread_url(request.user.is_seller, thread_id))
+        return redirect(thread_path(thread_id, for_seller=request.user.is_seller))
     thread: Thread = participant.thread
     # The seller's saved replies for the reply box; ?saved_reply=<id> prefills it.
     reply_box = (
@@ -223,30 +234,29 @@ def thread_detail(
     )
     extra: dict[str, object] = {}
     if request.method == "POST" and form.is_valid():
-        try:
-            message = message_send(
-                thread=thread,
-                sender=request.user,
-                body=form.cleaned_data["body"],
-                files=_incoming_files(request),
-            )
-        except ApplicationError as error:
-            extra = _send_failed(form, error)
-        else:
-            if message.is_delivered:
-                flash.success(request, _("Message sent."))
-                return redirect(request.path + "#latest")
-            extra = _blocked(form, message)
+        sent = form_send(
+            request,
+            form,
+            lambda files: message_send(
+                thread=thread, sender=request.user, body=form.cleaned_data["body"], files=files
+            ),
+            done=_("Message sent."),
+        )
+        if isinstance(sent, Message):
+            return redirect(request.path + "#latest")
+        extra = sent
     if request.method == "GET":
         thread_mark_read(participant=participant)
     messages = list(message_list_for_participant(participant=participant))
     if not seller_view:
         extra["seller_blocked"] = seller_is_blocked(buyer=request.user, seller_id=thread.seller_id)
-        # A conversation holding only a review request cannot be answered.
-        extra["reply_closed"] = bool(messages) and all(
-            m.kind == MessageKind.REVIEW_REQUEST
-            for m in messages
-            if m.status == MessageStatus.DELIVERED
+        extra["reply_closed"] = (
+            reply_refusal(
+                thread=thread,
+                role=participant.role,
+                delivered=[(m.kind, m.sender_role) for m in messages if m.is_delivered],
+            )
+            is not None
         )
         extra["report_form"] = ReportForm()
     template = "seller/thread.html" if seller_view else "messaging/thread.html"
@@ -299,7 +309,7 @@ _ACTIONS: dict[str, tuple[Callable[..., None], str]] = {
 def thread_action(request: AuthenticatedHttpRequest, thread_id: int, action: str) -> HttpResponse:
     if action not in _ACTIONS:
         raise Http404
-    participant = _get_participant(request, thread_id)
+    participant = participant_get(user=request.user, thread_id=thread_id)
     service, done = _ACTIONS[action]
     try:
         service(participant=participant)
@@ -309,8 +319,40 @@ def thread_action(request: AuthenticatedHttpRequest, thread_id: int, action: str
         flash.success(request, _(done))
     inbox_name = "messaging:seller-inbox" if request.user.is_seller else "messaging:inbox"
     if action in {"read", "unarchive", "no-response-needed", "block-seller", "unblock-seller"}:
-        return redirect(_thread_url(request.user.is_seller, thread_id))
+        return redirect(thread_path(thread_id, for_seller=request.user.is_seller))
     return redirect(inbox_name)
+
+
+def _thread_start_page(
+    request: AuthenticatedHttpRequest,
+    *,
+    form: ReplyForm,
+    start: Callable[[list[IncomingFile]], Message],
+    done: str,
+    template: str,
+    seller_id: int,
+    context: dict[str, object],
+) -> HttpResponse:
+    """A page that starts a conversation (about an order, or a product): form, send, errors."""
+    extra: dict[str, object] = {}
+    if request.method == "POST" and form.is_valid():
+        sent = form_send(request, form, start, done=done)
+        if isinstance(sent, Message):
+            return redirect(thread_path(sent.thread_id, for_seller=request.user.is_seller))
+        extra = sent
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "usual_reply_hours": response_clock.usual_reply_hours(
+                seller_id=seller_id, now=timezone.now()
+            ),
+            **context,
+            **extra,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -320,41 +362,27 @@ def thread_start_for_order(request: AuthenticatedHttpRequest, number: str) -> Ht
     if order.seller_id == request.user.pk:
         # Sellers write first only for a permitted reason, from their order page.
         return redirect("messaging:seller-order", number=order.number)
-    existing = thread_get_for_order(user=request.user, order=order)
-    initial_topic = request.GET.get("topic", "")
     form = StartThreadForm(
-        request.POST if request.method == "POST" else None, initial={"topic": initial_topic}
+        request.POST if request.method == "POST" else None,
+        initial={"topic": request.GET.get("topic", "")},
     )
-    extra: dict[str, object] = {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = thread_start(
-                sender=request.user,
-                order=order,
-                topic=form.cleaned_data["topic"],
-                body=form.cleaned_data["body"],
-                files=_incoming_files(request),
-            )
-        except ApplicationError as error:
-            extra = _send_failed(form, error)
-        else:
-            if message.is_delivered:
-                flash.success(request, _("Message sent."))
-                return redirect(_thread_url(request.user.is_seller, message.thread_id))
-            extra = _blocked(form, message)
-    return render(
+    return _thread_start_page(
         request,
-        "messaging/start.html",
-        {
-            "form": form,
+        form=form,
+        start=lambda files: thread_start(
+            sender=request.user,
+            order=order,
+            topic=form.cleaned_data["topic"],
+            body=form.cleaned_data["body"],
+            files=files,
+        ),
+        done=_("Message sent."),
+        template="messaging/start.html",
+        seller_id=order.seller_id,
+        context={
             "order": order,
-            "existing": existing,
-            "usual_reply_hours": response_clock.usual_reply_hours(
-                seller_id=order.seller_id, now=timezone.now()
-            ),
-            **extra,
+            "existing": thread_get_for_order(user=request.user, order=order),
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -363,35 +391,20 @@ def thread_start_for_order(request: AuthenticatedHttpRequest, number: str) -> Ht
 def thread_start_for_product(request: AuthenticatedHttpRequest, product_id: int) -> HttpResponse:
     product = product_get_active(product_id=product_id)
     form = ReplyForm(request.POST if request.method == "POST" else None)
-    extra: dict[str, object] = {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = thread_start(
-                sender=request.user,
-                product=product,
-                topic="product_question",
-                body=form.cleaned_data["body"],
-                files=_incoming_files(request),
-            )
-        except ApplicationError as error:
-            extra = _send_failed(form, error)
-        else:
-            if message.is_delivered:
-                flash.success(request, _("Question sent."))
-                return redirect(_thread_url(request.user.is_seller, message.thread_id))
-            extra = _blocked(form, message)
-    return render(
+    return _thread_start_page(
         request,
-        "messaging/ask.html",
-        {
-            "form": form,
-            "product": product,
-            "usual_reply_hours": response_clock.usual_reply_hours(
-                seller_id=product.seller_id, now=timezone.now()
-            ),
-            **extra,
-        },
-        status=400 if request.method == "POST" else 200,
+        form=form,
+        start=lambda files: thread_start(
+            sender=request.user,
+            product=product,
+            topic=Topic.PRODUCT_QUESTION,
+            body=form.cleaned_data["body"],
+            files=files,
+        ),
+        done=_("Question sent."),
+        template="messaging/ask.html",
+        seller_id=product.seller_id,
+        context={"product": product},
     )
 
 
@@ -407,7 +420,7 @@ def thread_updates(request: AuthenticatedHttpRequest, thread_id: int) -> JsonRes
     The page asks only while it is visible, so what this returns is shown at once: the
     thread is marked read.
     """
-    participant = _get_participant(request, thread_id)
+    participant = participant_get(user=request.user, thread_id=thread_id)
     try:
         after = int(request.GET.get("after", ""))
         if not 0 <= after < 2**63:
