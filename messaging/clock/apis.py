@@ -58,5 +58,5 @@ class ResponseTimeMetricApi(APIView):
         user = api_user(request)
         if not user.is_seller:
             raise NotFound()
-        metric = response_clock.metric_for_seller(seller=user, now=timezone.now())
+        metric = response_clock.response_metric_for_seller(seller=user, now=timezone.now())
         return Response(ResponseMetricSerializer(metric).data)

@@ -133,12 +133,12 @@ def _day_rows(seller_ids: Iterable[int], now: datetime) -> list[ResponseDay]:
     )
 
 
-def metric_for_seller(*, seller: User, now: datetime) -> ResponseMetric:
+def response_metric_for_seller(*, seller: User, now: datetime) -> ResponseMetric:
     """Read a seller's response-time metric at ``now`` from the day counters (one query)."""
     return _metric_from_rows(_day_rows([seller.pk], now), now)
 
 
-def usual_reply_hours(*, seller_id: int, now: datetime) -> int | None:
+def seller_usual_reply_hours(*, seller_id: int, now: datetime) -> int | None:
     """Tell buyers how soon a seller usually replies: whole hours, rounded up (one query).
 
     The average response time over the answered messages due in the last 90 days up to now

@@ -47,7 +47,7 @@ def _bump(*, seller_id: int, day: date, **increments: int) -> None:
         )
 
 
-def open_obligation(*, message: Message, seller_id: int, now: datetime) -> Obligation:
+def obligation_open(*, message: Message, seller_id: int, now: datetime) -> Obligation:
     """Open the seller's obligation to answer a buyer message delivered at ``now``."""
     due_at = due_time(now)
     obligation = Obligation.objects.create(
@@ -69,7 +69,7 @@ def _open_obligations(thread_id: int) -> list[Obligation]:
     )
 
 
-def answer_obligations(*, thread_id: int, answer: Message, now: datetime) -> int:
+def obligations_answer(*, thread_id: int, answer: Message, now: datetime) -> int:
     """Close every open obligation of a thread with the seller's reply delivered at ``now``."""
     counters: dict[tuple[int, date], dict[str, int]] = defaultdict(
         lambda: {"answered_on_time": 0, "answered_late": 0, "response_microseconds_total": 0}
@@ -98,7 +98,7 @@ def answer_obligations(*, thread_id: int, answer: Message, now: datetime) -> int
     return len(obligations)
 
 
-def exclude_obligations(*, thread_id: int, now: datetime) -> int:
+def obligations_exclude(*, thread_id: int, now: datetime) -> int:
     """Close every open obligation of a thread as needing no response."""
     counters: dict[tuple[int, date], int] = defaultdict(int)
     obligations = _open_obligations(thread_id)
@@ -119,7 +119,7 @@ def exclude_obligations(*, thread_id: int, now: datetime) -> int:
 SNAPSHOT_CHUNK = 500
 
 
-def snapshot_response_metrics(*, now: datetime) -> int:
+def response_metrics_snapshot(*, now: datetime) -> int:
     """Store every active seller's three windows as they stand after yesterday; idempotent."""
     today = utc_day(now)
     seller_ids = list(
@@ -168,7 +168,7 @@ def snapshot_response_metrics(*, now: datetime) -> int:
     return written
 
 
-def send_response_reminders(*, now: datetime) -> int:
+def response_reminders_send(*, now: datetime) -> int:
     """Remind sellers of threads whose deadline is near; each threshold once per deadline.
 
     A thread's deadline is the due time of its oldest open obligation. Only the tightest

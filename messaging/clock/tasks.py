@@ -11,7 +11,7 @@ from messaging.clock import services as response_clock
 )
 def response_reminders_send() -> int:
     """Remind sellers of threads whose response deadline is near (every few minutes)."""
-    return response_clock.send_response_reminders(now=timezone.now())
+    return response_clock.response_reminders_send(now=timezone.now())
 
 
 @shared_task(
@@ -19,4 +19,4 @@ def response_reminders_send() -> int:
 )
 def response_metrics_snapshot() -> int:
     """Keep every seller's response-time metric as it stood after yesterday (nightly)."""
-    return response_clock.snapshot_response_metrics(now=timezone.now())
+    return response_clock.response_metrics_snapshot(now=timezone.now())

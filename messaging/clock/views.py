@@ -12,14 +12,14 @@ from django.views.decorators.http import require_GET
 from accounts.access import require_seller
 from accounts.typing import AuthenticatedHttpRequest
 from messaging.clock.deadline import response_deadline
-from messaging.clock.selectors import metric_for_seller, obligation_csv_lines
+from messaging.clock.selectors import obligation_csv_lines, response_metric_for_seller
 
 
 @login_required
 @require_GET
 def seller_performance(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_seller(request)
-    metric = metric_for_seller(seller=request.user, now=timezone.now())
+    metric = response_metric_for_seller(seller=request.user, now=timezone.now())
     return render(
         request,
         "seller/performance.html",

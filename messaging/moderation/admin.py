@@ -29,7 +29,7 @@ from messaging.models import (
 )
 from messaging.moderation import services
 from messaging.moderation import services as moderation
-from messaging.policy.content import highlight_segments
+from messaging.policy.content import findings_highlight
 
 
 @admin.register(BlockedMessage)
@@ -90,7 +90,7 @@ class ModerationQueueAdmin(admin.ModelAdmin):
 
     @admin.display(description="Findings")
     def findings_display(self, message: Message) -> str:
-        segments = highlight_segments(message.body, message.findings)
+        segments = findings_highlight(message.body, message.findings)
         text = format_html_join(
             "",
             "{}",

@@ -1,9 +1,3 @@
-"""The moderation queue: blocked messages, buyer reports, sellers with repeated blocks.
-
-Every change to a case is written to the audit trail (``ModerationAction``) in the same
-transaction: who did it (staff, or nobody for the system), what, to whom and when.
-"""
-
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -27,13 +21,17 @@ from messaging.models import (
     SellerRestriction,
 )
 from messaging.moderation import services as moderation
-from messaging.threads.delivery import message_deliver, notification_context, participants_lock
+from messaging.threads.delivery import (
+    message_deliver,
+    message_notification_context,
+    participants_lock,
+)
 from notifications.services import notify
 
 Action = ModerationAction.Action
 
 
-def audit(
+def moderation_action_record(
     *,
     action: str,
     actor: User | None,
@@ -61,7 +59,7 @@ def _close(case: ModerationCase, *, resolution: str, actor: User | None, now: da
     case.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
 
 
-def blocked_message_queue(*, message: Message, now: datetime) -> None:
+def blocked_message_enqueue(*, message: Message, now: datetime) -> None:
     """Queue a message the content policy stopped; queue its seller after repeated blocks.
 
     Called inside the sending transaction.
@@ -74,7 +72,7 @@ def blocked_message_queue(*, message: Message, now: datetime) -> None:
         message=message,
         created_at=now,
     )
-    audit(
+    moderation_action_record(
         action=Action.QUEUED, actor=None, now=now, case=case, detail=", ".join(message.categories)
     )
     if message.sender_role == ParticipantRole.SELLER:
@@ -106,10 +104,12 @@ def _seller_review_if_repeated(*, seller_id: int, now: datetime) -> None:
             )
     except IntegrityError:
         return  # another send queued this seller a moment ago
-    audit(action=Action.QUEUED, actor=None, now=now, case=case, detail=case.note)
+    moderation_action_record(action=Action.QUEUED, actor=None, now=now, case=case, detail=case.note)
 
 
-def message_reviewed(*, message: Message, resolution: str, reviewer: User, now: datetime) -> None:
+def message_review_record(
+    *, message: Message, resolution: str, reviewer: User, now: datetime
+) -> None:
     """Close the open cases of a blocked message staff released or confirmed."""
     cases = list(
         ModerationCase.objects.select_for_update().filter(
@@ -119,7 +119,7 @@ def message_reviewed(*, message: Message, resolution: str, reviewer: User, now: 
     for case in cases:
         _close(case, resolution=resolution, actor=reviewer, now=now)
     action = Action.RELEASED if resolution == CaseResolution.RELEASED else Action.CONFIRMED
-    audit(
+    moderation_action_record(
         action=action,
         actor=reviewer,
         now=now,
@@ -162,7 +162,9 @@ def message_report(
         raise ApplicationError(
             "already_reported", "You already reported this message; our team is looking at it."
         ) from None
-    audit(action=Action.REPORTED, actor=reporter, now=now, case=case, detail=reason)
+    moderation_action_record(
+        action=Action.REPORTED, actor=reporter, now=now, case=case, detail=reason
+    )
     return case
 
 
@@ -185,7 +187,7 @@ def case_dismiss(
             "not_dismissable", "A blocked message is released or confirmed, not dismissed."
         )
     _close(locked, resolution=CaseResolution.DISMISSED, actor=reviewer, now=now)
-    audit(action=Action.DISMISSED, actor=reviewer, now=now, case=locked)
+    moderation_action_record(action=Action.DISMISSED, actor=reviewer, now=now, case=locked)
     return locked
 
 
@@ -199,17 +201,8 @@ def report_confirm(
     if locked.kind != CaseKind.REPORT:
         raise ApplicationError("not_a_report", "Only a report is confirmed this way.")
     _close(locked, resolution=CaseResolution.CONFIRMED, actor=reviewer, now=now)
-    audit(action=Action.CONFIRMED, actor=reviewer, now=now, case=locked)
+    moderation_action_record(action=Action.CONFIRMED, actor=reviewer, now=now, case=locked)
     return locked
-
-
-def restriction_active(*, seller_id: int, now: datetime) -> SellerRestriction | None:
-    """The restriction in force for a seller at ``now`` (the one ending last), if any."""
-    return (
-        SellerRestriction.objects.filter(seller_id=seller_id, starts_at__lte=now, ends_at__gt=now)
-        .order_by("-ends_at", "-id")
-        .first()
-    )
 
 
 @transaction.atomic
@@ -255,7 +248,7 @@ def seller_restrict(
                 status=MessageStatus.BLOCKED,
                 review_outcome=ReviewOutcome.PENDING,
             ).update(review_outcome=ReviewOutcome.CONFIRMED, reviewed_by=actor, reviewed_at=now)
-    audit(
+    moderation_action_record(
         action=Action.RESTRICTED,
         actor=actor,
         now=now,
@@ -284,7 +277,7 @@ def restriction_lift(
     # ends a microsecond after its start.
     locked.ends_at = max(now, locked.starts_at + timedelta(microseconds=1))
     locked.save(update_fields=["ends_at"])
-    audit(
+    moderation_action_record(
         action=Action.LIFTED,
         actor=actor,
         now=now,
@@ -309,7 +302,7 @@ def _notify_released(*, message: Message, participants: dict[str, Participant]) 
         kind="message_released",
         dedupe_key=f"released:{message.pk}:to:{message.sender.pk}",
         context={
-            **notification_context(
+            **message_notification_context(
                 message=message, reader=message.sender, reader_role=message.sender_role
             ),
             "recipient_name": other.public_name,
@@ -335,7 +328,7 @@ def message_release(*, message: Message, reviewer: User, now: datetime | None = 
     )
     message_deliver(message=locked, participants=participants, now=now)
     _notify_released(message=locked, participants=participants)
-    moderation.message_reviewed(
+    moderation.message_review_record(
         message=locked, resolution=ReviewOutcome.RELEASED, reviewer=reviewer, now=now
     )
     return locked
@@ -357,7 +350,7 @@ def message_confirm_block(
     if not updated:
         raise ApplicationError("already_reviewed", "This message was already reviewed.")
     confirmed = Message.objects.get(pk=message.pk)
-    moderation.message_reviewed(
+    moderation.message_review_record(
         message=confirmed, resolution=ReviewOutcome.CONFIRMED, reviewer=reviewer, now=now
     )
     return confirmed

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from accounts.typing import api_user
 from core.ratelimit import rate_limit_hit
-from messaging.policy.content import content_check
+from messaging.policy.content import content_policy_check
 from messaging.policy.reasons import findings_display
 from messaging.serializers import FindingSerializer, operation_errors
 
@@ -41,7 +41,7 @@ class PolicyCheckApi(APIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         rate_limit_hit(scope="policy_check", ident=api_user(request).pk, rate="120/60")
-        result = content_check(body=data["body"], filenames=data.get("filenames", ()))
+        result = content_policy_check(body=data["body"], filenames=data.get("filenames", ()))
         # Reasons in the caller's language (its account's, else Accept-Language); the
         # categories stay the stable codes.
         verdict = result.to_dict()

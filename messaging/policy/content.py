@@ -36,7 +36,7 @@ class PolicyResult:
         }
 
 
-def content_check(
+def content_policy_check(
     *, body: str, filenames: Sequence[str] = (), file_texts: Sequence[str] = ()
 ) -> PolicyResult:
     """Check a message's body, the names of its files and the text read from its files."""
@@ -53,7 +53,7 @@ def content_check(
     return PolicyResult(findings=tuple(findings))
 
 
-def highlight_segments(text: str, findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def findings_highlight(text: str, findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Split text into plain and flagged segments, for showing the sender what to change."""
     spans = sorted(
         (f["start"], f["end"], f["category"], f["reason"])

@@ -254,7 +254,7 @@ def inbound_email_reprocess(
                 "This email's message is stored (the content policy blocked it): release it "
                 "from the moderation queue instead.",
             )
-        moderation.audit(
+        moderation.moderation_action_record(
             action=moderation.Action.REPROCESSED,
             actor=actor,
             now=now,

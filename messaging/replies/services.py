@@ -12,7 +12,7 @@ from core.errors import ApplicationError, NotFound
 from messaging.models import (
     SavedReply,
 )
-from messaging.policy.content import content_check
+from messaging.policy.content import content_policy_check
 from messaging.replies import placeholders as saved_replies
 
 # --- Saved replies ----------------------------------------------------------------------------
@@ -84,7 +84,7 @@ def _saved_reply_checked(
             fields.setdefault(field, []).append(sentence)
         code, _field, sentence = problems[0]
         raise ApplicationError(code, sentence, fields=fields)
-    verdict = content_check(body=body)
+    verdict = content_policy_check(body=body)
     if verdict.is_blocked:
         detail = saved_replies.policy_refusal_message(verdict.categories)
         raise SavedReplyPolicyViolation(

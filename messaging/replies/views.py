@@ -14,7 +14,7 @@ from accounts.models import User
 from accounts.typing import AuthenticatedHttpRequest
 from core.errors import ApplicationError
 from messaging.models import SavedReply, Thread
-from messaging.policy.content import highlight_segments
+from messaging.policy.content import findings_highlight
 from messaging.replies import placeholders as saved_replies
 from messaging.replies import selectors, services
 from messaging.replies.forms import SavedReplyForm
@@ -36,7 +36,7 @@ def _refused(form: SavedReplyForm, error: ApplicationError) -> dict[str, Any]:
     if not findings:
         return {}
     body = (form.data.get("body") or "").replace("\r\n", "\n").strip()
-    return {"highlight": highlight_segments(body, findings), "findings": findings}
+    return {"highlight": findings_highlight(body, findings), "findings": findings}
 
 
 def _form_page(

@@ -259,8 +259,8 @@ class MessagingPreferencesApi(APIView):
         return Response(
             MessagingPreferencesSerializer(
                 {
-                    "unsolicited_opt_out": selectors.buyer_opted_out(buyer=buyer),
-                    "blocked_sellers": selectors.seller_block_list(buyer=buyer),
+                    "unsolicited_opt_out": selectors.unsolicited_opt_out_exists(buyer=buyer),
+                    "blocked_sellers": selectors.seller_block_list_for_buyer(buyer=buyer),
                 }
             ).data
         )

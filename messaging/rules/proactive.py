@@ -194,7 +194,7 @@ class OrderFacts:
     restriction: Restriction | None
 
 
-def order_facts(*, order: Order, now: datetime) -> OrderFacts:
+def order_facts_get(*, order: Order, now: datetime) -> OrderFacts:
     """Read, in one query, the counts and flags the messaging rules of an order depend on."""
     restrictions = SellerRestriction.objects.filter(
         seller_id=OuterRef("seller_id"), starts_at__lte=now, ends_at__gt=now
@@ -219,7 +219,9 @@ def order_facts(*, order: Order, now: datetime) -> OrderFacts:
                     thread__order_id=OuterRef("pk"), kind=MessageKind.REVIEW_REQUEST
                 )
             ),
-            buyer_opted_out=Exists(UnsolicitedOptOut.objects.filter(buyer_id=OuterRef("buyer_id"))),
+            buyer_opted_out=Exists(
+                UnsolicitedOptOut.objects.filter(buyer_id=OuterRef("buyer_id"))
+            ),
             seller_blocked=Exists(
                 SellerBlock.objects.filter(
                     buyer_id=OuterRef("buyer_id"), seller_id=OuterRef("seller_id")
@@ -390,4 +392,4 @@ def messaging_actions(*, facts: OrderFacts, now: datetime) -> MessagingActions:
 def order_messaging_actions_get(*, seller: User, order: Order, now: datetime) -> MessagingActions:
     """Say, for a seller's order, what they may send now, until when, how many, and why not."""
     assert order.seller_id == seller.pk, "the caller fetched the order for this seller"
-    return messaging_actions(facts=order_facts(order=order, now=now), now=now)
+    return messaging_actions(facts=order_facts_get(order=order, now=now), now=now)

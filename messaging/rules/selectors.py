@@ -9,17 +9,17 @@ from messaging.models import (
 )
 
 
-def seller_is_blocked(*, buyer: User, seller_id: int) -> bool:
+def seller_block_exists(*, buyer: User, seller_id: int) -> bool:
     """Whether the buyer blocked this seller."""
     return SellerBlock.objects.filter(buyer=buyer, seller_id=seller_id).exists()
 
 
-def buyer_opted_out(*, buyer: User) -> bool:
+def unsolicited_opt_out_exists(*, buyer: User) -> bool:
     """Whether the buyer opted out of unsolicited seller messages."""
     return UnsolicitedOptOut.objects.filter(buyer=buyer).exists()
 
 
-def seller_block_list(*, buyer: User) -> QuerySet[SellerBlock]:
+def seller_block_list_for_buyer(*, buyer: User) -> QuerySet[SellerBlock]:
     """List the sellers a buyer blocked, newest first, with their shop names."""
     return (
         SellerBlock.objects.filter(buyer=buyer)

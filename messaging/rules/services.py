@@ -28,7 +28,7 @@ from messaging.models import (
 )
 from messaging.rules import proactive
 from messaging.threads.delivery import message_deliver, participants_lock
-from messaging.threads.services import clean_body, message_store, thread_get_or_create
+from messaging.threads.services import message_body_clean, message_store, thread_get_or_create
 from orders.models import Order
 
 
@@ -73,7 +73,7 @@ def proactive_message_send(
     if rule is None:
         detail = "Pick one of the permitted reasons."
         raise ApplicationError("invalid_reason", detail, fields={"reason": [detail]})
-    text = clean_body(body, allow_empty=bool(files))
+    text = message_body_clean(body, allow_empty=bool(files))
     if len(text) > rule.max_length:
         detail = (
             f"A message for “{rule.label}” can have at most {rule.max_length:,} characters "

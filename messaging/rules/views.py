@@ -34,7 +34,7 @@ def messaging_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A buyer's choice to receive (or not) messages sellers start."""
     if request.user.is_seller:
         raise Http404
-    receiving = not selectors.buyer_opted_out(buyer=request.user)
+    receiving = not selectors.unsolicited_opt_out_exists(buyer=request.user)
     form = MessagingPreferencesForm(
         request.POST if request.method == "POST" else None,
         initial={"receive_unsolicited": receiving},
@@ -45,7 +45,7 @@ def messaging_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         flash.success(request, _("Preferences saved."))
         return redirect("messaging:preferences")
-    blocked = selectors.seller_block_list(buyer=request.user)
+    blocked = selectors.seller_block_list_for_buyer(buyer=request.user)
     return render(request, "messaging/preferences.html", {"form": form, "blocked": blocked})
 
 

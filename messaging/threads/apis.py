@@ -31,7 +31,7 @@ from messaging.threads.idempotency import idempotent
 from messaging.threads.selectors import (
     MAX_PAGE_SIZE,
     PAGE_SIZE,
-    default_folder,
+    folder_default_for_user,
     message_list_for_participant,
     message_page_for_participant,
     participant_get,
@@ -216,7 +216,7 @@ class ThreadListApi(APIView):
         user = api_user(request)
         page = thread_list_for_user(
             user=user,
-            folder=data.get("folder") or default_folder(user),
+            folder=data.get("folder") or folder_default_for_user(user),
             cursor=data.get("cursor"),
             limit=data.get("limit", PAGE_SIZE),
             filters=search.ThreadFilters(

@@ -2,7 +2,7 @@ from functools import cache
 
 from django.http import HttpRequest
 
-from messaging.threads.selectors import unread_thread_count
+from messaging.threads.selectors import thread_unread_count
 
 
 def unread_badge(request: HttpRequest) -> dict[str, object]:
@@ -12,4 +12,4 @@ def unread_badge(request: HttpRequest) -> dict[str, object]:
         return {}
     # A cached callable, not a lazy proxy: templates call it and get a real int, which
     # plural rules (``n % 1000000`` in Spanish) can compute with; the query runs at most once.
-    return {"unread_total": cache(lambda: unread_thread_count(user=user))}
+    return {"unread_total": cache(lambda: thread_unread_count(user=user))}

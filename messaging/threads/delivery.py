@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 
 from accounts.models import User
 from messaging import events as webhook_events
-from messaging.clock.services import answer_obligations, open_obligation
+from messaging.clock.services import obligation_open, obligations_answer
 from messaging.models import (
     Message,
     MessageKind,
@@ -46,12 +46,12 @@ def message_deliver(
     needs_response_since: Value | F = F("needs_response_since")
     if message.kind == MessageKind.MESSAGE:
         if mine.role == ParticipantRole.BUYER:
-            open_obligation(message=message, seller_id=seller.user_id, now=now)
+            obligation_open(message=message, seller_id=seller.user_id, now=now)
             if seller.needs_response_since is None:
                 needs_response_since = Value(now)
         else:
             # A real seller reply answers the buyer; automatic messages never do.
-            answer_obligations(thread_id=thread_id, answer=message, now=now)
+            obligations_answer(thread_id=thread_id, answer=message, now=now)
             needs_response_since = Value(None, output_field=DateTimeField())
     # Both sides in one statement: the sender has read up to their own message, the other
     # side has one more unread, and the seller's clock starts or stops.
@@ -72,7 +72,9 @@ def message_deliver(
     webhook_events.message_received(message=message)
 
 
-def notification_context(*, message: Message, reader: User, reader_role: str) -> dict[str, object]:
+def message_notification_context(
+    *, message: Message, reader: User, reader_role: str
+) -> dict[str, object]:
     # Everything the email needs, in the reader's language; names only, never a person's
     # address: replies go to the reader's own signed alias on the relay.
     thread = message.thread
@@ -100,7 +102,9 @@ def _notify_delivered(*, message: Message, recipient: Participant) -> None:
         kind="new_message",
         dedupe_key=f"message:{message.pk}:to:{reader.pk}",
         context={
-            **notification_context(message=message, reader=reader, reader_role=recipient.role),
+            **message_notification_context(
+                message=message, reader=reader, reader_role=recipient.role
+            ),
             "sender_name": sender_name,
         },
     )

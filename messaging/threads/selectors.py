@@ -38,12 +38,12 @@ MATCH_COUNT_CAP = 1000
 FOLDER_COUNT_CAP = 999
 
 
-def folders_for_user(user: User) -> tuple[Folder, ...]:
+def folder_list_for_user(user: User) -> tuple[Folder, ...]:
     return SELLER_FOLDERS if user.is_seller else BUYER_FOLDERS
 
 
-def default_folder(user: User) -> Folder:
-    return folders_for_user(user)[0]
+def folder_default_for_user(user: User) -> Folder:
+    return folder_list_for_user(user)[0]
 
 
 # What a list row (an inbox row, an API thread) shows of the users, order, product and last
@@ -94,7 +94,7 @@ def _participant_page_rows(*, listed_only: bool = True) -> ParticipantQuerySet:
 
 
 def _folder_check(*, user: User, folder: str) -> None:
-    if folder not in folders_for_user(user):
+    if folder not in folder_list_for_user(user):
         raise ApplicationError(
             "invalid_folder", _("Unknown folder '%(folder)s'.") % {"folder": folder}
         )
@@ -189,7 +189,7 @@ def thread_folder_counts(*, user: User, cap: int = FOLDER_COUNT_CAP) -> dict[str
     threads exactly would make every inbox page slower the more the seller sells; capped,
     each folder reads at most ``cap`` + 1 entries of its own partial index, all in one query.
     """
-    folders = folders_for_user(user)
+    folders = folder_list_for_user(user)
     selects: list[str] = []
     params: list[Any] = []
     for folder in folders:
@@ -203,7 +203,7 @@ def thread_folder_counts(*, user: User, cap: int = FOLDER_COUNT_CAP) -> dict[str
     return {folder.value: count for folder, count in zip(folders, row, strict=True)}
 
 
-def unread_thread_count(*, user: User) -> int:
+def thread_unread_count(*, user: User) -> int:
     """Count threads with unread messages for the header badge."""
     return Participant.objects.for_user(user).unread().count()
 

@@ -21,7 +21,7 @@ from messaging.attachments.store import (
     files_staged,
     store_files,
 )
-from messaging.clock.services import exclude_obligations
+from messaging.clock.services import obligations_exclude
 from messaging.models import (
     Message,
     MessageKind,
@@ -33,14 +33,14 @@ from messaging.models import (
     Topic,
 )
 from messaging.moderation import services as moderation
-from messaging.policy.content import content_check
+from messaging.policy.content import content_policy_check
 from messaging.replies.selectors import saved_reply_expand, saved_reply_get
 from messaging.search import services as search
 from messaging.threads.delivery import message_deliver, participants_lock
 from orders.models import Order, Product
 
 
-def clean_body(body: str, *, allow_empty: bool = False) -> str:
+def message_body_clean(body: str, *, allow_empty: bool = False) -> str:
     """Return the body as it will be stored, or refuse an empty or over-long one.
 
     A message that carries files may have no text (``allow_empty``).
@@ -89,7 +89,7 @@ def message_send(
     if saved_reply_id is not None:
         saved_reply = saved_reply_get(seller=sender, saved_reply_id=saved_reply_id)
         body = saved_reply_expand(saved_reply=saved_reply, thread=thread)
-    text = clean_body(body, allow_empty=bool(files))
+    text = message_body_clean(body, allow_empty=bool(files))
     with files_staged(files=files, body=text) as staged:
         return message_store(
             thread=thread,
@@ -121,7 +121,7 @@ def message_store(
     if is_reply:
         _check_reply_allowed(thread=thread, role=mine.role)
     rate_limit_hit(scope="send", ident=sender.pk)
-    verdict = content_check(body=text, filenames=staged.names, file_texts=staged.texts)
+    verdict = content_policy_check(body=text, filenames=staged.names, file_texts=staged.texts)
     message = Message.objects.create(
         thread=thread,
         sender=sender,
@@ -141,7 +141,7 @@ def message_store(
     else:
         # Searchable by its sender only, like everything else about a blocked message.
         search.document_append(message=message, participant_ids=[mine.pk])
-        moderation.blocked_message_queue(message=message, now=now)
+        moderation.blocked_message_enqueue(message=message, now=now)
         webhook_events.message_blocked(message=message)
     return message
 
@@ -259,7 +259,7 @@ def thread_start(
 ) -> Message:
     """Start (or continue) the conversation about an order or a product, with a first message."""
     now = now or timezone.now()
-    text = clean_body(body, allow_empty=bool(files))
+    text = message_body_clean(body, allow_empty=bool(files))
     topic = _validate_topic(topic)
     if (order is None) == (product is None):
         raise ApplicationError("invalid", "A conversation is about one order or one product.")
@@ -377,7 +377,7 @@ def thread_mark_no_response_needed(
         raise ApplicationError("not_seller", _("Only the seller can mark a thread this way."))
     # Lock the thread's participants so a buyer message cannot slip in between.
     participants_lock(participant.thread)
-    exclude_obligations(thread_id=participant.thread_id, now=now or timezone.now())
+    obligations_exclude(thread_id=participant.thread_id, now=now or timezone.now())
     _participant_update(participant, needs_response_since=None)
 
 

@@ -31,19 +31,19 @@ from messaging.models import (
 )
 from messaging.models.querysets import Folder
 from messaging.models.threads import Topic
-from messaging.moderation import services as moderation
+from messaging.moderation import selectors as moderation
 from messaging.moderation.forms import ReportForm
-from messaging.policy.content import highlight_segments
+from messaging.policy.content import findings_highlight
 from messaging.replies import views as saved_reply_views
-from messaging.rules.selectors import seller_is_blocked
+from messaging.rules.selectors import seller_block_exists
 from messaging.rules.services import thread_block_seller, thread_unblock_seller
 from messaging.threads import fragments, selectors
 from messaging.threads.forms import InboxFilterForm, ReplyForm, StartThreadForm
 from messaging.threads.links import thread_path
 from messaging.threads.selectors import (
     MATCH_COUNT_CAP,
-    default_folder,
-    folders_for_user,
+    folder_default_for_user,
+    folder_list_for_user,
     message_list_after,
     message_list_for_participant,
     participant_get,
@@ -113,7 +113,7 @@ def _blocked(form: ReplyForm, message: Message) -> dict[str, object]:
     )
     return {
         "blocked_message": message,
-        "highlight": highlight_segments(message.body, message.findings),
+        "highlight": findings_highlight(message.body, message.findings),
     }
 
 
@@ -150,7 +150,7 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
     user = request.user
     if seller_view != user.is_seller:
         return redirect("messaging:seller-inbox" if user.is_seller else "messaging:inbox")
-    folder = request.GET.get("folder") or default_folder(user)
+    folder = request.GET.get("folder") or folder_default_for_user(user)
     filter_form = InboxFilterForm(request.GET, seller_view=seller_view)
     # Invalid filters are explained above the form and the folder is listed unfiltered.
     filters = filter_form.filters() if filter_form.is_valid() else None
@@ -175,7 +175,7 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
             "count": min(counts[f.value], selectors.FOLDER_COUNT_CAP),
             "more": counts[f.value] > selectors.FOLDER_COUNT_CAP,
         }
-        for f in folders_for_user(user)
+        for f in folder_list_for_user(user)
     ]
     template = "seller/inbox.html" if seller_view else "messaging/inbox.html"
     # Filters carried by the folder tabs and the pager links.
@@ -201,7 +201,7 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
             "filter_query": filter_query,
             # Sellers see a restriction in force where they work (one indexed query).
             "restriction": (
-                moderation.restriction_active(seller_id=user.pk, now=timezone.now())
+                moderation.restriction_get_active(seller_id=user.pk, now=timezone.now())
                 if seller_view
                 else None
             ),
@@ -249,7 +249,9 @@ def thread_detail(
         thread_mark_read(participant=participant)
     messages = list(message_list_for_participant(participant=participant))
     if not seller_view:
-        extra["seller_blocked"] = seller_is_blocked(buyer=request.user, seller_id=thread.seller_id)
+        extra["seller_blocked"] = seller_block_exists(
+            buyer=request.user, seller_id=thread.seller_id
+        )
         extra["reply_closed"] = (
             reply_refusal(
                 thread=thread,
@@ -345,7 +347,7 @@ def _thread_start_page(
         template,
         {
             "form": form,
-            "usual_reply_hours": response_clock.usual_reply_hours(
+            "usual_reply_hours": response_clock.seller_usual_reply_hours(
                 seller_id=seller_id, now=timezone.now()
             ),
             **context,
@@ -462,7 +464,7 @@ def _inbox_url(request: AuthenticatedHttpRequest) -> str:
     name = "messaging:seller-inbox" if request.user.is_seller else "messaging:inbox"
     folder = request.POST.get("folder", "")
     url = reverse(name)
-    if folder in folders_for_user(request.user):
+    if folder in folder_list_for_user(request.user):
         url += f"?folder={folder}"
     return url
 

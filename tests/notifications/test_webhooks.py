@@ -305,7 +305,7 @@ def test_reminder_sends_thread_needs_response_reminder_once_per_threshold(buyer,
     obligation = Obligation.objects.get()
 
     for hours in (12, 12.5, 22):
-        response_clock.send_response_reminders(now=T0 + timedelta(hours=hours))
+        response_clock.response_reminders_send(now=T0 + timedelta(hours=hours))
 
     rows = list(WebhookDelivery.objects.order_by("id"))
     assert [(row.endpoint_id, row.event) for row in rows] == [

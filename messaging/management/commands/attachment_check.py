@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from messaging.attachments.checks import CheckedFile, IncomingFile, check_attachments
-from messaging.policy.content import content_check
+from messaging.policy.content import content_policy_check
 
 
 class Command(BaseCommand):
@@ -52,7 +52,7 @@ class Command(BaseCommand):
                 line["code"] = rejected[index].code
             else:
                 checked: CheckedFile = next(accepted)
-                policy = content_check(
+                policy = content_policy_check(
                     body="", filenames=[checked.display_name], file_texts=[checked.extracted_text]
                 )
                 line["type"] = checked.content_type
@@ -76,7 +76,7 @@ class Command(BaseCommand):
                 ordered["code"] = line["code"]
             self.stdout.write(json.dumps(ordered, ensure_ascii=False))
 
-        body_policy = content_check(body=body) if body.strip() else None
+        body_policy = content_policy_check(body=body) if body.strip() else None
         summary: dict[str, str | None]
         if check.message_error is not None:
             summary = {"message": "reject", "reason": check.message_error}

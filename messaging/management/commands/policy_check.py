@@ -8,7 +8,7 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from messaging.policy import split_attachment_lines
-from messaging.policy.content import content_check
+from messaging.policy.content import content_policy_check
 
 
 class Command(BaseCommand):
@@ -49,7 +49,7 @@ class Command(BaseCommand):
                     f"line {number}: expected a JSON object with a string 'text'"
                 ) from error
             body, filenames = split_attachment_lines(text)
-            result = content_check(body=body, filenames=filenames)
+            result = content_policy_check(body=body, filenames=filenames)
             findings = [
                 {key: finding[key] for key in ("category", "start", "end", "reason")}
                 for finding in result.findings

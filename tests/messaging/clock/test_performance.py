@@ -321,7 +321,7 @@ def test_a_waiting_thread_gets_one_reminder_at_each_threshold(buyer, seller):
     obligation = Obligation.objects.get()
     runs = [11, 11.99, 12, 12.1, 17, 21.9, 22, 22.5, 23.99, 24, 25]
 
-    sent = [response_clock.send_response_reminders(now=at(hours)) for hours in runs]
+    sent = [response_clock.response_reminders_send(now=at(hours)) for hours in runs]
 
     assert sent == [0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0]
     url = f"http://127.0.0.1:8000/seller/messages/{thread.pk}/"
@@ -355,7 +355,7 @@ def test_a_late_first_run_sends_only_the_tightest_reminder(buyer, seller):
     thread_with_message(buyer=buyer, seller=seller, now=at(0))
     obligation = Obligation.objects.get()
 
-    assert response_clock.send_response_reminders(now=at(23)) == 1
+    assert response_clock.response_reminders_send(now=at(23)) == 1
 
     assert [(key, context["hours_left"]) for _, key, context in reminders()] == [
         (f"reminder:{obligation.pk}:2h:{seller.email}", 1)
@@ -368,7 +368,7 @@ def test_no_reminder_for_an_answered_or_excluded_thread(buyer, seller):
     services.message_send(thread=answered, sender=seller, body="Shipped.", now=at(1))
     services.thread_mark_no_response_needed(participant=seller_side(excluded), now=at(1))
 
-    assert response_clock.send_response_reminders(now=at(12)) == 0
+    assert response_clock.response_reminders_send(now=at(12)) == 0
     assert reminders() == []
 
 
@@ -378,7 +378,7 @@ def test_an_auto_reply_does_not_stop_the_reminders(buyer, seller):
         thread=thread, sender=seller, body="We reply within a day.", kind=MessageKind.AUTO_REPLY
     )
 
-    assert response_clock.send_response_reminders(now=at(12)) == 1
+    assert response_clock.response_reminders_send(now=at(12)) == 1
 
 
 def test_reminders_follow_the_thread_deadline_not_each_message(buyer, seller):
@@ -388,7 +388,7 @@ def test_reminders_follow_the_thread_deadline_not_each_message(buyer, seller):
 
     # 12 h before the thread's deadline, and once more after it: the newer message's own
     # 12 h and 2 h points fall after the deadline, when the thread is already overdue.
-    counts = [response_clock.send_response_reminders(now=at(h)) for h in (12, 15, 22, 25, 26)]
+    counts = [response_clock.response_reminders_send(now=at(h)) for h in (12, 15, 22, 25, 26)]
 
     assert counts == [1, 0, 1, 0, 0]
     assert {key.split(":")[1] for _, key, _ in reminders()} == {str(oldest.pk)}
@@ -398,7 +398,7 @@ def test_reminder_thresholds_come_from_the_settings(buyer, seller, settings):
     settings.RESPONSE_REMINDER_HOURS = [6]
     thread_with_message(buyer=buyer, seller=seller, now=at(0))
 
-    counts = [response_clock.send_response_reminders(now=at(h)) for h in (12, 18, 22)]
+    counts = [response_clock.response_reminders_send(now=at(h)) for h in (12, 18, 22)]
 
     assert counts == [0, 1, 0]
 
@@ -408,7 +408,7 @@ def test_reminders_go_to_every_seller_with_a_waiting_thread(seller):
     other_seller = SellerFactory()
     thread_with_message(seller=other_seller, now=at(1))
 
-    assert response_clock.send_response_reminders(now=at(13)) == 2
+    assert response_clock.response_reminders_send(now=at(13)) == 2
     assert {address for address, _, _ in reminders()} == {seller.email, other_seller.email}
 
 
@@ -446,18 +446,18 @@ def test_nightly_snapshot_keeps_the_three_windows_and_can_run_again(buyer, selle
     *_, question = history(buyer, seller)
     hours = 3_600_000_000
 
-    assert response_clock.snapshot_response_metrics(now=NOW) == 3
+    assert response_clock.response_metrics_snapshot(now=NOW) == 3
     expected = [(date(2026, 4, 1), days, 4, 1, 1, 1, 1, 32 * hours) for days in (7, 30, 90)]
     assert snapshots() == expected
 
     # A late reply the next morning changes the live figures; the night's run updates its row.
     services.message_send(thread=question, sender=seller, body="Yes it does.", now=NOW)
-    assert response_clock.snapshot_response_metrics(now=NOW + timedelta(hours=1)) == 3
+    assert response_clock.response_metrics_snapshot(now=NOW + timedelta(hours=1)) == 3
     assert [row[4:6] for row in snapshots()] == [(2, 0)] * 3
     assert ResponseSnapshot.objects.count() == 3
 
     # The next night adds rows for the new last day.
-    assert response_clock.snapshot_response_metrics(now=NOW + timedelta(days=1)) == 3
+    assert response_clock.response_metrics_snapshot(now=NOW + timedelta(days=1)) == 3
     assert ResponseSnapshot.objects.count() == 6
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from core.errors import ApplicationError
 from messaging.clock.deadline import countdown
-from messaging.clock.selectors import metric_for_seller, obligation_csv_rows
+from messaging.clock.selectors import obligation_csv_rows, response_metric_for_seller
 from messaging.models import (
     MessageKind,
     Obligation,
@@ -329,7 +329,7 @@ NOW = datetime(2026, 4, 2, 12, 0, tzinfo=UTC)
 def test_metric_windows_count_each_outcome(seller):
     _history(seller)
 
-    metric = metric_for_seller(seller=seller, now=NOW)
+    metric = response_metric_for_seller(seller=seller, now=NOW)
 
     figures = [
         (
@@ -362,7 +362,7 @@ def test_a_window_moves_with_the_days(seller):
     _history(seller)
 
     # On 3 April the 30 days start on 4 March: the four obligations due 3 March leave.
-    thirty = metric_for_seller(seller=seller, now=NOW + timedelta(days=1)).windows[1]
+    thirty = response_metric_for_seller(seller=seller, now=NOW + timedelta(days=1)).windows[1]
 
     assert (thirty.first_day, thirty.due, thirty.answered_on_time, thirty.answered_late) == (
         date(2026, 3, 4),
@@ -378,12 +378,12 @@ def test_a_late_reply_moves_an_obligation_from_not_answered_to_late(seller):
 
     reply(silent, seller, datetime(2026, 4, 2, 11, 0, tzinfo=UTC))
 
-    thirty = metric_for_seller(seller=seller, now=NOW).windows[1]
+    thirty = response_metric_for_seller(seller=seller, now=NOW).windows[1]
     assert (thirty.answered_late, thirty.not_answered) == (2, 0)
 
 
 def test_metric_with_nothing_due_has_no_rate(seller):
-    metric = metric_for_seller(seller=seller, now=NOW)
+    metric = response_metric_for_seller(seller=seller, now=NOW)
 
     assert [
         (w.due, w.on_time_percent, w.average_response_time, w.meets_target) for w in metric.windows
@@ -399,7 +399,7 @@ def test_a_window_of_only_excluded_obligations_has_no_rate(buyer, seller):
     thread, _ = thread_with_message(buyer=buyer, seller=seller, now=at(0))
     thread_mark_no_response_needed(participant=seller_side(thread), now=at(1))
 
-    seven = metric_for_seller(seller=seller, now=at(48)).windows[0]
+    seven = response_metric_for_seller(seller=seller, now=at(48)).windows[0]
 
     assert (seven.due, seven.excluded, seven.on_time_percent) == (1, 1, None)
 
@@ -407,7 +407,7 @@ def test_a_window_of_only_excluded_obligations_has_no_rate(buyer, seller):
 def test_daily_series_gives_each_day_its_own_rate(seller):
     _history(seller)
 
-    daily = {d.first_day: d for d in metric_for_seller(seller=seller, now=NOW).daily}
+    daily = {d.first_day: d for d in response_metric_for_seller(seller=seller, now=NOW).daily}
 
     assert daily[date(2026, 3, 3)].on_time_percent == pytest.approx(100 / 3)
     assert daily[date(2026, 3, 14)].on_time_percent == 100.0
@@ -418,14 +418,14 @@ def test_metric_reads_one_query(seller, django_assert_num_queries):
     _history(seller)
 
     with django_assert_num_queries(1):
-        metric_for_seller(seller=seller, now=NOW)
+        response_metric_for_seller(seller=seller, now=NOW)
 
 
 def test_metric_is_per_seller(seller):
     _history(seller)
     other = SellerFactory()
 
-    assert metric_for_seller(seller=other, now=NOW).windows[2].due == 0
+    assert response_metric_for_seller(seller=other, now=NOW).windows[2].due == 0
 
 
 def test_needs_response_since_is_the_oldest_open_obligation(buyer, seller):
@@ -635,7 +635,7 @@ def test_metric_matches_a_brute_force_oracle(history, settings):
         seller = SellerFactory()
         threads = replay(timeline, seller)
 
-        metric = metric_for_seller(seller=seller, now=read_at)
+        metric = response_metric_for_seller(seller=seller, now=read_at)
 
         for days, window in zip((7, 30, 90), metric.windows, strict=True):
             assert window.days == days

@@ -9,7 +9,8 @@ from django.utils import formats, timezone
 
 from core.errors import ApplicationError
 from messaging.models import ModerationAction, SellerRestriction
-from messaging.moderation import services as moderation
+from messaging.moderation.selectors import restriction_get_active
+from messaging.moderation.services import restriction_lift, seller_restrict
 from messaging.rules import proactive
 from messaging.threads import services
 from tests.accounts.factories import SellerFactory, StaffFactory
@@ -25,7 +26,7 @@ CHANGELIST = "admin:messaging_sellerrestriction_changelist"
 def restrict(
     seller, staff, *, now=T0, days=14, reason="Off-platform contact."
 ) -> SellerRestriction:
-    return moderation.seller_restrict(seller=seller, days=days, reason=reason, actor=staff, now=now)
+    return seller_restrict(seller=seller, days=days, reason=reason, actor=staff, now=now)
 
 
 def lift_trail() -> list[tuple]:
@@ -43,7 +44,7 @@ def test_lifting_ends_the_restriction_now_and_writes_the_audit_trail(seller, sta
     restriction = restrict(seller, staff)
     lifted_at = T0 + timedelta(days=3)
 
-    lifted = moderation.restriction_lift(restriction=restriction, actor=staff, now=lifted_at)
+    lifted = restriction_lift(restriction=restriction, actor=staff, now=lifted_at)
 
     restriction.refresh_from_db()
     assert lifted == restriction
@@ -57,7 +58,7 @@ def test_lifting_ends_the_restriction_now_and_writes_the_audit_trail(seller, sta
             lifted_at,
         )
     ]
-    assert moderation.restriction_active(seller_id=seller.pk, now=lifted_at) is None
+    assert restriction_get_active(seller_id=seller.pk, now=lifted_at) is None
     # The restriction stays in the seller's history, with its reason.
     assert list(SellerRestriction.objects.values_list("seller", "reason")) == [
         (seller.pk, "Off-platform contact.")
@@ -70,7 +71,7 @@ def test_a_lifted_seller_may_write_first_again(buyer, seller, staff):
     restriction = restrict(seller, staff, now=now - timedelta(days=1))
     restricted = proactive.order_messaging_actions_get(seller=seller, order=order, now=now)
 
-    moderation.restriction_lift(restriction=restriction, actor=staff, now=now)
+    restriction_lift(restriction=restriction, actor=staff, now=now)
 
     free = proactive.order_messaging_actions_get(seller=seller, order=order, now=now)
     assert restricted.restriction is not None
@@ -82,9 +83,7 @@ def test_an_ended_restriction_cannot_be_lifted(seller, staff):
     trail_before = list(ModerationAction.objects.values())
 
     with pytest.raises(ApplicationError) as refused:
-        moderation.restriction_lift(
-            restriction=restriction, actor=staff, now=T0 + timedelta(days=2)
-        )
+        restriction_lift(restriction=restriction, actor=staff, now=T0 + timedelta(days=2))
 
     assert (refused.value.code, refused.value.message) == (
         "restriction_ended",
@@ -98,20 +97,20 @@ def test_an_ended_restriction_cannot_be_lifted(seller, staff):
 def test_lifting_at_the_instant_it_began_still_ends_after_it_starts(seller, staff):
     restriction = restrict(seller, staff)
 
-    moderation.restriction_lift(restriction=restriction, actor=staff, now=T0)
+    restriction_lift(restriction=restriction, actor=staff, now=T0)
 
     restriction.refresh_from_db()
     assert restriction.ends_at == T0 + timedelta(microseconds=1)
-    assert moderation.restriction_active(seller_id=seller.pk, now=restriction.ends_at) is None
+    assert restriction_get_active(seller_id=seller.pk, now=restriction.ends_at) is None
 
 
 def test_lifting_one_restriction_leaves_the_sellers_other_ones(seller, staff):
     short = restrict(seller, staff, days=3, reason="First warning.")
     long = restrict(seller, staff, now=T0 + timedelta(days=1), days=30, reason="Repeated.")
 
-    moderation.restriction_lift(restriction=short, actor=staff, now=T0 + timedelta(days=2))
+    restriction_lift(restriction=short, actor=staff, now=T0 + timedelta(days=2))
 
-    assert moderation.restriction_active(seller_id=seller.pk, now=T0 + timedelta(days=2)) == long
+    assert restriction_get_active(seller_id=seller.pk, now=T0 + timedelta(days=2)) == long
 
 
 # --- the admin --------------------------------------------------------------------------------
@@ -211,7 +210,7 @@ def test_the_seller_inbox_shows_a_restriction_in_force_with_reason_and_end(
 
 def test_the_notice_goes_once_the_restriction_is_lifted(seller_client, seller, staff):
     restriction = restrict(seller, staff, now=timezone.now() - timedelta(hours=1))
-    moderation.restriction_lift(restriction=restriction, actor=staff)
+    restriction_lift(restriction=restriction, actor=staff)
 
     html = seller_client.get("/seller/").content.decode()
 

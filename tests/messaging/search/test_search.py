@@ -56,7 +56,9 @@ def full_text(request) -> bool | None:
 
 def found(user, *, folder: str = "", full_text: bool | None = None, **filters) -> list[int]:
     """The ids of the user's threads in a folder matching the filters, newest activity first."""
-    rows = Participant.objects.for_user(user).in_folder(folder or selectors.default_folder(user))
+    rows = Participant.objects.for_user(user).in_folder(
+        folder or selectors.folder_default_for_user(user)
+    )
     rows = threads_filter(rows, user=user, filters=ThreadFilters(**filters), full_text=full_text)
     return list(rows.order_by("-last_message_at", "-id").values_list("thread_id", flat=True))
 

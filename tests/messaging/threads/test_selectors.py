@@ -307,8 +307,8 @@ def test_unread_thread_count_counts_threads_not_messages(buyer, seller):
     services.thread_mark_read(participant=side(read, seller))
     services.thread_delete_for_me(participant=side(deleted, seller))
 
-    assert selectors.unread_thread_count(user=seller) == 1
-    assert selectors.unread_thread_count(user=buyer) == 0
+    assert selectors.thread_unread_count(user=seller) == 1
+    assert selectors.thread_unread_count(user=buyer) == 0
 
 
 def test_participant_get_returns_my_side_of_the_thread(buyer, seller):
