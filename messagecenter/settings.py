@@ -361,6 +361,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notifications-digests": {"task": "notifications.send_digests", "schedule": 60.0},
     "notifications-webhook-sweep": {"task": "notifications.sweep_webhooks", "schedule": 30.0},
     "messaging-inbound-sweep": {"task": "messaging.sweep_inbound_emails", "schedule": 60.0},
+    # A renamed shop or buyer is found by the new name within the next run.
+    "messaging-search-refreshes": {"task": "messaging.sweep_search_refreshes", "schedule": 30.0},
     # The response clock: reminders before deadlines; the metric kept just after midnight UTC,
     # when yesterday (the metric's last complete day) has ended.
     "messaging-response-reminders": {

@@ -3,5 +3,4 @@
 from messaging.clock import admin as clock_admin  # noqa: F401
 from messaging.moderation import admin as moderation_admin  # noqa: F401
 from messaging.relay import admin as relay_admin  # noqa: F401
-from messaging.search import admin as search_admin  # noqa: F401
 from messaging.threads import admin as threads_admin  # noqa: F401

@@ -44,6 +44,7 @@ def test_every_task_enqueued_by_name_or_scheduled_is_registered():
         "messaging.send_response_reminders",
         "messaging.snapshot_response_metrics",
         "messaging.sweep_inbound_emails",
+        "messaging.sweep_search_refreshes",
         "notifications.send_digests",
         "notifications.sweep",
         "notifications.sweep_webhooks",

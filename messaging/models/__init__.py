@@ -15,7 +15,7 @@ from messaging.models.moderation import (
 from messaging.models.relay import InboundEmail, InboundEmailStatus
 from messaging.models.replies import SavedReply
 from messaging.models.rules import ProactiveReason, SellerBlock, UnsolicitedOptOut
-from messaging.models.search import SearchDocument
+from messaging.models.search import SearchDocument, SearchRefresh
 from messaging.models.threads import (
     BlockedMessage,
     Message,
@@ -54,6 +54,7 @@ __all__ = [
     "ReviewOutcome",
     "SavedReply",
     "SearchDocument",
+    "SearchRefresh",
     "SellerBlock",
     "SellerRestriction",
     "Thread",

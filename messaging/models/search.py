@@ -16,7 +16,7 @@ class SearchDocument(models.Model):
     The order number, the product, the other party's name and the text of every message this
     participant may see (a blocked message only in its sender's document). Kept apart from
     the participant row so that reading or archiving a thread does not rewrite it; written
-    by messaging/search.py when a message is delivered or blocked. Elsewhere it stays empty
+    by messaging/search/services.py when a message is delivered or blocked. Elsewhere it stays empty
     and search matches substrings instead.
     """
 
@@ -50,3 +50,23 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"Search document of participant {self.participant_id}"
+
+
+class SearchRefresh(models.Model):
+    """A party whose public name changed: the search documents of their threads are rebuilt.
+
+    Every document holds the other party's public name (a shop's name, else the user's display
+    name). Triggers on those columns (migration 0014) write this row in the renaming
+    transaction, wherever the rename comes from (the admin, a profile page, the API, a bulk
+    update); ``messaging.search.services.search_refreshes_run`` rebuilds and deletes it. An
+    outbox, like the notifications': a lost task or a worker that dies loses no rename.
+    """
+
+    # A plain id, not a foreign key: the row is written by a trigger, also while the user is
+    # being deleted (their shop profile goes first), and a refresh of a user who is gone is a
+    # no-op that the run deletes.
+    user_id = models.BigIntegerField(primary_key=True)
+    requested_at = models.DateTimeField(db_default=Now())
+
+    def __str__(self) -> str:
+        return f"Search refresh of user {self.user_id}"

@@ -219,9 +219,7 @@ def order_facts_get(*, order: Order, now: datetime) -> OrderFacts:
                     thread__order_id=OuterRef("pk"), kind=MessageKind.REVIEW_REQUEST
                 )
             ),
-            buyer_opted_out=Exists(
-                UnsolicitedOptOut.objects.filter(buyer_id=OuterRef("buyer_id"))
-            ),
+            buyer_opted_out=Exists(UnsolicitedOptOut.objects.filter(buyer_id=OuterRef("buyer_id"))),
             seller_blocked=Exists(
                 SellerBlock.objects.filter(
                     buyer_id=OuterRef("buyer_id"), seller_id=OuterRef("seller_id")

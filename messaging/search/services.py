@@ -1,8 +1,8 @@
 """Search documents: appended to as messages are delivered, rebuilt when a party is renamed."""
 
-from django.db import connection
+from django.db import connection, transaction
 
-from messaging.models import Message
+from messaging.models import Message, SearchRefresh
 from messaging.search.selectors import uses_full_text
 
 # --- Writing the documents (PostgreSQL only) -------------------------------------------------
@@ -115,3 +115,26 @@ def documents_rebuild_for_party(*, user_id: int) -> int:
             {"user_id": user_id},
         )
         return cursor.rowcount
+
+
+def search_refreshes_run(*, limit: int = 20) -> int:
+    """Rebuild the documents of parties renamed since the last run; return how many parties.
+
+    Each ``SearchRefresh`` row (written by the rename triggers) is taken under a lock that
+    other runs skip, rebuilt and deleted in one transaction. A rename made meanwhile waits for
+    that commit and writes a new row, which the next run takes.
+    """
+    done = 0
+    for _ in range(limit):
+        with transaction.atomic():
+            row = (
+                SearchRefresh.objects.select_for_update(skip_locked=True)
+                .order_by("requested_at")
+                .first()
+            )
+            if row is None:
+                break
+            documents_rebuild_for_party(user_id=row.user_id)
+            row.delete()
+        done += 1
+    return done
