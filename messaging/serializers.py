@@ -12,11 +12,34 @@ from messaging.models import (
 )
 
 
+class FindingParamsSerializer(serializers.Serializer):
+    detail = serializers.CharField(
+        required=False,
+        help_text="What was found, for the reasons that name it: a link's host, an app or a "
+        "social network (`example.org`, `WhatsApp`).",
+    )
+    disguises = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="How a contact detail was disguised, as stable codes: "
+        "`invisible_characters`, `look_alike_characters`, `at_dot_written_out`, "
+        "`digits_as_words`, `spaced_out`, `split_letters`.",
+    )
+
+
 class FindingSerializer(serializers.Serializer):
     category = serializers.CharField()
     start = serializers.IntegerField()
     end = serializers.IntegerField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(help_text="Why, in English (made from `code` and `params`).")
+    code = serializers.CharField(
+        required=False,
+        help_text="Why, as a stable snake_case code (`phone_number`, `external_link`, "
+        "`asks_for_phone`, …); absent on findings stored before codes existed.",
+    )
+    params = FindingParamsSerializer(
+        required=False, help_text="The code's parameters; absent on findings without a `code`."
+    )
     source = serializers.CharField()  # type: ignore[assignment]
 
 
@@ -54,7 +77,17 @@ class FileRejectionSerializer(serializers.Serializer):
     index = serializers.IntegerField()
     name = serializers.CharField()
     code = serializers.CharField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(help_text="Why, in English.")
+    reason_code = serializers.CharField(
+        help_text="Why, as a stable snake_case code; a `code` may have several "
+        "(`image_too_many_pixels`: `image_too_many_pixels`, `image_pixel_flood`, "
+        "`animation_too_many_pixels`)."
+    )
+    params = serializers.DictField(
+        help_text="The reason's parameters, numbers as integers: "
+        '`{"width": 9000, "height": 9000, "limit": 40000000}`, `{"mime": "application/zip"}`, '
+        '`{"kind": "jpeg", "extensions": ["jpg", "jpeg"]}`.'
+    )
 
 
 class AttachmentErrorSerializer(ErrorSerializer):

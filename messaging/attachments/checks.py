@@ -3,13 +3,15 @@
 Pure functions with no Django imports, so a storing service can call them from anywhere.
 A file is either accepted as a `CheckedFile` (holding the exact bytes to store: images are
 decoded and re-encoded, text is stored as UTF-8) or rejected with a `FileRejection` carrying a
-stable snake_case code and a sentence for the sender. `check_attachments` checks every file of
-a message, so each rejected file gets its own reason, plus the message-wide limits.
+stable snake_case reason code with its parameters; `FILE_REASONS` gives each reason code the
+refusal's stable code and its English sentence. `check_attachments` checks every file of a
+message, so each rejected file gets its own reason, plus the message-wide limits.
 """
 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import functools
 import hashlib
 import io
@@ -19,9 +21,9 @@ import unicodedata
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, TypeAlias
+from typing import IO, Any, NamedTuple, TypeAlias
 
 import magic
 import olefile
@@ -113,42 +115,174 @@ class CheckedFile:
     extracted_text: str
 
 
+class FileReason(NamedTuple):
+    """Why a file is refused: the refusal's stable code and the English sentence for it."""
+
+    code: str
+    text: str  # str.format fields name the parameters
+
+
+# Reason code -> the refusal's code (the API's `code`) and the English sentence. One refusal
+# code may stand for several reasons, each with its own sentence. The parameters: `limit`,
+# `width`, `height` (integers), `mime`, `kind` (a key of KIND_NAMES) and `extensions`.
+FILE_REASONS: dict[str, FileReason] = {
+    "empty_file": FileReason("empty_file", "The file is empty."),
+    "too_large": FileReason(
+        "too_large", "The file is larger than a whole message may be ({limit:,} bytes)."
+    ),
+    "too_many_files": FileReason("too_many_files", "A message can carry at most {limit} files."),
+    "type_not_allowed": FileReason(
+        "type_not_allowed",
+        "Files of type {mime} are not allowed; send text, PDF, JPEG, GIF, PNG or Word files.",
+    ),
+    "zip_not_docx": FileReason(
+        "type_not_allowed", "The file is a zip archive, not a Word document."
+    ),
+    "not_docx": FileReason("type_not_allowed", "The file is not a Word .docx document."),
+    "extension_mismatch": FileReason(
+        "extension_mismatch", "The file is {kind}, so its name must end in {extensions}."
+    ),
+    "image_too_many_pixels": FileReason(
+        "image_too_many_pixels",
+        "The image is {width}x{height} pixels; the limit is {limit:,} pixels.",
+    ),
+    "image_pixel_flood": FileReason(
+        "image_too_many_pixels", "The image has too many pixels; the limit is {limit:,}."
+    ),
+    "animation_too_many_pixels": FileReason(
+        "image_too_many_pixels",
+        "The animation has more than {limit:,} pixels across its frames.",
+    ),
+    "image_too_many_frames": FileReason(
+        "image_too_many_frames", "The animation has more than {limit} frames."
+    ),
+    "image_corrupt": FileReason("image_corrupt", "The image is damaged or truncated."),
+    "txt_markup": FileReason("txt_html", "The text file contains HTML, SVG or XML markup."),
+    "txt_html": FileReason("txt_html", "The text file contains HTML, SVG or script markup."),
+    "txt_binary": FileReason("txt_not_text", "The .txt file holds binary data, not text."),
+    "txt_unknown_encoding": FileReason(
+        "txt_not_text", "The .txt file is not readable text in a known encoding."
+    ),
+    "txt_control_characters": FileReason(
+        "txt_not_text", "The .txt file contains binary or control characters."
+    ),
+    "pdf_javascript": FileReason("pdf_javascript", "The PDF contains JavaScript."),
+    "pdf_launch_action": FileReason(
+        "pdf_launch_action", "The PDF contains an action that launches a program."
+    ),
+    "pdf_embedded_file": FileReason("pdf_embedded_file", "The PDF contains embedded files."),
+    "pdf_encrypted": FileReason("pdf_encrypted", "Password-protected PDFs cannot be checked."),
+    "pdf_too_complex": FileReason(
+        "pdf_too_complex", "The PDF has more than {limit:,} objects and cannot be checked."
+    ),
+    "pdf_corrupt": FileReason("pdf_corrupt", "The PDF is damaged and cannot be read."),
+    "doc_corrupt": FileReason("doc_corrupt", "The Word document is damaged and cannot be read."),
+    "doc_not_word": FileReason("doc_corrupt", "The file is not a Word document."),
+    "doc_macros": FileReason("doc_macros", "The Word document contains macros."),
+    "doc_embedded_object": FileReason(
+        "doc_embedded_object", "The Word document embeds another file."
+    ),
+    "docx_corrupt": FileReason("docx_corrupt", "The Word document is damaged and cannot be read."),
+    "docx_too_many_members": FileReason(
+        "docx_too_many_members", "The Word document has more than {limit} parts."
+    ),
+    "docx_too_large_uncompressed": FileReason(
+        "docx_too_large_uncompressed", "The Word document unpacks to more than {limit:,} bytes."
+    ),
+    "docx_macros": FileReason(
+        "docx_macros", "The Word document contains macros or ActiveX controls."
+    ),
+    "docx_macro_enabled": FileReason("docx_macros", "The Word document is macro-enabled."),
+    "docx_embedded_object": FileReason(
+        "docx_embedded_object", "The Word document embeds an object or a macro-enabled file."
+    ),
+    "docx_dde": FileReason(
+        "docx_dde", "The Word document contains a DDE field that runs commands."
+    ),
+    "docx_linking_field": FileReason(
+        "docx_external_reference",
+        "The Word document contains a field that loads content from elsewhere.",
+    ),
+    "docx_external_reference": FileReason(
+        "docx_external_reference",
+        "The Word document loads a template or content from outside the file.",
+    ),
+}
+
+
+# Code -> English sentence of a refusal of the whole message.
+MESSAGE_REASONS: dict[str, str] = {
+    "too_many_files": "the message has {count} files; at most {limit} are allowed.",
+    "message_too_large": (
+        "the text and files total {total:,} bytes; the limit is {limit:,} bytes (10 MB)."
+    ),
+}
+
+
+def file_reason_text(reason_code: str, params: Mapping[str, Any]) -> str:
+    """Return the English sentence for a refused file's reason code and parameters."""
+    values = dict(params)
+    if "kind" in values:
+        values["kind"] = KIND_NAMES[values["kind"]]
+    if "extensions" in values:
+        values["extensions"] = " or ".join(f".{name}" for name in values["extensions"])
+    return FILE_REASONS[reason_code].text.format(**values)
+
+
 @dataclass(frozen=True)
 class FileRejection:
-    """A refused file: its position in the upload, display name, stable code and reason."""
+    """A refused file: its position in the upload, display name, reason code and parameters.
+
+    `code` (the refusal's stable code) and `reason` (in English) follow from the reason code.
+    """
 
     index: int
     name: str
+    reason_code: str
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        """The refusal's stable code."""
+        return FILE_REASONS[self.reason_code].code
+
+    @property
+    def reason(self) -> str:
+        """Why the file is refused, in English."""
+        return file_reason_text(self.reason_code, self.params)
+
+
+@dataclass(frozen=True)
+class MessageRejection:
+    """A refusal of the whole message: `too_many_files` or `message_too_large`."""
+
     code: str
-    reason: str
+    params: Mapping[str, Any]
+
+    @property
+    def reason(self) -> str:
+        """Why the message is refused, in English (a clause: it starts in lower case)."""
+        return MESSAGE_REASONS[self.code].format(**self.params)
 
 
 @dataclass(frozen=True)
 class AttachmentCheck:
-    """The outcome for a whole message.
-
-    `message_error` is None or "<code>: <sentence>", with code `too_many_files` or
-    `message_too_large`.
-    """
+    """The outcome for a whole message."""
 
     accepted: tuple[CheckedFile, ...]
     rejections: tuple[FileRejection, ...]
-    message_error: str | None
+    message_error: MessageRejection | None
 
     @property
     def ok(self) -> bool:
         return self.message_error is None and not self.rejections
 
-    @property
-    def message_error_code(self) -> str | None:
-        return None if self.message_error is None else self.message_error.split(":", 1)[0]
-
 
 class _Rejected(Exception):
-    def __init__(self, code: str, reason: str) -> None:
-        super().__init__(code)
-        self.code = code
-        self.reason = reason
+    def __init__(self, reason_code: str, **params: Any) -> None:
+        super().__init__(reason_code)
+        self.reason_code = reason_code
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -260,7 +394,8 @@ _EXTENSIONS_BY_KIND = {
 }
 
 
-_LABELS = {
+# How the English reasons name each kind of file.
+KIND_NAMES = {
     "txt": "plain text",
     "pdf": "a PDF",
     "jpeg": "a JPEG image",
@@ -298,19 +433,12 @@ def _kind_for(mime: str, extension: str) -> str:
 
     if not kind:
         if extension == "txt" and mime in _MARKUP_MIMES:
-            raise _Rejected("txt_html", "The text file contains HTML, SVG or XML markup.")
+            raise _Rejected("txt_markup")
         if extension == "txt" and mime == "application/octet-stream":
-            raise _Rejected("txt_not_text", "The .txt file holds binary data, not text.")
-        raise _Rejected(
-            "type_not_allowed",
-            f"Files of type {mime} are not allowed; send text, PDF, JPEG, GIF, PNG or Word files.",
-        )
+            raise _Rejected("txt_binary")
+        raise _Rejected("type_not_allowed", mime=mime)
     if extension not in _EXTENSIONS_BY_KIND[kind]:
-        expected = " or ".join(f".{name}" for name in _EXTENSIONS_BY_KIND[kind])
-        raise _Rejected(
-            "extension_mismatch",
-            f"The file is {_LABELS[kind]}, so its name must end in {expected}.",
-        )
+        raise _Rejected("extension_mismatch", kind=kind, extensions=list(_EXTENSIONS_BY_KIND[kind]))
     return kind
 
 
@@ -330,10 +458,7 @@ def _srgb_profile() -> ImageCms.ImageCmsProfile:
 
 
 def _too_many_pixels(width: int, height: int) -> _Rejected:
-    return _Rejected(
-        "image_too_many_pixels",
-        f"The image is {width}x{height} pixels; the limit is {MAX_IMAGE_PIXELS:,} pixels.",
-    )
+    return _Rejected("image_too_many_pixels", width=width, height=height, limit=MAX_IMAGE_PIXELS)
 
 
 def _check_image(data: bytes, kind: str) -> _Checked:
@@ -350,12 +475,9 @@ def _check_image(data: bytes, kind: str) -> _Checked:
                 else:
                     content = _reencode_still(image, kind)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise _Rejected(
-            "image_too_many_pixels",
-            f"The image has too many pixels; the limit is {MAX_IMAGE_PIXELS:,}.",
-        ) from error
+        raise _Rejected("image_pixel_flood", limit=MAX_IMAGE_PIXELS) from error
     except _IMAGE_ERRORS as error:
-        raise _Rejected("image_corrupt", "The image is damaged or truncated.") from error
+        raise _Rejected("image_corrupt") from error
     return _Checked(content=content)
 
 
@@ -396,16 +518,10 @@ def _reencode_animation(image: Image.Image, kind: str) -> bytes:
     total_pixels = 0
     for frame in ImageSequence.Iterator(image):
         if len(frames) == MAX_IMAGE_FRAMES:
-            raise _Rejected(
-                "image_too_many_frames",
-                f"The animation has more than {MAX_IMAGE_FRAMES} frames.",
-            )
+            raise _Rejected("image_too_many_frames", limit=MAX_IMAGE_FRAMES)
         total_pixels += frame.width * frame.height
         if total_pixels > MAX_ANIMATION_PIXELS:
-            raise _Rejected(
-                "image_too_many_pixels",
-                f"The animation has more than {MAX_ANIMATION_PIXELS:,} pixels across its frames.",
-            )
+            raise _Rejected("animation_too_many_pixels", limit=MAX_ANIMATION_PIXELS)
         durations.append(int(frame.info.get("duration", 0) or 0))
         frames.append(_clean(frame.copy()))
     loop = image.info.get("loop")
@@ -442,15 +558,15 @@ def _decode_text(data: bytes) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    raise _Rejected("txt_not_text", "The .txt file is not readable text in a known encoding.")
+    raise _Rejected("txt_unknown_encoding")
 
 
 def _check_text(data: bytes) -> _Checked:
     text, encoding = _decode_text(data)
     if _CONTROL_CHARACTERS.search(text):
-        raise _Rejected("txt_not_text", "The .txt file contains binary or control characters.")
+        raise _Rejected("txt_control_characters")
     if _MARKUP.search(text):
-        raise _Rejected("txt_html", "The text file contains HTML, SVG or script markup.")
+        raise _Rejected("txt_html")
     content = data if encoding == "utf-8" else text.encode("utf-8")
     return _Checked(content=content, extracted_text=text)
 
@@ -464,13 +580,6 @@ _PDF_NAME_CODES = {
     b"EmbeddedFiles": "pdf_embedded_file",
     b"FileAttachment": "pdf_embedded_file",
     b"RichMedia": "pdf_embedded_file",
-}
-
-
-_PDF_REASONS = {
-    "pdf_javascript": "The PDF contains JavaScript.",
-    "pdf_launch_action": "The PDF contains an action that launches a program.",
-    "pdf_embedded_file": "The PDF contains embedded files.",
 }
 
 
@@ -497,10 +606,6 @@ _PDF_ERRORS = (
 )
 
 
-def _pdf_rejection(code: str) -> _Rejected:
-    return _Rejected(code, _PDF_REASONS[code])
-
-
 def _decode_pdf_name(raw: bytes) -> bytes:
     return _PDF_HEX_ESCAPE.sub(lambda match: bytes([int(match.group(1), 16)]), raw)
 
@@ -524,7 +629,7 @@ def _scan_pdf_names(data: bytes) -> None:
         for match in _PDF_NAME.finditer(data, start, end):
             code = _PDF_NAME_CODES.get(_decode_pdf_name(match.group(1)))
             if code:
-                raise _pdf_rejection(code)
+                raise _Rejected(code)
 
 
 def _walk_pdf_object(root: PdfObject | None) -> None:
@@ -535,7 +640,7 @@ def _walk_pdf_object(root: PdfObject | None) -> None:
         if isinstance(item, NameObject):
             code = _PDF_NAME_CODES.get(str(item)[1:].encode("utf-8", "surrogateescape"))
             if code:
-                raise _pdf_rejection(code)
+                raise _Rejected(code)
         elif isinstance(item, DictionaryObject):
             for key, value in dict.items(item):
                 pending.append(NameObject(key) if not isinstance(key, NameObject) else key)
@@ -549,7 +654,7 @@ def _check_pdf(data: bytes) -> _Checked:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
-            raise _Rejected("pdf_encrypted", "Password-protected PDFs cannot be checked.")
+            raise _Rejected("pdf_encrypted")
         # Walking every object also reaches those packed in compressed object streams.
         references = [
             IndirectObject(number, generation, reader)
@@ -558,17 +663,14 @@ def _check_pdf(data: bytes) -> _Checked:
         ]
         references += [IndirectObject(number, 0, reader) for number in reader.xref_objStm]
         if len(references) > MAX_PDF_OBJECTS:
-            raise _Rejected(
-                "pdf_too_complex",
-                f"The PDF has more than {MAX_PDF_OBJECTS:,} objects and cannot be checked.",
-            )
+            raise _Rejected("pdf_too_complex", limit=MAX_PDF_OBJECTS)
         _walk_pdf_object(reader.trailer)
         for reference in references:
             _walk_pdf_object(reader.get_object(reference))
     except DependencyError as error:
-        raise _Rejected("pdf_encrypted", "Password-protected PDFs cannot be checked.") from error
+        raise _Rejected("pdf_encrypted") from error
     except _PDF_ERRORS as error:
-        raise _Rejected("pdf_corrupt", "The PDF is damaged and cannot be read.") from error
+        raise _Rejected("pdf_corrupt") from error
     return _Checked(content=data)
 
 
@@ -584,17 +686,15 @@ def _check_doc(data: bytes) -> _Checked:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             paths = ole.listdir(streams=True, storages=True)
     except _OLE_ERRORS as error:
-        raise _Rejected(
-            "doc_corrupt", "The Word document is damaged and cannot be read."
-        ) from error
+        raise _Rejected("doc_corrupt") from error
     lowered = [[part.lower() for part in path] for path in paths]
     if ["worddocument"] not in lowered:
-        raise _Rejected("doc_corrupt", "The file is not a Word document.")
+        raise _Rejected("doc_not_word")
     for path in lowered:
         if _OLE_MACRO_STORAGES.intersection(path) or path[-1] == "_vba_project":
-            raise _Rejected("doc_macros", "The Word document contains macros.")
+            raise _Rejected("doc_macros")
         if path[-1] == "\x01ole10native":
-            raise _Rejected("doc_embedded_object", "The Word document embeds another file.")
+            raise _Rejected("doc_embedded_object")
     return _Checked(content=data)
 
 
@@ -633,7 +733,7 @@ _END_OF_CENTRAL_DIRECTORY = b"PK\x05\x06"
 
 
 def _docx_corrupt() -> _Rejected:
-    return _Rejected("docx_corrupt", "The Word document is damaged and cannot be read.")
+    return _Rejected("docx_corrupt")
 
 
 def _declared_member_count(data: bytes) -> int:
@@ -688,12 +788,9 @@ def _docx_text(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> list[str]:
 
 def _check_field(instruction: str) -> None:
     if _DDE_FIELD.match(instruction):
-        raise _Rejected("docx_dde", "The Word document contains a DDE field that runs commands.")
+        raise _Rejected("docx_dde")
     if _LINKING_FIELD.match(instruction):
-        raise _Rejected(
-            "docx_external_reference",
-            "The Word document contains a field that loads content from elsewhere.",
-        )
+        raise _Rejected("docx_linking_field")
 
 
 def _check_docx(data: bytes) -> _Checked:
@@ -709,10 +806,7 @@ def _check_docx(data: bytes) -> _Checked:
 
 
 def _too_many_members() -> _Rejected:
-    return _Rejected(
-        "docx_too_many_members",
-        f"The Word document has more than {MAX_DOCX_MEMBERS} parts.",
-    )
+    return _Rejected("docx_too_many_members", limit=MAX_DOCX_MEMBERS)
 
 
 def _check_docx_package(archive: zipfile.ZipFile) -> str:
@@ -721,10 +815,7 @@ def _check_docx_package(archive: zipfile.ZipFile) -> str:
     if len(members) > MAX_DOCX_MEMBERS:
         raise _too_many_members()
     if sum(member.file_size for member in members) > MAX_DOCX_UNCOMPRESSED_BYTES:
-        raise _Rejected(
-            "docx_too_large_uncompressed",
-            f"The Word document unpacks to more than {MAX_DOCX_UNCOMPRESSED_BYTES:,} bytes.",
-        )
+        raise _Rejected("docx_too_large_uncompressed", limit=MAX_DOCX_UNCOMPRESSED_BYTES)
     by_name: dict[str, zipfile.ZipInfo] = {}
     for member in members:
         name = member.filename.lower()
@@ -734,22 +825,19 @@ def _check_docx_package(archive: zipfile.ZipFile) -> str:
 
     for name in by_name:
         if name.endswith(("vbaproject.bin", "vbadata.xml")) or name.startswith("word/activex/"):
-            raise _Rejected("docx_macros", "The Word document contains macros or ActiveX controls.")
+            raise _Rejected("docx_macros")
         if name.startswith("word/embeddings/") and _EMBEDDED_CODE.search(name):
-            raise _Rejected(
-                "docx_embedded_object",
-                "The Word document embeds an object or a macro-enabled file.",
-            )
+            raise _Rejected("docx_embedded_object")
 
     content_types = by_name.get("[content_types].xml")
     package_rels = by_name.get("_rels/.rels")
     if content_types is None or package_rels is None:
-        raise _Rejected("type_not_allowed", "The file is a zip archive, not a Word document.")
+        raise _Rejected("zip_not_docx")
     overrides: dict[str, str] = {}
     for element in _read_xml(archive, content_types):
         content_type = element.get("ContentType", "")
         if "macroenabled" in content_type.lower() or "vbaproject" in content_type.lower():
-            raise _Rejected("docx_macros", "The Word document is macro-enabled.")
+            raise _Rejected("docx_macro_enabled")
         if element.tag == f"{_CONTENT_TYPES_NS}Override":
             overrides[element.get("PartName", "").lstrip("/").lower()] = content_type
 
@@ -758,7 +846,7 @@ def _check_docx_package(archive: zipfile.ZipFile) -> str:
         if relationship.get("Type", "").endswith("/officeDocument"):
             main_part = relationship.get("Target", "").lstrip("/").lower()
     if overrides.get(main_part) != _WORD_MAIN_TYPE or main_part not in by_name:
-        raise _Rejected("type_not_allowed", "The file is not a Word .docx document.")
+        raise _Rejected("not_docx")
 
     links: list[str] = []
     for name, member in by_name.items():
@@ -781,10 +869,7 @@ def _external_links(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> list[s
         if relationship.get("TargetMode", "").lower() != "external":
             continue
         if not relationship.get("Type", "").endswith("/hyperlink"):
-            raise _Rejected(
-                "docx_external_reference",
-                "The Word document loads a template or content from outside the file.",
-            )
+            raise _Rejected("docx_external_reference")
         links.append(relationship.get("Target", ""))
     return links
 
@@ -809,16 +894,13 @@ def check_file(index: int, file: IncomingFile) -> CheckedFile | FileRejection:
     try:
         data = _read_upload(file.data)
         if data is None:
-            raise _Rejected(
-                "too_large",
-                f"The file is larger than a whole message may be ({MAX_MESSAGE_BYTES:,} bytes).",
-            )
+            raise _Rejected("too_large", limit=MAX_MESSAGE_BYTES)
         if not data:
-            raise _Rejected("empty_file", "The file is empty.")
+            raise _Rejected("empty_file")
         kind = _kind_for(_sniff(data), extension)
         checked = _check_content(data, kind)
     except _Rejected as rejected:
-        return FileRejection(index, display_name, rejected.code, rejected.reason)
+        return FileRejection(index, display_name, rejected.reason_code, rejected.params)
     return CheckedFile(
         original_name=file.name,
         display_name=display_name,
@@ -841,10 +923,7 @@ def check_attachments(files: Sequence[IncomingFile], *, body: str = "") -> Attac
         if index >= MAX_FILES:
             rejections.append(
                 FileRejection(
-                    index,
-                    sanitize_filename(file.name),
-                    "too_many_files",
-                    f"A message can carry at most {MAX_FILES} files.",
+                    index, sanitize_filename(file.name), "too_many_files", {"limit": MAX_FILES}
                 )
             )
             continue
@@ -856,12 +935,11 @@ def check_attachments(files: Sequence[IncomingFile], *, body: str = "") -> Attac
 
     message_error = None
     if len(files) > MAX_FILES:
-        message_error = (
-            f"too_many_files: the message has {len(files)} files; at most {MAX_FILES} are allowed."
+        message_error = MessageRejection(
+            "too_many_files", {"count": len(files), "limit": MAX_FILES}
         )
     elif total > MAX_MESSAGE_BYTES:
-        message_error = (
-            f"message_too_large: the text and files total {total:,} bytes; "
-            f"the limit is {MAX_MESSAGE_BYTES:,} bytes (10 MB)."
+        message_error = MessageRejection(
+            "message_too_large", {"total": total, "limit": MAX_MESSAGE_BYTES}
         )
     return AttachmentCheck(tuple(accepted), tuple(rejections), message_error)

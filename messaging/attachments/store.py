@@ -52,14 +52,23 @@ class StagedFiles:
 
 
 def _rejection_error(check: AttachmentCheck) -> ApplicationError:
+    # Each refused file with its refusal code and English reason, and the reason code and
+    # parameters that pages show in the reader's language (attachments/reasons.py).
     files = [
-        {"index": r.index, "name": r.name, "code": r.code, "reason": r.reason}
+        {
+            "index": r.index,
+            "name": r.name,
+            "code": r.code,
+            "reason": r.reason,
+            "reason_code": r.reason_code,
+            "params": dict(r.params),
+        }
         for r in check.rejections
     ]
     messages = [f"{r.name}: {r.reason}" for r in check.rejections]
     if check.message_error is not None:
-        code = check.message_error_code or "attachment_rejected"
-        sentence = check.message_error.split(":", 1)[1].strip()
+        code = check.message_error.code
+        sentence = check.message_error.reason
         detail = sentence[:1].upper() + sentence[1:]
         messages.insert(0, detail)
     else:

@@ -185,7 +185,9 @@ class Message(models.Model):
     reason = models.CharField(max_length=30, choices=ProactiveReason.choices, blank=True)
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
-    # What the content policy found: [{"category", "start", "end", "reason", "source"}].
+    # What the content policy found: [{"category", "start", "end", "reason", "source", "code",
+    # "params"}]; "reason" is the English sentence of "code" (findings stored before codes
+    # existed have no "code" and are shown with their "reason").
     findings = models.JSONField(default=list, blank=True)
     review_outcome = models.CharField(
         max_length=12, choices=ReviewOutcome.choices, default=ReviewOutcome.PENDING, blank=True

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
+from .codes import english_reason, reason_params
 from .data import FILE_EXTENSIONS
-from .detectors import scan
+from .detectors import RawFinding, scan
 
 CATEGORIES: tuple[str, ...] = (
     "email",
@@ -25,20 +26,40 @@ CATEGORIES: tuple[str, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One policy violation: what was found and where, in the body or in a file name."""
+    """One policy violation: what was found and where, in the body or in a file name.
+
+    ``code`` says why (see codes.py), with what was found (``detail``: a host, an app) and
+    how a contact detail was disguised (``disguises``, codes too); ``reason`` is the same in
+    English.
+    """
 
     category: str
     start: int
     end: int
-    reason: str
+    code: str
+    detail: str = ""
+    disguises: tuple[str, ...] = ()
     source: str = "body"
 
+    @property
+    def params(self) -> dict[str, Any]:
+        """The reason's parameters, as stored and returned by the API."""
+        return reason_params(self.detail, self.disguises)
+
+    @property
+    def reason(self) -> str:
+        """The reason in English, made from the code and its parameters."""
+        return english_reason(self.code, self.detail, self.disguises)
+
     def to_dict(self) -> dict[str, Any]:
+        """The finding as stored with a message and returned by the API."""
         return {
             "category": self.category,
             "start": self.start,
             "end": self.end,
             "reason": self.reason,
+            "code": self.code,
+            "params": self.params,
             "source": self.source,
         }
 
@@ -82,6 +103,12 @@ def _filename_view(name: str) -> str:
     return name.replace("_", " ")
 
 
+def _finding(found: RawFinding, source: str = "body") -> Finding:
+    return Finding(
+        found.category, found.start, found.end, found.code, found.detail, found.disguises, source
+    )
+
+
 def check(
     text: str,
     *,
@@ -90,14 +117,10 @@ def check(
 ) -> Verdict:
     """Check a message body and its attachment file names against the content policy."""
     domains = _clean_domains(tuple(own_domains))
-    findings = [
-        Finding(found.category, found.start, found.end, found.reason)
-        for found in scan(text, domains)
-    ]
+    findings = [_finding(found) for found in scan(text, domains)]
     for index, name in enumerate(filenames):
         findings.extend(
-            Finding(found.category, found.start, found.end, found.reason, f"filename:{index}")
-            for found in scan(_filename_view(name), domains)
+            _finding(found, f"filename:{index}") for found in scan(_filename_view(name), domains)
         )
     if not findings:
         return _ALLOW

@@ -32,7 +32,8 @@ class Hit(NamedTuple):
     category: str
     start: int
     end: int
-    reason: str
+    code: str  # a reason code of messaging/policy/codes.py
+    detail: str = ""  # what was found, for the reasons that name it
 
 
 Span = tuple[int, int]
@@ -118,19 +119,19 @@ def is_own_host(host: str, own_domains: tuple[str, ...]) -> bool:
 def _link_hits(host: str, start: int, end: int) -> list[Hit]:
     if _host_matches(host, MESSAGING_HOSTS):
         return [
-            Hit("url", start, end, f"Link to a messaging app ({host})"),
-            Hit("messaging_app", start, end, f"Messaging app link ({host})"),
+            Hit("url", start, end, "link_to_messaging_app", host),
+            Hit("messaging_app", start, end, "messaging_app_link", host),
         ]
     if _host_matches(host, SOCIAL_HOSTS):
         return [
-            Hit("url", start, end, f"Link to a social media site ({host})"),
-            Hit("social_handle", start, end, f"Social media profile link ({host})"),
+            Hit("url", start, end, "link_to_social_media", host),
+            Hit("social_handle", start, end, "social_media_profile_link", host),
         ]
     if _host_matches(host, SHORTENER_HOSTS):
-        return [Hit("url", start, end, f"Shortened link ({host})")]
+        return [Hit("url", start, end, "shortened_link", host)]
     if _host_matches(host, _CLOUD_DRIVES):
-        return [Hit("url", start, end, f"Cloud storage link ({host})")]
-    return [Hit("url", start, end, f"Link to an external site ({host})")]
+        return [Hit("url", start, end, "cloud_storage_link", host)]
+    return [Hit("url", start, end, "external_link", host)]
 
 
 def _trim(text: str, start: int, end: int) -> int:
@@ -235,7 +236,7 @@ def find_emails(text: str, claimed: SpanSet) -> list[Hit]:
         else:
             continue
         claimed.add(start, end)
-        hits.append(Hit("email", start, end, "Email address"))
+        hits.append(Hit("email", start, end, "email_address"))
     return hits
 
 
@@ -249,7 +250,7 @@ _WEBMAIL_ACCOUNT = re.compile(
 def find_webmail_accounts(text: str) -> list[Hit]:
     """Find a webmail user name given without its domain: "my gmail is ana.g1988"."""
     return [
-        Hit("email", match.start(), match.end("user"), "Email address given as a user name")
+        Hit("email", match.start(), match.end("user"), "webmail_user_name")
         for match in _WEBMAIL_ACCOUNT.finditer(text)
     ]
 
@@ -399,7 +400,7 @@ def find_phones(text: str, skip: SpanSet) -> list[Hit]:
                 continue
         elif not _is_valid_phone(run, digits, lenient=cue and not identifier):
             continue
-        hits.append(Hit("phone", start, end, "Phone number"))
+        hits.append(Hit("phone", start, end, "phone_number"))
     if "8" in text:
         hits.extend(_find_vanity_numbers(text, skip, hits))
     return hits
@@ -420,5 +421,5 @@ def _find_vanity_numbers(text: str, skip: SpanSet, found: list[Hit]) -> list[Hit
             continue
         if match.group("trunk") is None and not _PHONE_CUES.search(_words_before(text, start)):
             continue
-        hits.append(Hit("phone", start, end, "Phone number spelled with letters"))
+        hits.append(Hit("phone", start, end, "phone_number_in_letters"))
     return hits

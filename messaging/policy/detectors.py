@@ -6,6 +6,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from .codes import english_reason
 from .contacts import (
     Hit,
     SpanSet,
@@ -51,14 +52,17 @@ _ASCII_NOT_ALNUM = bytes(code for code in range(128) if not chr(code).isalnum())
 class RawFinding(NamedTuple):
     """A finding with offsets into the scanned text.
 
-    The fields come in the report's order (start, end, category), so the findings sort and
-    deduplicate as plain tuples, in C.
+    The fields come in the report's order (start, end, category, English reason), so the
+    findings sort and deduplicate as plain tuples, in C.
     """
 
     start: int
     end: int
     category: str
     reason: str
+    code: str
+    detail: str
+    disguises: tuple[str, ...]
 
 
 def _is_look_alike(character: str) -> bool:
@@ -92,36 +96,36 @@ def _squeeze(words: str) -> str:
     return _SQUEEZE.sub("", words)
 
 
-def _disguises(original: str, normalized: str) -> list[str]:
+def _disguises(original: str, normalized: str) -> tuple[str, ...]:
+    """Return the codes of the ways ``original`` was disguised, in a fixed order."""
     folded = original.casefold()
     if folded == normalized:
-        return []
+        return ()
     notes: list[str] = []
     # No ASCII character is invisible (category Cf) or a look-alike, so skip both scans.
     if not original.isascii():
         if any(unicodedata.category(character) == "Cf" for character in original):
-            notes.append("invisible characters")
+            notes.append("invisible_characters")
         if any(_is_look_alike(character) for character in original):
-            notes.append("look-alike or full-width characters")
+            notes.append("look_alike_characters")
     if _SPOKEN_SEPARATOR.search(folded):
-        notes.append("'at'/'dot' written out or bracketed")
+        notes.append("at_dot_written_out")
     if _NUMBER_WORD.search(folded):
-        notes.append("digits written as words")
+        notes.append("digits_as_words")
     if _SPACED_OUT.search(original):
-        notes.append("spaced-out characters")
+        notes.append("spaced_out")
     if _SPLIT_LETTERS.search(folded):
-        notes.append("letters split by dots or dashes")
-    return notes
+        notes.append("split_letters")
+    return tuple(notes)
 
 
 def _to_original(normalized: Normalized, hit: Hit) -> RawFinding:
     start, end = normalized.span(hit.start, hit.end)
-    reason = hit.reason
+    disguises: tuple[str, ...] = ()
     if hit.category in _CONTACT_CATEGORIES:
-        notes = _disguises(normalized.original[start:end], normalized.text[hit.start : hit.end])
-        if notes:
-            reason = f"{reason}, disguised with {' and '.join(notes)}"
-    return RawFinding(start, end, hit.category, reason)
+        disguises = _disguises(normalized.original[start:end], normalized.text[hit.start : hit.end])
+    reason = english_reason(hit.code, hit.detail, disguises)
+    return RawFinding(start, end, hit.category, reason, hit.code, hit.detail, disguises)
 
 
 def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:

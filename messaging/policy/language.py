@@ -564,9 +564,7 @@ def find_app_mentions(
         if match.lastgroup == "nickname":
             if _FOOD_CONTEXT.search(text, sentence_start, sentence_end):
                 continue
-            hits.append(
-                Hit("messaging_app", start, end, "Messaging app named as a contact (WhatsApp)")
-            )
+            hits.append(Hit("messaging_app", start, end, "messaging_app_named", "WhatsApp"))
             continue
         name = _APP_NAMES_BY_GROUP.get(match.lastgroup or "", "")
         if not name:
@@ -575,7 +573,7 @@ def find_app_mentions(
                 (label for label in ("Signal", "Line", "Messenger") if label.lower() in value),
                 "WhatsApp" if value in ("wsp", "wpp") else value.strip().title(),
             )
-        hits.append(Hit("messaging_app", start, end, f"Messaging app named as a contact ({name})"))
+        hits.append(Hit("messaging_app", start, end, "messaging_app_named", name))
     return hits
 
 
@@ -610,7 +608,7 @@ def find_social_mentions(
         if not _names_an_account(text, start, end, before, value in _SOCIAL_WEAK):
             continue
         name = _SOCIAL_NAMES_BY_GROUP.get(match.lastgroup or "", value.upper())
-        hits.append(Hit("social_handle", start, end, f"Social media account ({name})"))
+        hits.append(Hit("social_handle", start, end, "social_media_account", name))
     return hits
 
 
@@ -656,9 +654,9 @@ def classify_handles(
     for start, end in spans[:_MAX_HITS]:
         before = _preceding(text, start, 50)
         if any_app and _APP.search(before):
-            hits.append(Hit("messaging_app", start, end, "Messaging app username"))
+            hits.append(Hit("messaging_app", start, end, "messaging_app_username"))
         else:
-            hits.append(Hit("social_handle", start, end, "Social media handle"))
+            hits.append(Hit("social_handle", start, end, "social_media_handle"))
     return hits
 
 
@@ -708,11 +706,11 @@ _ASKS = (
     re.compile(rf"{_ASK_ES}(?:{_NOUN_ES})\b{_NOT_CONTACT_AFTER}"),
 )
 _ASK_CATEGORY = {
-    "email": ("email", "Asks for an email address"),
-    "phone": ("phone", "Asks for a phone number"),
-    "app": ("messaging_app", "Asks for a messaging app contact"),
-    "social": ("social_handle", "Asks for a social media account"),
-    "url": ("url", "Asks for a website or link"),
+    "email": ("email", "asks_for_email"),
+    "phone": ("phone", "asks_for_phone"),
+    "app": ("messaging_app", "asks_for_messaging_app"),
+    "social": ("social_handle", "asks_for_social_media"),
+    "url": ("url", "asks_for_link"),
 }
 
 
@@ -768,8 +766,8 @@ def find_requests(text: str, present: frozenset[str] | None = None) -> list[Hit]
         )
         if kind is None:
             continue
-        category, reason = _ASK_CATEGORY[kind]
-        hits.append(Hit(category, match.start(), match.end(), reason))
+        category, code = _ASK_CATEGORY[kind]
+        hits.append(Hit(category, match.start(), match.end(), code))
     return hits
 
 
@@ -797,6 +795,7 @@ _UPSELL_ITEM = (
     r"free|no charge|reembols\w*|reemplazo|repuesto|sustitu\w*|etiqueta|devolucion|faltante|"
     r"roto|danad\w*|factura|recibo|nota|seguimiento|gratis|sin (?:coste|costo|cargo))\b)"
 )
+# (trigger words, pattern, reason code): a pattern is tried only if one of its words occurs.
 _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (
         ("coupon", "code", "codigo", "cupon", "voucher", "discount", "descuento"),
@@ -806,7 +805,7 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
         r"\w+\s+){0,2}(?:coupon|code|codigo|cupon|voucher|discount|descuento)\b"
         r"(?!\s+(?:on|from|printed|in|of|del?|en) (?:the|your|this|la|tu|el|esta) "
         r"(?:label|email|box|package|receipt|locker|etiqueta|caja|paquete|recibo))",
-        "Offers a coupon or discount code",
+        "coupon_code",
     ),
     (
         ("use", "enter", "apply", "redeem", "usa", "utiliza", "introduce", "aplica", "canjea"),
@@ -814,32 +813,32 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
         r"\b(?:use|enter|apply|redeem|type|usa|utiliza|introduce|aplica|canjea)\s+"
         r"(?P<code>[a-z0-9]{4,15})\b[^.!?]{0,30}\b(?:checkout|check out|"
         r"next|future|off|discount|descuento|proxim\w*|al pagar|en caja|save|ahorra)\b",
-        "Offers a coupon or discount code",
+        "coupon_code",
     ),
     (
         ("next", "future", "proxim", "siguiente", "futur"),
         r"(?:\b(?:coupon|cupon|code|codigo|discount|descuento|off|save|ahorra)\b|\d ?%)"
         r"[^.!?]{0,40}\b" + _FUTURE_ORDER,
-        "Offers a discount on a future order",
+        "future_order_discount",
     ),
     (
         ("next", "future", "proxim", "siguiente", "futur"),
         rf"\b{_FUTURE_ORDER}\b[^.!?]{{0,40}}(?:\boff\b|discount|descuento|coupon|cupon|\bfree\b|"
         r"gratis|%)",
-        "Offers a discount on a future order",
+        "future_order_discount",
     ),
     (
         ("%",),
         r"\d ?%\s+(?:off\s+)?(?:en\s+|de descuento en\s+)?(?:all|everything|todo|toda|todos|"
         r"todas|sitewide|storewide|the entire|our|nuestr)",
-        "Promotes a sale",
+        "promotes_sale",
     ),
     (
         ("sale", "liquidacion", "rebajas", "flash"),
         r"\b(?:warehouse|clearance|flash|big|huge|summer|winter|spring|holiday|seasonal|"
         r"end of season)\s+sale\b|\b(?:liquidacion|rebajas|venta flash|ofertas? flash)\b|"
         r"\bsale\s+(?:ends|starts|this week|until|now on)\b",
-        "Promotes a sale",
+        "promotes_sale",
     ),
     (
         (
@@ -859,21 +858,21 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
         r"\b(?:newsletter|mailing list|email list|boletin|lista de correo|lista de difusion|"
         r"sign up for (?:our|my)|subscribe to (?:our|my)|join our (?:list|club|community|vip)|"
         r"suscribete|suscribase|unete a nuestr|early access|acceso anticipado)",
-        "Invites to a newsletter or mailing list",
+        "newsletter",
     ),
     (
         ("refer", "invit", "recomienda"),
         r"\b(?:referral|refer a friend|refer your friends|refer friends|invite a friend|"
         r"recomienda(?:nos)? a (?:un|tus) amig|invita a (?:un|tus) amig|"
         r"codigo de (?:referido|invitacion)|referido)",
-        "Offers a referral credit",
+        "referral_credit",
     ),
     (
         ("loyal", "reward", "point", "puntos", "programa", "club"),
         r"\b(?:loyalty|rewards? (?:program|points|club)|points? (?:on|for|with) every|"
         r"earn points|puntos (?:de fidelidad|por cada|en cada)|acumula puntos|"
         r"programa de (?:fidelidad|puntos|fidelizacion)|club de (?:clientes|socios))",
-        "Promotes a loyalty programme",
+        "loyalty_programme",
     ),
     (
         (
@@ -895,7 +894,7 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
         r"tambien te (?:puede|podria) (?:interesar|gustar)|complete the (?:look|set))\b|"
         r"\bfor (?:only|just) \$?\d[\d.,]* ?(?:€|\$|euros?|dollars?)? more\b|"
         r"\b(?:anade|agrega|suma)\b[^.!?]{0,40}\bpor (?:solo|tan solo|apenas)\b",
-        "Upsells another product",
+        "upsell",
     ),
     (
         (
@@ -931,7 +930,7 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
         r"\btambien (?:vendemos|ofrecemos|fabricamos|hacemos|tenemos (?:\w+ )?a juego)\b|"
         rf"\b(?:matching|complementary|coordinating|a juego)\b[^.!?]{{0,30}}\b(?:for|por)\s+"
         rf"{_PRICE}",
-        "Upsells another product",
+        "upsell",
     ),
     (
         (
@@ -973,7 +972,7 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
         r"pagina|productos|ofertas|novedades|instagram|insta|perfil|disenos)\b|"
         r"\bnew (?:arrivals|collection)\b|\bjust landed\b|"
         r"\bnuev[oa]s? (?:coleccion|linea de|temporada|llegadas)\b",
-        "Promotes other products",
+        "other_products",
     ),
     (
         ("again", "de nuevo", "otra vez", "vuelve a", "on us", "claim", "reclam"),
@@ -982,7 +981,7 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
         r"\bvuelve a (?:comprar|pedir)\b[^.!?]{0,60}(?:gratis|descuento|%)|"
         r"\bshipping is on us\b|\bclaim your (?:free|gift|bonus|reward)|"
         r"\breclam[ae]\w* (?:su|tu) \w+ (?:gratis|de regalo)",
-        "Promotes a repeat purchase or a free gift",
+        "repeat_purchase_or_gift",
     ),
     (
         ("outside", "off", "fuera"),
@@ -991,7 +990,7 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
         r"\boff-(?:site|platform)\b|"
         r"\b(?:vend\w*|compr\w*|envi\w*|mand\w*|pag\w*|trato|negocio)\b[^.!?]{0,30}\bpor fuera\b"
         r"(?!\s+de\s+(?:plazo|hora|horario|tiempo|fecha))",
-        "Offers a sale outside the marketplace",
+        "sale_outside_marketplace",
     ),
     (
         ("address", "direccion", "domicilio"),
@@ -1000,14 +999,14 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
         r"(?:your|tu|su)\s+(?:(?:home|personal|private|mailing|real|full|own)\s+)?"
         r"(?:address|direccion|domicilio)\b[^.!?]{0,60}\b(?:ship\w*|send|mail|post|deliver|"
         r"envi\w*|mand\w*|outside|off|fuera|directly|directamente|cheaper|mas barato)\b",
-        "Asks for a home address to ship outside the marketplace",
+        "asks_for_home_address",
     ),
     (
         ("direct", "privately", "en privado"),
         r"\b(?:buy|order|purchase|pay|shop|deal|trade|sell|ship|compra\w*|pag(?:a|ar|ame)|"
         r"vend\w*|envi\w*)\b[^.!?]{0,30}\b(?:directly|directamente|privately|en privado)\b|"
         r"\bdirect(?:ly)?\s+(?:from|with|through)\s+(?:me|us|our)\b",
-        "Offers a sale outside the marketplace",
+        "sale_outside_marketplace",
     ),
     (
         ("website", "web", "site", "store", "tienda", "shop", "pagina"),
@@ -1016,14 +1015,14 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
         r"better price|en lugar|en vez|mas barato|mejor precio)|"
         r"(?:discount|descuento|cheaper|mas barato)[^.!?]{0,30}\b(?:on|en)\s+(?:our|nuestr[oa])"
         r"\s+(?:website|web|site|tienda|pagina)",
-        "Sends the buyer to the seller's own shop",
+        "own_shop",
     ),
     (
         ("website", "web", "site", "store", "tienda", "shop", "pagina"),
         r"\b(?:buy|order|shop|purchase|compra\w*|pide\w*)\s+(?:\w+\s+)?(?:from|on|at|in|en|desde)"
         r"\s+(?:our|my|nuestr[oa]|mi)\s+(?:own\s+)?(?:website|web site|web|site|online store|"
         r"tienda online|tienda|store|pagina web|pagina|shop)\b",
-        "Sends the buyer to the seller's own shop",
+        "own_shop",
     ),
     (
         ("follow", "sigue", "siguenos"),
@@ -1034,19 +1033,19 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
         r"descuentos|novedades|inspiracion|sorteos|promociones|promos|sales|first|drops?|"
         r"launches|new (?:products|arrivals|items)|nuev[oa]s)\b|"
         r"\b(?:follow|sigue\w*)\b[^.!?]{0,40}\b(?:never miss|no te pierdas)\b",
-        "Promotes the seller's social media for offers",
+        "social_media_for_offers",
     ),
     (
         ("cancel",),
         r"\bcancel\w*\b[^.!?]{0,60}\b(?:cheaper|better price|lower price|discount|"
         r"mas barato|mejor precio|rebaja)",
-        "Offers a cheaper sale if the order is cancelled",
+        "cheaper_if_cancelled",
     ),
     (
         ("price", "deal", "precio", "oferta"),
         r"\b(?:better|lower|special|mejor|menor)\s+(?:price|deal|precio|oferta)\b[^.!?]{0,40}"
         r"\b(?:outside|directly|next time|fuera|directamente|la proxima|privately)\b",
-        "Offers a sale outside the marketplace",
+        "sale_outside_marketplace",
     ),
     (
         (
@@ -1065,11 +1064,11 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
         r"\b(?:pay|send|pagar|paga|pagame|envia|enviame|manda|mandame)\b[^.!?]{0,25}"
         r"\b(?:paypal|venmo|zelle|cash ?app|bizum|western union|moneygram|revolut|bitcoin|"
         r"crypto|bank transfer|wire transfer|transferencia)\b",
-        "Asks for payment outside the marketplace",
+        "payment_outside_marketplace",
     ),
 )
 _MARKETING_PATTERNS = tuple(
-    (frozenset(triggers), re.compile(pattern), reason) for triggers, pattern, reason in _MARKETING
+    (frozenset(triggers), re.compile(pattern), code) for triggers, pattern, code in _MARKETING
 )
 
 
@@ -1086,13 +1085,13 @@ _BUYER_VOICE = re.compile(
     r"\b(?:(?:can|could|may) i|i'?d like|i would like|i want|i need|quiero|quisiera|"
     r"puedo|necesito)\b[^.!?]*$"
 )
-_UPSELL_REASON = "Upsells another product"
+_UPSELL = "upsell"
 
 
 def _marketing_match(
-    pattern: re.Pattern[str], reason: str, text: str, plain: str
+    pattern: re.Pattern[str], reason_code: str, text: str, plain: str
 ) -> re.Match[str] | None:
-    if "code" not in pattern.groupindex and reason != _UPSELL_REASON:
+    if "code" not in pattern.groupindex and reason_code != _UPSELL:
         return pattern.search(text)
     for attempt, match in enumerate(pattern.finditer(text)):
         if attempt >= _MAX_CANDIDATES:
@@ -1107,7 +1106,7 @@ def _marketing_match(
             )
         ):
             continue
-        if reason == _UPSELL_REASON:
+        if reason_code == _UPSELL:
             sentence_start, _ = _sentence_of(text, match.start())
             if _BUYER_VOICE.search(text, sentence_start, match.start()):
                 continue
@@ -1135,13 +1134,13 @@ def find_marketing(
         }
     )
     for index in indices:
-        _, pattern, reason = _MARKETING_PATTERNS[index]
-        if "code" in pattern.groupindex or reason == _UPSELL_REASON:
-            match = _marketing_match(pattern, reason, text, plain)
+        _, pattern, reason_code = _MARKETING_PATTERNS[index]
+        if "code" in pattern.groupindex or reason_code == _UPSELL:
+            match = _marketing_match(pattern, reason_code, text, plain)
         else:
             match = pattern.search(text)
         if match:
-            hits.append(Hit("marketing", match.start(), match.end(), reason))
+            hits.append(Hit("marketing", match.start(), match.end(), reason_code))
     return hits
 
 
@@ -1298,7 +1297,7 @@ def find_review_manipulation(text: str, present: frozenset[str] | None = None) -
                     "review_manipulation",
                     offset + start,
                     offset + end,
-                    "Offers something in return for a review",
+                    "review_incentive",
                 )
             )
             continue
@@ -1309,7 +1308,7 @@ def find_review_manipulation(text: str, present: frozenset[str] | None = None) -
                     "review_manipulation",
                     offset + steering.start(),
                     offset + steering.end(),
-                    "Asks for a positive or 5-star review",
+                    "asks_for_positive_review",
                 )
             )
             continue
@@ -1323,7 +1322,7 @@ def find_review_manipulation(text: str, present: frozenset[str] | None = None) -
                     "review_manipulation",
                     offset + found.start(),
                     offset + found.end(),
-                    "Steers unhappy buyers away from leaving a review",
+                    "review_gating",
                 )
             )
             continue
@@ -1338,7 +1337,7 @@ def find_review_manipulation(text: str, present: frozenset[str] | None = None) -
                 "review_manipulation",
                 offset + change.start(),
                 offset + change.end(),
-                "Asks the buyer to change or remove a review",
+                "asks_to_change_review",
             )
         )
     if not hits:
@@ -1349,7 +1348,7 @@ def find_review_manipulation(text: str, present: frozenset[str] | None = None) -
                     "review_manipulation",
                     gating.start(),
                     gating.end(),
-                    "Steers unhappy buyers away from leaving a review",
+                    "review_gating",
                 )
             )
     return hits
@@ -1461,9 +1460,7 @@ def find_opt_out(text: str, present: frozenset[str] | None = None) -> list[Hit]:
         before = _preceding(text, match.start(), 25)
         if re.search(r"\b(?:i|we)\s+(?:\w+\s+)?$", before):
             continue
-        hits.append(
-            Hit("opt_out", match.start(), match.end(), "Tells the buyer to reply STOP to opt out")
-        )
+        hits.append(Hit("opt_out", match.start(), match.end(), "reply_stop"))
         break
     for match in unsubscribes:
         before = _preceding(text, match.start(), 30)
@@ -1471,9 +1468,7 @@ def find_opt_out(text: str, present: frozenset[str] | None = None) -> list[Hit]:
         instructed = _UNSUBSCRIBE_AFTER.match(after) or _UNSUBSCRIBE_BEFORE.search(before)
         if not instructed or _FIRST_PERSON.search(before) or after.startswith(" me"):
             continue
-        hits.append(
-            Hit("opt_out", match.start(), match.end(), "Tells the buyer how to unsubscribe")
-        )
+        hits.append(Hit("opt_out", match.start(), match.end(), "unsubscribe"))
         break
     for match in turn_offs:
         before = _preceding(text, match.start(), 30)
@@ -1489,7 +1484,7 @@ def find_opt_out(text: str, present: frozenset[str] | None = None) -> list[Hit]:
                 "opt_out",
                 match.start(),
                 match.end(),
-                "Tells the buyer to switch off marketplace messages",
+                "switch_off_messages",
             )
         )
         break
@@ -1501,7 +1496,7 @@ def find_opt_out(text: str, present: frozenset[str] | None = None) -> list[Hit]:
                     "opt_out",
                     conditional.start(),
                     conditional.end(),
-                    "Tells the buyer to reply to stop receiving messages",
+                    "reply_to_stop_messages",
                 )
             )
     return hits

@@ -1,119 +1,137 @@
 """The content policy's reasons in the reader's language.
 
-The policy package is pure Python and explains each finding in English (stored that way with
-the message, so moderators and the API see the same words). Pages, and the check-as-you-type
-API, show the reason translated through this table; a reason not listed is shown as it is.
+The pure policy package gives each finding a stable code with parameters (codes.py) and the
+same reason in English, stored with the message so moderators and the API see the same words.
+Pages, emails and the check-as-you-type API show the code through these tables.
 """
 
-import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 from django.utils.functional import Promise
 from django.utils.text import get_text_list
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-_REASONS: dict[str, Promise] = {
-    "Asks for a home address to ship outside the marketplace": _(
-        "Asks for a home address to ship outside the marketplace"
-    ),
-    "Asks for a messaging app contact": _("Asks for a messaging app contact"),
-    "Asks for a phone number": _("Asks for a phone number"),
-    "Asks for a positive or 5-star review": _("Asks for a positive or 5-star review"),
-    "Asks for a social media account": _("Asks for a social media account"),
-    "Asks for a website or link": _("Asks for a website or link"),
-    "Asks for an email address": _("Asks for an email address"),
-    "Asks for payment outside the marketplace": _("Asks for payment outside the marketplace"),
-    "Asks the buyer to change or remove a review": _("Asks the buyer to change or remove a review"),
-    "Email address": _("Email address"),
-    "Email address given as a user name": _("Email address given as a user name"),
-    "Invites to a newsletter or mailing list": _("Invites to a newsletter or mailing list"),
-    "Messaging app username": _("Messaging app username"),
-    "Offers a cheaper sale if the order is cancelled": _(
-        "Offers a cheaper sale if the order is cancelled"
-    ),
-    "Offers a coupon or discount code": _("Offers a coupon or discount code"),
-    "Offers a discount on a future order": _("Offers a discount on a future order"),
-    "Offers a referral credit": _("Offers a referral credit"),
-    "Offers a sale outside the marketplace": _("Offers a sale outside the marketplace"),
-    "Offers something in return for a review": _("Offers something in return for a review"),
-    "Phone number": _("Phone number"),
-    "Phone number spelled with letters": _("Phone number spelled with letters"),
-    "Promotes a loyalty programme": _("Promotes a loyalty programme"),
-    "Promotes a repeat purchase or a free gift": _("Promotes a repeat purchase or a free gift"),
-    "Promotes a sale": _("Promotes a sale"),
-    "Promotes other products": _("Promotes other products"),
-    "Promotes the seller's social media for offers": _(
-        "Promotes the seller's social media for offers"
-    ),
-    "Sends the buyer to the seller's own shop": _("Sends the buyer to the seller's own shop"),
-    "Social media handle": _("Social media handle"),
-    "Steers unhappy buyers away from leaving a review": _(
-        "Steers unhappy buyers away from leaving a review"
-    ),
-    "Tells the buyer how to unsubscribe": _("Tells the buyer how to unsubscribe"),
-    "Tells the buyer to reply STOP to opt out": _("Tells the buyer to reply STOP to opt out"),
-    "Tells the buyer to reply to stop receiving messages": _(
-        "Tells the buyer to reply to stop receiving messages"
-    ),
-    "Tells the buyer to switch off marketplace messages": _(
-        "Tells the buyer to switch off marketplace messages"
-    ),
-    "Upsells another product": _("Upsells another product"),
+# Every code of codes.REASONS; "%(detail)s" is what was found (a host, an app, a network).
+REASON_LABELS: dict[str, Promise] = {
+    "email_address": _("Email address"),
+    "webmail_user_name": _("Email address given as a user name"),
+    "phone_number": _("Phone number"),
+    "phone_number_in_letters": _("Phone number spelled with letters"),
+    "external_link": _("Link to an external site (%(detail)s)"),
+    "shortened_link": _("Shortened link (%(detail)s)"),
+    "cloud_storage_link": _("Cloud storage link (%(detail)s)"),
+    "link_to_messaging_app": _("Link to a messaging app (%(detail)s)"),
+    "messaging_app_link": _("Messaging app link (%(detail)s)"),
+    "link_to_social_media": _("Link to a social media site (%(detail)s)"),
+    "social_media_profile_link": _("Social media profile link (%(detail)s)"),
+    "messaging_app_named": _("Messaging app named as a contact (%(detail)s)"),
+    "messaging_app_username": _("Messaging app username"),
+    "social_media_account": _("Social media account (%(detail)s)"),
+    "social_media_handle": _("Social media handle"),
+    "asks_for_email": _("Asks for an email address"),
+    "asks_for_phone": _("Asks for a phone number"),
+    "asks_for_messaging_app": _("Asks for a messaging app contact"),
+    "asks_for_social_media": _("Asks for a social media account"),
+    "asks_for_link": _("Asks for a website or link"),
+    "coupon_code": _("Offers a coupon or discount code"),
+    "future_order_discount": _("Offers a discount on a future order"),
+    "promotes_sale": _("Promotes a sale"),
+    "newsletter": _("Invites to a newsletter or mailing list"),
+    "referral_credit": _("Offers a referral credit"),
+    "loyalty_programme": _("Promotes a loyalty programme"),
+    "upsell": _("Upsells another product"),
+    "other_products": _("Promotes other products"),
+    "repeat_purchase_or_gift": _("Promotes a repeat purchase or a free gift"),
+    "sale_outside_marketplace": _("Offers a sale outside the marketplace"),
+    "asks_for_home_address": _("Asks for a home address to ship outside the marketplace"),
+    "own_shop": _("Sends the buyer to the seller's own shop"),
+    "social_media_for_offers": _("Promotes the seller's social media for offers"),
+    "cheaper_if_cancelled": _("Offers a cheaper sale if the order is cancelled"),
+    "payment_outside_marketplace": _("Asks for payment outside the marketplace"),
+    "review_incentive": _("Offers something in return for a review"),
+    "asks_for_positive_review": _("Asks for a positive or 5-star review"),
+    "review_gating": _("Steers unhappy buyers away from leaving a review"),
+    "asks_to_change_review": _("Asks the buyer to change or remove a review"),
+    "reply_stop": _("Tells the buyer to reply STOP to opt out"),
+    "unsubscribe": _("Tells the buyer how to unsubscribe"),
+    "switch_off_messages": _("Tells the buyer to switch off marketplace messages"),
+    "reply_to_stop_messages": _("Tells the buyer to reply to stop receiving messages"),
 }
 
 
-# Reasons that name what was found in brackets: a web host or an app's name.
-_WITH_DETAIL: dict[str, Promise] = {
-    "Cloud storage link": _("Cloud storage link (%(detail)s)"),
-    "Link to a messaging app": _("Link to a messaging app (%(detail)s)"),
-    "Link to a social media site": _("Link to a social media site (%(detail)s)"),
-    "Link to an external site": _("Link to an external site (%(detail)s)"),
-    "Messaging app link": _("Messaging app link (%(detail)s)"),
-    "Messaging app named as a contact": _("Messaging app named as a contact (%(detail)s)"),
-    "Shortened link": _("Shortened link (%(detail)s)"),
-    "Social media account": _("Social media account (%(detail)s)"),
-    "Social media profile link": _("Social media profile link (%(detail)s)"),
+# Every code of codes.DISGUISES.
+DISGUISE_LABELS: dict[str, Promise] = {
+    "invisible_characters": _("invisible characters"),
+    "look_alike_characters": _("look-alike or full-width characters"),
+    "at_dot_written_out": _("'at'/'dot' written out or bracketed"),
+    "digits_as_words": _("digits written as words"),
+    "spaced_out": _("spaced-out characters"),
+    "split_letters": _("letters split by dots or dashes"),
 }
 
 
-_DISGUISES: dict[str, Promise] = {
-    "invisible characters": _("invisible characters"),
-    "look-alike or full-width characters": _("look-alike or full-width characters"),
-    "'at'/'dot' written out or bracketed": _("'at'/'dot' written out or bracketed"),
-    "digits written as words": _("digits written as words"),
-    "spaced-out characters": _("spaced-out characters"),
-    "letters split by dots or dashes": _("letters split by dots or dashes"),
+# What each category of policy.CATEGORIES is called when a message is refused for it.
+CATEGORY_LABELS: dict[str, Promise] = {
+    "email": _("an email address"),
+    "phone": _("a phone number"),
+    "url": _("a link to another website"),
+    "social_handle": _("a social media account"),
+    "messaging_app": _("a messaging app contact"),
+    "marketing": _("marketing"),
+    "review_manipulation": _("a review request that is not neutral"),
+    "opt_out": _("opt-out instructions"),
 }
 
 
-_DISGUISED_WITH = ", disguised with "
+# The sentence telling a sender why the policy stopped their text, for each place it is said.
+_BLOCKED: dict[str, Promise] = {
+    "page": _(
+        "Your message was not sent: it contains %(found)s, which the messaging policy "
+        "does not allow. Change the highlighted text and send it again."
+    ),
+    "email": _(
+        "Your message was not delivered: it contains %(found)s, which the messaging policy "
+        "does not allow. Remove it and send your reply again."
+    ),
+    "saved_reply": _(
+        "The saved reply was not saved: it contains %(found)s, which the messaging policy "
+        "does not allow. Change the highlighted text and save it again."
+    ),
+}
 
 
-_DETAIL = re.compile(r"^(?P<base>.+?) \((?P<detail>[^()]+)\)$")
+def blocked_explanation(
+    categories: Sequence[str], *, where: Literal["page", "email", "saved_reply"]
+) -> str:
+    """Say which categories the policy found, in the active language, for a page or an email."""
+    found = ", ".join(str(CATEGORY_LABELS.get(c, c)) for c in categories)
+    return str(_BLOCKED[where]) % {"found": found or gettext("content")}
 
 
-def _base_display(base: str) -> str:
-    if base in _REASONS:
-        return str(_REASONS[base])
-    match = _DETAIL.match(base)
-    if match and match["base"] in _WITH_DETAIL:
-        return str(_WITH_DETAIL[match["base"]]) % {"detail": match["detail"]}
-    return base
-
-
-def reason_display(reason: str) -> str:
+def reason_display(finding: Mapping[str, Any]) -> str:
     """Return a policy finding's reason in the active language."""
-    base, found, notes = reason.partition(_DISGUISED_WITH)
-    text = _base_display(base)
-    if not found:
+    code = finding.get("code")
+    params = finding.get("params") or {}
+    disguises = params.get("disguises", [])
+    if code not in REASON_LABELS or not set(disguises) <= DISGUISE_LABELS.keys():
+        # Findings stored before reasons had codes carry only their English sentence, shown
+        # as stored; this is the one fallback, with no parsing of the English.
+        return str(finding["reason"])
+    text = str(REASON_LABELS[code])
+    if "detail" in params:
+        text = text % {"detail": params["detail"]}
+    if not disguises:
         return text
-    disguises = [str(_DISGUISES.get(note, note)) for note in notes.split(" and ")]
     return gettext("%(reason)s, disguised with %(disguises)s") % {
         "reason": text,
-        "disguises": get_text_list(disguises, gettext("and")),
+        "disguises": get_text_list(
+            [str(DISGUISE_LABELS[name]) for name in disguises], gettext("and")
+        ),
     }
 
 
-def findings_display(findings: list[dict]) -> list[dict]:
+def findings_display(findings: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Copy findings with each reason in the active language."""
-    return [{**finding, "reason": reason_display(finding["reason"])} for finding in findings]
+    return [{**finding, "reason": reason_display(finding)} for finding in findings]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import NotificationAddress, User
 from messaging.models import InboundEmail
+from messaging.policy.reasons import blocked_explanation
 from messaging.relay import parsing as email_parsing
 from messaging.threads.links import thread_link
 from notifications.emails import message_id_domain
@@ -35,10 +36,6 @@ REASONS = {
     "empty_reply": gettext_lazy(
         "Your email had no new text and no files, so there was nothing to send."
     ),
-    "policy_blocked": gettext_lazy(
-        "Your message was not delivered: it contains %(found)s, which the messaging policy "
-        "does not allow. Remove it and send your reply again."
-    ),
     "attachment_rejected": gettext_lazy("Your message was not delivered: a file cannot be sent."),
     "too_many_files": gettext_lazy("Your message was not delivered: it has more than five files."),
     "message_too_large": gettext_lazy("Your message was not delivered: it is larger than 10 MB."),
@@ -55,25 +52,11 @@ REASONS = {
 DEFAULT_REASON = gettext_lazy("Your reply could not be delivered in this conversation.")
 
 
-CATEGORY_LABELS = {
-    "email": gettext_lazy("an email address"),
-    "phone": gettext_lazy("a phone number"),
-    "url": gettext_lazy("a link to another website"),
-    "social_handle": gettext_lazy("a social media account"),
-    "messaging_app": gettext_lazy("a messaging app contact"),
-    "marketing": gettext_lazy("marketing"),
-    "review_manipulation": gettext_lazy("a review request that is not neutral"),
-    "opt_out": gettext_lazy("opt-out instructions"),
-}
-
-
 def reason_text(code: str, *, categories: Sequence[str] = ()) -> str:
     """One sentence saying why an email was refused, in the active language."""
-    text = str(REASONS.get(code, DEFAULT_REASON))
     if code == "policy_blocked":
-        found = ", ".join(str(CATEGORY_LABELS.get(c, c)) for c in categories)
-        text = text % {"found": found or _("content")}
-    return text
+        return blocked_explanation(categories, where="email")
+    return str(REASONS.get(code, DEFAULT_REASON))
 
 
 def bounce_message_id(row: InboundEmail) -> str:

@@ -9,9 +9,9 @@ import re
 from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from messaging.models import Thread, ThreadKind
+from messaging.policy.reasons import blocked_explanation
 
 PLACEHOLDERS: tuple[str, ...] = ("buyer_name", "order_number", "item")
 
@@ -20,26 +20,9 @@ PLACEHOLDERS: tuple[str, ...] = ("buyer_name", "order_number", "item")
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^\W\d]\w*)\}")
 
 
-# What each content-policy category is called when a saved reply is refused for it.
-POLICY_CATEGORY_LABELS = {
-    "email": gettext_lazy("an email address"),
-    "phone": gettext_lazy("a phone number"),
-    "url": gettext_lazy("a link to another website"),
-    "social_handle": gettext_lazy("a social media account"),
-    "messaging_app": gettext_lazy("a messaging app contact"),
-    "marketing": gettext_lazy("marketing"),
-    "review_manipulation": gettext_lazy("a review request that is not neutral"),
-    "opt_out": gettext_lazy("opt-out instructions"),
-}
-
-
 def policy_refusal_message(categories: list[str]) -> str:
     """Say what the content policy found in a saved reply, in words."""
-    found = ", ".join(str(POLICY_CATEGORY_LABELS.get(c, c)) for c in categories)
-    return _(
-        "The saved reply was not saved: it contains %(found)s, which the messaging policy "
-        "does not allow. Change the highlighted text and save it again."
-    ) % {"found": found}
+    return blocked_explanation(categories, where="saved_reply")
 
 
 def placeholders_used(body: str) -> list[str]:

@@ -1,4 +1,7 @@
-"""Reasons the checks give in English, shown in the reader's language."""
+"""Reasons the checks give as codes with parameters, shown in the reader's language."""
+
+from collections.abc import Mapping
+from typing import Any
 
 from django import template
 
@@ -9,12 +12,12 @@ register = template.Library()
 
 
 @register.filter
-def policy_reason(reason: str) -> str:
+def policy_reason(finding: Mapping[str, Any]) -> str:
     """A content-policy finding's reason in the active language."""
-    return reason_display(reason)
+    return reason_display(finding)
 
 
 @register.filter
-def file_reason(reason: str) -> str:
+def file_reason(rejection: Mapping[str, Any]) -> str:
     """Why a file was refused, in the active language."""
-    return rejection_display(reason)
+    return rejection_display(rejection)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.typing import AuthenticatedHttpRequest
@@ -34,6 +34,7 @@ from messaging.models.threads import Topic
 from messaging.moderation import selectors as moderation
 from messaging.moderation.forms import ReportForm
 from messaging.policy.content import findings_highlight
+from messaging.policy.reasons import blocked_explanation
 from messaging.replies import views as saved_reply_views
 from messaging.rules.selectors import seller_block_exists
 from messaging.rules.services import thread_block_seller, thread_unblock_seller
@@ -88,29 +89,9 @@ def _send_failed(form: ReplyForm, error: ApplicationError) -> dict[str, object]:
     return {}
 
 
-CATEGORY_LABELS = {
-    "email": gettext_lazy("an email address"),
-    "phone": gettext_lazy("a phone number"),
-    "url": gettext_lazy("a link to another website"),
-    "social_handle": gettext_lazy("a social media account"),
-    "messaging_app": gettext_lazy("a messaging app contact"),
-    "marketing": gettext_lazy("marketing"),
-    "review_manipulation": gettext_lazy("a review request that is not neutral"),
-    "opt_out": gettext_lazy("opt-out instructions"),
-}
-
-
 def _blocked(form: ReplyForm, message: Message) -> dict[str, object]:
     """Explain a message the content policy stopped, and show where in the text."""
-    found = ", ".join(str(CATEGORY_LABELS.get(c, c)) for c in message.categories)
-    form.add_error(
-        None,
-        _(
-            "Your message was not sent: it contains %(found)s, which the messaging policy "
-            "does not allow. Change the highlighted text and send it again."
-        )
-        % {"found": found},
-    )
+    form.add_error(None, blocked_explanation(message.categories, where="page"))
     return {
         "blocked_message": message,
         "highlight": findings_highlight(message.body, message.findings),

@@ -79,7 +79,8 @@ class Command(BaseCommand):
         body_policy = content_policy_check(body=body) if body.strip() else None
         summary: dict[str, str | None]
         if check.message_error is not None:
-            summary = {"message": "reject", "reason": check.message_error}
+            error = check.message_error
+            summary = {"message": "reject", "reason": f"{error.code}: {error.reason}"}
         elif problems:
             plural = "file is" if problems == 1 else "files are"
             summary = {"message": "reject", "reason": f"{problems} {plural} refused"}

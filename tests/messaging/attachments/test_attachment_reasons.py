@@ -1,112 +1,167 @@
-"""Why a file was refused, shown in the reader's language."""
+"""Why a file was refused travels as a code with parameters, shown in the reader's language."""
 
-import ast
-from pathlib import Path
+import re
+import string
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from rest_framework.test import APIClient
 
-from messaging.attachments import checks as attachments
-from messaging.attachments.reasons import rejection_display
+from messaging.attachments import checks
+from messaging.attachments.checks import FileRejection
+from messaging.attachments.reasons import KIND_LABELS, REJECTION_LABELS, rejection_display
 from tests.accounts.factories import BuyerFactory
 from tests.messaging.factories import thread_with_message
 
-# A sample value for each kind of placeholder in the English reasons.
-SAMPLES = {
-    "mime": "application/zip",
-    "_LABELS": "a PDF",
-    "expected": ".jpg or .jpeg",
-    "width": "9000",
-    "height": "6000",
-}
+PIXEL_FLOOD = FileRejection(
+    0, "huge.png", "image_too_many_pixels", {"width": 9000, "height": 9000, "limit": 40_000_000}
+)
 
 
-def refusal_reasons() -> list[str]:
-    """Every reason attachments.py can give, with sample values in the f-strings."""
-    source = Path(attachments.__file__).read_text()
-    reasons: list[str] = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in {
-            "_Rejected",
-            "FileRejection",
-        }:
-            candidates = [node.args[-1]] if node.args else []
-        elif isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "_PDF_REASONS":
-            candidates = list(node.value.values)  # type: ignore[attr-defined]
-        else:
-            continue
-        for value in candidates:
-            if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                reasons.append(value.value)
-            elif isinstance(value, ast.JoinedStr):
-                parts = []
-                for part in value.values:
-                    if isinstance(part, ast.Constant):
-                        parts.append(str(part.value))
-                    else:
-                        expression = ast.get_source_segment(source, part) or ""
-                        sample = next((v for k, v in SAMPLES.items() if k in expression), "1,000")
-                        parts.append(sample)
-                reasons.append("".join(parts))
-    return reasons
+def english_fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def test_the_reasons_are_found():
-    reasons = refusal_reasons()
-
-    assert len(reasons) >= 30
-    assert "The file is empty." in reasons
-    assert "A message can carry at most 1,000 files." in reasons
+def label_fields(label: object) -> set[str]:
+    return set(re.findall(r"%\((\w+)\)s", str(label)))
 
 
-@pytest.mark.parametrize("reason", sorted(set(refusal_reasons())))
-def test_every_refusal_reason_is_translated_into_spanish(reason):
+def english(label: object) -> str:
+    with translation.override("en"):
+        return str(label)
+
+
+def spanish(label: object) -> str:
     with translation.override("es"):
-        shown = rejection_display(reason)
+        return str(label)
 
-    assert shown != reason
+
+def shown(rejection: FileRejection, language: str) -> str:
+    entry = {"reason_code": rejection.reason_code, "params": rejection.params}
+    with translation.override(language):
+        return rejection_display({**entry, "reason": rejection.reason})
+
+
+def test_every_reason_code_the_checks_give_has_a_label_with_the_same_parameters():
+    assert set(REJECTION_LABELS) == set(checks.FILE_REASONS)
+    assert {code: label_fields(label) for code, label in REJECTION_LABELS.items()} == {
+        code: english_fields(reason.text) for code, reason in checks.FILE_REASONS.items()
+    }
+
+
+def test_every_kind_of_file_a_reason_names_has_a_label():
+    assert {kind: english(label) for kind, label in KIND_LABELS.items()} == checks.KIND_NAMES
+
+
+@pytest.mark.parametrize("label", [*REJECTION_LABELS.values(), *KIND_LABELS.values()])
+def test_every_label_has_a_spanish_translation(label):
+    assert spanish(label) != english(label)
+    assert label_fields(spanish(label)) == label_fields(english(label))
 
 
 @pytest.mark.parametrize(
-    ("reason", "spanish"),
+    ("rejection", "english_reason", "spanish_reason"),
     [
-        ("The file is empty.", "El archivo está vacío."),
         (
+            FileRejection(0, "empty.txt", "empty_file"),
+            "The file is empty.",
+            "El archivo está vacío.",
+        ),
+        (
+            PIXEL_FLOOD,
             "The image is 9000x9000 pixels; the limit is 40,000,000 pixels.",
             "La imagen mide 9000×9000 píxeles; el límite es de 40\xa0000\xa0000 píxeles.",
         ),
         (
+            FileRejection(
+                0,
+                "photo.png",
+                "extension_mismatch",
+                {"kind": "jpeg", "extensions": ["jpg", "jpeg"]},
+            ),
             "The file is a JPEG image, so its name must end in .jpg or .jpeg.",
             "El archivo es una imagen JPEG, así que su nombre debe terminar en .jpg o .jpeg.",
         ),
         (
+            FileRejection(0, "files.zip", "type_not_allowed", {"mime": "application/zip"}),
             "Files of type application/zip are not allowed; "
             "send text, PDF, JPEG, GIF, PNG or Word files.",
             "No se permiten archivos de tipo application/zip; "
             "envía archivos de texto, PDF, JPEG, GIF, PNG o Word.",
         ),
+        (
+            FileRejection(0, "big.docx", "docx_too_many_members", {"limit": 1000}),
+            "The Word document has more than 1000 parts.",
+            "El documento de Word tiene más de 1\xa0000 partes.",
+        ),
     ],
 )
-def test_refusals_read_naturally_in_spanish(reason, spanish):
+def test_refusals_read_naturally_in_spanish(rejection, english_reason, spanish_reason):
+    assert rejection.reason == english_reason
+    assert shown(rejection, "es") == spanish_reason
+
+
+def test_pages_in_english_write_numbers_the_english_way():
+    assert shown(PIXEL_FLOOD, "en") == (
+        "The image is 9000×9000 pixels; the limit is 40,000,000 pixels."
+    )
+
+
+def test_a_reason_code_may_share_the_refusals_code():
+    flood = FileRejection(0, "bomb.png", "image_pixel_flood", {"limit": 40_000_000})
+
+    assert (PIXEL_FLOOD.code, flood.code) == ("image_too_many_pixels", "image_too_many_pixels")
+    assert flood.reason == "The image has too many pixels; the limit is 40,000,000."
+    assert (
+        shown(flood, "es")
+        == "La imagen tiene demasiados píxeles; el límite es de 40\xa0000\xa0000."
+    )
+
+
+def test_an_unknown_reason_code_shows_the_english_reason():
     with translation.override("es"):
-        assert rejection_display(reason) == spanish
-
-
-def test_english_reasons_are_unchanged():
-    reason = "The image is 9000x9000 pixels; the limit is 40,000,000 pixels."
-
-    with translation.override("en"):
-        assert (
-            rejection_display(reason)
-            == "The image is 9000×9000 pixels; the limit is 40,000,000 pixels."
+        assert rejection_display({"reason_code": "new", "reason": "Something new."}) == (
+            "Something new."
         )
 
 
-def test_an_unknown_reason_is_shown_as_it_is():
-    with translation.override("es"):
-        assert rejection_display("Something new.") == "Something new."
+@pytest.mark.django_db
+def test_the_api_names_each_refused_file_with_its_codes_and_params():
+    buyer = BuyerFactory()
+    thread, _ = thread_with_message(buyer=buyer)
+    client = APIClient()
+    client.force_authenticate(buyer)
+    empty = SimpleUploadedFile("empty.txt", b"", content_type="text/plain")
+    zipped = SimpleUploadedFile("files.txt", b"PK\x03\x04" + b"\x00" * 60)
+
+    response = client.post(
+        f"/api/v1/threads/{thread.pk}/messages",
+        {"body": "See the files", "files": [empty, zipped]},
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["files"] == [
+        {
+            "index": 0,
+            "name": "empty.txt",
+            "code": "empty_file",
+            "reason": "The file is empty.",
+            "reason_code": "empty_file",
+            "params": {},
+        },
+        {
+            "index": 1,
+            "name": "files.txt",
+            "code": "type_not_allowed",
+            "reason": "Files of type application/zip are not allowed; "
+            "send text, PDF, JPEG, GIF, PNG or Word files.",
+            "reason_code": "type_not_allowed",
+            "params": {"mime": "application/zip"},
+        },
+    ]
 
 
 @pytest.mark.django_db
@@ -122,5 +177,7 @@ def test_a_refused_file_is_explained_in_spanish_on_the_page(client):
 
     content = response.content.decode()
     assert response.status_code == 400
-    assert '<span class="file-name">empty.txt</span> <span class="file-reason">' in content
-    assert "El archivo está vacío." in content
+    assert (
+        '<span class="file-name">empty.txt</span> '
+        '<span class="file-reason">El archivo está vacío.</span>'
+    ) in content

@@ -17,6 +17,7 @@ from messaging.attachments.checks import (
     CheckedFile,
     FileRejection,
     IncomingFile,
+    MessageRejection,
     check_attachments,
     check_file,
     sanitize_filename,
@@ -242,7 +243,11 @@ def test_file_without_extension_is_rejected_as_extension_mismatch():
     result = check_file(0, IncomingFile("scan", badfiles.pdf()))
 
     assert result == FileRejection(
-        0, "scan", "extension_mismatch", "The file is a PDF, so its name must end in .pdf."
+        0, "scan", "extension_mismatch", {"kind": "pdf", "extensions": ["pdf"]}
+    )
+    assert (result.code, result.reason) == (
+        "extension_mismatch",
+        "The file is a PDF, so its name must end in .pdf.",
     )
 
 
@@ -311,7 +316,8 @@ def test_rtf_renamed_to_doc_is_rejected_as_type_not_allowed():
 def test_empty_file_is_rejected():
     result = check_file(3, IncomingFile("empty.pdf", b""))
 
-    assert result == FileRejection(3, "empty.pdf", "empty_file", "The file is empty.")
+    assert result == FileRejection(3, "empty.pdf", "empty_file")
+    assert (result.code, result.reason) == ("empty_file", "The file is empty.")
 
 
 # --- images ----------------------------------------------------------------------------------
@@ -590,11 +596,12 @@ def test_message_one_byte_over_10_mb_is_rejected():
 
     check = check_attachments(files, body="Hé")
 
-    assert check.message_error == (
-        "message_too_large: the text and files total 10,485,761 bytes; "
-        "the limit is 10,485,760 bytes (10 MB)."
+    assert check.message_error == MessageRejection(
+        "message_too_large", {"total": 10_485_761, "limit": 10_485_760}
     )
-    assert check.message_error_code == "message_too_large"
+    assert check.message_error.reason == (
+        "the text and files total 10,485,761 bytes; the limit is 10,485,760 bytes (10 MB)."
+    )
     assert check.ok is False
 
 
@@ -604,7 +611,8 @@ def test_several_files_together_over_10_mb_are_rejected():
 
     check = check_attachments(files)
 
-    assert check.message_error_code == "message_too_large"
+    assert check.message_error is not None
+    assert check.message_error.code == "message_too_large"
     assert len(check.accepted) == 3
     assert check.rejections == ()
 
@@ -613,7 +621,8 @@ def test_single_file_over_10_mb_is_rejected_as_too_large():
     check = check_attachments([IncomingFile("big.txt", b"a" * (MAX_MESSAGE_BYTES + 1))])
 
     assert [rejection.code for rejection in check.rejections] == ["too_large"]
-    assert check.message_error_code == "message_too_large"
+    assert check.message_error is not None
+    assert check.message_error.code == "message_too_large"
 
 
 def test_oversized_file_object_is_not_read_whole():
@@ -639,11 +648,11 @@ def test_six_files_are_rejected_with_a_reason_for_the_sixth():
 
     check = check_attachments(files)
 
-    assert check.message_error == "too_many_files: the message has 6 files; at most 5 are allowed."
+    assert check.message_error == MessageRejection("too_many_files", {"count": 6, "limit": 5})
+    assert check.message_error.reason == "the message has 6 files; at most 5 are allowed."
     assert len(check.accepted) == 5
-    assert check.rejections == (
-        FileRejection(5, "note5.txt", "too_many_files", "A message can carry at most 5 files."),
-    )
+    assert check.rejections == (FileRejection(5, "note5.txt", "too_many_files", {"limit": 5}),)
+    assert check.rejections[0].reason == "A message can carry at most 5 files."
 
 
 def test_every_rejected_file_gets_its_own_reason():

@@ -90,7 +90,15 @@ def test_api_send_answers_422_with_findings(api_client, buyer, seller):
     assert body["code"] == "policy_violation"
     assert body["categories"] == ["phone"]
     assert body["findings"] == [
-        {"category": "phone", "start": 11, "end": 23, "reason": "Phone number", "source": "body"}
+        {
+            "category": "phone",
+            "start": 11,
+            "end": 23,
+            "reason": "Phone number",
+            "code": "phone_number",
+            "params": {},
+            "source": "body",
+        }
     ]
     assert body["message"]["status"] == "blocked"
     assert Message.objects.filter(status="blocked").count() == 1

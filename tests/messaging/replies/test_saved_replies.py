@@ -640,7 +640,15 @@ def test_api_refuses_a_policy_violation_with_the_findings(seller):
     assert response.status_code == 422
     assert (payload["code"], payload["categories"]) == ("policy_violation", ["phone"])
     assert payload["findings"] == [
-        {"category": "phone", "start": 5, "end": 17, "reason": "Phone number", "source": "body"}
+        {
+            "category": "phone",
+            "start": 5,
+            "end": 17,
+            "reason": "Phone number",
+            "code": "phone_number",
+            "params": {},
+            "source": "body",
+        }
     ]
     assert payload["fields"] == {"body": [payload["detail"]]}
     assert rows() == []
