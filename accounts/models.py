@@ -150,3 +150,19 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class RateLimitWindow(models.Model):
+    """One fixed-window rate-limit counter, kept here while the shared cache is unreachable.
+
+    Limits are counted in Redis; when Redis is down or frozen they are counted in this table
+    instead (``accounts.ratelimit``), so a send is neither refused with an error nor let
+    through unlimited. Expired windows are deleted hourly.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -13,8 +13,8 @@ from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
 from accounts.models import ApiToken
+from accounts.ratelimit import rate_limit_hit
 from core.errors import RateLimited
-from core.ratelimit import rate_limit_hit
 
 if TYPE_CHECKING:  # rest_framework.views imports this module through its settings
     from rest_framework.views import APIView

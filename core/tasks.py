@@ -4,22 +4,31 @@ A service that writes an outbox row names the task that delivers the row instead
 the tasks module, which imports the service: the two share only the task's name, as the web
 process and the worker do anyway. A name that no task bears is caught by the tests, which check
 every name enqueued against the registered tasks.
+
+Publishing is best effort: the row is committed before, so a broker that is down or frozen
+costs nothing but time, and the outbox's sweep enqueues the row again once the broker is back.
 """
 
 from celery import current_app
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
 
 from core.on_commit import after_commit
+from core.outage import Outage
+
+BROKER_OUTAGE = Outage("task broker")
 
 
 def task_send(name: str, *args: object) -> None:
-    """Publish the task of this name with these arguments, now."""
-    current_app.send_task(name, args=args)
+    """Publish the task of this name with these arguments now; skip it while the broker is away."""
+    if BROKER_OUTAGE.is_resting():
+        return
+    try:
+        current_app.send_task(name, args=args)
+    except (KombuError, RedisError, OSError) as error:
+        BROKER_OUTAGE.failed(error)
 
 
 def task_enqueue(name: str, *args: object) -> None:
-    """Publish the task of this name with these arguments once the transaction commits.
-
-    Robust, as ``after_commit``: a broker that is down leaves the committed row pending for
-    its sweep instead of failing the request.
-    """
+    """Publish the task of this name with these arguments once the transaction commits."""
     after_commit(task_send, name, *args)

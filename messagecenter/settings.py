@@ -171,6 +171,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "mc"),
+            # A Redis that is down or frozen costs a request at most these, once: callers then
+            # leave it alone for a few seconds and degrade (core/cache.py).
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
 else:
@@ -184,8 +187,9 @@ NOTIFICATION_SWEEP_AFTER = timedelta(
     seconds=int(os.environ.get("NOTIFICATION_SWEEP_AFTER_SECONDS", "60"))
 )
 # A claimed row is left alone this long: longer than the hard time limit of
-# "notifications.deliver" (60 s), so a claim only expires when its worker is gone.
-NOTIFICATION_CLAIM_TIMEOUT = timedelta(seconds=90)
+# "notifications.deliver" (360 s), so a claim only expires when its worker is gone and an
+# email is never sent again while a worker may still be sending it.
+NOTIFICATION_CLAIM_TIMEOUT = timedelta(seconds=420)
 
 # Webhooks (notifications/webhooks.py): signed event deliveries to sellers' HTTPS endpoints.
 # Waits between attempts; the last one comes about 21 hours after the first, then it fails.
@@ -197,7 +201,7 @@ WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 # after its visibility timeout); the sweep enqueues the row when its time comes.
 WEBHOOK_COUNTDOWN_MAX_SECONDS = 30 * 60
 WEBHOOK_SWEEP_AFTER = timedelta(seconds=int(os.environ.get("WEBHOOK_SWEEP_AFTER_SECONDS", "60")))
-# Longer than the hard time limit of "notifications.deliver_webhook" (30 s).
+# Longer than the hard time limit of "notifications.deliver_webhook" (45 s).
 WEBHOOK_CLAIM_TIMEOUT = timedelta(seconds=60)
 # Plain http:// to 127.0.0.1 / localhost, for local development and tests only.
 WEBHOOK_ALLOW_INSECURE_LOCALHOST = env_bool("WEBHOOK_ALLOW_INSECURE_LOCALHOST", DEBUG)
@@ -208,7 +212,13 @@ CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
     # Redis hands an unacknowledged task to another worker after this long. It must be longer
     # than any countdown (retry backoff) or ETA, or delayed tasks would run twice.
-    {"visibility_timeout": 2 * NOTIFICATION_RETRY_MAX_SECONDS}
+    {
+        "visibility_timeout": 2 * NOTIFICATION_RETRY_MAX_SECONDS,
+        # A frozen Redis must not hold a request that publishes a task for long (the row is
+        # committed; its sweep enqueues it again). Above the worker's 1 s BRPOP poll.
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 1.5,
+    }
     if REDIS_URL
     else {
         "data_folder_in": str(VAR_DIR / "broker" / "queue"),
@@ -231,6 +241,9 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request publishes once, without retries: an outbox row left pending is the sweep's.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 EMAIL_BACKEND = os.environ.get(
@@ -245,7 +258,7 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = 30
+EMAIL_TIMEOUT = 30  # each SMTP step; the delivery task allows ten such steps (see its limits)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Message Center <messages@localhost>")
 # The right-hand side of every notification's Message-ID (<notification-<id>@domain>).
 NOTIFICATION_MESSAGE_ID_DOMAIN = os.environ.get("NOTIFICATION_MESSAGE_ID_DOMAIN", "")
@@ -373,8 +386,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "messaging.snapshot_response_metrics",
         "schedule": crontab(hour=0, minute=10),
     },
-    # Idempotency keys of API sends outlive their replay window by at most an hour.
+    # Idempotency keys of API sends outlive their replay window by at most an hour, and rate
+    # limits counted in the database while Redis was away their window.
     "messaging-idempotency-purge": {"task": "messaging.purge_idempotency_keys", "schedule": 3600.0},
+    "accounts-rate-limit-purge": {"task": "accounts.purge_rate_limit_windows", "schedule": 3600.0},
 }
 
 # Security: production runs behind TLS; DEBUG relaxes it for local work.

@@ -24,7 +24,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.db.models import F, Min, Q
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
@@ -134,7 +137,7 @@ class DeliveryOutcome:
     retry_in: int | None = None
 
 
-def classify_error(error: Exception) -> tuple[bool, str]:
+def classify_error(error: BaseException) -> tuple[bool, str]:
     """Tell a transient SMTP problem (retry later) from a permanent one, with a reason."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _message in error.recipients.values()]
@@ -152,6 +155,8 @@ def classify_error(error: Exception) -> tuple[bool, str]:
         return 400 <= error.smtp_code < 500, f"Mail server answered {error.smtp_code}: {text}"
     if isinstance(error, smtplib.SMTPException):
         return False, f"Mail error: {error}"
+    if isinstance(error, SoftTimeLimitExceeded):
+        return True, "The mail server did not finish within the delivery's time limit"
     return True, f"Connection problem: {error.__class__.__name__}: {error}"
 
 
@@ -194,9 +199,12 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
         _finish(notification_id, status=NotificationStatus.FAILED, last_error=reason)
         logger.error("notification %s failed: %s", notification_id, reason)
         return DeliveryOutcome("failed")
+    mail = get_connection()
     try:
-        email.send()
-    except OSError as error:  # smtplib.SMTPException is an OSError, as are socket errors
+        mail.open()
+        mail.send_messages([email])
+    except (OSError, SoftTimeLimitExceeded) as error:  # SMTP and socket errors are OSErrors
+        _close_quietly(mail)
         transient, reason = classify_error(error)
         attempts = notification.attempts
         if transient and attempts < settings.NOTIFICATION_MAX_ATTEMPTS:
@@ -211,8 +219,18 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
         _finish(notification_id, status=NotificationStatus.FAILED, last_error=reason)
         logger.error("notification %s failed: %s", notification_id, reason)
         return DeliveryOutcome("failed")
+    # Accepted by the server: recorded at once, before the goodbye, which may be slow or fail
+    # and must not make an email the reader has received count as undelivered.
     _finish(notification_id, status=NotificationStatus.SENT, sent_at=timezone.now(), last_error="")
+    _close_quietly(mail)
     return DeliveryOutcome("sent")
+
+
+def _close_quietly(mail: BaseEmailBackend) -> None:
+    try:
+        mail.close()
+    except (OSError, SoftTimeLimitExceeded) as error:
+        logger.warning("mail connection not closed cleanly: %s", error)
 
 
 def notification_sweep(*, now: datetime | None = None, limit: int = 1000) -> int:

@@ -13,8 +13,11 @@ from notifications import services, webhooks
     reject_on_worker_lost=True,
     # The service bounds attempts on the row (NOTIFICATION_MAX_ATTEMPTS); the task only waits.
     max_retries=None,
-    soft_time_limit=45,
-    time_limit=60,
+    # Room for a whole SMTP session of slow steps: about ten steps (connect, EHLO, STARTTLS
+    # and EHLO again, AUTH, MAIL, RCPT, DATA, the message, QUIT), each up to EMAIL_TIMEOUT.
+    # Cut short, an email the server accepted would be sent again by the next attempt.
+    soft_time_limit=330,
+    time_limit=360,
     ignore_result=True,
 )
 def notification_deliver(self: Task, notification_id: int) -> str:
@@ -44,8 +47,11 @@ def digests_send() -> int:
     reject_on_worker_lost=True,
     # The service bounds attempts on the row (WEBHOOK_RETRY_SECONDS); the task only waits.
     max_retries=None,
-    soft_time_limit=25,
-    time_limit=30,
+    # Room for the slowest answer the request allows: a 5 s connect, the status line and the
+    # first bytes each within WEBHOOK_TIMEOUT_SECONDS (10 s); a slower endpoint times out and
+    # is retried by its schedule, it is never cut off after it was posted.
+    soft_time_limit=40,
+    time_limit=45,
     ignore_result=True,
 )
 def webhook_deliver(self: Task, delivery_id: int) -> str:

@@ -1,5 +1,6 @@
 import os
 import re
+import socket
 
 import pytest
 from django.core.cache import cache
@@ -7,6 +8,8 @@ from django.db import connection
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from core.cache import CACHE_OUTAGE
+from core.tasks import BROKER_OUTAGE
 from tests.accounts.factories import BuyerFactory, SellerFactory, StaffFactory
 
 
@@ -69,6 +72,32 @@ def _default_language():
 def _clear_cache():
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _services_answer():
+    """Each test starts with Redis (cache and broker) taken to be answering."""
+    CACHE_OUTAGE.reset()
+    BROKER_OUTAGE.reset()
+    yield
+    CACHE_OUTAGE.reset()
+    BROKER_OUTAGE.reset()
+
+
+@pytest.fixture
+def redis_away(settings):
+    """The shared cache points at a port where no Redis answers (a real refused connection)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+    return port
 
 
 @pytest.fixture

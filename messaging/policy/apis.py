@@ -5,8 +5,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.ratelimit import rate_limit_hit
 from accounts.typing import api_user
-from core.ratelimit import rate_limit_hit
 from messaging.policy.content import content_policy_check
 from messaging.policy.reasons import findings_display
 from messaging.serializers import FindingSerializer, operation_errors

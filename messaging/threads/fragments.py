@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +31,7 @@ from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from core.cache import CacheUnavailable, cache_call
 from messaging.clock.deadline import countdown
 from messaging.models import Message, MessageStatus, Participant
 
@@ -71,7 +73,11 @@ def _render_cached(template_name: str, fragments: Sequence[Fragment]) -> list[Sa
         for shown, _context in fragments
     ]
     wanted = [key for key in keys if key is not None]
-    cached: dict[str, str] = cache.get_many(wanted) if wanted else {}
+    cached: dict[str, str] = {}
+    # The cache away: every fragment is rendered, and the page still shows.
+    if wanted:
+        with suppress(CacheUnavailable):
+            cached = cache_call(cache.get_many, wanted)
     html: list[SafeString] = []
     fresh: dict[str, str] = {}
     for key, (_shown, context) in zip(keys, fragments, strict=True):
@@ -83,7 +89,8 @@ def _render_cached(template_name: str, fragments: Sequence[Fragment]) -> list[Sa
                 fresh[key] = text
         html.append(mark_safe(text))  # noqa: S308 - rendered by the template engine
     if fresh:
-        cache.set_many(fresh, CACHE_SECONDS)
+        with suppress(CacheUnavailable):
+            cache_call(cache.set_many, fresh, CACHE_SECONDS)
     return html
 
 

@@ -1,4 +1,4 @@
-"""Idempotent API sends: a retried request with the same ``Idempotency-Key`` posts once.
+"""Sends made once: a retried API request (``Idempotency-Key``) or a resubmitted page form.
 
 The key's row is inserted in the same transaction as the message it guards, before the send
 runs. Two identical requests racing each other therefore meet at the row's unique constraint:
@@ -8,6 +8,7 @@ send that fails (bad input, refused files) rolls its key back, so the retry runs
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -19,7 +20,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from core.errors import ApplicationError
-from messaging.models import IdempotencyKey
+from messaging.models import IdempotencyKey, Message
 
 HEADER = "Idempotency-Key"
 
@@ -83,6 +84,51 @@ def idempotent(*, request: Request, user: User, send: Callable[[], Response]) ->
         if existing is None:
             raise
         return _replay(existing, fingerprint)
+
+
+# The one-time token every compose form carries (templates/includes/compose_body.html).
+FORM_TOKEN_FIELD = "send_token"  # noqa: S105 (a field name, not a secret)
+_FORM_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def form_send_once(*, user: User, token: str, send: Callable[[], Message]) -> Message:
+    """Run a page's send once per one-time form token; a resubmitted form gets the first message.
+
+    The pages' counterpart of ``Idempotency-Key``: a user who gives up waiting and submits the
+    form again, or whose browser resends it, finds one message. The token's row is written in
+    the message's transaction, so a refused send (bad input, refused files) can be retried
+    with the same form, and two submissions racing each other meet at its unique constraint.
+    """
+    if not _FORM_TOKEN.fullmatch(token):
+        return send()  # a form from before tokens, or a client that sends none
+    key = f"form:{token}"
+    existing = IdempotencyKey.objects.filter(user=user, key=key).first()
+    if existing is not None:
+        return _form_replay(existing)
+    try:
+        with transaction.atomic():
+            record = IdempotencyKey.objects.create(user=user, key=key, fingerprint="")
+            message = send()
+            record.response = {"message_id": message.pk}
+            record.save(update_fields=["response"])
+            return message
+    except IntegrityError:
+        existing = IdempotencyKey.objects.filter(user=user, key=key).first()
+        if existing is None:
+            raise
+        return _form_replay(existing)
+
+
+def _form_replay(record: IdempotencyKey) -> Message:
+    message_id = (record.response or {}).get("message_id")
+    message = (
+        Message.objects.filter(pk=message_id, sender_id=record.user_id).first()
+        if isinstance(message_id, int)
+        else None
+    )
+    if message is None:
+        raise ApplicationError("send_token_reused", "This form was already used; reload the page.")
+    return message
 
 
 def idempotency_keys_purge(*, now: datetime | None = None) -> int:

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.ratelimit import rate_limit_hit
 from core.errors import ApplicationError, NotFound
-from core.ratelimit import rate_limit_hit
 from messaging import events as webhook_events
 from messaging.attachments.checks import IncomingFile
 from messaging.attachments.store import (

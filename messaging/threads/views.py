@@ -40,6 +40,7 @@ from messaging.rules.selectors import seller_block_exists
 from messaging.rules.services import thread_block_seller, thread_unblock_seller
 from messaging.threads import fragments, selectors
 from messaging.threads.forms import InboxFilterForm, ReplyForm, StartThreadForm
+from messaging.threads.idempotency import FORM_TOKEN_FIELD, form_send_once
 from messaging.threads.links import thread_path
 from messaging.threads.selectors import (
     MATCH_COUNT_CAP,
@@ -110,13 +111,17 @@ def form_send(
     Returns the delivered message (with ``done`` flashed), or the context that explains why
     nothing went out: the form's errors and each refused file's reason, or the content
     policy's findings highlighted in the text. An upload cut off at the size limit is refused
-    before anything is read.
+    before anything is read; a form submitted again (its one-time token) sends nothing new.
     """
     try:
         if uploads.refused(request):
             raise uploads.upload_refused_error()
         files = [IncomingFile(name=f.name or "", data=f) for f in request.FILES.getlist("files")]
-        message = send(files)
+        message = form_send_once(
+            user=request.user,
+            token=request.POST.get(FORM_TOKEN_FIELD, ""),
+            send=lambda: send(files),
+        )
     except ApplicationError as error:
         return _send_failed(form, error)
     if not message.is_delivered:

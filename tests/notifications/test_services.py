@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import NotificationMode
+from core.tasks import BROKER_OUTAGE
 from notifications import services
 from notifications.models import Notification, NotificationKind, NotificationStatus
 from tests.notifications.factories import (
@@ -245,11 +246,15 @@ def test_a_broker_that_is_down_does_not_fail_the_send(django_capture_on_commit_c
         mock.patch(
             "messagecenter.celery.app.send_task",
             side_effect=OperationalError("connection refused"),
-        ),
+        ) as publish,
         django_capture_on_commit_callbacks(execute=True),
     ):
         rows = notify(buyer)
+        second = notify(BuyerFactory())
 
-    # The row is kept pending; the sweep enqueues it once the broker is back.
-    assert Notification.objects.get().status == NotificationStatus.PENDING
-    assert len(rows) == 1
+    # The rows are kept pending; the sweep enqueues them once the broker is back. After the
+    # first refusal the broker is left alone for a while: the second send does not wait on it.
+    assert list(Notification.objects.values_list("status", flat=True)) == ["pending", "pending"]
+    assert (len(rows), len(second)) == (1, 1)
+    assert publish.call_count == 1
+    assert BROKER_OUTAGE.is_resting()

@@ -10,9 +10,9 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.ratelimit import rate_limit_hit
 from accounts.tokens import token_create
 from core.errors import RateLimited
-from core.ratelimit import rate_limit_hit
 from messaging.models import IdempotencyKey, Message
 from messaging.threads.idempotency import idempotency_keys_purge
 from tests.messaging.factories import thread_with_message
@@ -23,7 +23,7 @@ FROZEN = 1_800_000_000.0  # a fixed instant, far from a window boundary for the 
 
 @pytest.fixture(autouse=True)
 def frozen_clock():
-    with mock.patch("core.ratelimit.time.time", return_value=FROZEN):
+    with mock.patch("accounts.ratelimit.time.time", return_value=FROZEN):
         yield
 
 

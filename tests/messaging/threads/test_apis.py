@@ -500,7 +500,7 @@ def test_sending_too_fast_is_rate_limited_with_retry_after(
     buyer_api, buyer, seller, settings, monkeypatch
 ):
     # A fixed clock for the limiter: 30 s into a 60 s window, so Retry-After is exactly 30.
-    monkeypatch.setattr("core.ratelimit.time", types.SimpleNamespace(time=lambda: 1_800.0 + 30))
+    monkeypatch.setattr("accounts.ratelimit.time", types.SimpleNamespace(time=lambda: 1_800.0 + 30))
     settings.MESSAGE_SEND_RATE = "2/60"
     order = OrderFactory(buyer=buyer, seller=seller)
     start = buyer_api.post(
