@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from messaging.models.querysets import ParticipantQuerySet
+from accounts.models import User
+from messaging.models.folders import Folder, folder_condition
 from messaging.models.rules import ProactiveReason
 
 
@@ -101,6 +102,20 @@ class Thread(models.Model):
         if self.kind == ThreadKind.ORDER and self.order is not None:
             return f"{self.get_topic_display()} · {_('Order')} {self.order.number}"
         return f"{self.get_topic_display()} · {self.product.title if self.product else ''}"
+
+
+class ParticipantQuerySet(models.QuerySet["Participant"]):
+    def for_user(self, user: User) -> "ParticipantQuerySet":
+        return self.filter(user=user, is_deleted=False)
+
+    def in_folder(self, folder: str) -> "ParticipantQuerySet":
+        return self.filter(folder_condition(folder))
+
+    def needs_response(self) -> "ParticipantQuerySet":
+        return self.in_folder(Folder.NEEDS_RESPONSE)
+
+    def unread(self) -> "ParticipantQuerySet":
+        return self.filter(unread_count__gt=0)
 
 
 class Participant(models.Model):

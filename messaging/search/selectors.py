@@ -15,7 +15,8 @@ from django.db.models.functions import Cast
 
 from accounts.models import User
 from messaging.models import Message, MessageStatus, SearchDocument
-from messaging.models.querysets import Folder, ParticipantQuerySet, folder_condition
+from messaging.models.folders import Folder, folder_condition
+from messaging.models.threads import ParticipantQuerySet
 
 # The text search configuration of the documents and the queries (migration 0010).
 CONFIG = "message_search"

@@ -18,7 +18,7 @@ from messaging.models import (
     Participant,
     Topic,
 )
-from messaging.models.querysets import Folder
+from messaging.models.folders import Folder
 from messaging.search import selectors as search
 from messaging.serializers import (
     IDEMPOTENCY_PARAMETER,

@@ -16,7 +16,8 @@ from messaging.models import (
     Participant,
     Thread,
 )
-from messaging.models.querysets import BUYER_FOLDERS, SELLER_FOLDERS, Folder, ParticipantQuerySet
+from messaging.models.folders import BUYER_FOLDERS, SELLER_FOLDERS, Folder
+from messaging.models.threads import ParticipantQuerySet
 from messaging.search import selectors as search
 from messaging.search.selectors import ThreadFilters
 from orders.models import Order

@@ -29,7 +29,7 @@ from messaging.models import (
     ParticipantRole,
     Thread,
 )
-from messaging.models.querysets import Folder
+from messaging.models.folders import Folder
 from messaging.models.threads import Topic
 from messaging.moderation import selectors as moderation
 from messaging.moderation.forms import ReportForm

@@ -1,11 +1,7 @@
-from typing import TYPE_CHECKING
+"""The inbox folders: their names, and the condition that puts a participant's row in each."""
 
 from django.db import models
 from django.utils.translation import pgettext_lazy
-
-if TYPE_CHECKING:
-    from accounts.models import User
-    from messaging.models import Participant  # noqa: F401
 
 
 class Folder(models.TextChoices):
@@ -34,17 +30,3 @@ def folder_condition(folder: str) -> models.Q:
         Folder.ALL: models.Q(),
     }
     return conditions[Folder(folder)]
-
-
-class ParticipantQuerySet(models.QuerySet["Participant"]):
-    def for_user(self, user: "User") -> "ParticipantQuerySet":
-        return self.filter(user=user, is_deleted=False)
-
-    def in_folder(self, folder: str) -> "ParticipantQuerySet":
-        return self.filter(folder_condition(folder))
-
-    def needs_response(self) -> "ParticipantQuerySet":
-        return self.in_folder(Folder.NEEDS_RESPONSE)
-
-    def unread(self) -> "ParticipantQuerySet":
-        return self.filter(unread_count__gt=0)
