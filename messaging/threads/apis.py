@@ -150,9 +150,12 @@ def send_response(
     An upload cut off at the size limit is refused before anything else; ``send`` gets the
     validated input and the files, and runs inside the idempotency key's transaction.
     """
+    # Reading the files parses the body: only then does the upload limit know whether it cut
+    # the body short (a second file dropped, or a body too large to read at all).
+    uploaded = request.FILES.getlist("files")
     if uploads.refused(request._request):
         raise uploads.upload_refused_error()
-    files = [IncomingFile(name=f.name or "", data=f) for f in request.FILES.getlist("files")]
+    files = [IncomingFile(name=f.name or "", data=f) for f in uploaded]
     payload = input_serializer(data=request.data)
     payload.is_valid(raise_exception=True)
 

@@ -114,9 +114,10 @@ def form_send(
     before anything is read; a form submitted again (its one-time token) sends nothing new.
     """
     try:
+        uploaded = request.FILES.getlist("files")  # parses the body, if nothing did before
         if uploads.refused(request):
             raise uploads.upload_refused_error()
-        files = [IncomingFile(name=f.name or "", data=f) for f in request.FILES.getlist("files")]
+        files = [IncomingFile(name=f.name or "", data=f) for f in uploaded]
         message = form_send_once(
             user=request.user,
             token=request.POST.get(FORM_TOKEN_FIELD, ""),
