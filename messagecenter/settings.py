@@ -218,6 +218,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
         # committed; its sweep enqueues it again). Above the worker's 1 s BRPOP poll.
         "socket_connect_timeout": 0.5,
         "socket_timeout": 1.5,
+        # Connecting is tried once: kombu would otherwise wait 2 s (its first retry interval)
+        # before giving up on a Redis that refuses connections, in the request that publishes.
+        "max_retries": 0,
     }
     if REDIS_URL
     else {
