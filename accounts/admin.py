@@ -1,7 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from accounts.guessing import login_guard
 from accounts.models import NotificationAddress, SellerProfile, User
+
+# The admin's sign-in counts failures and pauses like the site's (accounts.guessing): it checks
+# the same passwords, so it must not be a way around the site's limits.
+admin.site.login = login_guard(  # type: ignore[method-assign,assignment]
+    admin.site.login,
+    template_name="accounts/admin_login_paused.html",
+    context=admin.site.each_context,
+)
 
 
 class SellerProfileInline(admin.StackedInline):

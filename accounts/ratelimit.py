@@ -3,9 +3,14 @@
 A limit never turns into an error page: when Redis is down or frozen the same windows are
 counted in ``RateLimitWindow`` rows (one upsert per hit), so sends go on at the same pace, and
 the counts start afresh in Redis once it is back.
+
+``rate_limit_hit`` counts an action and refuses it past the allowance. The guessing limits
+(``accounts.guessing``) count failures only (``rate_limit_count``) and check, without counting,
+whether a window is used up before an attempt is even looked at (``rate_limit_peek``).
 """
 
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -23,18 +28,66 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), int(seconds or 60)
 
 
+@dataclass(frozen=True)
+class Window:
+    """One counter's current fixed window: how much of its allowance is used, and until when."""
+
+    used: int
+    allowed: int
+    ends_at: int  # Unix time
+
+    @property
+    def exhausted(self) -> bool:
+        """Whether the allowance is used up: the next action in this window is refused."""
+        return self.used >= self.allowed
+
+    def retry_after(self) -> int:
+        """Seconds until the window ends (at least one)."""
+        return max(1, self.ends_at - int(time.time()))
+
+
+def _window(scope: str, ident: object, rate: str) -> tuple[str, int, int, int]:
+    allowed, seconds = parse_rate(rate)
+    now = int(time.time())
+    window_start = now - now % seconds
+    return f"ratelimit:{scope}:{ident}:{window_start}", allowed, seconds, window_start + seconds
+
+
+def rate_limit_count(*, scope: str, ident: object, rate: str) -> Window:
+    """Count one action for ``ident`` and return its window; refuses nothing itself."""
+    key, allowed, seconds, ends_at = _window(scope, ident, rate)
+    try:
+        used = cache_call(_cache_count, key, seconds)
+    except CacheUnavailable:
+        used = _database_count(key, expires_at=ends_at)
+    return Window(used=used, allowed=allowed, ends_at=ends_at)
+
+
+def rate_limit_peek(*, scope: str, ident: object, rate: str) -> Window:
+    """Read ``ident``'s current window without counting anything."""
+    key, allowed, _seconds, ends_at = _window(scope, ident, rate)
+    try:
+        used = int(cache_call(cache.get, key) or 0)
+    except CacheUnavailable:
+        stored = RateLimitWindow.objects.filter(key=key).values_list("count", flat=True).first()
+        used = stored or 0
+    return Window(used=used, allowed=allowed, ends_at=ends_at)
+
+
+def rate_limit_clear(*, scope: str, ident: object, rate: str) -> None:
+    """Forget what ``ident``'s current window has counted (e.g. after a successful sign-in)."""
+    key, *_rest = _window(scope, ident, rate)
+    try:
+        cache_call(cache.delete, key)
+    except CacheUnavailable:
+        RateLimitWindow.objects.filter(key=key).delete()
+
+
 def rate_limit_hit(*, scope: str, ident: object, rate: str | None = None) -> None:
     """Count one action for ``ident``; refuse it once the window's allowance is used up."""
-    allowed, window = parse_rate(rate or settings.MESSAGE_SEND_RATE)
-    now = int(time.time())
-    window_start = now - now % window
-    key = f"ratelimit:{scope}:{ident}:{window_start}"
-    try:
-        used = cache_call(_cache_count, key, window)
-    except CacheUnavailable:
-        used = _database_count(key, expires_at=window_start + window)
-    if used > allowed:
-        raise RateLimited(retry_after=max(1, window_start + window - now))
+    window = rate_limit_count(scope=scope, ident=ident, rate=rate or settings.MESSAGE_SEND_RATE)
+    if window.used > window.allowed:
+        raise RateLimited(retry_after=window.retry_after())
 
 
 def _cache_count(key: str, window: int) -> int:

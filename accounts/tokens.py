@@ -17,6 +17,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from accounts import guessing
 from accounts.models import ApiToken, User
 from core.errors import ApplicationError, NotFound
 
@@ -35,7 +36,13 @@ def token_list_for_user(*, user: User) -> QuerySet[ApiToken]:
 
 @transaction.atomic
 def token_create(*, user: User, name: str, now: datetime | None = None) -> tuple[ApiToken, str]:
-    """Make a token for the user; returns it with its plaintext, which is never stored."""
+    """Make a token for a seller; returns it with its plaintext, which is never stored.
+
+    Tokens are for sellers' integrations: a buyer uses the pages, staff use the admin (a staff
+    token would read every thread's files outside the admin's session). Anyone else: NotFound.
+    """
+    if not user.is_seller:
+        raise NotFound("API tokens are for sellers.")
     name = (name or "").strip()
     if not name:
         raise ApplicationError(
@@ -81,24 +88,36 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() not in self.keywords:
             return None
+        # A client that sent too many bad tokens is refused before its token is looked at, so
+        # a good guess answers exactly like a bad one until the window ends.
+        refused = guessing.api_token_refusal(request)
+        if refused is not None:
+            raise exceptions.Throttled(wait=refused.retry_after())
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Invalid token header.")
+            raise self._failed(request, "Invalid token header.")
         try:
             plaintext = header[1].decode("ascii")
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed("Invalid token.") from None
+            raise self._failed(request, "Invalid token.") from None
         token = (
             ApiToken.objects.select_related("user")
             .filter(key_hash=hash_token(plaintext), revoked_at__isnull=True)
             .first()
         )
-        if token is None or not token.user.is_active:
-            raise exceptions.AuthenticationFailed("Invalid token.")
+        # A token whose owner is no longer an active seller (made before tokens were for
+        # sellers only, or a role since changed) opens nothing.
+        if token is None or not token.user.is_active or not token.user.is_seller:
+            raise self._failed(request, "Invalid token.")
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
             token.last_used_at = now
         return token.user, token
+
+    @staticmethod
+    def _failed(request: Request, detail: str) -> exceptions.AuthenticationFailed:
+        guessing.api_token_failed(request)
+        return exceptions.AuthenticationFailed(detail)
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'

@@ -4,16 +4,20 @@ from django.urls import path
 import core.converters  # noqa: F401  (registers <id:...>)
 from accounts import views
 from accounts.forms import LoginForm
+from accounts.guessing import login_guard
 
 app_name = "accounts"
 
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=LoginForm,
-            redirect_authenticated_user=True,
+        login_guard(
+            auth_views.LoginView.as_view(
+                template_name="accounts/login.html",
+                authentication_form=LoginForm,
+                redirect_authenticated_user=True,
+            ),
+            template_name="accounts/login_paused.html",
         ),
         name="login",
     ),

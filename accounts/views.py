@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.i18n import set_language
 
 from accounts import services, tokens
+from accounts.access import require_seller
 from accounts.models import User
 from accounts.typing import AuthenticatedHttpRequest
 from core.errors import ApplicationError
@@ -30,6 +31,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List my API tokens and make a new one; its value is shown on this response only."""
+    require_seller(request)
     errors: list[str] = []
     created = None
     if request.method == "POST":
@@ -62,6 +64,7 @@ def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
+    require_seller(request)
     tokens.token_revoke(user=request.user, token_id=token_id)
     flash.success(request, _("Token revoked. Integrations using it stop working now."))
     return redirect("accounts:api-tokens")

@@ -1,5 +1,6 @@
 """API plumbing shared by every app: one JSON error shape with a stable ``code``."""
 
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -7,10 +8,13 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
+from rest_framework.fields import empty
 from rest_framework.response import Response
+from rest_framework.utils import html
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import ApplicationError, RateLimited
+from core.parsers import MAX_JSON_DEPTH
 
 _DRF_CODES = {
     status.HTTP_400_BAD_REQUEST: "invalid",
@@ -47,6 +51,68 @@ ERROR_RESPONSES = {
     404: (ErrorSerializer, "`not_found`: it does not exist, or it is not yours (never a 403)"),
     429: (RateLimitedSerializer, "`rate_limited`, with a `Retry-After` header"),
 }
+
+
+# --- Input fields that read exactly what the schema documents ----------------------------------
+class StrictInput(serializers.Field):
+    """An input field that accepts what its schema says, in JSON and in form encodings alike.
+
+    DRF reads leniently: 7 for a string, "7" for an integer, a form value left empty as one
+    left out, a checkbox left out as false. Here a JSON value must have the documented type,
+    and a form value (always text) must spell it; an empty form value is a value, refused
+    unless the field allows blanks, and a field left out of a form is missing.
+    """
+
+    def get_value(self, dictionary: Any) -> Any:
+        if html.is_html_input(dictionary):
+            return dictionary.get(self.field_name, empty)
+        return super().get_value(dictionary)
+
+    def from_form(self) -> bool:
+        """Whether the input is form-encoded (or a query string): every value is text."""
+        root = self.root
+        return html.is_html_input(getattr(root, "initial_data", None))
+
+
+class StrictCharField(StrictInput, serializers.CharField):
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+_INTEGER = re.compile("-?[0-9]+")
+
+
+class StrictIntegerField(StrictInput, serializers.IntegerField):
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, str) and self.from_form() and _INTEGER.fullmatch(data):
+            data = int(data)
+        if not isinstance(data, int) or isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(StrictInput, serializers.BooleanField):
+    default_empty_html = empty
+
+    def to_internal_value(self, data: Any) -> bool:
+        if isinstance(data, str) and self.from_form() and data in ("true", "false"):
+            return data == "true"
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictChoiceField(StrictInput, serializers.ChoiceField):
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
+class StrictDateTimeField(StrictInput, serializers.DateTimeField):
+    pass
 
 
 def error_responses(
@@ -117,19 +183,27 @@ def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     return JsonResponse(error_body("not_found", "No such API endpoint."), status=404)
 
 
+JSON_BODY_ERRORS = (
+    "`parse_error` (the body is not JSON), "
+    f"`too_deep` (the JSON is nested more than {MAX_JSON_DEPTH} levels deep)"
+)
+
+
 def document_unsupported_media_type(
     result: dict[str, Any], generator: object, request: object, public: bool
 ) -> dict[str, Any]:
-    """Document the 415 every operation with a body answers to a body of another type.
+    """Document the errors the parsers answer for every operation with a body.
 
     A drf-spectacular postprocessing hook: DRF refuses a body whose ``Content-Type`` none of
-    the operation's parsers reads (or that says none) before the view runs, so no view can
-    declare it itself.
+    the operation's parsers reads (or that says none) with 415, and a JSON body it cannot read
+    or that is nested too deep with 400, before the view runs, so no view can declare them.
     """
     for path in result.get("paths", {}).values():
         for operation in path.values():
             if not isinstance(operation, dict) or "requestBody" not in operation:
                 continue
+            if "application/json" in operation["requestBody"]["content"]:
+                _document_json_body_errors(operation["responses"])
             accepted = ", ".join(f"`{kind}`" for kind in operation["requestBody"]["content"])
             operation["responses"].setdefault(
                 "415",
@@ -142,3 +216,15 @@ def document_unsupported_media_type(
                 },
             )
     return result
+
+
+def _document_json_body_errors(responses: dict[str, Any]) -> None:
+    bad_request = responses.setdefault(
+        "400",
+        {
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            "description": "",
+        },
+    )
+    said = bad_request.get("description", "")
+    bad_request["description"] = f"{said}; {JSON_BODY_ERRORS}" if said else JSON_BODY_ERRORS

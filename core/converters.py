@@ -1,4 +1,6 @@
-"""URL converters shared by every app."""
+"""URL converters shared by every app, and the same rule for ids posted in forms."""
+
+import re
 
 from django.urls import register_converter
 
@@ -19,5 +21,33 @@ class IdConverter:
         return str(value)
 
 
-# Registered once, when the first URLConf that uses `<id:...>` imports this module.
+class OrderNumberConverter:
+    """An order number, ``123-1234567-1234567`` in ASCII digits.
+
+    Django's ``str`` converter passes anything but a slash to the view, NUL bytes included,
+    which PostgreSQL refuses in a query; a path that cannot name an order is a 404 instead.
+    """
+
+    regex = "[0-9]{3}-[0-9]{7}-[0-9]{7}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+_ID = re.compile(IdConverter.regex)
+
+
+def id_from_text(value: str) -> int | None:
+    """The id a form field names, or None if it names none (as the ``id`` converter decides).
+
+    ``str.isdigit()`` is no test: it accepts "²" and other digits ``int()`` refuses.
+    """
+    return int(value) if _ID.fullmatch(value) else None
+
+
+# Registered once, when the first URLConf that uses them imports this module.
 register_converter(IdConverter, "id")
+register_converter(OrderNumberConverter, "order_number")

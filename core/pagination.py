@@ -3,7 +3,7 @@
 import base64
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from django.utils.translation import gettext as _
@@ -24,9 +24,22 @@ def encode_cursor(*values: Any) -> str:
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
 
+# The cursors handed out are well under 100 characters (a date-time and an id); anything much
+# longer was not made here, and is refused before it is decoded.
+MAX_CURSOR_LENGTH = 200
+# Ids in cursors are keys of 64-bit columns; a larger number could not be compared to one.
+_BIGINT = range(-(2**63), 2**63)
+
+
 def decode_cursor(cursor: str, *, types: tuple[type, ...]) -> tuple[Any, ...]:
-    """Read a cursor back into typed values, or refuse it with ``invalid_cursor``."""
+    """Read a cursor back into typed values, or refuse it with ``invalid_cursor``.
+
+    Date-times come back in UTC: one whose offset puts it outside the years 1 to 9999 once
+    in UTC (``0001-01-01T00:00:00+23:59``) is no moment the database can compare.
+    """
     try:
+        if len(cursor) > MAX_CURSOR_LENGTH:
+            raise ValueError
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(raw, list) or len(raw) != len(types):
             raise ValueError
@@ -36,15 +49,15 @@ def decode_cursor(cursor: str, *, types: tuple[type, ...]) -> tuple[Any, ...]:
                 parsed = datetime.fromisoformat(value)
                 if parsed.tzinfo is None:
                     raise ValueError
-                values.append(parsed)
+                values.append(parsed.astimezone(UTC))
             elif kind is int:
-                if not isinstance(value, int) or isinstance(value, bool):
+                if not isinstance(value, int) or isinstance(value, bool) or value not in _BIGINT:
                     raise ValueError
                 values.append(value)
             else:
                 raise ValueError
         return tuple(values)
-    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, TypeError, OverflowError):
         raise ApplicationError(
             "invalid_cursor", _("This page link is not valid; start from the first page.")
         ) from None

@@ -8,6 +8,7 @@ Set ``DATABASE_URL`` and ``REDIS_URL`` for PostgreSQL and Redis.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -276,7 +278,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        # DRF's JSON parser, refusing bodies nested too deep to parse safely (400 too_deep).
+        "core.parsers.DepthLimitedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -370,6 +373,17 @@ ANYMAIL = {
     "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY", ""),
 }
 
+# --- Inbound mail: who really sent it --------------------------------------------------------
+# The authserv-id (RFC 8601) of the MTA in front of the inbound entrances, e.g. "mx.shop.example".
+# Only its Authentication-Results headers are believed (any other is the sender's own text), and
+# an email it found forged (DMARC fail, or SPF and DKIM both failing) is refused. Empty: no MTA
+# is trusted and SPF/DKIM results are stored for staff only.
+INBOUND_TRUSTED_AUTHSERV_ID = os.environ.get("INBOUND_TRUSTED_AUTHSERV_ID", "").strip().lower()
+# A Mailgun webhook post older (or newer) than this is refused, and each signature token is
+# accepted once: a captured post cannot be replayed with another email in it.
+MAILGUN_WEBHOOK_MAX_AGE_SECONDS = int(os.environ.get("MAILGUN_WEBHOOK_MAX_AGE_SECONDS", "300"))
+# ----------------------------------------------------------------------------------------------
+
 # Every periodic task, in one place (seconds, or a crontab in UTC).
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Outboxes: enqueue again what a lost task left pending; send the digests that are due.
@@ -409,9 +423,98 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# --- Content-Security-Policy and Permissions-Policy (core/security_headers.py) ------------------
+# On every response that sends none of its own. Every script and style is a static file under
+# 'self': no inline code, no nonces. SECURE_CSP has the shape of Django 6.0's setting of that name.
+SECURE_CSP: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+if AWS_STORAGE_BUCKET_NAME:
+    # Thumbnails in object storage are shown through a redirect to a signed URL on its host,
+    # in path or virtual-host style. CSP_IMG_ORIGINS names the hosts where these differ.
+    _endpoint = urlsplit(os.environ.get("AWS_S3_ENDPOINT_URL", "") or "https://s3.amazonaws.com")
+    SECURE_CSP["img-src"] = [
+        "'self'",
+        *env_list(
+            "CSP_IMG_ORIGINS",
+            f"{_endpoint.scheme}://{_endpoint.netloc},"
+            f"{_endpoint.scheme}://{AWS_STORAGE_BUCKET_NAME}.{_endpoint.netloc}",
+        ),
+    ]
+# Whole directives replaced under a path prefix, for pages that are not the site's own.
+SECURE_CSP_PATHS: dict[str, dict[str, list[str]]] = {
+    # Swagger UI's stylesheet draws its icons as data: URI images.
+    "/api/docs/": {"img-src": ["'self'", "data:"]},
+    # Two admin fields show text with style="white-space: pre-wrap" (messaging/moderation and
+    # messaging/relay admin.py); exactly those two declarations are allowed, and only here.
+    "/admin/": {
+        "style-src-attr": [
+            "'unsafe-hashes'",
+            "'sha256-CSr5A7IS9dRw3Uo7TFEY+Os1KKjUjndCqZWzkW4uTaY='",  # white-space:pre-wrap
+            "'sha256-MhKNMxi8AYujc7LgatwtyNdREZ6Cf3QT4yvkby13/l0='",  # white-space: pre-wrap
+        ]
+    },
+}
+# Browser features no page uses, denied to this site and to anything it could embed (only
+# names Chromium knows: an unknown one is a console warning on every page).
+PERMISSIONS_POLICY_DISABLED = [
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "clipboard-read",
+    "clipboard-write",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "gamepad",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "identity-credentials-get",
+    "idle-detection",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "otp-credentials",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "storage-access",
+    "usb",
+    "window-management",
+    "xr-spatial-tracking",
+]
+# Swagger UI would otherwise show a badge image from an outside validator, sent the schema URL.
+SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUrl": None}
+# ----------------------------------------------------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Guessing limits (accounts/guessing.py, messaging/relay/smtp.py) -------------------------
+# Failures allowed per fixed window ("count/seconds"); once a window's allowance is used up,
+# every further attempt in it is refused before it is checked. Read at each call.
+# Sign-in (site and admin): per email address tried, known or not, and per client address.
+LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5/900")
+LOGIN_FAILURES_PER_CLIENT = os.environ.get("LOGIN_FAILURES_PER_CLIENT", "20/900")
+# Bad "Authorization: Bearer" tokens per client address; then 429 rate_limited.
+API_TOKEN_FAILURES_PER_CLIENT = os.environ.get("API_TOKEN_FAILURES_PER_CLIENT", "20/900")
+# Recipients that are not valid reply aliases (forged, expired) per SMTP peer; then 450 at RCPT.
+INBOUND_ALIAS_FAILURES_PER_CLIENT = os.environ.get("INBOUND_ALIAS_FAILURES_PER_CLIENT", "20/3600")
+# Proxies in front of the app that append the caller's address to X-Forwarded-For. 0: clients
+# connect directly and REMOTE_ADDR is their address; any X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-import core.converters  # noqa: F401  (registers <id:...>)
+import core.converters  # noqa: F401  (registers <id:...> and <order_number:...>)
 from messaging.attachments.apis import AttachmentContentApi, AttachmentDetailApi
 from messaging.clock.apis import ResponseTimeMetricApi
 from messaging.moderation.apis import MessageReportApi
@@ -40,17 +40,17 @@ urlpatterns = [
         name="preferences-messaging",
     ),
     path(
-        "orders/<str:number>/messaging-actions",
+        "orders/<order_number:number>/messaging-actions",
         OrderMessagingActionsApi.as_view(),
         name="order-messaging-actions",
     ),
     path(
-        "orders/<str:number>/proactive-messages",
+        "orders/<order_number:number>/proactive-messages",
         ProactiveMessageSendApi.as_view(),
         name="order-proactive-message-send",
     ),
     path(
-        "orders/<str:number>/review-request",
+        "orders/<order_number:number>/review-request",
         ReviewRequestSendApi.as_view(),
         name="order-review-request-send",
     ),

@@ -146,6 +146,8 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     required=False,
+    # 1 to 255 printable ASCII characters (idempotency.py); HTTP drops spaces at either end.
+    pattern=r"^[!-~]([ -~]{0,253}[!-~])?$",
     description=(
         "Any unique string (a UUID). A retried request with the same key returns the first "
         "result (with `Idempotent-Replayed: true`) instead of posting twice; keys are kept 24 "

@@ -1,6 +1,6 @@
 from django.urls import path
 
-import core.converters  # noqa: F401  (registers <id:...>)
+import core.converters  # noqa: F401  (registers <id:...> and <order_number:...>)
 from messaging.attachments.views import attachment_download
 from messaging.clock.views import seller_performance, seller_performance_csv
 from messaging.moderation.views import message_report
@@ -47,10 +47,10 @@ urlpatterns = [
         {"thumbnail": True},
         name="attachment-thumbnail",
     ),
-    path("orders/<str:number>/contact/", thread_start_for_order, name="start-order"),
+    path("orders/<order_number:number>/contact/", thread_start_for_order, name="start-order"),
     path("seller/performance/", seller_performance, name="seller-performance"),
     path("seller/orders/", seller_order_list, name="seller-orders"),
-    path("seller/orders/<str:number>/", seller_order_detail, name="seller-order"),
+    path("seller/orders/<order_number:number>/", seller_order_detail, name="seller-order"),
     path("messages/preferences/", messaging_preferences, name="preferences"),
     path("messages/preferences/unblock/", preferences_unblock, name="preferences-unblock"),
     path(

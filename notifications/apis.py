@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.typing import api_user
-from core.api import ErrorSerializer, error_responses
+from core.api import ErrorSerializer, StrictCharField, error_responses
 from core.errors import ApplicationError, NotFound
 from notifications import selectors, webhooks
 from notifications.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEvent
@@ -70,7 +70,7 @@ def _seller(request: Request) -> User:
 
 class WebhookEndpointListApi(APIView):
     class WebhookEndpointInputSerializer(serializers.Serializer):
-        url = serializers.CharField(
+        url = StrictCharField(
             max_length=500,
             help_text="A public https:// URL that receives the events as signed POSTs.",
         )

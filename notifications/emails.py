@@ -4,6 +4,7 @@ Everything comes from the row itself (its context was written with the event), s
 needs no other app and gives the same email however often it runs.
 """
 
+from datetime import datetime
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from notifications.models import Notification
+from notifications.models import Notification, NotificationKind
 
 
 def message_id_domain() -> str:
@@ -45,6 +46,9 @@ def email_build(notification: Notification) -> EmailMultiAlternatives:
         "settings_url": settings_url(),
         "site_url": settings.SITE_URL.rstrip("/"),
     }
+    if notification.kind == NotificationKind.SIGN_IN_PAUSED:
+        # Stored as ISO 8601; rendered as a date in the reader's language.
+        context["resume_at"] = datetime.fromisoformat(str(context["resume_at"]))
     template = f"notifications/email/{notification.kind}"
     with translation.override(notification.language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"{template}_subject.txt", context)

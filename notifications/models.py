@@ -12,6 +12,7 @@ class NotificationKind(models.TextChoices):
     MESSAGE_RELEASED = "message_released", _("Message delivered after review")
     REMINDER = "reminder", _("Response reminder")
     DIGEST = "digest", _("Digest of new messages")
+    SIGN_IN_PAUSED = "sign_in_paused", _("Sign-in paused after failed attempts")
 
 
 class NotificationStatus(models.TextChoices):

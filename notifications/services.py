@@ -43,6 +43,9 @@ logger = logging.getLogger(__name__)
 
 # Sent when they happen even in digest mode: a digest would make them late.
 TIME_SENSITIVE_KINDS = frozenset({NotificationKind.REMINDER, NotificationKind.MESSAGE_RELEASED})
+# Security notices about the account itself, not about messages: sent at once to the account's
+# own address only (not a seller team's), whatever the email preferences say.
+ACCOUNT_SECURITY_KINDS = frozenset({NotificationKind.SIGN_IN_PAUSED})
 DIGEST_MAX_ITEMS = 20
 
 
@@ -73,7 +76,9 @@ def _outbox_write(
 ) -> list[Notification]:
     now = timezone.now()
     mode = recipient.notification_mode
-    if mode == NotificationMode.OFF:
+    if kind in ACCOUNT_SECURITY_KINDS:
+        status, addresses = NotificationStatus.PENDING, [recipient.email]
+    elif mode == NotificationMode.OFF:
         status, addresses = NotificationStatus.SKIPPED, [recipient.email]
     else:
         addresses = notification_addresses_for(user=recipient)

@@ -53,7 +53,8 @@ MAX_ENDPOINTS_PER_SELLER = 5
 SIGNATURE_HEADER = "X-MC-Signature"
 # Event ids are derived from the event's dedupe key, so emitting an event twice is a no-op.
 EVENT_ID_NAMESPACE = uuid.UUID("0b6f3f4e-6d1c-4b61-9c1e-5a3f1c2d7e90")
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# The only hosts WEBHOOK_ALLOW_INSECURE_LOCALHOST admits, over plain http.
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 USER_AGENT = "MessageCenter-Webhooks/1"
 
 
@@ -91,8 +92,10 @@ def _url_error(message: str) -> ApplicationError:
 def url_check(url: str) -> str:
     """Return the endpoint URL as stored, or refuse one that is not a public HTTPS address.
 
-    Plain ``http://`` is accepted only for 127.0.0.1 / localhost, and only where
-    ``WEBHOOK_ALLOW_INSECURE_LOCALHOST`` is on (local development, tests).
+    Plain ``http://127.0.0.1`` and ``http://localhost`` are accepted only where
+    ``WEBHOOK_ALLOW_INSECURE_LOCALHOST`` is on (local development, tests); nothing else that
+    is not public, whatever the flag. A host name is resolved now and every address it has
+    must pass; one that does not resolve yet is accepted and checked on every delivery.
     """
     url = (url or "").strip()
     if not url:
@@ -104,22 +107,130 @@ def url_check(url: str) -> str:
     except ValidationError:
         raise _url_error("Enter a full URL, like https://example.com/webhooks.") from None
     parsed = urllib3.util.parse_url(url)
-    host = (parsed.host or "").strip("[]").lower()
-    allow_local = settings.WEBHOOK_ALLOW_INSECURE_LOCALHOST
+    host = _host(parsed)
     if parsed.auth:
         raise _url_error("Leave user names and passwords out of the URL.")
-    if parsed.scheme != "https" and not (allow_local and host in LOCAL_HOSTS):
+    local = _local_allowed(parsed.scheme, host)
+    if parsed.scheme != "https" and not local:
         raise _url_error("The URL must start with https://.")
-    if not allow_local and (host in LOCAL_HOSTS or not _is_public_host(host)):
+    if not local and (host in LOCAL_HOSTS or not _is_public_name(host)):
         raise _url_error("The URL must point at a public address.")
+    try:
+        _screened_addresses(host, _port(parsed), local=local)
+    except _NotResolved:
+        pass
+    except _Refused:
+        raise _url_error("The URL must point at a public address.") from None
     return url
 
 
-def _is_public_host(host: str) -> bool:
+def _host(parsed: urllib3.util.Url) -> str:
+    return (parsed.host or "").strip("[]").lower()
+
+
+def _port(parsed: urllib3.util.Url) -> int:
+    return parsed.port or (443 if parsed.scheme == "https" else 80)
+
+
+def _local_allowed(scheme: str | None, host: str) -> bool:
+    """Whether the development flag admits this endpoint: plain http to 127.0.0.1/localhost."""
+    return (
+        bool(settings.WEBHOOK_ALLOW_INSECURE_LOCALHOST) and scheme == "http" and host in LOCAL_HOSTS
+    )
+
+
+def _is_public_name(host: str) -> bool:
+    """A literal address that is public, or a dotted name (its addresses are checked apart)."""
     try:
-        return ipaddress.ip_address(host).is_global
+        return is_public_address(ipaddress.ip_address(host))
     except ValueError:
-        return "." in host  # a name; where it resolves is checked again on every delivery
+        return "." in host
+
+
+# NAT64 prefixes (RFC 6052, RFC 8215) carry an IPv4 address in their last 32 bits; the
+# local-use one may place it elsewhere and never leads to a public host anyway.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+_IPV4_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")  # RFC 2765 SIIT
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address reaches through a translation or a tunnel."""
+    low32 = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    found = [
+        *([address.ipv4_mapped] if address.ipv4_mapped else []),
+        *([address.sixtofour] if address.sixtofour else []),
+        *(address.teredo or ()),
+    ]
+    if address in _NAT64 or address in _IPV4_COMPATIBLE or address in _IPV4_TRANSLATED:
+        found.append(low32)
+    return found
+
+
+def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether an address is on the public internet, also through any IPv4 it embeds."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in _NAT64_LOCAL:
+            return False
+        embedded = _embedded_ipv4(address)
+        if not all(is_public_address(inner) for inner in embedded):
+            return False
+        # An IPv4-mapped or NAT64 address is its IPv4 address (which passed); Python counts
+        # their prefixes as reserved. 6to4 and the rest must also be public IPv6 themselves.
+        if address.ipv4_mapped or address in _NAT64:
+            return True
+    return not (
+        not address.is_global
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or address.is_loopback
+        or address.is_link_local
+    )
+
+
+class _NotResolved(Exception):
+    pass
+
+
+class _Refused(Exception):
+    def __init__(self, address: str) -> None:
+        super().__init__(address)
+        self.address = address
+
+
+def _screened_addresses(host: str, port: int, *, local: bool) -> list[str]:
+    """Every address of the host, each checked; refuses the host if any one fails.
+
+    Public addresses pass; with ``local`` (the development flag and a plain-http 127.0.0.1 or
+    localhost URL), loopback addresses pass instead. All of them are checked, not only the
+    first: the connection must go to one that passed, and another lookup may order them
+    differently.
+    """
+    try:
+        literal: ipaddress.IPv4Address | ipaddress.IPv6Address | None = ipaddress.ip_address(host)
+    except ValueError:
+        literal = None
+    if literal is not None:
+        candidates = [str(literal)]
+    else:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as error:
+            raise _NotResolved(str(error)) from None
+        candidates = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    if not candidates:
+        raise _NotResolved("no address")
+    for candidate in candidates:
+        try:
+            address = ipaddress.ip_address(candidate.split("%")[0])
+        except ValueError:
+            raise _Refused(candidate) from None
+        allowed = address.is_loopback if local else is_public_address(address)
+        if not allowed:
+            raise _Refused(candidate)
+    return candidates
 
 
 @transaction.atomic
@@ -296,20 +407,30 @@ def max_attempts() -> int:
     return len(settings.WEBHOOK_RETRY_SECONDS) + 1
 
 
-def _resolve(host: str, port: int) -> str:
-    """One address of the host; refuses a host that resolves to a private network."""
+def _resolve(url: str) -> tuple[urllib3.util.Url, str]:
+    """The parsed URL and the one checked address to connect to; refuses what url_check would.
+
+    The endpoint is checked again at every delivery (the flag may have changed since it was
+    registered, and its host name may now resolve elsewhere).
+    """
+    parsed = urllib3.util.parse_url(url)
+    host = _host(parsed)
+    local = _local_allowed(parsed.scheme, host)
+    addresses: list[str] = []
+    unresolved = ""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except OSError as error:
-        raise DeliveryError(f"Could not resolve {host}: {error}", transient=True) from None
-    addresses = [str(info[4][0]).split("%")[0] for info in infos]
-    if not settings.WEBHOOK_ALLOW_INSECURE_LOCALHOST:
-        private = next((a for a in addresses if not ipaddress.ip_address(a).is_global), None)
-        if private is not None:
-            raise DeliveryError(
-                f"{host} resolves to a private address ({private}).", transient=False
-            )
-    return addresses[0]
+        addresses = _screened_addresses(host, _port(parsed), local=local)
+    except _NotResolved as error:
+        unresolved = str(error)
+    except _Refused as refused:
+        raise DeliveryError(
+            f"{host} resolves to a private address ({refused.address}).", transient=False
+        ) from None
+    if parsed.scheme != "https" and not local:
+        raise DeliveryError("The endpoint URL must start with https://.", transient=False)
+    if not addresses:
+        raise DeliveryError(f"Could not resolve {host}: {unresolved}", transient=True)
+    return parsed, addresses[0]
 
 
 def _post(url: str, *, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
@@ -318,11 +439,10 @@ def _post(url: str, *, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
     Connects to the address it checked (not a second lookup that could answer differently),
     verifying the certificate against the URL's host name. Redirects are not followed.
     """
-    parsed = urllib3.util.parse_url(url)
+    parsed, address = _resolve(url)
     host = (parsed.host or "").strip("[]")
     is_https = parsed.scheme == "https"
-    port = parsed.port or (443 if is_https else 80)
-    address = _resolve(host, port)
+    port = _port(parsed)
     timeout = urllib3.Timeout(
         connect=min(5.0, settings.WEBHOOK_TIMEOUT_SECONDS), read=settings.WEBHOOK_TIMEOUT_SECONDS
     )

@@ -167,8 +167,9 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("accounts:logout", "POST"): (302,) * 7,
     ("accounts:language-set", "GET"): (405,) * 7,
     ("accounts:language-set", "POST"): (302,) * 7,  # no language given: back to the page
-    ("accounts:api-tokens", "GET"): (*LOGIN, 200, 200, 200, 200, 200),
-    ("accounts:api-tokens", "POST"): (*LOGIN, 400, 400, 400, 400, 400),  # no name given
+    # API tokens are for sellers only: buyers use the pages, staff the admin.
+    ("accounts:api-tokens", "GET"): (*LOGIN, 404, 200, 404, 404, 200),
+    ("accounts:api-tokens", "POST"): (*LOGIN, 404, 400, 404, 404, 400),  # no name given
     ("accounts:api-token-revoke", "GET"): (*LOGIN, *NOT_ALLOWED),
     ("accounts:api-token-revoke", "POST"): (*LOGIN, 404, 404, 404, 404, 302),
     ("notifications:settings", "GET"): (*LOGIN, 200, 200, 200, 200, 200),

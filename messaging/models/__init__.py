@@ -12,7 +12,7 @@ from messaging.models.moderation import (
     ReportReason,
     SellerRestriction,
 )
-from messaging.models.relay import InboundEmail, InboundEmailStatus
+from messaging.models.relay import InboundEmail, InboundEmailStatus, InboundWebhookToken
 from messaging.models.replies import SavedReply
 from messaging.models.rules import ProactiveReason, SellerBlock, UnsolicitedOptOut
 from messaging.models.search import SearchDocument, SearchRefresh
@@ -38,6 +38,7 @@ __all__ = [
     "IdempotencyKey",
     "InboundEmail",
     "InboundEmailStatus",
+    "InboundWebhookToken",
     "Message",
     "MessageKind",
     "MessageStatus",

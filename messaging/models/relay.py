@@ -91,3 +91,22 @@ class InboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"Email from {self.from_address or '?'} ({self.status})"
+
+
+class InboundWebhookToken(models.Model):
+    """A signature token of the email provider's webhook, already used once.
+
+    The provider signs a timestamp and a random token, not the email it posts, so a signature
+    is accepted once; the row is kept only while its timestamp is fresh enough to be accepted.
+    """
+
+    # SHA-256 of the token: the primary key makes a second use fail on insert, atomically.
+    token_hash = models.CharField(max_length=64, primary_key=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "inbound webhook token"
+        verbose_name_plural = "inbound webhook tokens"
+
+    def __str__(self) -> str:
+        return self.token_hash[:12]

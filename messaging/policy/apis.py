@@ -1,12 +1,13 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.ratelimit import rate_limit_hit
 from accounts.typing import api_user
+from core.api import StrictCharField
+from core.parsers import DepthLimitedJSONParser
 from messaging.policy.content import content_policy_check
 from messaging.policy.reasons import findings_display
 from messaging.serializers import FindingSerializer, operation_errors
@@ -21,13 +22,14 @@ class PolicyVerdictSerializer(serializers.Serializer):
 class PolicyCheckApi(APIView):
     """Check a draft against the content policy without sending it (check as you type)."""
 
-    parser_classes = [JSONParser]  # the compose box sends JSON; a list needs no form encoding
+    # The compose box sends JSON; a list needs no form encoding.
+    parser_classes = [DepthLimitedJSONParser]
 
     class PolicyCheckInputSerializer(serializers.Serializer):
         # Length and emptiness are checked by the send service, after normalization.
-        body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+        body = StrictCharField(allow_blank=True, trim_whitespace=False)
         filenames = serializers.ListField(
-            child=serializers.CharField(max_length=255), max_length=5, required=False
+            child=StrictCharField(max_length=255), max_length=5, required=False
         )
 
     @extend_schema(

@@ -46,7 +46,24 @@ REASONS = {
     "processing_failed": gettext_lazy(
         "We could not process your email. Please send your reply again, or reply in Message Center."
     ),
+    # These two go to the account owner's own address, never to the From of the email.
+    "ambiguous_sender": gettext_lazy(
+        "An email sent to your reply address for this conversation was not delivered: its "
+        "sender line (From) did not name exactly one clear address, so we could not tell who "
+        "wrote it. If you sent it, send it again from your usual email program, or reply in "
+        "Message Center."
+    ),
+    "unauthenticated_sender": gettext_lazy(
+        "An email sent to your reply address for this conversation claimed to come from you, "
+        "but it failed the sender checks of your email domain (SPF, DKIM, DMARC), so it was "
+        "not delivered. If you did not send it, someone else knows this reply address; nothing "
+        "was posted in your name. If you did, reply in Message Center."
+    ),
 }
+
+# Refusals of an email that may not come from who it names: explained to the alias's owner,
+# without repeating anything the unknown sender wrote (its subject).
+SENDER_REFUSALS = frozenset({"ambiguous_sender", "unauthenticated_sender"})
 
 
 DEFAULT_REASON = gettext_lazy("Your reply could not be delivered in this conversation.")
@@ -64,10 +81,15 @@ def bounce_message_id(row: InboundEmail) -> str:
 
 
 def bounce_language(row: InboundEmail) -> str:
-    """The sender's language: their account's, else what their email declares, else ours."""
-    user = row.sender or User.objects.filter(email__iexact=row.from_address).first()
+    """The reader's language: their account's, else what the email declares, else ours.
+
+    The reader is whoever the explanation goes to (the alias's owner when the From could not
+    be trusted), else the From address.
+    """
+    address = row.bounce_to or row.from_address
+    user = row.sender or User.objects.filter(email__iexact=address).first()
     if user is None:
-        extra = NotificationAddress.objects.filter(email__iexact=row.from_address).first()
+        extra = NotificationAddress.objects.filter(email__iexact=address).first()
         user = extra.user if extra is not None else None
     if user is not None:
         return user.language
@@ -100,9 +122,12 @@ def inbound_bounce_build(row: InboundEmail) -> EmailMessage:
             "-- \n"
             + _("Message Center. This email was sent automatically; replies to it are not read.")
         )
-        subject = _("Your reply was not delivered")
-        if row.subject:
-            subject = f"{subject}: {row.subject}"
+        if row.reason_code in SENDER_REFUSALS:
+            subject = _("An email sent in your name was not delivered")
+        else:
+            subject = _("Your reply was not delivered")
+            if row.subject:
+                subject = f"{subject}: {row.subject}"
     # A Message-ID derived from the bytes (the email had none) names nothing to answer.
     original = "" if row.header_message_id.endswith("@inbound.invalid>") else row.header_message_id
     headers = {

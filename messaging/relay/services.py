@@ -8,9 +8,10 @@ with a reason and bounces an explanation to the sender. A crash leaves the row `
 ``inbound_email_sweep`` processes it again a minute later, a bounded number of times.
 """
 
+import hashlib
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,11 +22,16 @@ from accounts.models import NotificationAddress, User
 from core.errors import ApplicationError, NotFound
 from core.on_commit import after_commit
 from core.tasks import task_enqueue
-from messaging.models import InboundEmail, InboundEmailStatus, Thread
+from messaging.models import InboundEmail, InboundEmailStatus, InboundWebhookToken, Thread
 from messaging.moderation import services as moderation
 from messaging.relay import parsing as email_parsing
 from messaging.relay.alias import AliasError, is_alias_address, reply_alias_parse
-from messaging.relay.bounce import bounce_message_id, inbound_bounce_build, reason_text
+from messaging.relay.bounce import (
+    SENDER_REFUSALS,
+    bounce_message_id,
+    inbound_bounce_build,
+    reason_text,
+)
 from messaging.threads.services import message_send
 
 logger = logging.getLogger(__name__)
@@ -53,7 +59,7 @@ def inbound_email_receive(
     ``envelope_from`` is the SMTP sender ("" for the null sender of a bounce), None if unknown.
     """
     message = email_parsing.parse(raw)
-    results = email_parsing.authentication_results(message)
+    results = email_parsing.authentication_results(message, settings.INBOUND_TRUSTED_AUTHSERV_ID)
     row = InboundEmail(
         header_message_id=email_parsing.message_id(message, raw),
         source=source,
@@ -100,6 +106,32 @@ def inbound_email_accept(
     return row
 
 
+def inbound_webhook_token_use(*, token: str, timestamp: str, now: datetime | None = None) -> bool:
+    """Accept a webhook signature's timestamp and token once; False if stale or seen before.
+
+    Call it after the signature is checked, inside the transaction that stores the email: if
+    storing fails, the token is not spent and the provider's retry is accepted.
+    """
+    now = now or timezone.now()
+    max_age = settings.MAILGUN_WEBHOOK_MAX_AGE_SECONDS
+    if not timestamp.isdigit() or len(timestamp) > 12 or not token:
+        return False
+    signed_at = datetime.fromtimestamp(int(timestamp), tz=UTC)
+    if abs((now - signed_at).total_seconds()) > max_age:
+        return False
+    # Tokens past their window are refused by their timestamp anyway: no need to keep them.
+    InboundWebhookToken.objects.filter(expires_at__lt=now).delete()
+    try:
+        with transaction.atomic():
+            InboundWebhookToken.objects.create(
+                token_hash=hashlib.sha256(token.encode()).hexdigest(),
+                expires_at=signed_at + timedelta(seconds=max_age),
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
 def _enqueue_process(ids: Sequence[int]) -> None:
     for inbound_email_id in ids:
         task_enqueue("messaging.process_inbound_email", inbound_email_id)
@@ -127,6 +159,8 @@ def _bounce_to(row: InboundEmail, message: email_parsing.EmailMessage) -> str:
     local, _, domain = address.rpartition("@")
     if (
         not address
+        # A From the trusted server found forged names someone who did not write: no backscatter.
+        or email_parsing.authentication_failure(message, settings.INBOUND_TRUSTED_AUTHSERV_ID)
         or row.envelope_from == "<>"
         or email_parsing.is_automatic(message)
         or local.split("+")[0] in _NO_BOUNCE_LOCAL_PARTS
@@ -138,15 +172,18 @@ def _bounce_to(row: InboundEmail, message: email_parsing.EmailMessage) -> str:
 
 # Refusals that say nothing to a stranger but that the alias exists and who may use it.
 _STRANGER_REFUSALS = frozenset({"unknown_alias", "expired_alias", "unauthorized_sender"})
+# Limited too: whoever knows an alias could otherwise flood its owner with explanations of
+# emails forged in the owner's name.
+_LIMITED_REFUSALS = _STRANGER_REFUSALS | SENDER_REFUSALS
 
 
 def _bounce_limited(row: InboundEmail, now: datetime) -> bool:
     """Whether a stranger's refusal has been explained to this address often enough today."""
-    if not row.bounce_to or row.reason_code not in _STRANGER_REFUSALS:
+    if not row.bounce_to or row.reason_code not in _LIMITED_REFUSALS:
         return False
     recent = InboundEmail.objects.filter(
         bounce_to=row.bounce_to,
-        reason_code__in=_STRANGER_REFUSALS,
+        reason_code__in=_LIMITED_REFUSALS,
         processed_at__gte=now - timedelta(days=1),
     ).exclude(pk=row.pk)
     return recent.count() >= settings.INBOUND_STRANGER_BOUNCES_PER_DAY
@@ -172,7 +209,19 @@ def _route(row: InboundEmail, now: datetime) -> None:
     if thread is None or owner is None:
         return _refuse(row, "unknown_alias")
     row.thread = thread
-    if row.from_address not in authorized_addresses(owner):
+    # Read again strictly: a row stored before a stricter parser must not keep a lenient From.
+    row.from_address = email_parsing.from_address(message)[:254]
+    authorized = authorized_addresses(owner)
+    if not row.from_address:
+        # Perhaps a forgery in the owner's name: the owner is told, at their account address.
+        row.bounce_to = owner.email
+        return _refuse(row, "ambiguous_sender")
+    forged = email_parsing.authentication_failure(message, settings.INBOUND_TRUSTED_AUTHSERV_ID)
+    if forged:
+        # Told to the owner when the email used their name; a forged stranger is told nothing.
+        row.bounce_to = owner.email if row.from_address in authorized else ""
+        return _refuse(row, "unauthenticated_sender", forged)
+    if row.from_address not in authorized:
         return _refuse(row, "unauthorized_sender")
     row.sender = owner
     text = email_parsing.reply_text(message)

@@ -3,6 +3,9 @@
 aiosmtpd runs the handler in its event loop; the database work runs in a worker thread
 (``sync_to_async``). The email is acknowledged (250) only once it is stored: if storing fails,
 the sending server is told to try again later (451), so nothing is lost either way.
+
+A peer that names too many recipients that are no valid alias (forged, or expired) within
+``INBOUND_ALIAS_FAILURES_PER_CLIENT`` is refused at RCPT (450) until the window ends.
 """
 
 import logging
@@ -13,11 +16,15 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import DatabaseError, connections
 
+from accounts.guessing import address_group
+from accounts.ratelimit import rate_limit_count, rate_limit_peek
 from messaging.models import InboundEmail
-from messaging.relay.alias import is_alias_address
+from messaging.relay.alias import AliasError, is_alias_address, reply_alias_parse
 from messaging.relay.services import inbound_email_accept
 
 logger = logging.getLogger(__name__)
+
+ALIAS_CLIENT_SCOPE = "inbound_alias_client"
 
 
 def _accept(raw: bytes, envelope_from: str, recipients: list[str]) -> None:
@@ -34,6 +41,28 @@ def _accept(raw: bytes, envelope_from: str, recipients: list[str]) -> None:
         connections.close_all()
 
 
+def _alias_guess_refused(peer: str, address: str) -> bool:
+    """Whether to refuse a recipient because its peer sent too many that were no valid alias.
+
+    A forged or expired alias below the limit is still accepted, stored and explained to its
+    sender, as before. Once the peer's allowance is used up, every recipient it names is
+    refused until the window ends, valid or not, so the refusal tells a guesser nothing.
+    """
+    client = address_group(peer)
+    rate = settings.INBOUND_ALIAS_FAILURES_PER_CLIENT
+    try:
+        if rate_limit_peek(scope=ALIAS_CLIENT_SCOPE, ident=client, rate=rate).exhausted:
+            return True
+        try:
+            reply_alias_parse(address)
+        except AliasError:
+            rate_limit_count(scope=ALIAS_CLIENT_SCOPE, ident=client, rate=rate)
+        return False
+    finally:
+        # This thread is not a request; the count may have used a connection (Redis away).
+        connections.close_all()
+
+
 class InboundSMTPHandler:
     """aiosmtpd handler: refuses other recipients, stores and processes each email."""
 
@@ -47,6 +76,16 @@ class InboundSMTPHandler:
     ) -> str:
         if not is_alias_address(address):
             return "550 5.1.1 No such recipient here"
+        peer = session.peer[0] if isinstance(session.peer, tuple) else str(session.peer or "")
+        try:
+            refused = await sync_to_async(_alias_guess_refused, thread_sensitive=True)(
+                peer, address
+            )
+        except DatabaseError:
+            logger.exception("alias limit not counted; the sender will retry")
+            return "451 4.3.0 Temporary failure, please try again later"
+        if refused:
+            return "450 4.7.1 Too many unknown recipients from your address; try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

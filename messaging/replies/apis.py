@@ -14,7 +14,12 @@ from rest_framework.views import APIView
 
 from accounts.models import Language, User
 from accounts.typing import api_user
-from core.api import ErrorSerializer, error_responses
+from core.api import (
+    ErrorSerializer,
+    StrictCharField,
+    StrictChoiceField,
+    error_responses,
+)
 from core.errors import NotFound
 from messaging.models import SavedReply
 from messaging.replies import placeholders as saved_replies
@@ -76,14 +81,12 @@ def _seller(request: Request) -> User:
 
 class SavedReplyInputSerializer(serializers.Serializer):
     # Lengths, emptiness and placeholders are the services' rules, with their own codes.
-    name = serializers.CharField(
+    name = StrictCharField(
         allow_blank=True,
         help_text=f"Only I see it; at most {SavedReply.NAME_MAX_LENGTH} characters, unique.",
     )
-    body = serializers.CharField(
-        allow_blank=True, trim_whitespace=False, help_text=PLACEHOLDER_HELP
-    )
-    language = serializers.ChoiceField(
+    body = StrictCharField(allow_blank=True, trim_whitespace=False, help_text=PLACEHOLDER_HELP)
+    language = StrictChoiceField(
         choices=Language.choices,
         required=False,
         help_text="The language the reply is written in; my account's language if left out.",
@@ -91,11 +94,11 @@ class SavedReplyInputSerializer(serializers.Serializer):
 
 
 class SavedReplyUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True, required=False)
-    body = serializers.CharField(
+    name = StrictCharField(allow_blank=True, required=False)
+    body = StrictCharField(
         allow_blank=True, trim_whitespace=False, required=False, help_text=PLACEHOLDER_HELP
     )
-    language = serializers.ChoiceField(choices=Language.choices, required=False)
+    language = StrictChoiceField(choices=Language.choices, required=False)
 
 
 def _data(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:

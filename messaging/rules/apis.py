@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.typing import api_user
-from core.api import ErrorSerializer
+from core.api import ErrorSerializer, StrictBooleanField, StrictChoiceField
 from core.errors import NotFound
 from messaging.attachments.checks import IncomingFile
 from messaging.models import (
@@ -114,7 +114,7 @@ class OrderMessagingActionsApi(APIView):
 
 class ProactiveMessageSendApi(APIView):
     class ProactiveMessageInputSerializer(MessageInputSerializer):
-        reason = serializers.ChoiceField(choices=ProactiveReason.choices)
+        reason = StrictChoiceField(choices=ProactiveReason.choices)
 
     class MultipartProactiveMessageSerializer(ProactiveMessageInputSerializer):
         files = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
@@ -236,7 +236,7 @@ class BlockedSellerSerializer(serializers.Serializer):
 
 
 class MessagingPreferencesSerializer(serializers.Serializer):
-    unsolicited_opt_out = serializers.BooleanField(
+    unsolicited_opt_out = StrictBooleanField(
         help_text="True: sellers cannot write to me first, except about delivery, "
         "customization or a problem with my order."
     )

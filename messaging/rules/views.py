@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import require_seller
 from accounts.typing import AuthenticatedHttpRequest
+from core.converters import id_from_text
 from core.errors import ApplicationError
 from messaging.models import (
     Message,
@@ -120,9 +121,9 @@ def preferences_unblock(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Unblock one of the sellers listed on the buyer's preferences page."""
     if request.user.is_seller:
         raise Http404
-    seller_id = request.POST.get("seller", "")
-    if not seller_id.isdigit() or not 0 < int(seller_id) < 2**63:
+    seller_id = id_from_text(request.POST.get("seller", ""))
+    if seller_id is None:
         raise Http404
-    services.seller_unblock(buyer=request.user, seller_id=int(seller_id))
+    services.seller_unblock(buyer=request.user, seller_id=seller_id)
     flash.success(request, _("Seller unblocked."))
     return redirect("messaging:preferences")

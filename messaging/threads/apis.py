@@ -9,7 +9,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.typing import api_user
-from core.api import ErrorSerializer
+from core.api import (
+    ErrorSerializer,
+    StrictCharField,
+    StrictChoiceField,
+    StrictDateTimeField,
+    StrictIntegerField,
+)
 from core.errors import ApplicationError, NotFound
 from messaging.attachments import uploads
 from messaging.attachments.checks import IncomingFile
@@ -76,9 +82,7 @@ class MessageInputSerializer(serializers.Serializer):
     """A message to send: JSON ``{"body"}``, or multipart with ``body`` and up to 5 ``files``."""
 
     # Length and emptiness are checked by the send service, after normalization.
-    body = serializers.CharField(
-        allow_blank=True, trim_whitespace=False, required=False, default=""
-    )
+    body = StrictCharField(allow_blank=True, trim_whitespace=False, required=False, default="")
 
 
 class ThreadPageSerializer(serializers.Serializer):
@@ -167,26 +171,27 @@ def send_response(
 
 class ThreadListApi(APIView):
     class FilterSerializer(serializers.Serializer):
-        folder = serializers.ChoiceField(
+        folder = StrictChoiceField(
             choices=Folder.choices,
             required=False,
             allow_blank=True,  # empty means the default folder
             help_text="Buyers: inbox, unread, archived. Sellers: needs_response (the default), "
             "unread, sent, archived, all.",
         )
-        cursor = serializers.CharField(required=False)
-        limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
-        q = serializers.CharField(
+        # Empty is the first page; anything else is a cursor handed out, or `invalid_cursor`.
+        cursor = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
+        limit = StrictIntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
+        q = StrictCharField(
             required=False,
             allow_blank=True,
             max_length=search.MAX_QUERY_LENGTH,
             help_text="Search: an order number, the other party's name, or words in the "
             "messages you can see. Whole words, all of them must appear, case-insensitive.",
         )
-        topic = serializers.ChoiceField(
+        topic = StrictChoiceField(
             choices=Topic.choices, required=False, allow_blank=True, help_text="Only this topic."
         )
-        updated_since = serializers.DateTimeField(
+        updated_since = StrictDateTimeField(
             required=False,
             default_timezone=UTC,
             help_text="ISO 8601 date-time: only threads with activity (a message) at or after "
@@ -238,9 +243,9 @@ class ThreadListApi(APIView):
 
 class ThreadStartApi(APIView):
     class ThreadStartInputSerializer(MessageInputSerializer):
-        order_number = serializers.CharField(required=False, max_length=19)
-        product_id = serializers.IntegerField(required=False, min_value=1)
-        topic = serializers.ChoiceField(choices=Topic.choices, required=False)
+        order_number = StrictCharField(required=False, max_length=19)
+        product_id = StrictIntegerField(required=False, min_value=1)
+        topic = StrictChoiceField(choices=Topic.choices, required=False)
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if ("order_number" in attrs) == ("product_id" in attrs):
@@ -328,10 +333,13 @@ def _query_parameters(filters: serializers.Serializer) -> dict[str, Any]:
 
 class ThreadMessagesApi(APIView):
     class MessagePageFilterSerializer(serializers.Serializer):
-        cursor = serializers.CharField(
-            required=False, help_text="The `next_cursor` of the previous page."
+        cursor = StrictCharField(
+            required=False,
+            allow_blank=True,
+            trim_whitespace=False,
+            help_text="The `next_cursor` of the previous page.",
         )
-        limit = serializers.IntegerField(
+        limit = StrictIntegerField(
             required=False,
             min_value=1,
             max_value=MAX_PAGE_SIZE,
@@ -377,7 +385,7 @@ class ThreadMessagesApi(APIView):
         )
 
     class ThreadMessageInputSerializer(MessageInputSerializer):
-        saved_reply = serializers.IntegerField(
+        saved_reply = StrictIntegerField(
             required=False,
             min_value=1,
             max_value=2**63 - 1,
@@ -473,12 +481,13 @@ BULK_ACTIONS = {
 class ThreadBulkApi(APIView):
     class ThreadBulkInputSerializer(serializers.Serializer):
         ids = serializers.ListField(
-            child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+            child=StrictIntegerField(min_value=1, max_value=2**63 - 1),
             allow_empty=False,
+            min_length=1,  # the schema's minItems: allow_empty alone is not documented
             max_length=services.BULK_THREAD_LIMIT,
             help_text=f"My threads, 1 to {services.BULK_THREAD_LIMIT} ids (repeats count once).",
         )
-        action = serializers.ChoiceField(
+        action = StrictChoiceField(
             choices=list(BULK_ACTIONS),
             help_text="`no_response_needed`: sellers only; closes the threads' open 24-hour "
             "obligations as excluded.",

@@ -3,6 +3,8 @@
 The web pages, the API and replies by email call these same functions.
 """
 
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -39,13 +41,37 @@ from messaging.search import services as search
 from messaging.threads.delivery import message_deliver, participants_lock
 from orders.models import Order, Product
 
+# Characters that show nothing: Unicode's default-ignorable code points (zero-width spaces and
+# joiners, direction marks, variation selectors, tags, Hangul fillers, ...) and the blank
+# braille cell.
+_SHOWS_NOTHING = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+# What shows nothing by itself either: white space, control and format characters, and marks,
+# which only change the character they follow.
+_BLANK_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Mn", "Mc", "Me"})
+
+
+def _shows_something(text: str) -> bool:
+    return any(
+        unicodedata.category(character) not in _BLANK_CATEGORIES
+        for character in _SHOWS_NOTHING.sub("", text)
+    )
+
 
 def message_body_clean(body: str, *, allow_empty: bool = False) -> str:
     """Return the body as it will be stored, or refuse an empty or over-long one.
 
+    A body of characters that show nothing (zero-width spaces, direction marks, combining
+    marks with no letter) is empty: it would be delivered as a blank message. Those characters
+    inside real text (an emoji sequence's joiners, the marks in right-to-left words) stay.
     A message that carries files may have no text (``allow_empty``).
     """
     text = (body or "").replace("\r\n", "\n").strip()
+    if not _shows_something(text):
+        text = ""
     if not text and not allow_empty:
         raise ApplicationError(
             "empty_body", "Write a message first.", fields={"body": ["Write a message first."]}

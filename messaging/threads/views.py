@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.typing import AuthenticatedHttpRequest
+from core.converters import id_from_text
 from core.errors import ApplicationError, NotFound
 from messaging.attachments import uploads
 from messaging.attachments.checks import IncomingFile
@@ -460,9 +461,10 @@ def _posted_ids(values: list[str]) -> list[int]:
     """The posted thread ids; anything that is not one cannot be the user's (a 404)."""
     ids = []
     for value in values:
-        if not value.isdigit() or not 0 < int(value) < 2**63:
+        thread_id = id_from_text(value)
+        if thread_id is None:
             raise Http404
-        ids.append(int(value))
+        ids.append(thread_id)
     return ids
 
 

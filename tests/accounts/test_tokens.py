@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from accounts.models import ApiToken
 from accounts.tokens import MAX_TOKENS_PER_USER, token_create, token_revoke
 from core.errors import ApplicationError, NotFound
-from tests.accounts.factories import BuyerFactory, SellerFactory
+from tests.accounts.factories import SellerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +166,7 @@ def test_revoking_from_the_page(seller_page):
 
 def test_revoking_someone_elses_token_from_the_page_is_a_404(seller_page):
     _, client = seller_page
-    token, _ = token_create(user=BuyerFactory(), name="Script")
+    token, _ = token_create(user=SellerFactory(), name="Script")
 
     response = client.post(f"/accounts/api-tokens/{token.pk}/revoke/")
 

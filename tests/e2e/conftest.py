@@ -3,11 +3,15 @@
 The browser is never downloaded: tests use /usr/bin/chromium (installed by `.ci/run`). Without
 it they skip locally, and fail in CI (REQUIRE_SERVICES=1). Screenshots of every page the tests
 visit are written to artifacts/e2e/ (not committed) so a person can look at them.
+
+Every tab watches for Content-Security-Policy violations (``watch_policy``): a test whose pages
+break the policy fails, whatever else it checks.
 """
 
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -41,6 +45,36 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+# Each violation the browser reports, sent to Python as it happens, so one that fires just
+# before a navigation is not lost with the page.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__reportPolicyViolation({
+    page: document.location.pathname + document.location.search,
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile + ":" + event.lineNumber,
+    sample: event.sample,
+  });
+});
+"""
+
+
+def watch_policy(context: Any) -> list[str]:
+    """Collect, for a browser context, every CSP violation and every uncaught script error."""
+    found: list[str] = []
+    context.expose_function("__reportPolicyViolation", lambda v: found.append(f"violation {v}"))
+    context.add_init_script(script=REPORT_VIOLATIONS)
+
+    def console(message: Any) -> None:
+        if "Content Security Policy" in message.text or "Permissions-Policy" in message.text:
+            found.append(f"console {message.type}: {message.text}")
+
+    context.on("console", console)
+    context.on("weberror", lambda error: found.append(f"script error: {error.error}"))
+    return found
+
+
 class Session:
     """A signed-in browser tab for one user of the live server."""
 
@@ -60,6 +94,7 @@ class Session:
                 }
             ]
         )
+        self.problems = watch_policy(self.context)
         self.page = self.context.new_page()
         self.name = name
         self.shots = 0
@@ -87,3 +122,5 @@ def signed_in(browser, live_server):
     yield make
     for session in sessions:
         session.context.close()
+    problems = [problem for session in sessions for problem in session.problems]
+    assert problems == [], "policy violations or script errors:\n" + "\n".join(problems)

@@ -19,7 +19,7 @@ from django.test import Client
 from accounts.models import User
 from messaging.models import SavedReply, Thread
 from orders.models import Product
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, watch_policy
 from tests.orders.factories import OrderFactory, OrderItemFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -125,12 +125,22 @@ def wrong_password(page: Any) -> None:
     page.wait_for_load_state()
 
 
+def sign_in_paused(page: Any) -> None:
+    """Fail to sign in until sign-ins are paused (the page without its form)."""
+    for _ in range(10):
+        if page.locator("#id_username").count() == 0:
+            return
+        wrong_password(page)
+    raise AssertionError("sign-ins were not paused")
+
+
 def pages_for(role: str, demo: Demo) -> list[Page]:
     """Every page the role reaches from the site's own links (the admin is excluded)."""
     if role == "anonymous":
         return [
             Page("login", "/accounts/login/"),
             Page("login-error", "/accounts/login/", prepare=wrong_password),
+            Page("login-paused", "/accounts/login/", prepare=sign_in_paused),
             Page("not-found", "/no-such-page/", status=404),
         ]
     if role == "staff":
@@ -140,7 +150,6 @@ def pages_for(role: str, demo: Demo) -> list[Page]:
             Page("products", "/products/"),
             Page("preferences", "/messages/preferences/"),
             Page("notifications", "/account/notifications/"),
-            Page("api-tokens", "/accounts/api-tokens/"),
             Page("not-found", "/orders/999-0000000-0000000/", status=404),
         ]
     if role == "buyer":
@@ -165,7 +174,6 @@ def pages_for(role: str, demo: Demo) -> list[Page]:
             Page("products", "/products/"),
             Page("preferences", "/messages/preferences/"),
             Page("notifications", "/account/notifications/"),
-            Page("api-tokens", "/accounts/api-tokens/"),
             Page("not-found", f"/messages/{thread.pk + 100000}/", status=404),
         ]
     thread = Thread.objects.filter(seller=demo.seller, order__isnull=False).first()
@@ -232,6 +240,7 @@ def check_pages(browser: Any, live_server: Any, role: str, language: str) -> Non
     demo = seed()
     user = None if role == "anonymous" else getattr(demo, role)
     context = open_context(browser, live_server, user, language)
+    broken = watch_policy(context)
     page = context.new_page()
     failures: dict[str, list[dict]] = {}
     try:
@@ -252,6 +261,7 @@ def check_pages(browser: Any, live_server: Any, role: str, language: str) -> Non
     finally:
         context.close()
     assert not failures, "axe found serious or critical violations:\n" + format_violations(failures)
+    assert broken == [], "\n".join(broken)  # the Content-Security-Policy holds on every page
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

@@ -33,7 +33,7 @@ def test_two_files_over_the_limit_together_are_refused_not_one_dropped(buyer, se
     thread, _ = thread_with_message(buyer=buyer, seller=seller)
     messages_before = Message.objects.count()
 
-    response = with_token(buyer).post(
+    response = with_token(seller).post(
         f"/api/v1/threads/{thread.pk}/messages",
         {
             "body": "Both notes",
@@ -49,19 +49,18 @@ def test_two_files_over_the_limit_together_are_refused_not_one_dropped(buyer, se
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/v1/threads/{thread}/messages", "/api/v1/threads/start"],
-    ids=["send", "start"],
+    ["/api/v1/threads/{thread}/messages", "/api/v1/orders/{order}/proactive-messages"],
+    ids=["send", "proactive"],
 )
 def test_a_body_too_large_to_read_is_refused_as_too_large(buyer, seller, path):
     thread, _ = thread_with_message(buyer=buyer, seller=seller)
     order = OrderFactory(buyer=buyer, seller=seller)
 
-    response = with_token(buyer).post(
-        path.format(thread=thread.pk),
+    response = with_token(seller).post(
+        path.format(thread=thread.pk, order=order.number),
         {
             "body": "Here",
-            "order_number": order.number,
-            "topic": "shipping",
+            "reason": "invoice",
             "files": [text_file("big.txt", 12 * MB)],
         },
         format="multipart",

@@ -94,7 +94,7 @@ def test_seller_sees_the_three_windows_and_the_daily_chart(
     assert html.count('<p class="metric-rate below">33.3%</p>') == 3
     assert html.count("<dd>16h 00m</dd>") == 3  # (2 h + 30 h) / 2
     assert html.count('<span class="bar none">') == 89
-    assert '<span class="bar below" style="height: 33.3%">' in html
+    assert '<span class="bar below h-33">' in html
     assert "Figures cover complete days up to April 1, 2026 (UTC)." in html
     assert 'href="/seller/performance.csv"' in html
 

@@ -705,7 +705,7 @@ def test_session_post_without_csrf_token_is_refused(buyer, seller):
 def test_token_post_needs_no_csrf_token(buyer, seller):
     thread, _ = thread_with_message(buyer=buyer, seller=seller)
     client = APIClient(enforce_csrf_checks=True)
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_create(user=buyer, name='Script')[1]}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_create(user=seller, name='Script')[1]}")
 
     response = client.post(f"{API}/threads/{thread.id}/messages", {"body": "Hi"}, format="json")
 

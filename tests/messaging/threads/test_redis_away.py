@@ -48,11 +48,11 @@ def test_an_api_send_with_a_token_is_throttled_in_the_database_with_redis_away(
     from accounts.tokens import token_create
 
     thread, _ = thread_with_message(buyer=buyer, seller=seller)
-    _, token = token_create(user=buyer, name="Helpdesk")
+    _, token = token_create(user=seller, name="Helpdesk")
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
 
     response = api_client.post(
-        f"/api/v1/threads/{thread.pk}/messages", {"body": "Any news?"}, format="json"
+        f"/api/v1/threads/{thread.pk}/messages", {"body": "It ships today."}, format="json"
     )
 
     assert response.status_code == 201, response.content
@@ -61,5 +61,6 @@ def test_an_api_send_with_a_token_is_throttled_in_the_database_with_redis_away(
     ) == [
         "api_write_token",
         "api_write_user",
-        "send",
+        "send",  # the buyer's first message
+        "send",  # the seller's reply
     ]
