@@ -187,8 +187,12 @@ class WebhookEndpointTestApi(APIView):
 
 class WebhookDeliveryListApi(APIView):
     class DeliveryFilterSerializer(serializers.Serializer):
-        cursor = serializers.CharField(
-            required=False, help_text="The `next_cursor` of the previous page."
+        # An empty cursor is the first page, as on the thread lists.
+        cursor = StrictCharField(
+            required=False,
+            allow_blank=True,
+            trim_whitespace=False,
+            help_text="The `next_cursor` of the previous page.",
         )
         limit = serializers.IntegerField(
             required=False,
