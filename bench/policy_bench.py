@@ -22,7 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from messaging.policy import check, split_attachment_lines  # noqa: E402
 
-DEFAULT_CORPUS = ROOT.parent / "shared" / "policy-dev.jsonl"
+# The labelled development corpus, kept with the policy tests.
+DEFAULT_CORPUS = ROOT / "tests" / "messaging" / "policy" / "policy-dev.jsonl"
 LENGTH = 5_000
 DURATION = 3.5
 ROUNDS = 7

@@ -182,11 +182,13 @@ def test_keys_belong_to_their_user(buyer, seller):
     url = f"{API}/threads/{thread.pk}/messages"
 
     as_seller = bearer(token_create(user=seller, name="s")[1]).post(
-        url, {"body": "Hi"}, format="json", HTTP_IDEMPOTENCY_KEY="shared"
+        url, {"body": "Hi"}, format="json", HTTP_IDEMPOTENCY_KEY="same-key"
     )
     buyer_session = APIClient()
     buyer_session.force_authenticate(buyer)
-    as_buyer = buyer_session.post(url, {"body": "Hi"}, format="json", HTTP_IDEMPOTENCY_KEY="shared")
+    as_buyer = buyer_session.post(
+        url, {"body": "Hi"}, format="json", HTTP_IDEMPOTENCY_KEY="same-key"
+    )
 
     assert (as_seller.status_code, as_buyer.status_code) == (201, 201)
     assert as_seller.json()["id"] != as_buyer.json()["id"]
