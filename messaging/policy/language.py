@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 
-from .contacts import Hit, Span, overlaps
+from .contacts import Hit, Span
 from .patterns import Alternation, TriggerScan, any_of, word_start_after_letter
 
 # --- sentences ------------------------------------------------------------------------------
@@ -1560,7 +1560,3 @@ def trigger_scan_with(extra_words: frozenset[str]) -> TriggerScan:
 def triggers_in(text: str) -> frozenset[str]:
     """Return the trigger words of every wording detector that occur in ``text``."""
     return _TRIGGERS.present(text)
-
-
-def drop_overlapping(hits: list[Hit], spans: list[Span]) -> list[Hit]:
-    return [hit for hit in hits if not overlaps(hit.start, hit.end, spans)]

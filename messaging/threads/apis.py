@@ -104,10 +104,6 @@ class ThreadStartedSerializer(serializers.Serializer):
     message = MessageOutputSerializer()
 
 
-class MultipartMessageSerializer(MessageInputSerializer):
-    files = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
-
-
 def participant_of(request: Request, thread_id: int) -> Participant:
     """The caller's side of a thread; NotFound (404) whether or not the thread exists."""
     return participant_get(user=api_user(request), thread_id=thread_id)
