@@ -11,6 +11,7 @@ from typing import Any, Literal
 from .codes import english_reason, reason_params
 from .data import FILE_EXTENSIONS
 from .detectors import RawFinding, scan
+from .reports import CONTACT_CODES, WORDING_CATEGORIES
 
 CATEGORIES: tuple[str, ...] = (
     "email",
@@ -96,11 +97,31 @@ def _clean_domains(own_domains: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _filename_view(name: str) -> str:
-    """Drop a known file extension and read "_" as a space, keeping every offset."""
+    """Drop a known file extension and read "_" and "-" as spaces, keeping every offset."""
     stem, dot, extension = name.rpartition(".")
     if dot and stem and extension.casefold() in FILE_EXTENSIONS:
         name = stem
-    return name.replace("_", " ")
+    return name.replace("_", " ").replace("-", " ")
+
+
+# The names phones and messaging apps give photos, videos and screenshots ("WhatsApp Image
+# 2024-11-02 at 18.22.41.jpeg", "Screenshot_20241108-101522_WhatsApp.jpg"): the app named in
+# them is where the file came from, not a way to reach the sender.
+_GENERATED_NAME = re.compile(
+    r"(?:whatsapp (?:image|video|audio|document|ptt)|screenshot|screen shot|captura de pantalla|"
+    r"captura|img|vid|pxl|dsc|photo|video|signal|telegram|mvimg|pano|wa)"
+    r"[\s_\-]?.{0,12}?(?:19|20)\d\d[\-_.]?[01]\d[\-_.]?[0-3]\d",
+    re.IGNORECASE,
+)
+
+
+def _scan_filename(name: str, domains: tuple[str, ...]) -> list[RawFinding]:
+    found = scan(_filename_view(name), domains)
+    if found and _GENERATED_NAME.match(name):
+        found = [
+            f for f in found if f.category not in WORDING_CATEGORIES or f.code in CONTACT_CODES
+        ]
+    return found
 
 
 def _finding(found: RawFinding, source: str = "body") -> Finding:
@@ -120,7 +141,7 @@ def check(
     findings = [_finding(found) for found in scan(text, domains)]
     for index, name in enumerate(filenames):
         findings.extend(
-            _finding(found, f"filename:{index}") for found in scan(_filename_view(name), domains)
+            _finding(found, f"filename:{index}") for found in _scan_filename(name, domains)
         )
     if not findings:
         return _ALLOW

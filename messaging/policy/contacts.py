@@ -305,8 +305,22 @@ _UNIT_AFTER = re.compile(
     r"^\s?(?:cm|mm|km|m|kg|g|gr|lb|lbs|oz|mah|wh|kwh|v|w|hz|ghz|gb|tb|mb|ft|in|inch|"
     r"x|ml|l|units?|unidades|pcs|piezas|%)\b"
 )
-# Regions whose national numbers can have a given number of digits.
-_REGIONS_BY_LENGTH = {9: ("ES",), 10: ("US", "MX", "GB"), 11: ("US", "GB", "MX")}
+# The regions whose national numbers count as phone numbers (the marketplace's buyers and
+# sellers write from these): a national number is one when it is valid in one of them, or,
+# written the way phone numbers are (a trunk "0" or an area code in brackets, then groups),
+# possible in one of them. Only lengths a national number has in them are tried: an 8-digit
+# time range or lot number would be valid somewhere.
+_REGIONS_BY_LENGTH = {
+    9: ("ES", "CL", "PE"),
+    10: ("US", "CA", "MX", "GB", "AR", "CO"),
+    11: ("US", "GB", "MX", "AR"),
+}
+# North American 3-3-4 with separators, Spanish mobile 3-3-3 or 3-2-2-2 with spaces or dots
+# (a part number is written "612-345-678").
+_PHONE_GROUPS = re.compile(
+    r"^(?:[2-9]\d{2}([ .\-])\d{3}\1\d{4}|[67]\d{2}([ .])(?:\d{3}\2\d{3}|\d{2}\2\d{2}\2\d{2}))$"
+)
+_FORMATTED_NATIONAL = re.compile(r"^(?:\(\d{2,5}\)[ .\-]?|0\d{1,4}[ .\-/])\d")
 
 
 def _is_valid_phone(run: str, digits: str, lenient: bool) -> bool:
@@ -324,6 +338,10 @@ def _is_valid_phone(run: str, digits: str, lenient: bool) -> bool:
     # They are accepted whatever the regions below say, so skip parsing them.
     if len(national) == 10 and national[0] in "23456789" and national[3:6] == "555":
         return True
+    return _is_national_number(digits, lenient or _FORMATTED_NATIONAL.match(run) is not None)
+
+
+def _is_national_number(digits: str, possible_is_enough: bool) -> bool:
     for region in _REGIONS_BY_LENGTH.get(len(digits), ()):
         try:
             number = phonenumbers.parse(digits, region)
@@ -331,7 +349,7 @@ def _is_valid_phone(run: str, digits: str, lenient: bool) -> bool:
             continue
         if phonenumbers.is_valid_number(number):
             return True
-        if lenient and phonenumbers.is_possible_number(number):
+        if possible_is_enough and phonenumbers.is_possible_number(number):
             return True
     return False
 
@@ -378,7 +396,9 @@ def find_phones(text: str, skip: SpanSet) -> list[Hit]:
             continue
         before = text[start - 1] if start > 0 else " "
         after = text[end] if end < len(text) else " "
-        if before.isalnum() or after.isalpha():
+        # "tel+34612483907": a "+" and ten digits open a number even glued to a word.
+        glued_international = run.startswith("+") and len(digits) >= 10
+        if (before.isalnum() and not glued_international) or after.isalpha():
             continue
         if _DATE_SHAPE.match(run) or _NOT_PHONE_SHAPE.match(run):
             continue
@@ -393,7 +413,9 @@ def find_phones(text: str, skip: SpanSet) -> list[Hit]:
         cue = _PHONE_CUES.search(context) is not None
         # The last three of those four words: what ``_words_before(text, start, 3)`` gives.
         identifier = _IDENTIFIER_WORDS.search(" ".join(context.split()[-3:])) is not None
-        if identifier and not cue:
+        # An international number, an area code in brackets, or digits grouped the way only
+        # phone numbers are, is a phone number whatever words come before it.
+        if identifier and not cue and run[0] not in "+(" and not _PHONE_GROUPS.match(run):
             continue
         if len(digits) == 7:
             if not (cue and _LOCAL_SHAPE.match(run)):

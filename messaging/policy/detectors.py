@@ -9,6 +9,7 @@ from typing import NamedTuple
 from .codes import english_reason
 from .contacts import (
     Hit,
+    LinkScan,
     SpanSet,
     find_handles,
     find_links,
@@ -28,6 +29,7 @@ from .language import (
     triggers_in,
 )
 from .normalize import NUMBER_WORD_SET, Normalized, keyword_view, normalize_with_keywords
+from .reports import CONTACT_CODES, WORDING_CATEGORIES, reporting_sentences
 
 _CONTACT_CATEGORIES = frozenset({"email", "phone", "url", "social_handle", "messaging_app"})
 _SPOKEN_SEPARATOR = re.compile(r"\b(?:at|arroba|dot|punto|pto)\b|[\[({<][^\])}>]{0,8}[\])}>]")
@@ -130,15 +132,10 @@ def _to_original(normalized: Normalized, hit: Hit) -> RawFinding:
 
 def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
     """Return every finding in ``text``, with offsets into ``text``."""
-    normalized, keywords = normalize_with_keywords(text, _KEYWORDS.present)
+    normalized, keywords, folded = normalize_with_keywords(text, _KEYWORDS.present)
     view = normalized.text
     links = find_links(view, own_domains)
-    not_phones = SpanSet()
-    for hit in links.hits:
-        if hit.category == "email":
-            not_phones.add(hit.start, hit.end)
-    for start, end in links.own_spans:
-        not_phones.add(start, end)
+    not_phones = _not_phones(links)
     hits: list[Hit] = list(links.hits)
     if "mail" in view or "yahoo" in view or "outlook" in view or "icloud" in view:
         hits.extend(find_webmail_accounts(view))
@@ -161,20 +158,81 @@ def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
     hits.extend(find_marketing(words, present, view))
     hits.extend(find_review_manipulation(words, present))
     hits.extend(find_opt_out(words, present))
-    own = links.own_spans
+    hits = _without_reported(hits, words)
     per_category: dict[str, int] = {}
     findings: set[RawFinding] = set()
+    _add_findings(findings, per_category, normalized, hits, links.own_spans)
+    if folded is not normalized:
+        # Undoing disguises rewrote the text; what is plainly written in it still counts,
+        # whatever the steps made of the words around it ("write me directly at a@b.com").
+        plain = find_links(folded.text, own_domains)
+        plain_hits = list(plain.hits)
+        if _has_digit(folded.text):
+            plain_hits.extend(find_phones(folded.text, _not_phones(plain)))
+        taken = [(found.start, found.end, found.category) for found in findings]
+        plain_hits = [hit for hit in plain_hits if not _taken(folded, hit, taken)]
+        _add_findings(findings, per_category, folded, plain_hits, plain.own_spans)
+    # Sorted by (start, end, category) as the report is; equal ones then by reason.
+    return sorted(findings)
+
+
+def _without_reported(hits: list[Hit], words: str) -> list[Hit]:
+    """Drop the wording findings inside sentences that report what someone else sent."""
+    wording = [
+        hit for hit in hits if hit.category in WORDING_CATEGORIES and hit.code not in CONTACT_CODES
+    ]
+    if not wording:
+        return hits
+    reported = reporting_sentences(words)
+    if not reported:
+        return hits
+    dropped = {
+        id(hit)
+        for hit in wording
+        if any(start <= hit.start and hit.end <= end for start, end in reported)
+    }
+    return [hit for hit in hits if id(hit) not in dropped]
+
+
+def _taken(normalized: Normalized, hit: Hit, taken: list[tuple[int, int, str]]) -> bool:
+    """Tell whether a finding of ``hit``'s category already covers part of its span."""
+    start, end = normalized.span(hit.start, hit.end)
+    return any(
+        category == hit.category and found_start < end and start < found_end
+        for found_start, found_end, category in taken
+    )
+
+
+def _not_phones(links: LinkScan) -> SpanSet:
+    """The spans where no phone number is looked for: addresses and the marketplace's links."""
+    spans = SpanSet()
+    for hit in links.hits:
+        if hit.category == "email":
+            spans.add(hit.start, hit.end)
+    for start, end in links.own_spans:
+        spans.add(start, end)
+    return spans
+
+
+def _add_findings(
+    findings: set[RawFinding],
+    per_category: dict[str, int],
+    normalized: Normalized,
+    hits: list[Hit],
+    own: list[tuple[int, int]],
+) -> None:
     for hit in hits:
         if hit.end <= hit.start or (own and _inside(hit, own)):
+            continue
+        finding = _to_original(normalized, hit)
+        if finding in findings:
             continue
         # A message full of addresses is blocked by the first few; cap the report's size.
         count = per_category.get(hit.category, 0)
         if count >= _MAX_PER_CATEGORY:
             continue
         per_category[hit.category] = count + 1
-        findings.add(_to_original(normalized, hit))
-    # Sorted by (start, end, category) as the report is; equal ones then by reason.
-    return sorted(findings)
+        findings.add(finding)
 
 
 def _inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:

@@ -911,14 +911,16 @@ def normalize(text: str) -> Normalized:
 
 def normalize_with_keywords(
     text: str, keywords_of: Callable[[str], frozenset[str]] | None
-) -> tuple[Normalized, frozenset[str] | None]:
+) -> tuple[Normalized, frozenset[str] | None, Normalized]:
     """``normalize``, also returning ``keywords_of`` the folded text if no step changed it.
 
     ``keywords_of`` must return every word of ``NUMBER_WORD_SET`` the text holds (as a
     substring, anywhere): without one, digits written as words cannot occur and that step
-    is skipped. The keywords are None once a step changes the text.
+    is skipped. The keywords are None once a step changes the text. The third value is the
+    text with its characters folded and no other step applied: where it holds a plain
+    address, that address is blocked whatever a later step made of the words around it.
     """
-    normalized = fold_characters(text)
+    normalized = folded = fold_characters(text)
     keywords = keywords_of(normalized.text) if keywords_of is not None else None
     for step in _STEPS:
         if step is _digits_from_words and keywords is not None:
@@ -931,7 +933,7 @@ def normalize_with_keywords(
             changed = step(normalized)
         if changed is not normalized:
             normalized, keywords = changed, None
-    return normalized, keywords
+    return normalized, keywords, folded
 
 
 # --- a same-length view for keyword matching: "wh4tsapp", "r3view" ------------------------
