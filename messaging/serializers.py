@@ -23,7 +23,7 @@ class FindingParamsSerializer(serializers.Serializer):
         required=False,
         help_text="How a contact detail was disguised, as stable codes: "
         "`invisible_characters`, `look_alike_characters`, `at_dot_written_out`, "
-        "`digits_as_words`, `spaced_out`, `split_letters`.",
+        "`digits_as_words`, `spaced_out`, `split_letters`, `reversed`.",
     )
 
 

@@ -118,8 +118,12 @@ _GENERATED_NAME = re.compile(
 def _scan_filename(name: str, domains: tuple[str, ...]) -> list[RawFinding]:
     found = scan(_filename_view(name), domains)
     if found and _GENERATED_NAME.match(name):
+        # Its digits are the date and time it was taken: no phone number either.
         found = [
-            f for f in found if f.category not in WORDING_CATEGORIES or f.code in CONTACT_CODES
+            f
+            for f in found
+            if f.category != "phone"
+            and (f.category not in WORDING_CATEGORIES or f.code in CONTACT_CODES)
         ]
     return found
 

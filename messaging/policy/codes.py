@@ -71,6 +71,7 @@ DISGUISES: dict[str, str] = {
     "digits_as_words": "digits written as words",
     "spaced_out": "spaced-out characters",
     "split_letters": "letters split by dots or dashes",
+    "reversed": "text written backwards",
 }
 
 

@@ -341,6 +341,19 @@ def _is_valid_phone(run: str, digits: str, lenient: bool) -> bool:
     return _is_national_number(digits, lenient or _FORMATTED_NATIONAL.match(run) is not None)
 
 
+def is_amount_or_measure(after: str) -> bool:
+    """Tell whether the text after a number makes it an amount or a measure ("€", "cm")."""
+    return _CURRENCY_AFTER.match(after) is not None or _UNIT_AFTER.match(after) is not None
+
+
+def is_national_phone(digits: str) -> bool:
+    """Tell whether ``digits`` is a valid national number in the marketplace's regions."""
+    national = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+    if len(national) == 10 and national[0] in "23456789" and national[3:6] == "555":
+        return True
+    return _is_national_number(digits, possible_is_enough=False)
+
+
 def _is_national_number(digits: str, possible_is_enough: bool) -> bool:
     for region in _REGIONS_BY_LENGTH.get(len(digits), ()):
         try:

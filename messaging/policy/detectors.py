@@ -16,6 +16,7 @@ from .contacts import (
     find_phones,
     find_webmail_accounts,
 )
+from .dictation import find_dictated_phones
 from .language import (
     classify_handles,
     find_app_mentions,
@@ -144,6 +145,11 @@ def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
     has_digit = _has_digit(view)
     if has_digit:
         hits.extend(find_phones(view, not_phones))
+    phones = SpanSet()
+    for hit in hits:
+        if hit.category in ("phone", "email"):
+            phones.add(hit.start, hit.end)
+    hits.extend(find_dictated_phones(view, phones))
     words = keyword_view(view) if has_digit else view
     squeezed = _squeeze(words)
     # One pass finds every trigger word; each wording detector runs only if its own occur.
@@ -172,8 +178,69 @@ def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
         taken = [(found.start, found.end, found.category) for found in findings]
         plain_hits = [hit for hit in plain_hits if not _taken(folded, hit, taken)]
         _add_findings(findings, per_category, folded, plain_hits, plain.own_spans)
+    if _looks_reversed(folded.text):
+        for found in _reversed_findings(folded, own_domains):
+            if not _taken_original(found, findings):
+                findings.add(found)
     # Sorted by (start, end, category) as the report is; equal ones then by reason.
     return sorted(findings)
+
+
+# A hint to read something backwards, or text that only makes sense read so: an address
+# ending where it should start ("moc.liamg@..."), a number ending in its "+".
+_REVERSED_HINTS = (
+    "backward",
+    "revers",
+    "flip",
+    "mirror",
+    "right to left",
+    "from the end",
+    "end to the start",
+    "al reves",
+    "invertid",
+    "derecha a izquierda",
+    "final al principio",
+)
+_REVERSED_SHAPE = re.compile(
+    r"(?<![\w.])(?:moc|ten|gro|ofni|oc|se|xm|ra|lc|ku|ed|rf|ti|zib|pohs|erots|enilno)\.\w"
+    r"|(?<![\d ])\d[\d ]{6,}+\+(?!\d)"
+)
+
+
+def _looks_reversed(text: str) -> bool:
+    if any(hint in text for hint in _REVERSED_HINTS):
+        return True
+    if "." not in text and "+" not in text:
+        return False
+    return _REVERSED_SHAPE.search(text) is not None
+
+
+def _reversed_findings(folded: Normalized, own_domains: tuple[str, ...]) -> list[RawFinding]:
+    """Contact details written backwards, read the other way round."""
+    length = len(folded.text)
+    backwards, _, _ = normalize_with_keywords(folded.text[::-1], None)
+    links = find_links(backwards.text, own_domains)
+    hits: list[Hit] = list(links.hits)
+    if _has_digit(backwards.text):
+        hits.extend(find_phones(backwards.text, _not_phones(links)))
+    found: list[RawFinding] = []
+    own = links.own_spans
+    for hit in hits:
+        if hit.end <= hit.start or (own and _inside(hit, own)):
+            continue
+        back_start, back_end = backwards.span(hit.start, hit.end)
+        start, end = folded.span(length - back_end, length - back_start)
+        disguises = ("reversed",)
+        reason = english_reason(hit.code, hit.detail, disguises)
+        found.append(RawFinding(start, end, hit.category, reason, hit.code, hit.detail, disguises))
+    return found
+
+
+def _taken_original(found: RawFinding, findings: set[RawFinding]) -> bool:
+    return any(
+        other.category == found.category and other.start < found.end and found.start < other.end
+        for other in findings
+    )
 
 
 def _without_reported(hits: list[Hit], words: str) -> list[Hit]:

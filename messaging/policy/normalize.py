@@ -845,17 +845,19 @@ def _digits_from_words(
 
 # The look-behind sits after the first character (the same test) so the engine can skip to
 # candidates by it.
-_DIGITISH_RUN = re.compile(r"[0-9oli](?<![a-z0-9][0-9oli])(?:[ .\-/()]{0,2}[0-9oli])*")
+_DIGITISH_RUN = re.compile(r"[0-9olisbz](?<![a-z0-9][0-9olisbz])(?:[ .\-/()]{0,2}[0-9olisbz])*")
 # A whole token of digits and look-alike letters holding both, the only kind that changes:
 # where it holds both, a digit meets a letter.
-_MIXED_DIGITISH_TOKEN = re.compile(r"(?<![0-9oli])[0-9oli]*?(?:[0-9][oli]|[oli][0-9])[0-9oli]*")
-_DIGIT_CHARACTERS = "0123456789"
-# "\d[ .\-/()]{0,2}[oli]|[oli][ .\-/()]{0,2}\d", opening with a character class so the engine
-# skips to candidates at C speed; the look-behinds tell which one it took. Only searched.
-_LOOKALIKE_NEXT_TO_DIGIT = re.compile(
-    r"[\doli](?:(?<=\d)[ .\-/()]{0,2}[oli]|(?<=[oli])[ .\-/()]{0,2}\d)"
+_MIXED_DIGITISH_TOKEN = re.compile(
+    r"(?<![0-9olisbz])[0-9olisbz]*?(?:[0-9][olisbz]|[olisbz][0-9])[0-9olisbz]*"
 )
-_LOOKALIKE_DIGITS = str.maketrans({"o": "0", "l": "1", "i": "1"})
+_DIGIT_CHARACTERS = "0123456789"
+# "\d[ .\-/()]{0,2}[olisbz]|[olisbz][ .\-/()]{0,2}\d", opening with a character class so the
+# engine skips to candidates at C speed; the look-behinds tell which one it took. Only searched.
+_LOOKALIKE_NEXT_TO_DIGIT = re.compile(
+    r"[\dolisbz](?:(?<=\d)[ .\-/()]{0,2}[olisbz]|(?<=[olisbz])[ .\-/()]{0,2}\d)"
+)
+_LOOKALIKE_DIGITS = str.maketrans({"o": "0", "l": "1", "i": "1", "s": "5", "b": "8", "z": "2"})
 
 
 _ASCII_DIGITS = b"0123456789"
@@ -893,14 +895,193 @@ def _digits_from_lookalikes(normalized: Normalized) -> Normalized:
     return normalized.apply(edits)
 
 
+# Digit groups joined by symbols no phone number is written with ("415*555*0132",
+# "612~345~678", "#612 #908 #441", "(312)->555->0147"), or single digits joined by anything
+# ("6,1,8,2,0,4,5,5,3", "6_3_1_4"): the joins become spaces, or go, for the phone detector.
+_JOIN = r"(?:\s?(?:->|=>|[*+^_~=|#\u2022\u00b7\u2219\u22c5>\u2192,;\\/.\-\u2013\u2014]{1,3})\s?|\s)"
+_JOINED_GROUPS = re.compile(
+    rf"(?<![\w.,])#?\(?\d{{1,5}}\)?(?:{_JOIN}#?\(?\d{{1,5}}\)?){{2,14}}(?![\w])"
+)
+_ODD_JOIN = re.compile(r"->|=>|[*+^_~=|#\u2022\u00b7\u2219\u22c5>\u2192;\\]")
+_GROUP = re.compile(r"\d+")
+
+
+# A cheap search that every run the step changes holds.
+_ODD_JOIN_HINT = re.compile(
+    r"\d\s?(?:->|=>|[*+^_~=|#\u2022\u00b7\u2219\u22c5>\u2192;\\])|#\d|(?<![\d,.])\d[,._\-]\d[,._\-]\d"
+)
+
+
+def _undo_odd_separators(normalized: Normalized) -> Normalized:
+    text = normalized.text
+    if _digit_count(text) < 7 or _ODD_JOIN_HINT.search(text) is None:
+        return normalized
+    edits: list[Edit] = []
+    for run in _JOINED_GROUPS.finditer(text):
+        value = run.group()
+        groups = list(_GROUP.finditer(value))
+        digits = sum(len(group.group()) for group in groups)
+        if not 7 <= digits <= 15:
+            continue
+        single = all(len(group.group()) == 1 for group in groups)
+        odd = _ODD_JOIN.search(value.lstrip("#(")) is not None
+        # Spaced single digits are the phone detector's to read as they are.
+        if not odd and not (single and not value.replace(" ", "").isdigit()):
+            continue
+        base = run.start()
+        position = 0
+        for group in groups:
+            if group.start() > position:
+                joint = " " if (position and not single) else ""
+                edits.append((base + position, base + group.start(), joint))
+            position = group.end()
+        if position < len(value):
+            edits.append((base + position, base + len(value), ""))
+    if not edits:
+        return normalized
+    return normalized.apply(edits)
+
+
+# Domains written without their dot. Underscores or dashes around "at"/"dot" words
+# ("hugo_at_gmail_dot_com"); a round symbol for the dot ("shop⚫com"); "slash"/"barra" or a
+# spaced "/" after a host; a space where the dot goes before "com", "net" or "org", or before
+# any top-level domain when a path follows or the whole is a known host ("bit ly", "t me").
+_GLUED_WORD = re.compile(r"[_\-](?:at|arroba|dot|punto|pto)[_\-]")
+_GLUED_AT = re.compile(r"(?<=[a-z0-9])[_\-](?:at|arroba)[_\-](?=[a-z0-9])")
+_GLUED_DOT = re.compile(r"(?<=[a-z0-9])[_\-](?:dot|punto|pto)[_\-](?=[a-z0-9])")
+_ROUND_DOT = re.compile(
+    r"(?<=[a-z0-9])\s?[\u26ab\u25cf\u2022\u00b7\u2219\u22c5\u25e6\u2981]\s?(?=[a-z])"
+)
+_SLASH_WORD = re.compile(
+    r"(?<=[a-z0-9])(?:\s+(?:slash|barra|diagonal)\s+|\s+/\s*|\s*/\s+)(?=[a-z0-9_\-])"
+)
+_HOST_PART = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
+_NO_DOT_NAMES = frozenset(
+    (
+        "a",
+        "an",
+        "and",
+        "at",
+        "com",
+        "con",
+        "de",
+        "dot",
+        "el",
+        "en",
+        "es",
+        "http",
+        "https",
+        "in",
+        "is",
+        "la",
+        "mi",
+        "my",
+        "net",
+        "no",
+        "not",
+        "o",
+        "of",
+        "on",
+        "or",
+        "org",
+        "our",
+        "para",
+        "por",
+        "pto",
+        "punto",
+        "sin",
+        "the",
+        "to",
+        "tu",
+        "un",
+        "una",
+        "www",
+        "y",
+        "your",
+    )
+)
+_GAP = r"[ \t]+(?:(?:dot|punto|pto)[ \t]+)?"
+# Only the name and the gap are consumed, so "drive google com" is tried at "google com" too.
+_SPACED_COMMON_TLD = re.compile(
+    rf"(?<![\w.\-])(?P<name>{_HOST_PART}){_GAP}(?=(?P<tld>com|net|org)\b)"
+)
+_SPACED_TLD_WITH_PATH = re.compile(
+    rf"(?<![\w.\-])(?P<name>{_HOST_PART}){_GAP}(?=(?P<tld>[a-z]{{2,6}})/[a-z0-9_\-])"
+)
+_SPACED_TLD_AFTER_AT = re.compile(rf"(?<=@)(?P<name>{_HOST_PART}){_GAP}(?=(?P<tld>[a-z]{{2,6}})\b)")
+# Shorteners and app links written with a space: "bit ly", "t me", "youtu be".
+_TWO_LABEL_HOSTS = [
+    host.split(".")
+    for host in SHORTENER_HOSTS | SOCIAL_HOSTS | MESSAGING_HOSTS
+    if host.count(".") == 1
+]
+_KNOWN_NAME_SET = frozenset(name for name, _ in _TWO_LABEL_HOSTS)
+_KNOWN_NAMES = literal_union(_KNOWN_NAME_SET)
+_KNOWN_ENDINGS = literal_union({ending for _, ending in _TWO_LABEL_HOSTS})
+_SPACED_KNOWN_HOST = re.compile(
+    rf"(?<![\w.\-])(?P<name>{_KNOWN_NAMES}){_GAP}(?=(?P<tld>{_KNOWN_ENDINGS})\b)"
+)
+_KNOWN_SPACED = frozenset(
+    host.replace(".", " ")
+    for host in SHORTENER_HOSTS | SOCIAL_HOSTS | MESSAGING_HOSTS
+    if host.count(".") == 1
+)
+
+
+def _undo_missing_dots(normalized: Normalized) -> Normalized:
+    text = normalized.text
+    edits: list[Edit] = []
+    if ("_" in text or "-" in text) and _GLUED_WORD.search(text):
+        edits.extend((m.start(), m.end(), "@") for m in _GLUED_AT.finditer(text))
+        edits.extend((m.start(), m.end(), ".") for m in _GLUED_DOT.finditer(text))
+    if not text.isascii():
+        edits.extend((m.start(), m.end(), ".") for m in _ROUND_DOT.finditer(text))
+    if edits:
+        normalized = normalized.apply(sorted(edits))
+        text = normalized.text
+    if "/" in text or "slash" in text or "barra" in text or "diagonal" in text:
+        edits = [(m.start(), m.end(), "/") for m in _SLASH_WORD.finditer(text)]
+        if edits:
+            normalized = normalized.apply(edits)
+            text = normalized.text
+    tlds = top_level_domains()
+    found: dict[int, tuple[int, int]] = {}
+    searches: list[re.Pattern[str]] = []
+    if " com" in text or " net" in text or " org" in text:
+        searches.append(_SPACED_COMMON_TLD)
+    if not _KNOWN_NAME_SET.isdisjoint(text.split()):
+        searches.append(_SPACED_KNOWN_HOST)
+    if "/" in text:
+        searches.append(_SPACED_TLD_WITH_PATH)
+    if "@" in text:
+        searches.append(_SPACED_TLD_AFTER_AT)
+    for pattern in searches:
+        for match in pattern.finditer(text):
+            name, tld = match.group("name"), match.group("tld")
+            if tld not in tlds or name.isdigit():
+                continue
+            known = f"{name} {tld}" in _KNOWN_SPACED
+            if pattern is _SPACED_KNOWN_HOST and not known:
+                continue
+            plain_name = name not in _NO_DOT_NAMES and len(name) >= 3
+            if not (known or plain_name or pattern is _SPACED_TLD_AFTER_AT):
+                continue
+            found[match.end("name")] = (match.end("name"), match.end())
+    if not found:
+        return normalized
+    return normalized.apply([(start, end, ".") for start, end in sorted(found.values())])
+
+
 _STEPS: tuple[Callable[[Normalized], Normalized], ...] = (
     _undo_symbol_names,
     _undo_brackets,
     _collapse_spaced,
     _collapse_split_letters,
     _undo_spoken,
+    _undo_missing_dots,
     _digits_from_words,
     _digits_from_lookalikes,
+    _undo_odd_separators,
 )
 
 

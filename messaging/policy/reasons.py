@@ -69,6 +69,7 @@ DISGUISE_LABELS: dict[str, Promise] = {
     "digits_as_words": _("digits written as words"),
     "spaced_out": _("spaced-out characters"),
     "split_letters": _("letters split by dots or dashes"),
+    "reversed": _("text written backwards"),
 }
 
 

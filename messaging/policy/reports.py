@@ -53,10 +53,23 @@ _IS_IT_ALLOWED = (
     r"(?:is (?:it|this|that) (?:normal|allowed|ok|okay|legit|safe|a scam)|"
     r"es normal que|(?:esta|es) permitido|es (?:una )?estafa|es fraude)"
 )
-_REPORT = re.compile(
-    rf"\b{_THIRD_PARTY}\b(?:[^.!?\n]{{0,60}}?)\b{_REPORTING_VERB}\b|\b{_RECEIVED}\b"
-    rf"|\b{_IS_IT_ALLOWED}\b"
-)
+_THIRD_PARTY_RE = re.compile(rf"\b{_THIRD_PARTY}\b")
+_REPORTING_VERB_RE = re.compile(rf"\b{_REPORTING_VERB}\b")
+_RECEIVED_OR_ASKING = re.compile(rf"\b(?:{_RECEIVED}|{_IS_IT_ALLOWED})\b")
+_CLAUSE_END = re.compile(r"[.!?\n]")
+
+
+def _reports(text: str) -> bool:
+    if _RECEIVED_OR_ASKING.search(text) is not None:
+        return True
+    for party in _THIRD_PARTY_RE.finditer(text):
+        window = text[party.end() : party.end() + 80]
+        stop = _CLAUSE_END.search(window)
+        if _REPORTING_VERB_RE.search(window, 0, stop.start() if stop else len(window)):
+            return True
+    return False
+
+
 # The categories whose findings may be wording alone, and the codes among them that are a
 # contact detail in themselves (those stay).
 WORDING_CATEGORIES = frozenset(
@@ -77,10 +90,8 @@ def reporting_sentences(text: str) -> list[tuple[int, int]]:
 
     ``text`` is the folded view the wording detectors read (lower case, no accents).
     """
-    if _REPORT.search(text) is None:
+    if not _reports(text):
         return []
     return [
-        (start, start + len(sentence))
-        for start, sentence in sentences(text)
-        if _REPORT.search(sentence) is not None
+        (start, start + len(sentence)) for start, sentence in sentences(text) if _reports(sentence)
     ]

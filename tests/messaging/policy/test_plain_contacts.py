@@ -29,7 +29,7 @@ _WORD = st.sampled_from(_WORDS_EN + _WORDS_ES)
 # A word naming an identifier right before a national number makes it one ("tracking 07700
 # 900123"); international numbers, bracketed area codes and the North American and Spanish
 # mobile groupings are phone numbers even there (tested below).
-_IDENTIFIER_WORDS = {"order", "tracking", "pedido", "paquete", "envío", "number", "número"}
+_IDENTIFIER_WORDS = {"order", "tracking", "pedido", "paquete", "envío", "number", "número", "lot"}
 _PHONE_WORD = st.sampled_from([w for w in _WORDS_EN + _WORDS_ES if w not in _IDENTIFIER_WORDS])
 # What may touch a contact detail on either side: spaces, brackets, quotes, sentence marks.
 _BEFORE = st.sampled_from([" ", " (", ' "', " «", " '", ": ", " ¿", " ¡", " [", "\n", " — "])
