@@ -247,12 +247,38 @@ _WEBMAIL_ACCOUNT = re.compile(
 )
 
 
+_PROVIDER = "|".join(sorted(WEBMAIL_PROVIDERS | {"proton", "live", "onet", "wp"}))
+# A user name: letters with a dot, an underscore or digits in it ("nina.rojas", "benja84").
+_USER = r"(?=[a-z0-9._%+\-]*[\d._])[a-z][a-z0-9._%+\-]{2,63}"
+# "nina.rojas on gmail", "inaki.etxeberria en outlook"
+_USER_ON_PROVIDER = re.compile(
+    rf"(?<![\w@.])(?P<user>{_USER})(?![\w@])\s*,?\s+(?:on|en|at|in|de|@|,)\s+"
+    rf"(?:(?:my|mi|the|el|su|your|tu)\s+)?(?P<provider>{_PROVIDER})\b(?!\.\w)"
+)
+# "correo de yahoo: benja.soto84", "búscame en outlook como inaki.e", "hotmail - nina_r88"
+_PROVIDER_THEN_USER = re.compile(
+    rf"\b(?P<provider>{_PROVIDER})\b(?!\.\w)(?:\s+(?:address|account|id|user(?:name)?|mail|"
+    r"direccion|cuenta|usuario|correo))?\s*(?:is|es|:|=|-|como|as|soy|i'?m)\s*"
+    rf"(?P<user>{_USER})(?![\w@])"
+)
+
+
 def find_webmail_accounts(text: str) -> list[Hit]:
     """Find a webmail user name given without its domain: "my gmail is ana.g1988"."""
-    return [
+    hits = [
         Hit("email", match.start(), match.end("user"), "webmail_user_name")
         for match in _WEBMAIL_ACCOUNT.finditer(text)
     ]
+    for pattern in (_USER_ON_PROVIDER, _PROVIDER_THEN_USER):
+        for match in pattern.finditer(text):
+            user = match.group("user").rstrip(".")
+            if user.count(".") >= 1 and user.rsplit(".", 1)[1] in FILE_EXTENSIONS:
+                continue
+            start = min(match.start("user"), match.start("provider"))
+            end = max(match.start("user") + len(user), match.end("provider"))
+            if not overlaps(start, end, [(hit.start, hit.end) for hit in hits]):
+                hits.append(Hit("email", start, end, "webmail_user_name"))
+    return hits
 
 
 # --- handles --------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ _NUMBER_WORD = re.compile(
 _SPACED_OUT = re.compile(r"(?:\S ){3}\S")
 _SPLIT_LETTERS = re.compile(r"(?<![\w.\-])\w([.\-])\w(?:\1\w)+(?![\w\-])")
 _MAX_PER_CATEGORY = 50
+_PROVIDER_HINTS = ("mail", "yahoo", "outlook", "icloud", "proton", "gmx", "yandex", "zoho", "aol")
 # One scan of the folded text finds the wording detectors' trigger words and the number words
 # the normaliser needs; while no normalising step changes the text, it serves both.
 _KEYWORDS = trigger_scan_with(NUMBER_WORD_SET)
@@ -138,7 +139,7 @@ def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
     links = find_links(view, own_domains)
     not_phones = _not_phones(links)
     hits: list[Hit] = list(links.hits)
-    if "mail" in view or "yahoo" in view or "outlook" in view or "icloud" in view:
+    if any(provider in view for provider in _PROVIDER_HINTS):
         hits.extend(find_webmail_accounts(view))
     # Without a digit there is no phone number, and keyword_view changes nothing (it reads
     # digits inside words as letters): one cheap test stands in for both their searches.

@@ -705,6 +705,53 @@ _ASKS = (
     re.compile(rf"{_ASK_EN}(?:{_NOUN_EN})\b{_NOT_CONTACT_AFTER}"),
     re.compile(rf"{_ASK_ES}(?:{_NOUN_ES})\b{_NOT_CONTACT_AFTER}"),
 )
+_NETWORK_NOUN = (
+    r"(?P<app>whatsapp|whats|wasap|guasap|telegram|signal|wechat|viber|line)|"
+    r"(?P<social>instagram|insta|ig|facebook|face|fb|tiktok|snapchat|snap)"
+)
+# Without the names that are also ordinary words ("line stock", "signal strength").
+_NETWORK_NOUN_STRICT = (
+    r"(?P<app>whatsapp|whats|wasap|guasap|telegram|wechat|viber)|"
+    r"(?P<social>instagram|insta|ig|facebook|face|fb|tiktok|snapchat)"
+)
+_ASKS_MORE = (
+    # "are you on Facebook?", "¿estás en Instagram?", "¿tenés whats?", "do you use Telegram?"
+    re.compile(rf"\b(?:are|r) (?:you|u) on (?:{_NETWORK_NOUN})\b(?!\s+(?:too|as well)\b)"),
+    re.compile(rf"\b(?:do|d) (?:you|u) (?:use|have) (?:{_NETWORK_NOUN})\b"),
+    re.compile(
+        rf"\b(?:estas|esta|estan|usas|usa|tenes|tienes|tiene) (?:en )?(?:{_NETWORK_NOUN})\b"
+    ),
+    re.compile(
+        rf"\bcomo te (?:encuentro|busco|agrego|sigo|escribo) (?:en|por) (?:{_NETWORK_NOUN})\b"
+    ),
+    # "drop your number", "what number can I reach you on"
+    re.compile(
+        r"\b(?:drop|send|text|post|type|give|share|leave|put|write)(?: me| us)? (?:your|ur) "
+        r"(?:(?:best|personal|private|direct|cell|mobile) )?"
+        r"(?:(?P<phone>number|digits|cell|mobile)|(?P<email>e-?mail(?: address)?))\b"
+    ),
+    re.compile(
+        r"\bwhat (?:(?P<phone>number|phone)|(?P<email>e-?mail(?: address)?)) "
+        r"(?:can|could|should|do) (?:i|we) "
+        r"(?:reach|call|text|contact|email|write|message|use for) (?:you|u)\b"
+    ),
+    # "¿a qué número te puedo llamar?", "¿podría dejarme un número?"
+    re.compile(
+        r"\b(?:a|en) (?:que|cual) (?:(?P<phone>numero|telefono|movil|celular|cel)|"
+        r"(?P<email>correo|mail|email)) (?:te|le|les|os) (?:puedo|podemos|puede) "
+        r"(?:llamar|escribir|marcar|localizar|contactar|mandar)"
+    ),
+    re.compile(
+        r"\b(?:dejarme|dejame|pasame|mandame|dame|me pasas|me das|me dejas|me deja|me pasa) "
+        r"(?:un|tu|su) (?:(?P<phone>numero|telefono|movil|celular|cel)|"
+        r"(?P<email>correo|mail|email))\b(?! de (?:pedido|seguimiento|serie|referencia|factura))"
+    ),
+    # "the address of your shop's own site"
+    re.compile(
+        r"\bthe (?:address|url|link) of your (?:shop'?s |store'?s )?own "
+        r"(?P<url>site|website|store|shop|page)\b"
+    ),
+)
 _ASK_CATEGORY = {
     "email": ("email", "asks_for_email"),
     "phone": ("phone", "asks_for_phone"),
@@ -746,6 +793,11 @@ _REQUEST_TRIGGERS = frozenset(
         "wasap",
         "guasap",
         "face",
+        "cel",
+        "whats",
+        "digits",
+        "line",
+        "snap",
         "site",
         "web",
         "store",
@@ -759,9 +811,10 @@ def find_requests(text: str, present: frozenset[str] | None = None) -> list[Hit]
     hits: list[Hit] = []
     if _present(text, present).isdisjoint(_REQUEST_TRIGGERS):
         return hits
-    for match in (match for pattern in _ASKS for match in pattern.finditer(text)):
+    for match in (match for pattern in _ASKS + _ASKS_MORE for match in pattern.finditer(text)):
+        groups = match.groupdict()
         kind = next(
-            (name for name in ("email", "phone", "app", "social", "url") if match.group(name)),
+            (name for name in ("email", "phone", "app", "social", "url") if groups.get(name)),
             None,
         )
         if kind is None:
