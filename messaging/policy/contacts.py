@@ -210,6 +210,7 @@ def find_links(text: str, own_domains: tuple[str, ...]) -> LinkScan:
 
 # --- e-mail addresses -----------------------------------------------------------------------
 
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
 _EMAIL = re.compile(r"(?<![\w.%+\-])[\w.%+\-]{1,64}@[\w\-]+(?:\.[\w\-]+)*")
 
 
@@ -227,6 +228,9 @@ def find_emails(text: str, claimed: SpanSet) -> list[Hit]:
         if not local.strip("_.%+-"):
             continue
         labels = [label for label in domain.strip(".-").split(".") if label]
+        if len(labels) >= 2 and labels[-1] not in tlds and labels[-1].translate(_LEET) in tlds:
+            # "gm4il.c0m": digits standing in for the letters of the ending.
+            labels[-1] = labels[-1].translate(_LEET)
         while len(labels) >= 2 and labels[-1] not in tlds:
             labels.pop()
         if len(labels) >= 2:
@@ -278,6 +282,80 @@ def find_webmail_accounts(text: str) -> list[Hit]:
             end = max(match.start("user") + len(user), match.end("provider"))
             if not overlaps(start, end, [(hit.start, hit.end) for hit in hits]):
                 hits.append(Hit("email", start, end, "webmail_user_name"))
+    return hits
+
+
+# --- an id given after an app or network's name ------------------------------------------------
+
+_NAMED_APPS = {
+    "messenger": "Messenger",
+    "line": "Line",
+    "signal": "Signal",
+    "wechat": "WeChat",
+    "viber": "Viber",
+    "kik": "Kik",
+    "discord": "Discord",
+    "telegram": "Telegram",
+    "whatsapp": "WhatsApp",
+    "wsp": "WhatsApp",
+    "wa": "WhatsApp",
+    "tg": "Telegram",
+}
+_NAMED_NETWORKS = {
+    "face": "Facebook",
+    "facebook": "Facebook",
+    "fb": "Facebook",
+    "sc": "Snapchat",
+    "snap": "Snapchat",
+    "snapchat": "Snapchat",
+    "ig": "Instagram",
+    "insta": "Instagram",
+    "instagram": "Instagram",
+    "tiktok": "TikTok",
+    "youtube": "YouTube",
+    "twitter": "Twitter",
+}
+# "messenger: farid.karimi.92", "Mi Line es kenji_tanaka88", "add me on sc, sione_t",
+# "Face: /tapiceria.ortega", "en tiktok (arroba gamer.rincon)". The id needs a dot, an
+# underscore or a digit, so "line: 3 pieces" and "snap, then" stay words.
+_NAMED = "|".join(sorted(_NAMED_APPS.keys() | _NAMED_NETWORKS.keys(), key=len, reverse=True))
+_NAMED_ID = re.compile(
+    rf"\b(?P<name>{_NAMED})"
+    r"\b(?:\s+(?:id|user(?:name)?|usuario|account|cuenta|handle))?"
+    r"\s*(?:is|es|:|=|,|-|\(|soy)?\s*(?:(?:arroba|at)\s+)?[/@]?"
+    r"(?P<id>(?=[a-z0-9_.]*[\d_.])[a-z][a-z0-9_.]{2,29})(?![\w@])"
+)
+
+
+_ID_MARK = re.compile(r"[\d_]|\.\w")
+
+
+def find_named_ids(text: str) -> list[Hit]:
+    """Find an id given right after the name of a messaging app or a social network."""
+    hits: list[Hit] = []
+    for match in _NAMED_ID.finditer(text):
+        identifier = match.group("id").rstrip(".")
+        if "." in identifier and identifier.rsplit(".", 1)[1] in FILE_EXTENSIONS:
+            continue
+        # "v2.1", "a1.5": a version or a size, not a user name; "story." a word.
+        if sum(character.isalpha() for character in identifier) < 3:
+            continue
+        if _ID_MARK.search(identifier) is None or text[match.start("id") - 1] == "@":
+            continue
+        name = match.group("name")
+        end = match.start("id") + len(identifier)
+        if name in _NAMED_APPS:
+            hits.append(Hit("messaging_app", match.start(), end, "messaging_app_username"))
+        else:
+            hits.append(
+                Hit(
+                    "social_handle",
+                    match.start(),
+                    end,
+                    "social_media_account",
+                    _NAMED_NETWORKS[name],
+                )
+            )
     return hits
 
 

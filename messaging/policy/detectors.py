@@ -13,6 +13,7 @@ from .contacts import (
     SpanSet,
     find_handles,
     find_links,
+    find_named_ids,
     find_phones,
     find_webmail_accounts,
 )
@@ -29,7 +30,13 @@ from .language import (
     trigger_scan_with,
     triggers_in,
 )
-from .normalize import NUMBER_WORD_SET, Normalized, keyword_view, normalize_with_keywords
+from .normalize import (
+    NUMBER_WORD_SET,
+    Normalized,
+    keyword_view,
+    keyword_view_symbols,
+    normalize_with_keywords,
+)
 from .reports import CONTACT_CODES, WORDING_CATEGORIES, reporting_sentences
 
 _CONTACT_CATEGORIES = frozenset({"email", "phone", "url", "social_handle", "messaging_app"})
@@ -152,6 +159,7 @@ def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
             phones.add(hit.start, hit.end)
     hits.extend(find_dictated_phones(view, phones))
     words = keyword_view(view) if has_digit else view
+    hits.extend(find_named_ids(keyword_view_symbols(words)))
     squeezed = _squeeze(words)
     # One pass finds every trigger word; each wording detector runs only if its own occur.
     # ``keywords`` holds them for the folded text, which is ``words`` if nothing changed it.
@@ -216,24 +224,45 @@ def _looks_reversed(text: str) -> bool:
     return _REVERSED_SHAPE.search(text) is not None
 
 
+_WORD = re.compile(r"[\w.@+\-]+")
+
+
 def _reversed_findings(folded: Normalized, own_domains: tuple[str, ...]) -> list[RawFinding]:
-    """Contact details written backwards, read the other way round."""
-    length = len(folded.text)
-    backwards, _, _ = normalize_with_keywords(folded.text[::-1], None)
-    links = find_links(backwards.text, own_domains)
-    hits: list[Hit] = list(links.hits)
-    if _has_digit(backwards.text):
-        hits.extend(find_phones(backwards.text, _not_phones(links)))
+    """Contact details written backwards, read the other way round: the whole text, or each
+    word on its own ("zemog.anul arroba liamg punto moc")."""
+    text = folded.text
+    length = len(text)
+    whole = list(range(length - 1, -1, -1))
+    each_word = list(range(length))
+    for match in _WORD.finditer(text):
+        each_word[match.start() : match.end()] = range(match.end() - 1, match.start() - 1, -1)
     found: list[RawFinding] = []
-    own = links.own_spans
-    for hit in hits:
-        if hit.end <= hit.start or (own and _inside(hit, own)):
-            continue
-        back_start, back_end = backwards.span(hit.start, hit.end)
-        start, end = folded.span(length - back_end, length - back_start)
-        disguises = ("reversed",)
-        reason = english_reason(hit.code, hit.detail, disguises)
-        found.append(RawFinding(start, end, hit.category, reason, hit.code, hit.detail, disguises))
+    for order in (whole, each_word):
+        # A path read backwards comes before its host ("erac/moc.gifdnaorref"): a space
+        # instead of "/" lets the host stand alone.
+        backwards = "".join(text[index] for index in order).replace("/", " ")
+        normalized, _, _ = normalize_with_keywords(backwards, None)
+        view = normalized.text
+        links = find_links(view, own_domains)
+        hits: list[Hit] = list(links.hits)
+        if _has_digit(view):
+            hits.extend(find_phones(view, _not_phones(links)))
+        if "@" in view:
+            hits.extend(
+                Hit("social_handle", start, end, "social_media_handle")
+                for start, end in find_handles(view, links.claimed)
+            )
+        for hit in hits:
+            if hit.end <= hit.start or (links.own_spans and _inside(hit, links.own_spans)):
+                continue
+            back_start, back_end = normalized.span(hit.start, hit.end)
+            positions = order[back_start:back_end]
+            start, end = folded.span(min(positions), max(positions) + 1)
+            disguises = ("reversed",)
+            reason = english_reason(hit.code, hit.detail, disguises)
+            found.append(
+                RawFinding(start, end, hit.category, reason, hit.code, hit.detail, disguises)
+            )
     return found
 
 

@@ -30,6 +30,7 @@ _CUE = re.compile(
     r"marca|marcame|apunta|anota|starts? with|ends? (?:in|with)|empieza|termina|primeros|"
     r"ultimos)\b"
 )
+_REPEAT_WORDS = ("double", "doble", "triple", "hundred")
 # Substrings every cue holds, tested before the cue's search.
 _CUE_WORDS = (
     "call",
@@ -80,7 +81,7 @@ def _group_digits(words: str) -> str:
         token = tokens[index]
         index += 1
         if token.isdigit():
-            digits.append(token)
+            digits.append(token * repeat if len(token) == 1 else token)
         elif token in ("double", "doble"):
             repeat = 2
             continue
@@ -103,11 +104,10 @@ def _group_digits(words: str) -> str:
         elif token.startswith("hundred"):
             digits.append("00")
         else:
-            value = _value(token)
-            if value is None:
+            number = _value(token)
+            if number is None:
                 continue
-            text = NUMBER_WORDS.get(token) or str(value)
-            digits.append(text * repeat)
+            digits.append((NUMBER_WORDS.get(token) or str(number)) * repeat)
         repeat = 1
     return "".join(digits)
 
@@ -141,7 +141,10 @@ def _is_phone(digits: str, international: bool) -> bool:
 
 def find_dictated_phones(text: str, skip: SpanSet) -> list[Hit]:
     """Find a phone number given in parts, with words or other text between the parts."""
-    if not any(word in text for word in _CUE_WORDS) or _CUE.search(text) is None:
+    cue = any(word in text for word in _CUE_WORDS) and _CUE.search(text) is not None
+    # Without a cue, only a number said in one breath with "double" or "hundred" in it, which
+    # the other steps leave as words ("double five, four eight two one, ...").
+    if not cue and not any(word in text for word in _REPEAT_WORDS):
         return []
     if _NUMBER_ATOM_HINT.search(text) is None:
         return []
@@ -153,7 +156,7 @@ def find_dictated_phones(text: str, skip: SpanSet) -> list[Hit]:
         group
         for group in groups
         if group[2]
-        and len(group[2]) <= 10
+        and (len(group[2]) <= 10 or (len(group[2]) <= 15 and _LETTER.search(text, *group[:2])))
         and _CURRENCY_BEFORE.search(text, max(0, group[0] - 2), group[0]) is None
         and not is_amount_or_measure(text[group[1] : group[1] + 8])
     ]
@@ -176,7 +179,7 @@ def find_dictated_phones(text: str, skip: SpanSet) -> list[Hit]:
             previous_end = part_end
             if len(digits) > 15:
                 break
-            parts = index > first or start in in_words
+            parts = (index > first and cue) or (index == first and start in in_words)
             if parts and len(digits) >= 7 and _is_phone(digits, international):
                 best = (start, part_end)
         if best is not None and not skip.overlaps(*best):

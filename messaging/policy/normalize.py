@@ -912,8 +912,17 @@ _ODD_JOIN_HINT = re.compile(
 )
 
 
+_PLUS_WORD = re.compile(r"\b(?:plus|mas)\s+(?=\d)")
+
+
 def _undo_odd_separators(normalized: Normalized) -> Normalized:
     text = normalized.text
+    if ("plus" in text or "mas" in text) and _digit_count(text) >= 7:
+        # "plus 34 612 ...": the country code's "+" said as a word.
+        plus = [(m.start(), m.end(), "+") for m in _PLUS_WORD.finditer(text)]
+        if plus:
+            normalized = normalized.apply(plus)
+            text = normalized.text
     if _digit_count(text) < 7 or _ODD_JOIN_HINT.search(text) is None:
         return normalized
     edits: list[Edit] = []
@@ -946,6 +955,7 @@ def _undo_odd_separators(normalized: Normalized) -> Normalized:
 # ("hugo_at_gmail_dot_com"); a round symbol for the dot ("shop⚫com"); "slash"/"barra" or a
 # spaced "/" after a host; a space where the dot goes before "com", "net" or "org", or before
 # any top-level domain when a path follows or the whole is a known host ("bit ly", "t me").
+_BRACKETS_BY_SYMBOL = re.compile(r"[{}\[\]]+(?=[@.][{\[]?\w)|(?<=[\w}\]][@.])[{}\[\]]+")
 _GLUED_WORD = re.compile(r"[_\-](?:at|arroba|dot|punto|pto)[_\-]")
 _GLUED_AT = re.compile(r"(?<=[a-z0-9])[_\-](?:at|arroba)[_\-](?=[a-z0-9])")
 _GLUED_DOT = re.compile(r"(?<=[a-z0-9])[_\-](?:dot|punto|pto)[_\-](?=[a-z0-9])")
@@ -1036,6 +1046,9 @@ def _undo_missing_dots(normalized: Normalized) -> Normalized:
         edits.extend((m.start(), m.end(), ".") for m in _GLUED_DOT.finditer(text))
     if not text.isascii():
         edits.extend((m.start(), m.end(), ".") for m in _ROUND_DOT.finditer(text))
+    if "}" in text or "]" in text:
+        # "{pedidos}{@}{velasaroma}{.}{store}": brackets around the parts of an address.
+        edits.extend((m.start(), m.end(), "") for m in _BRACKETS_BY_SYMBOL.finditer(text))
     if edits:
         normalized = normalized.apply(sorted(edits))
         text = normalized.text
@@ -1136,3 +1149,44 @@ def keyword_view(text: str) -> str:
     if _LETTER_NEXT_TO_DIGIT.search(text) is None:
         return text
     return _MIXED_TOKEN.sub(replace, text)
+
+
+# "S!gnal", "Wh@tsApp", "$napchat": a symbol standing for a letter inside a word. Only a word
+# that reads as an app or a network this way changes, so "bob@gmail.com" stays as it is.
+_SYMBOL_WORD = re.compile(r"(?<![\w@.!$|])[a-z0-9]*[a-z0-9][!@$|][a-z0-9!@$|]*(?![\w@.!$|])")
+_SYMBOL_LETTERS = str.maketrans({"!": "i", "|": "l", "@": "a", "$": "s"})
+_SYMBOL_WORDS = frozenset(
+    (
+        "signal",
+        "whatsapp",
+        "wasap",
+        "telegram",
+        "viber",
+        "wechat",
+        "messenger",
+        "line",
+        "instagram",
+        "insta",
+        "facebook",
+        "snapchat",
+        "tiktok",
+        "discord",
+        "skype",
+        "email",
+        "gmail",
+        "hotmail",
+    )
+)
+
+
+def keyword_view_symbols(text: str) -> str:
+    """Return ``text`` with symbols inside app names read as letters, keeping every offset."""
+    if "!" not in text and "@" not in text and "$" not in text and "|" not in text:
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        word = match.group()
+        read = word.translate(_SYMBOL_LETTERS).translate(_LEET)
+        return read if read in _SYMBOL_WORDS else word
+
+    return _SYMBOL_WORD.sub(replace, text)
