@@ -84,6 +84,10 @@ def make_scenario() -> Scenario:
     )
     # Another seller's restriction, for the admin's restriction pages.
     moderation.seller_restrict(seller=other_seller, days=7, reason="Spam.", actor=staff)
+    # A released false positive labelled for the policy corpus, for the feedback pages.
+    released = message_send(thread=message.thread, sender=buyer, body="call 415 555 0132")
+    moderation.message_release(message=released, reviewer=staff)
+    moderation.message_mark_false_positive(message=released, staff=staff)
     users = {
         "buyer": buyer,
         "seller": seller,
@@ -362,6 +366,8 @@ STAFF_EXCEPTIONS = {
     "admin:messaging_moderationcase_delete": 403,
     "admin:messaging_moderationaction_add": 403,  # the audit trail is written by the system
     "admin:messaging_moderationaction_delete": 403,
+    "admin:messaging_policyfeedback_add": 403,  # labels come from the moderation queue
+    "admin:messaging_policyfeedback_delete": 403,
     "admin:messaging_obligation_add": 403,  # the response clock is kept by the system
     "admin:messaging_obligation_delete": 403,
     "admin:messaging_responseday_add": 403,

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Language
 from messaging.models.threads import Message
 
 
@@ -136,6 +137,7 @@ class ModerationAction(models.Model):
         DISMISSED = "dismissed", _("Dismissed report")
         LIFTED = "lifted", _("Lifted restriction early")
         REPROCESSED = "reprocessed", _("Processed a refused email again")
+        LABELLED = "labelled", _("Labelled for the policy corpus")
 
     case = models.ForeignKey(
         ModerationCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
@@ -160,3 +162,50 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class FeedbackKind(models.TextChoices):
+    FALSE_POSITIVE = "false_positive", _("False positive")
+    MISSED_VIOLATION = "missed_violation", _("Missed violation")
+
+
+class PolicyFeedback(models.Model):
+    """Staff's label on a message the content policy judged wrongly, for growing its corpus.
+
+    A false positive is a blocked message staff released (it should have been allowed); a
+    missed violation is a delivered message a confirmed report showed should have been
+    blocked. The text, file names and language are copied when the label is made, so the
+    label outlives the message.
+    """
+
+    message = models.ForeignKey(
+        Message,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="policy_feedback",
+    )
+    kind = models.CharField(max_length=20, choices=FeedbackKind.choices)
+    # The policy categories the message breaks (names from messaging.policy.CATEGORIES);
+    # empty for a false positive.
+    categories = models.JSONField(default=list, blank=True)
+    text = models.TextField()
+    filenames = models.JSONField(default=list, blank=True)
+    language = models.CharField(max_length=5, choices=Language.choices, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "policy feedback"
+        verbose_name_plural = "policy feedback"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "kind"], name="policy_feedback_one_per_message_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"

@@ -1,6 +1,6 @@
 """The moderation queue in the admin: blocked messages, reports, restrictions, the audit trail."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from django import forms
@@ -24,12 +24,38 @@ from messaging.models import (
     MessageStatus,
     ModerationAction,
     ModerationCase,
+    PolicyFeedback,
     ReviewOutcome,
     SellerRestriction,
 )
 from messaging.moderation import services
 from messaging.moderation import services as moderation
+from messaging.policy import CATEGORIES
 from messaging.policy.content import findings_highlight
+
+
+def _label_each(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    objects: Iterable[Any],
+    label: Callable[[Any, User], tuple[PolicyFeedback, bool]],
+    label_text: str,
+) -> None:
+    """Label each selected message for the policy corpus; say which were refused or known."""
+    added = 0
+    for obj in objects:
+        try:
+            _feedback, created = label(obj, cast(User, request.user))
+        except ApplicationError as error:
+            modeladmin.message_user(request, f"#{obj.pk}: {error.message}", messages.WARNING)
+            continue
+        if created:
+            added += 1
+        else:
+            modeladmin.message_user(
+                request, f"#{obj.pk}: already labelled {label_text}.", messages.INFO
+            )
+    modeladmin.message_user(request, f"{added} message(s) labelled {label_text}.")
 
 
 @admin.register(BlockedMessage)
@@ -63,7 +89,7 @@ class ModerationQueueAdmin(admin.ModelAdmin):
         "reviewed_at",
     ]
     exclude = ["findings"]
-    actions = ["release", "confirm"]
+    actions = ["release", "confirm", "mark_false_positive"]
     date_hierarchy = "created_at"
     show_full_result_count = False
 
@@ -138,6 +164,18 @@ class ModerationQueueAdmin(admin.ModelAdmin):
     def confirm(self, request: HttpRequest, queryset: QuerySet[BlockedMessage]) -> None:
         self._review(request, queryset, services.message_confirm_block, "block(s) confirmed.")
 
+    @admin.action(description="Label a released message a false positive (policy corpus)")
+    def mark_false_positive(self, request: HttpRequest, queryset: QuerySet[BlockedMessage]) -> None:
+        _label_each(
+            self,
+            request,
+            queryset,
+            lambda message, staff: services.message_mark_false_positive(
+                message=message, staff=staff
+            ),
+            "false positive",
+        )
+
 
 class ModerationActionInline(admin.TabularInline):
     model = ModerationAction
@@ -151,6 +189,14 @@ class ModerationActionInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class MissedViolationForm(forms.Form):
+    categories = forms.MultipleChoiceField(
+        choices=[(category, category) for category in CATEGORIES],
+        widget=forms.CheckboxSelectMultiple,
+        label="Policy categories the message breaks",
+    )
 
 
 class RestrictSenderForm(forms.Form):
@@ -193,7 +239,14 @@ class ModerationCaseAdmin(admin.ModelAdmin):
         "resolved_at",
     )
     inlines = [ModerationActionInline]
-    actions = ["release", "confirm", "restrict_sender", "dismiss"]
+    actions = [
+        "release",
+        "confirm",
+        "restrict_sender",
+        "dismiss",
+        "mark_false_positive",
+        "mark_missed_violation",
+    ]
     ordering = ["-status", "created_at", "id"]  # open cases first, oldest first
     show_full_result_count = False
 
@@ -280,6 +333,43 @@ class ModerationCaseAdmin(admin.ModelAdmin):
             "case(s) dismissed.",
         )
 
+    @admin.action(description="Label a released message a false positive (policy corpus)")
+    def mark_false_positive(self, request: HttpRequest, queryset: QuerySet[ModerationCase]) -> None:
+        def label(case: ModerationCase, staff: User) -> tuple[PolicyFeedback, bool]:
+            if case.message is None:
+                raise ApplicationError("no_message", "This case has no message to label.")
+            return services.message_mark_false_positive(message=case.message, staff=staff)
+
+        _label_each(self, request, queryset.select_related("message"), label, "false positive")
+
+    @admin.action(description="Label a confirmed report a missed violation (policy corpus)…")
+    def mark_missed_violation(
+        self, request: HttpRequest, queryset: QuerySet[ModerationCase]
+    ) -> TemplateResponse | None:
+        applying = "apply" in request.POST
+        form = MissedViolationForm(request.POST if applying else None)
+        if applying and form.is_valid():
+            categories = form.cleaned_data["categories"]
+            _label_each(
+                self,
+                request,
+                queryset,
+                lambda case, staff: services.report_mark_missed_violation(
+                    case=case, categories=categories, staff=staff
+                ),
+                "missed violation",
+            )
+            return None
+        context: dict[str, Any] = {
+            **self.admin_site.each_context(request),
+            "title": "Label confirmed reports as missed violations",
+            "opts": self.model._meta,
+            "cases": queryset.select_related("message"),
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/messaging/mark_missed_violation.html", context)
+
     @admin.action(description="Restrict the sender's proactive messages…")
     def restrict_sender(
         self, request: HttpRequest, queryset: QuerySet[ModerationCase]
@@ -325,6 +415,35 @@ class ModerationActionAdmin(ReadOnlyAdmin):
     search_fields = ["actor__email", "subject__email", "detail"]
     list_select_related = ["actor", "subject", "case", "message"]
     date_hierarchy = "created_at"
+
+
+@admin.register(PolicyFeedback)
+class PolicyFeedbackAdmin(ReadOnlyAdmin):
+    """Staff's labels for the content policy's corpus; `policy_corpus_export` writes them out."""
+
+    list_display = [
+        "id",
+        "created_at",
+        "kind",
+        "categories_display",
+        "language",
+        "short_text",
+        "message",
+        "created_by",
+    ]
+    list_filter = ["kind", "language", "created_at"]
+    search_fields = ["text", "created_by__email"]
+    list_select_related = ["message", "created_by"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    @admin.display(description="Categories")
+    def categories_display(self, feedback: PolicyFeedback) -> str:
+        return ", ".join(feedback.categories) or "none"
+
+    @admin.display(description="Text")
+    def short_text(self, feedback: PolicyFeedback) -> str:
+        return feedback.text[:80]
 
 
 @admin.register(SellerRestriction)

@@ -10,17 +10,20 @@ from messaging.models import (
     CaseKind,
     CaseResolution,
     CaseStatus,
+    FeedbackKind,
     Message,
     MessageStatus,
     ModerationAction,
     ModerationCase,
     Participant,
     ParticipantRole,
+    PolicyFeedback,
     ReportReason,
     ReviewOutcome,
     SellerRestriction,
 )
 from messaging.moderation import services as moderation
+from messaging.policy import CATEGORIES
 from messaging.threads.delivery import (
     message_deliver,
     message_notification_context,
@@ -354,3 +357,103 @@ def message_confirm_block(
         message=confirmed, resolution=ReviewOutcome.CONFIRMED, reviewer=reviewer, now=now
     )
     return confirmed
+
+
+def _policy_feedback_record(
+    *,
+    message: Message,
+    kind: str,
+    categories: list[str],
+    staff: User,
+    case: ModerationCase | None,
+    now: datetime,
+) -> tuple[PolicyFeedback, bool]:
+    """Store a label once per message and kind; labelling again returns the first label."""
+    sender = message.sender
+    try:
+        with transaction.atomic():
+            feedback = PolicyFeedback.objects.create(
+                message=message,
+                kind=kind,
+                categories=categories,
+                text=message.body,
+                filenames=[attachment.name for attachment in message.attachments.all()],
+                language=sender.language if sender is not None else "",
+                created_by=staff,
+                created_at=now,
+            )
+    except IntegrityError:
+        return PolicyFeedback.objects.get(message=message, kind=kind), False
+    moderation_action_record(
+        action=Action.LABELLED,
+        actor=staff,
+        now=now,
+        case=case,
+        subject_id=message.sender_id,
+        message_id=message.pk,
+        detail=f"{kind}: {', '.join(categories)}" if categories else kind,
+    )
+    return feedback, True
+
+
+@transaction.atomic
+def message_mark_false_positive(
+    *, message: Message, staff: User, now: datetime | None = None
+) -> tuple[PolicyFeedback, bool]:
+    """Label a released blocked message as one the content policy should have allowed.
+
+    Returns the label and whether it is new: marking the same message again changes nothing.
+    """
+    now = now or timezone.now()
+    message = Message.objects.select_related("sender").get(pk=message.pk)
+    if message.review_outcome != ReviewOutcome.RELEASED:
+        raise ApplicationError(
+            "not_released", "Only a blocked message staff released can be a false positive."
+        )
+    case = (
+        ModerationCase.objects.filter(message=message, kind=CaseKind.BLOCKED_MESSAGE)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return _policy_feedback_record(
+        message=message,
+        kind=FeedbackKind.FALSE_POSITIVE,
+        categories=[],
+        staff=staff,
+        case=case,
+        now=now,
+    )
+
+
+@transaction.atomic
+def report_mark_missed_violation(
+    *, case: ModerationCase, categories: list[str], staff: User, now: datetime | None = None
+) -> tuple[PolicyFeedback, bool]:
+    """Label the message of a confirmed report as one the content policy should have blocked.
+
+    ``categories`` are the policy categories it breaks. Returns the label and whether it is
+    new: marking the same message again (from this or another report) changes nothing.
+    """
+    now = now or timezone.now()
+    case = ModerationCase.objects.select_related("message__sender").get(pk=case.pk)
+    if (
+        case.kind != CaseKind.REPORT
+        or case.resolution != CaseResolution.CONFIRMED
+        or case.message is None
+    ):
+        raise ApplicationError(
+            "report_not_confirmed",
+            "Only a report staff confirmed as a violation can be a missed violation.",
+        )
+    chosen = sorted(set(categories))
+    if not chosen or not set(chosen) <= set(CATEGORIES):
+        detail = "Pick the policy categories the message breaks."
+        raise ApplicationError("invalid_categories", detail, fields={"categories": [detail]})
+    return _policy_feedback_record(
+        message=case.message,
+        kind=FeedbackKind.MISSED_VIOLATION,
+        categories=chosen,
+        staff=staff,
+        case=case,
+        now=now,
+    )
