@@ -607,9 +607,24 @@ def find_social_mentions(
         value = match.group()
         if not _names_an_account(text, start, end, before, value in _SOCIAL_WEAK):
             continue
+        if value in _SOCIAL_WORDS and not _handle_like_after(text, end):
+            # "72\" x 36\"", "the 2-snap wire": the word, not the network.
+            continue
         name = _SOCIAL_NAMES_BY_GROUP.get(match.lastgroup or "", value.upper())
         hits.append(Hit("social_handle", start, end, "social_media_account", name))
     return hits
+
+
+# Short names that are also words: they name the network only before a handle-like name.
+_SOCIAL_WORDS = frozenset({"x", "snap"})
+
+
+def _handle_like_after(text: str, end: int) -> bool:
+    handle = _handle_after(text, end)
+    if handle is None:
+        return False
+    name = handle.group("name")
+    return not name.isdigit() and (not name.isalpha() or "@" in handle.group())
 
 
 def _names_an_account(text: str, start: int, end: int, before: str, weak: bool) -> bool:
@@ -697,6 +712,7 @@ _NOUN_ES = (
     r"(?:tienda|web|pagina))"
 )
 _NOT_CONTACT_AFTER = (
+    r"(?!(?:\s+or\s+\w+)?\s+(?:login|log-?in|sign-?in|integration|support|compatib\w*)\b)"
     r"(?!\s+(?:case|cases|charger|cable|holder|stand|mount|model|screen|cover|protector|"
     r"version|plan|bill|of (?:the|items|units|pieces)|de (?:pedido|seguimiento|serie|"
     r"referencia|factura|unidades)))"
@@ -852,6 +868,8 @@ _UPSELL_ITEM = (
 _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (
         ("coupon", "code", "codigo", "cupon", "voucher", "discount", "descuento"),
+        # Not a code something was registered or sent with ("registrada con el código X").
+        r"(?<!registrada )(?<!registrado )(?<!registered )(?<!generada )(?<!generado )"
         r"\b(?:use|usa|utiliza|apply|aplica|here'?s|aqui tienes|te (?:dejo|regalo|envio|mando)|"
         r"enjoy|disfruta|with|con)\s+(?:(?!(?:qr|return|door|locker|pin|access|error|pairing|"
         r"activation|verification|zip|postal|tracking|devolucion|puerta|taquilla|acceso)\b)"

@@ -1,0 +1,179 @@
+"""What must keep passing, whatever ordinary words surround it: prices, order and tracking
+numbers, dates, times, measurements, the marketplace's own links and the file names phones
+and messaging apps give photos."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from messaging.policy import check
+
+_WORDS = (
+    "hi hello thanks the order arrived today it was paid total refund for my please check "
+    "hola gracias el pedido llegó hoy pagué total reembolso por favor revisa mi the price "
+    "was is and y o de la con sin about sobre when cuando yesterday ayer invoice factura"
+).split()
+_WORD = st.sampled_from(_WORDS)
+
+_DIGITS = st.integers(0, 9).map(str)
+
+
+def _number(low: int, high: int) -> st.SearchStrategy[str]:
+    return st.integers(low, high).map(str)
+
+
+_PRICE = st.one_of(
+    st.builds(
+        lambda a, b, c: f"US${a},{b:03d}.{c:02d}",
+        _number(1, 99),
+        st.integers(0, 999),
+        st.integers(0, 99),
+    ),
+    st.builds(
+        lambda a, b, c: f"${a},{b:03d}.{c:02d}",
+        _number(1, 99),
+        st.integers(0, 999),
+        st.integers(0, 99),
+    ),
+    st.builds(
+        lambda a, b, c: f"€{a}.{b:03d},{c:02d}",
+        _number(1, 99),
+        st.integers(0, 999),
+        st.integers(0, 99),
+    ),
+    st.builds(
+        lambda a, b, c: f"{a}.{b:03d},{c:02d} €",
+        _number(1, 99),
+        st.integers(0, 999),
+        st.integers(0, 99),
+    ),
+    st.builds(lambda a, b: f"MXN {a},{b:03d}.00", _number(1, 999), st.integers(0, 999)),
+    st.builds(lambda a, b: f"$ {a}.{b:03d} ARS", _number(1, 999), st.integers(0, 999)),
+    st.builds(
+        lambda a, b, c: f"COP {a}.{b:03d}.{c:03d}",
+        _number(1, 99),
+        st.integers(0, 999),
+        st.integers(0, 999),
+    ),
+    st.builds(lambda a, b: f"CLP {a}.{b:03d}", _number(1, 999), st.integers(0, 999)),
+    st.builds(lambda a, b: f"£{a},{b:03d}", _number(1, 99), st.integers(0, 999)),
+)
+_ORDER = st.builds(
+    lambda a, b, c: f"{a:03d}-{b:07d}-{c:07d}",
+    st.integers(100, 999),
+    st.integers(0, 9_999_999),
+    st.integers(0, 9_999_999),
+)
+_TRACKING = st.one_of(
+    st.builds(
+        lambda d: "1Z" + "".join(d),
+        st.lists(st.sampled_from("0123456789ABCDEFX"), min_size=16, max_size=16),
+    ),
+    st.builds(
+        lambda d: (
+            "9400 "
+            + " ".join(["".join(d[i : i + 4]) for i in range(0, 16, 4)])
+            + " "
+            + "".join(d[16:18])
+        ),
+        st.lists(_DIGITS, min_size=18, max_size=18),
+    ),
+    st.builds(lambda d: "PQ" + "".join(d) + "ES", st.lists(_DIGITS, min_size=9, max_size=9)),
+)
+_DATE_TIME = st.one_of(
+    st.builds(
+        lambda d, m, y: f"{d:02d}/{m:02d}/{y}",
+        st.integers(1, 28),
+        st.integers(1, 12),
+        st.integers(2020, 2027),
+    ),
+    st.builds(
+        lambda y, m, d: f"{y}-{m:02d}-{d:02d}",
+        st.integers(2020, 2027),
+        st.integers(1, 12),
+        st.integers(1, 28),
+    ),
+    st.builds(
+        lambda h, m, h2: f"{h}:{m:02d}–{h2}:00",
+        st.integers(7, 12),
+        st.integers(0, 59),
+        st.integers(13, 20),
+    ),
+    st.builds(lambda h, m: f"{h}.{m:02d} h", st.integers(7, 20), st.integers(0, 59)),
+)
+_MEASURE = st.one_of(
+    st.builds(lambda a, b: f"{a}x{b} cm", _number(10, 300), _number(10, 300)),
+    st.builds(lambda a, b: f'{a}" x {b}"', _number(10, 99), _number(10, 99)),
+    st.builds(lambda a: f"{a},5 mm", _number(1, 99)),
+    st.builds(lambda a, b: f"{a}.{b} kg", _number(1, 99), _number(0, 9)),
+)
+_OWN_LINK = st.builds(
+    lambda sub, path: f"https://{sub}marketplace.com/{path}",
+    st.sampled_from(["", "www.", "help.", "sellercentral.", "ayuda."]),
+    st.sampled_from(["orders/112-1234567-1234567", "returns", "pedidos/ayuda", "help/contact-us"]),
+)
+_PHOTO_NAME = st.one_of(
+    st.builds(
+        lambda y, m, d, t: f"IMG_{y}{m:02d}{d:02d}_{t:06d}.jpg",
+        st.integers(2020, 2027),
+        st.integers(1, 12),
+        st.integers(1, 28),
+        st.integers(0, 235959),
+    ),
+    st.builds(
+        lambda y, m, d, t: (
+            f"WhatsApp Image {y}-{m:02d}-{d:02d} at {t // 10000:02d}.{t // 100 % 60:02d}.{t % 60:02d}.jpeg"
+        ),
+        st.integers(2020, 2027),
+        st.integers(1, 12),
+        st.integers(1, 28),
+        st.integers(0, 235959),
+    ),
+    st.builds(
+        lambda y, m, d, t: f"Screenshot_{y}{m:02d}{d:02d}-{t:06d}_WhatsApp.jpg",
+        st.integers(2020, 2027),
+        st.integers(1, 12),
+        st.integers(1, 28),
+        st.integers(0, 235959),
+    ),
+    st.builds(
+        lambda y, m, d, n: f"IMG-{y}{m:02d}{d:02d}-WA{n:04d}.jpg",
+        st.integers(2020, 2027),
+        st.integers(1, 12),
+        st.integers(1, 28),
+        st.integers(0, 9999),
+    ),
+    st.builds(
+        lambda y, m, d, t: f"PXL_{y}{m:02d}{d:02d}_{t:09d}.jpg",
+        st.integers(2020, 2027),
+        st.integers(1, 12),
+        st.integers(1, 28),
+        st.integers(0, 235959999),
+    ),
+)
+
+
+@st.composite
+def _sentence(draw, items):
+    words = draw(st.lists(_WORD, min_size=0, max_size=10))
+    position = draw(st.integers(0, len(words)))
+    item = draw(items)
+    punctuation = draw(st.sampled_from(["", ".", ",", ")", "!"]))
+    return " ".join([*words[:position], item + punctuation, *words[position:]])
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_sentence(st.one_of(_PRICE, _ORDER, _TRACKING, _DATE_TIME, _MEASURE, _OWN_LINK)))
+def test_prices_identifiers_dates_measures_and_own_links_are_allowed(text):
+    verdict = check(text)
+
+    assert not verdict.is_blocked, (text, verdict.findings)
+
+
+@settings(max_examples=200, deadline=None)
+@given(name=_PHOTO_NAME, text=_sentence(st.sampled_from(["photo", "foto", "screenshot"])))
+def test_file_names_phones_and_apps_give_photos_are_allowed(name, text):
+    verdict = check(text, filenames=[name])
+
+    assert not verdict.is_blocked, (name, verdict.findings)
