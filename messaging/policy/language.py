@@ -607,7 +607,7 @@ def find_social_mentions(
         value = match.group()
         if not _names_an_account(text, start, end, before, value in _SOCIAL_WEAK):
             continue
-        if value in _SOCIAL_WORDS and not _handle_like_after(text, end):
+        if value in _SOCIAL_WORDS and not _handle_like_after(text, start, end):
             # "72\" x 36\"", "the 2-snap wire": the word, not the network.
             continue
         name = _SOCIAL_NAMES_BY_GROUP.get(match.lastgroup or "", value.upper())
@@ -619,12 +619,11 @@ def find_social_mentions(
 _SOCIAL_WORDS = frozenset({"x", "snap"})
 
 
-def _handle_like_after(text: str, end: int) -> bool:
-    handle = _handle_after(text, end)
-    if handle is None:
+def _handle_like_after(text: str, start: int, end: int) -> bool:
+    if start > 0 and (text[start - 1].isdigit() or text[start - 1] in "-\"'"):
         return False
-    name = handle.group("name")
-    return not name.isdigit() and (not name.isalpha() or "@" in handle.group())
+    handle = _handle_after(text, end)
+    return handle is None or not handle.group("name").isdigit()
 
 
 def _names_an_account(text: str, start: int, end: int, before: str, weak: bool) -> bool:

@@ -9,11 +9,12 @@ from hypothesis import strategies as st
 
 from messaging.policy import check
 
-_WORDS = (
+_SENTENCE_WORDS = (
     "hi hello thanks the order arrived today it was paid total refund for my please check "
     "hola gracias el pedido llegó hoy pagué total reembolso por favor revisa mi the price "
     "was is and y o de la con sin about sobre when cuando yesterday ayer invoice factura"
-).split()
+)
+_WORDS = _SENTENCE_WORDS.split()
 _WORD = st.sampled_from(_WORDS)
 
 _DIGITS = st.integers(0, 9).map(str)
@@ -123,7 +124,8 @@ _PHOTO_NAME = st.one_of(
     ),
     st.builds(
         lambda y, m, d, t: (
-            f"WhatsApp Image {y}-{m:02d}-{d:02d} at {t // 10000:02d}.{t // 100 % 60:02d}.{t % 60:02d}.jpeg"
+            f"WhatsApp Image {y}-{m:02d}-{d:02d} at "
+            f"{t // 10000:02d}.{t // 100 % 60:02d}.{t % 60:02d}.jpeg"
         ),
         st.integers(2020, 2027),
         st.integers(1, 12),
