@@ -225,6 +225,8 @@ def _looks_reversed(text: str) -> bool:
 
 
 _WORD = re.compile(r"[\w.@+\-]+")
+# Read forwards even when each word around them is written backwards.
+_SEPARATOR_WORDS = frozenset({"at", "dot", "arroba", "punto", "pto"})
 
 
 def _reversed_findings(folded: Normalized, own_domains: tuple[str, ...]) -> list[RawFinding]:
@@ -235,7 +237,8 @@ def _reversed_findings(folded: Normalized, own_domains: tuple[str, ...]) -> list
     whole = list(range(length - 1, -1, -1))
     each_word = list(range(length))
     for match in _WORD.finditer(text):
-        each_word[match.start() : match.end()] = range(match.end() - 1, match.start() - 1, -1)
+        if match.group() not in _SEPARATOR_WORDS:
+            each_word[match.start() : match.end()] = range(match.end() - 1, match.start() - 1, -1)
     found: list[RawFinding] = []
     for order in (whole, each_word):
         # A path read backwards comes before its host ("erac/moc.gifdnaorref"): a space

@@ -20,6 +20,10 @@ _THIRD_PARTY = (
     r"(?:seller|vendor|shop|store|courier|driver|card|flyer|leaflet|note|paper|insert|slip|"
     r"sticker|box|package|parcel|letter|email|message|text|sms|dm|caller|account|profile|"
     r"qr code|ad|postcard|brochure)|"
+    r"(?:your|tu|su|vuestro|vuestra) (?:colleague|coworker|co-worker|employee|staff|partner|"
+    r"driver|courier|rep|representative|agent|team member|assistant|companero|companera|"
+    r"empleado|empleada|colega|socio|socia|repartidor|mensajero|agente)|"
+    r"(?:un|una) (?:supuesto|supuesta) \w+|"
     r"they|he|she|"
     r"alguien|una persona|un (?:tal|señor|senor|chico|hombre|usuario|perfil|numero|vendedor)|"
     r"una (?:señora|senora|chica|mujer|cuenta|tarjeta|nota|hoja|carta|postal)|"
@@ -32,6 +36,8 @@ _REPORTING_VERB = (
     r"sent|sending|messaged|texted|called|contacted|wrote|writing|says|said|saying|"
     r"invited|inviting|suggested|suggesting|promised|promising|tried|trying|pushed|pushing|"
     r"urged|insisted|came with|had|has|contained|included|reads|read|listed|printed|"
+    r"promoted|promoting|advertised|advertising|mentioned|recommended|"
+    r"promociona\w*|anuncia\w*|recomendo|recomendaba|menciono|"
     r"pidio|pidieron|pide|piden|pedia|pedian|pidiendo|pidiendome|dijo|dijeron|dice|dicen|decia|"
     r"diciendo|ofrecio|ofrecieron|ofrece|ofrecen|ofrecia|ofreciendo|escribio|escribieron|"
     r"mando|mandaron|envio|enviaron|llamo|llamaron|contacto|contactaron|pregunto|preguntaron|"
@@ -46,7 +52,11 @@ _RECEIVED = (
     r"(?:dm|message|email|text|call|sms|friend request|invite)|"
     r"me (?:llego|llegaron|contactaron|contacto|escribieron|escribio|llamaron|llamo|pidio|"
     r"pidieron|ofrecio|ofrecieron|dijo|dijeron|mandaron|mando|enviaron|envio|agrego|agregaron|"
-    r"pregunto|preguntaron)|recibi)"
+    r"pregunto|preguntaron)|recibi|"
+    r"found (?:a|an|this) (?:note|card|flyer|leaflet|sticker|paper|insert|slip)|"
+    r"there (?:is|was) (?:a|an) (?:note|card|flyer|leaflet|sticker|paper|insert|slip)|"
+    r"(?:encontre|venia|habia) (?:en (?:la caja|el paquete) )?(?:un|una|este|esta) "
+    r"(?:nota|tarjeta|papel|papelito|folleto|pegatina|volante|cupon|hoja))"
 )
 # Asking whether what came in is allowed: "is it normal for a seller to ask me to ...".
 _IS_IT_ALLOWED = (

@@ -1,0 +1,117 @@
+"""The disguise classes the filter reads through, in English and Spanish, each with the span
+it reports, and the reports of what someone else sent that must stay allowed."""
+
+import pytest
+
+from messaging.policy import check
+
+BLOCKED: list[tuple[str, str, str]] = [
+    # (category, message, the text the finding spans)
+    # written backwards, the whole or word by word
+    ("email", "Read it backwards: moc.liamtoh@zeralav.oin", "moc.liamtoh@zeralav.oin"),
+    ("email", "léelo al revés: se.kooltuo@onrut.oiram", "se.kooltuo@onrut.oiram"),
+    ("phone", "call me, flip it: 2310 555 514 1+", "2310 555 514 1"),
+    ("url", "the guide is at moc.sdoogetsap/sedaig, backwards", "moc.sdoogetsap"),
+    ("email", "cada palabra al revés: oiram.zeuqsav arroba liamg punto moc", None),
+    ("social_handle", "our IG reversed: gnivil.aznep@", "gnivil.aznep@"),
+    # digits joined by symbols, letters for digits
+    ("phone", "ring 646*555*0198 after six", "646*555*0198"),
+    ("phone", "llámame al 633^420^118", "633^420^118"),
+    ("phone", "whatsapp 6|5|2|3|3|0|1|9|8", "6|5|2|3|3|0|1|9|8"),
+    ("phone", "mi cel: 3OO 4S1 22B7", "3OO 4S1 22B7"),
+    # dictated in parts
+    (
+        "phone",
+        "Call me: it starts with 646, then 555, and ends in 0198.",
+        "646, then 555, and ends in 0198",
+    ),
+    (
+        "phone",
+        "Llámame, empieza por 633, luego 420 y termina en 118.",
+        "633, luego 420 y termina en 118",
+    ),
+    ("phone", "ring two one two, triple five, zero one nine eight", None),
+    ("phone", "plus thirty-four six three three, four two zero, one one eight", None),
+    # domains without their dot
+    ("url", "the manual is on pastagoods com, page two", "pastagoods com"),
+    ("url", "fotos en bit ly barra 8kPq2", "bit ly barra 8kPq2"),
+    ("url", "todo está en pastagoods punto es barra ofertas", "pastagoods punto es barra ofertas"),
+    ("email", "mail me at nora_at_proton_dot_me", "nora_at_proton_dot_me"),
+    ("email", "escríbeme a nora.v@hotmail es", "nora.v@hotmail es"),
+    ("url", "tienda⚫com⚫mx tiene el catálogo", "tienda⚫com⚫mx"),
+    ("email", "write to {orders}{@}{pastagoods}{.}{shop}", None),
+    # a user name with its mail provider
+    ("email", "I'm nora.vidal88 on gmail", "nora.vidal88 on gmail"),
+    ("email", "búscame en outlook como nora_vidal", "outlook como nora_vidal"),
+    # app names disguised and ids after them
+    ("messaging_app", "S!gnal: nora_vidal.88", "S!gnal: nora_vidal.88"),
+    ("messaging_app", "mi Line es nora_v88", "Line es nora_v88"),
+    ("social_handle", "add me on sc, nora_v88", "sc, nora_v88"),
+    # handles in file names
+    ("social_handle", "", "filename"),
+    # requests
+    ("phone", "Can you drop your number for the courier?", "drop your number"),
+    ("phone", "¿A qué número te puedo llamar mañana?", None),
+    ("social_handle", "Are you on Instagram?", "are you on instagram"),
+    ("messaging_app", "¿Tenés whats?", None),
+]
+
+
+@pytest.mark.parametrize(("category", "message", "span"), BLOCKED)
+def test_a_disguise_class_is_blocked_with_its_span(category, message, span):
+    if span == "filename":
+        verdict = check("photos", filenames=["ig-pastagoods.png"])
+        assert category in verdict.categories
+        assert {finding.source for finding in verdict.findings} == {"filename:0"}
+        return
+    verdict = check(message)
+
+    assert category in verdict.categories, verdict.findings
+    if span is not None:
+        spans = {message[f.start : f.end] for f in verdict.findings if f.category == category}
+        assert any(span.casefold() == found.casefold() for found in spans), spans
+
+
+def test_a_finding_read_backwards_says_so():
+    verdict = check("Read it backwards: moc.liamtoh@zeralav.oin")
+
+    assert [(f.code, f.params) for f in verdict.findings] == [
+        ("email_address", {"disguises": ["reversed"]})
+    ]
+
+
+ALLOWED: list[str] = [
+    # a buyer reporting what someone else sent
+    "Someone claiming to be your shop asked me to continue on WhatsApp. Was that you?",
+    "The card in the box offers a gift card for a 5-star review. I'm not doing that.",
+    "Your colleague wants me to pay through PayPal directly, should I?",
+    "Me escribieron por Telegram diciendo que eran de la tienda. ¿Es normal?",
+    "Encontré en la caja un cupón por dejar 5 estrellas, no lo voy a usar.",
+    "Is it normal for a seller to ask me to buy outside the site?",
+    # the names apps give photos
+    "Here it is",
+    # words that look like the things above
+    'The tabletop is 72" x 36", the cloth 70" x 40".',
+    "The kit came without the 2-snap wire.",
+    "Does the app need an Instagram or Facebook login?",
+    "Devolución registrada con el código 7Q4M-2K9P-X3LD.",
+    "Product line v2.1 is out, signal 4.2 is strong.",
+    "I need 2 plus 3 more, más 20 unidades.",
+]
+
+
+@pytest.mark.parametrize("message", ALLOWED)
+def test_what_must_stay_allowed_is(message):
+    filenames = (
+        ["WhatsApp Image 2024-11-02 at 18.22.41.jpeg", "Screenshot_20241108-101522_WhatsApp.jpg"]
+        if message == "Here it is"
+        else []
+    )
+    verdict = check(message, filenames=filenames)
+
+    assert not verdict.is_blocked, verdict.findings
+
+
+def test_a_seller_cannot_hide_an_offer_behind_a_report_word():
+    assert check("Use code SAVE10 on your next order, I found it works great").is_blocked
+    assert check("I found your 5 star review, I will send a gift for it").is_blocked
