@@ -863,6 +863,224 @@ _UPSELL_ITEM = (
     r"free|no charge|reembols\w*|reemplazo|repuesto|sustitu\w*|etiqueta|devolucion|faltante|"
     r"roto|danad\w*|factura|recibo|nota|seguimiento|gratis|sin (?:coste|costo|cargo))\b)"
 )
+# Marketing with no link: a multi-buy deal, a sales event, a new collection, a scarcity push,
+# another product to buy, a discount for ordering again, ordering directly next time. The
+# buyer's own words ("I bought it in the Black Friday sale") are not the seller's promotion.
+_NOT_BUYER = r"(?![^.!?\n]{0,80}\b(?:i bought|i ordered|i got|i paid|compre|pedi|lo compre))"
+_NOT_BUYER_BEFORE = (
+    r"(?<!bought it )(?<!bought them )(?<!ordered it )(?<!got it )(?<!during the )"
+    r"(?<!in the )(?<!en las )(?<!en el )(?<!durante el )(?<!durante las )"
+)
+_WEEKDAY = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|"
+    r"lunes|martes|miercoles|jueves|viernes|sabado|domingo|manana)"
+)
+_PROMOTIONS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (
+        (
+            "x1",
+            "x2",
+            "x3",
+            "x4",
+            # "2x1" and "3x2" as the wording view reads them: "2xi", "ex2", "axe".
+            "2x",
+            "xi",
+            "axe",
+            " for ",
+            "bogo",
+            "b.o.g.o",
+            "buy",
+            "compra",
+            "lleva",
+            "segund",
+            "second",
+            "2nd",
+            "third",
+            "tercer",
+        ),
+        # "2x1", "3 for 2", "BOGO", "buy two, get one free", "la segunda unidad al 50 %",
+        # "the third one's on us"
+        r"(?<!medidas )(?<!medida )(?<!size )(?<!tamano )(?<!mide )(?<!measures )"
+        r"(?<![\d.,x])(?:[2-5] ?x ?1|[3-5] ?x ?2|[4-5] ?x ?3)(?![\d.,]| ?(?:cm|mm|m|in|ft|"
+        r"metros?|metres?|meters?|mts|pulgadas|inch\w*|feet|pies)\b)"
+        r"|\b(?:[3-5] for [2-4])\b(?! (?:the price|\$|€|£))"
+        r"|\bb\.?o\.?g\.?o\b|\bbuy one,? get one\b"
+        r"|\b(?:buy|get|order|compra|llevate|lleva|pide)\s+(?:\w+\s+){0,3}?"
+        r"(?:and|,|y)?\s*(?:get|the (?:third|second|next)|llevate|te llevas|la (?:tercera|segunda)|"
+        r"el (?:tercero|segundo))\b[^.!?\n]{0,40}\b(?:free|on us|gratis|half|a mitad|al \d+ ?%|"
+        r"\d+ ?% off)"
+        r"|\b(?:second|2nd|segunda|segundo|2a)\s+(?:unit|item|one|pair|unidad|pieza|par)?\s*"
+        r"(?:at|al|a|le sale a|te sale a|sale a)\s+(?:half|mitad|\d+ ?%)"
+        r"|\b(?:the|el|la) (?:third|tercer[oa]?|second|segund[oa]) (?:one|unidad|pieza)?\s*"
+        r"(?:is |'s |es |sale |va )?(?:on us|free|gratis|de regalo|a mitad)",
+        "multi_buy_offer",
+    ),
+    (
+        (
+            "black friday",
+            "cyber monday",
+            "buen fin",
+            "hot sale",
+            "prime day",
+            "rebajas",
+            "liquidacion",
+            "clearance",
+            "outlet",
+            "flash sale",
+            "venta flash",
+            "fin de temporada",
+            "end of season",
+            "closing down",
+            "summer sale",
+            "winter sale",
+            "sale starts",
+            "big sale",
+            "mega sale",
+        ),
+        rf"{_NOT_BUYER_BEFORE}\b(?:black friday|cyber monday|buen fin|hot sale|prime day|rebajas|"
+        r"liquidacion|clearance|outlet|flash sale|venta flash|fin de temporada|end of season|"
+        r"closing down|summer sale|winter sale|big sale|mega sale)\b"
+        r"(?=[^.!?\n]{0,80}(?:\d+ ?%|\boff\b|descuento|\bdto\b|deals|ofertas|precios|prices|"
+        r"aprovecha|don'?t miss|no te (?:lo|la) pierdas|starts|empieza|comienza|arranca|"
+        r"\blive\b|early|adelantad|desde \d|from \$?\d|todo|everything|toda la tienda|"
+        r"whole (?:shop|store)|our (?:shop|store|storefront)|nuestra tienda|solo (?:esta|este|hoy)|"
+        rf"only (?:this|today|until)|hasta el|until|\b{_WEEKDAY}\b|must go))" + _NOT_BUYER,
+        "promotes_sale",
+    ),
+    (
+        (
+            "collection",
+            "coleccion",
+            "launch",
+            "lanz",
+            "drops",
+            "new line",
+            "nueva linea",
+            "new range",
+            "new arrivals",
+            "novedades",
+            "temporada",
+            "season",
+        ),
+        # "our autumn line drops Friday", "acabamos de lanzar la colección de verano"
+        r"\b(?:(?:our|nuestra|nuestro|the|la|el|a|una|un)\s+)?"
+        r"(?:new|nueva|nuevo|nuevas|nuevos|latest|ultima)\s+(?:\w+\s+){0,2}"
+        r"(?:collection|coleccion|line|linea|range|arrivals|drop|season|temporada)\b"
+        r"(?=[^.!?\n]{0,60}\b(?:out|drops|dropping|launch\w*|lanz\w*|arrives|llega|sale el|"
+        r"is here|ya esta|available|disponible|now|ya|check|mira|don'?t miss|no te (?:la|lo) "
+        r"pierdas|on (?:our|the) (?:shop|store)|en (?:nuestra|la) tienda|"
+        rf"\b{_WEEKDAY}\b))"
+        r"|\b(?:we (?:just )?(?:launched|dropped|released)|just (?:launched|dropped|released)|"
+        r"acabamos de (?:lanzar|sacar|estrenar)|lanzamos|estrenamos|we'?re launching|"
+        r"(?:new|nueva|nuevo) (?:\w+ )?(?:collection|coleccion|line|linea|range) "
+        rf"(?:is )?(?:out|drops|sale|llega)\b|drops (?:on )?\b{_WEEKDAY}\b)" + _NOT_BUYER,
+        "new_collection",
+    ),
+    (
+        (
+            "left",
+            "last",
+            "ultim",
+            "quedan",
+            "limited",
+            "limitad",
+            "agot",
+            "gone",
+            "no te quedes",
+            "stock",
+            "hurry",
+            "date prisa",
+        ),
+        r"\b(?:ultimas (?:unidades|piezas)"
+        r"|last (?:few )?(?:units|pieces|ones)\b(?! (?:of|de) (?:your|tu|su) )"
+        r"|limited (?:stock|edition|units|time)|stock limitado|unidades limitadas|"
+        r"while (?:stocks?|supplies) last|hasta agotar(?: existencias| stock)?|"
+        r"before (?:they'?re|they are|it'?s|it is) (?:all )?gone|antes de que se agoten|"
+        r"no te quedes sin|don'?t miss out"
+        r"|(?:only|just|solo|quedan) (?:\d+|a few|unas pocas|pocas) "
+        r"(?:\w+ )?(?:left|remaining|units? left|unidades|en stock|disponibles)\b"
+        r"(?=[^.!?\n]{0,60}(?:grab|hurry|don'?t wait|no esperes|date prisa|corre|aprovecha|"
+        r"get yours|consigue|before|antes|!)))",
+        "scarcity_push",
+    ),
+    (
+        (
+            "love",
+            "like",
+            "enjoy",
+            "recomiendo",
+            "prueba",
+            "check out",
+            "who bought",
+            "compraron",
+            "pairs",
+            "matching",
+            "a juego",
+            "combina",
+            "also",
+            "tambien",
+        ),
+        # "you'd love our matching pillowcases too", "te recomiendo también nuestra manta"
+        r"\b(?:you'?d|you would|you'?ll|you will|you might) (?:also )?(?:love|like|enjoy) our\b"
+        r"|\b(?:also|too)\s+(?:check out|try|get|grab|see) our\b|\bcheck out our\b"
+        r"|\b(?:te|le|les|os) recomiendo (?:tambien )?(?:nuestr|el |la |los |las )"
+        r"|\b(?:prueba|pruebe|mira|echa un vistazo a) (?:tambien )?(?:a )?nuestr"
+        r"|\bwho (?:bought|buy|order) this (?:\w+ )?(?:also|usually|often)\b"
+        r"|\bque (?:compraron|compran|compra) (?:esto|este|esta) (?:tambien|suelen|se llevan)"
+        r"|\bpairs? (?:well|perfectly|great|nicely) with (?:our|the matching)\b"
+        r"|\b(?:our|nuestr[oa]s?) (?:\w+ )?(?:matching|a juego|que combina)"
+        r"|\bmatching \w+ (?:are|is|r) (?:back|in stock|available)",
+        "other_products",
+    ),
+    (
+        (
+            "again",
+            "vuelve",
+            "vuelves",
+            "reorder",
+            "regular",
+            "habitual",
+            "next time",
+            "proxima vez",
+            "la proxima",
+            "directo",
+            "directly",
+            "a mi",
+        ),
+        r"\b(?:si (?:vuelves|vuelve) a (?:comprar|pedir)|if you (?:order|buy|shop) "
+        r"(?:again|from us again)|(?:order|buy|shop) (?:again|from us again)|when you reorder|"
+        r"(?:regular|returning|repeat) (?:customers|buyers) get|(?:clientes|compradores) "
+        r"(?:habituales|fieles|frecuentes) (?:tienen|reciben|obtienen))\b[^.!?\n]{0,60}"
+        r"(?:\d+ ?%|discount|descuento|\boff\b|better price|mejor precio|cheaper|mas barato|"
+        r"free|gratis)",
+        "future_order_discount",
+    ),
+    (
+        (
+            "next time",
+            "proxima",
+            "directly",
+            "directo",
+            "directamente",
+            "reorder",
+            "order here",
+            "por aqui",
+            "app",
+            "plataforma",
+            "platform",
+            "marketplace",
+        ),
+        r"\b(?:next time|la proxima(?: vez)?|when you need \w+ again|cuando necesites)\b"
+        r"[^.!?\n]{0,60}\b(?:directly|direct|directamente|directo|a mi|from me|to me|conmigo|"
+        r"por fuera|outside)\b"
+        r"|\b(?:don'?t (?:re)?order (?:it )?(?:here|on the site|through the site)|no (?:lo )?"
+        r"(?:pidas|compres) (?:por )?aqui|sin pasar por la (?:app|plataforma|pagina)|"
+        r"no hace falta pasar por la (?:app|plataforma)|skip the (?:marketplace|platform|site|app)|"
+        r"(?:te )?ahorras la comision)\b",
+        "sale_outside_marketplace",
+    ),
+)
+
 # (trigger words, pattern, reason code): a pattern is tried only if one of its words occurs.
 _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (
@@ -1136,6 +1354,7 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
         r"crypto|bank transfer|wire transfer|transferencia)\b",
         "payment_outside_marketplace",
     ),
+    *_PROMOTIONS,
 )
 _MARKETING_PATTERNS = tuple(
     (frozenset(triggers), re.compile(pattern), code) for triggers, pattern, code in _MARKETING
@@ -1156,6 +1375,7 @@ _BUYER_VOICE = re.compile(
     r"puedo|necesito)\b[^.!?]*$"
 )
 _UPSELL = "upsell"
+_ON_DIGITS = frozenset({"multi_buy_offer"})
 
 
 def _marketing_match(
@@ -1207,6 +1427,9 @@ def find_marketing(
         _, pattern, reason_code = _MARKETING_PATTERNS[index]
         if "code" in pattern.groupindex or reason_code == _UPSELL:
             match = _marketing_match(pattern, reason_code, text, plain)
+        elif reason_code in _ON_DIGITS:
+            # "2x1", "3x2": read before digits inside words are read as letters.
+            match = pattern.search(plain)
         else:
             match = pattern.search(text)
         if match:
