@@ -1,6 +1,6 @@
 """Benchmark the content policy filter and print a markdown fragment.
 
-Usage: python bench/policy_bench.py [path/to/policy-dev.jsonl]
+Usage: python bench/policy_bench.py [path/to/corpus.jsonl]
 
 Reports messages per second over the development corpus (seven rounds of half a second of
 CPU time on one core; the median is judged, the best shown beside it), the worst CPU time for
@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from messaging.policy import check, split_attachment_lines  # noqa: E402
 
-# The labelled development corpus, kept with the policy tests.
-DEFAULT_CORPUS = ROOT / "tests" / "messaging" / "policy" / "policy-dev.jsonl"
+# The labelled development split of the policy corpus.
+DEFAULT_CORPUS = ROOT / "tests" / "data" / "policy" / "dev.jsonl"
 LENGTH = 5_000
 DURATION = 3.5
 ROUNDS = 7
