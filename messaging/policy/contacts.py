@@ -285,6 +285,42 @@ def find_webmail_accounts(text: str) -> list[Hit]:
     return hits
 
 
+# --- a domain whose ending is given apart ----------------------------------------------------
+
+# "hausundgarten — just add .de at the end", "kitebox followed by .io", "búscanos como
+# artesaniasdonaji, termina en .mx": a name, then an instruction, then the ending.
+_SPLIT_DOMAIN = re.compile(
+    r"\b(?P<name>[a-z][a-z0-9\-]{3,40})[\s,;:\u2014\u2013\-]*"
+    r"(?:(?:just|simply|then|y|and|solo|luego)\s+)?"
+    r"(?:add|append|followed by|ends? (?:in|with)|ending (?:in|with)|put|termina(?:do)? en|"
+    r"acaba(?:do)? en|agrega(?:le)?|anade(?:le)?|ponle|seguido de|\+)"
+    r"[^.\n]{0,25}?(?<![\w.])\.(?P<tld>[a-z]{2,6})\b(?!\.\w)"
+)
+_NOT_A_NAME = frozenset(
+    (
+        *("just", "then", "add", "with", "this", "that", "file", "archivo", "name", "nombre"),
+        *("the", "your", "our", "nuestra", "como", "search", "busca", "buscanos", "look"),
+    )
+)
+
+
+def find_split_domains(text: str, own_domains: tuple[str, ...]) -> list[Hit]:
+    """Find a site name whose ending is given apart, with a word telling how to join them."""
+    if " ." not in text:
+        return []
+    tlds = top_level_domains()
+    hits: list[Hit] = []
+    for match in _SPLIT_DOMAIN.finditer(text):
+        name, tld = match.group("name"), match.group("tld")
+        if tld not in tlds or tld in FILE_EXTENSIONS or name in _NOT_A_NAME:
+            continue
+        host = f"{name}.{tld}"
+        if is_own_host(host, own_domains):
+            continue
+        hits.extend(_link_hits(host, match.start("name"), match.end("tld")))
+    return hits
+
+
 # --- an id given after an app or network's name ------------------------------------------------
 
 _NAMED_APPS = {

@@ -15,6 +15,7 @@ from .contacts import (
     find_links,
     find_named_ids,
     find_phones,
+    find_split_domains,
     find_webmail_accounts,
 )
 from .dictation import find_dictated_phones
@@ -146,6 +147,7 @@ def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
     links = find_links(view, own_domains)
     not_phones = _not_phones(links)
     hits: list[Hit] = list(links.hits)
+    hits.extend(find_split_domains(view, own_domains))
     if any(provider in view for provider in _PROVIDER_HINTS):
         hits.extend(find_webmail_accounts(view))
     # Without a digit there is no phone number, and keyword_view changes nothing (it reads

@@ -40,6 +40,8 @@ BLOCKED: list[tuple[str, str, str]] = [
     ("email", "escríbeme a nora.v@hotmail es", "nora.v@hotmail es"),
     ("url", "tienda⚫com⚫mx tiene el catálogo", "tienda⚫com⚫mx"),
     ("email", "write to {orders}{@}{pastagoods}{.}{shop}", None),
+    ("url", "the manual is at pastagoods — just add .de at the end", "pastagoods — just add .de"),
+    ("url", "búscanos como pastagoods, termina en .mx", "pastagoods, termina en .mx"),
     # a user name with its mail provider
     ("email", "I'm nora.vidal88 on gmail", "nora.vidal88 on gmail"),
     ("email", "búscame en outlook como nora_vidal", "outlook como nora_vidal"),
