@@ -58,6 +58,7 @@ REASONS: dict[str, str] = {
     "asks_for_positive_review": "Asks for a positive or 5-star review",
     "review_gating": "Steers unhappy buyers away from leaving a review",
     "asks_to_change_review": "Asks the buyer to change or remove a review",
+    "rating_pressure": "Pressures the buyer about what a low rating does to the seller",
     # opt-out instructions
     "reply_stop": "Tells the buyer to reply STOP to opt out",
     "unsubscribe": "Tells the buyer how to unsubscribe",

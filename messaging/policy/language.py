@@ -1535,6 +1535,47 @@ _CHANGE_REVIEW = re.compile(
 )
 
 
+# "please don't post a negative review", "no deje una opinión negativa", "no califiques todavía"
+_DONT_REVIEW = re.compile(
+    r"(?<!\bi )(?<!\bwe )(?<!\byo )\b(?:don'?t|do not|dont|pls don'?t|no)\s+(?:\w+\s+)?"
+    r"(?:post|leave|write|give|put|publish|dejes|deje|pongas|ponga|publiques|publique|"
+    r"escribas|escriba|califiques|califique|valores|valore|opines|opine|menciones|mencione)\b"
+    r"[^.!?]{0,30}?\b(?:negative|bad|low|poor|1\s*-?\s*star|one\s*-?\s*star|mala|negativ\w*|"
+    r"baja|todavia|aun|review|rating|feedback|resena|opinion|valoracion|calificacion)\b"
+)
+# "before you leave a review, talk to me", "antes de valorar, háblame", "instead of reviewing"
+_CONTACT_BEFORE_REVIEW = re.compile(
+    r"\b(?:before (?:you )?(?:leave|leaving|write|writing|post|posting|give|giving|rate|rating|"
+    r"review|reviewing)|antes de (?:valorar|opinar|calificar|resenar|puntuar|escribir|dejar|"
+    r"poner|publicar))\b[^.!?]{0,50}\b(?:talk|speak|contact|message|write|reach|let (?:me|us) "
+    r"know|tell (?:me|us)|habla|hable|hablame|hablanos|escribe|escribeme|escribenos|"
+    r"contacta|contacte|contactame|avisa|avisame|dime|digame|comunica|comuniquese)"
+    r"|\b(?:talk to|contact|message|write to|reach out to|speak to|habla conmigo|"
+    r"hable conmigo|escribeme|contactame|avisame)\b[^.!?]{0,40}\b(?:before|first|antes)\b"
+    r"[^.!?]{0,30}\b(?:review|rating|rate|resena|valor|opin|calific)"
+    r"|\b(?:instead of|rather than|en (?:lugar|vez) de)\s+(?:leaving |posting |writing )?"
+    r"(?:a |an )?(?:review|reviewing|rating|calificar|valorar|opinar|resenar)"
+    r"|\b(?:hold off|wait)\b[^.!?]{0,25}\b(?:review|rating|posting)"
+)
+# "a 3-star review could close my shop", "una mala calificación nos hunde"
+_RATING_PRESSURE = re.compile(
+    r"\b(?:bad|low|lower|negative|poor|\d\s*-?\s*star|one\s*-?\s*star|mala|baja|negativa|"
+    r"\d\s*estrellas?|una estrella|1 estrella|\d ?\*)\s*(?:\w+\s+)?"
+    r"(?:reviews?|ratings?|feedback|score|resenas?|valoraciones?|calificacion(?:es)?|"
+    r"opinion(?:es)?|nota|estrellas?)?\b[^.!?]{0,40}\b(?:ruin|ruins|sink|sinks|kill|kills|"
+    r"close|closes|shut|hurt|hurts|destroy|bury|push(?:es)? us down|drops? us|ban|suspend|"
+    r"hunde|hunden|cierra|cierran|mata|matan|perjudica|afecta|nos deja en la calle|nos baja|"
+    r"nos bajan|me baja|nos quita|hard (?:for us )?to recover)"
+    r"|\b(?:ratings|reviews|calificaciones|valoraciones|notas) (?:below|under|lower than|"
+    r"por debajo de|menores? (?:a|de)) (?:5|five|cinco)"
+)
+
+
+_REVIEW_VERB = re.compile(
+    r"\b(?:valorar|valores|valore|calificar|califiques|califique|opinar|opines|opine|resenar|puntuar|reviewing|rating)\b"
+)
+
+
 _BUYER_QUESTION_BEFORE = re.compile(
     r"\b(?:can|could|may|should|how do|como|puedo)\s+i\s*$|\b(?:puedo|como)\s*$"
 )
@@ -1554,6 +1595,9 @@ _REVIEW_TRIGGERS = frozenset(
         "feedback",
         "comentario",
         "calificaci",
+        "califi",
+        "valorar",
+        "opinar",
         "puntuaci",
         "star",
         "estrella",
@@ -1568,11 +1612,22 @@ def find_review_manipulation(text: str, present: frozenset[str] | None = None) -
     # Every hit needs a review word, in a sentence or in the gating wording, and a sentence
     # (or that wording) sees the same word boundaries as the whole text: the text is
     # searched once instead of sentence by sentence.
-    if _REVIEW.search(text) is None:
+    if _REVIEW.search(text) is None and _REVIEW_VERB.search(text) is None:
         return hits
     for offset, sentence in _clauses(text):
         review = _REVIEW.search(sentence)
         if review is None:
+            # "antes de valorar, háblame": the verb alone names the review.
+            before = _CONTACT_BEFORE_REVIEW.search(sentence) or _DONT_REVIEW.search(sentence)
+            if before and _BUYER_REVIEW.search(sentence) is None:
+                hits.append(
+                    Hit(
+                        "review_manipulation",
+                        offset + before.start(),
+                        offset + before.end(),
+                        "review_gating",
+                    )
+                )
             continue
         buyer = _BUYER_REVIEW.search(sentence) is not None
         incentive = _INCENTIVE.search(sentence)
@@ -1616,6 +1671,28 @@ def find_review_manipulation(text: str, present: frozenset[str] | None = None) -
                     offset + found.start(),
                     offset + found.end(),
                     "review_gating",
+                )
+            )
+            continue
+        discouraging = _DONT_REVIEW.search(sentence) or _CONTACT_BEFORE_REVIEW.search(sentence)
+        if discouraging and not buyer:
+            hits.append(
+                Hit(
+                    "review_manipulation",
+                    offset + discouraging.start(),
+                    offset + discouraging.end(),
+                    "review_gating",
+                )
+            )
+            continue
+        pressure = _RATING_PRESSURE.search(sentence)
+        if pressure and not buyer:
+            hits.append(
+                Hit(
+                    "review_manipulation",
+                    offset + pressure.start(),
+                    offset + pressure.end(),
+                    "rating_pressure",
                 )
             )
             continue
@@ -1679,7 +1756,7 @@ _TURN_OFF = re.compile(
     r"\b(?:turn off|switch off|disable|deactivate|mute|silence|desactiva|desactive|"
     r"desactivar|silencia|silencie|apaga|apague)\b[^.!?]{0,30}\b(?:messages|mensajes|"
     r"notifications|notificaciones|emails|correos|reminders|recordatorios|communications|"
-    r"comunicaciones|alerts|alertas)\b"
+    r"comunicaciones|alerts|alertas|chat|avisos)\b"
 )
 
 

@@ -57,6 +57,7 @@ REASON_LABELS: dict[str, Promise] = {
     "asks_for_positive_review": _("Asks for a positive or 5-star review"),
     "review_gating": _("Steers unhappy buyers away from leaving a review"),
     "asks_to_change_review": _("Asks the buyer to change or remove a review"),
+    "rating_pressure": _("Pressures the buyer about what a low rating does to the seller"),
     "reply_stop": _("Tells the buyer to reply STOP to opt out"),
     "unsubscribe": _("Tells the buyer how to unsubscribe"),
     "switch_off_messages": _("Tells the buyer to switch off marketplace messages"),

@@ -51,6 +51,21 @@ BLOCKED: list[tuple[str, str, str]] = [
     ("social_handle", "add me on sc, nora_v88", "sc, nora_v88"),
     # handles in file names
     ("social_handle", "", "filename"),
+    # marketing with no link
+    ("marketing", "¡3x2 en velas aromáticas este finde!", None),
+    ("marketing", "Buy two cushions and the third one is on us.", None),
+    ("marketing", "Black Friday starts early in our shop: 30% off everything.", None),
+    ("marketing", "Acabamos de lanzar la colección de invierno.", None),
+    ("marketing", "Only 2 left, grab yours before they're gone!", None),
+    ("marketing", "You'd love our matching napkins too.", None),
+    ("marketing", "Si vuelves a comprar este mes te hacemos un 15 % de descuento.", None),
+    ("marketing", "La próxima vez pídemelo directamente a mí, sin pasar por la app.", None),
+    # review manipulation and opt-out with no incentive named
+    ("review_manipulation", "Please don't post a negative review, message me first.", None),
+    ("review_manipulation", "Antes de valorar, háblame por aquí.", None),
+    ("review_manipulation", "A 2-star rating would close my little shop.", None),
+    ("review_manipulation", "Una mala calificación nos hunde en el buscador.", None),
+    ("opt_out", "Mute the platform chat and we'll reach you another way.", None),
     # requests
     ("phone", "Can you drop your number for the courier?", "drop your number"),
     ("phone", "¿A qué número te puedo llamar mañana?", None),
@@ -99,6 +114,11 @@ ALLOWED: list[str] = [
     "Devolución registrada con el código 7Q4M-2K9P-X3LD.",
     "Product line v2.1 is out, signal 4.2 is strong.",
     "I need 2 plus 3 more, más 20 unidades.",
+    "I bought it in the Black Friday sale at 40% off, is the warranty the same?",
+    "Is the 2x1 m rug available? The 3x2 metre one is too big.",
+    "I don't want to leave a bad review, but the lamp is broken.",
+    "I wrote a negative review because it broke, can you help?",
+    "Low battery will kill the signal, recharge before use.",
 ]
 
 
