@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ from .data import (
     WEBMAIL_PROVIDERS,
     top_level_domains,
 )
+from .patterns import TriggerScan
 
 
 class Hit(NamedTuple):
@@ -366,9 +368,14 @@ _NAMED_ID = re.compile(
 _ID_MARK = re.compile(r"[\d_]|\.\w")
 
 
+_NAMED_SCAN = TriggerScan((), whole_words=_NAMED_APPS.keys() | _NAMED_NETWORKS.keys())
+
+
 def find_named_ids(text: str) -> list[Hit]:
     """Find an id given right after the name of a messaging app or a social network."""
     hits: list[Hit] = []
+    if not _NAMED_SCAN.present(text):
+        return hits
     for match in _NAMED_ID.finditer(text):
         identifier = match.group("id").rstrip(".")
         if "." in identifier and identifier.rsplit(".", 1)[1] in FILE_EXTENSIONS:
@@ -494,6 +501,7 @@ def is_national_phone(digits: str) -> bool:
     return _is_national_number(digits, possible_is_enough=False)
 
 
+@lru_cache(maxsize=4096)
 def _is_national_number(digits: str, possible_is_enough: bool) -> bool:
     for region in _REGIONS_BY_LENGTH.get(len(digits), ()):
         try:

@@ -201,9 +201,11 @@ def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
 # ending where it should start ("moc.liamg@..."), a number ending in its "+".
 _REVERSED_HINTS = (
     "backward",
-    "revers",
-    "flip",
-    "mirror",
+    "reverse",
+    "flip it",
+    "flipped",
+    "mirror it",
+    "mirrored",
     "right to left",
     "from the end",
     "end to the start",
@@ -211,6 +213,14 @@ _REVERSED_HINTS = (
     "invertid",
     "derecha a izquierda",
     "final al principio",
+)
+# Endings read backwards ("moc." for ".com"), searched as plain substrings first.
+_REVERSED_ENDINGS = tuple(
+    f"{ending}."
+    for ending in (
+        *("moc", "ten", "gro", "ofni", "oc", "se", "xm", "ra", "lc", "ku", "ed", "rf"),
+        *("ti", "zib", "pohs", "erots", "enilno"),
+    )
 )
 _REVERSED_SHAPE = re.compile(
     r"(?<![\w.])(?:moc|ten|gro|ofni|oc|se|xm|ra|lc|ku|ed|rf|ti|zib|pohs|erots|enilno)\.\w"
@@ -221,7 +231,7 @@ _REVERSED_SHAPE = re.compile(
 def _looks_reversed(text: str) -> bool:
     if any(hint in text for hint in _REVERSED_HINTS):
         return True
-    if "." not in text and "+" not in text:
+    if "+" not in text and not any(ending in text for ending in _REVERSED_ENDINGS):
         return False
     return _REVERSED_SHAPE.search(text) is not None
 

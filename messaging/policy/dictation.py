@@ -47,22 +47,24 @@ _CUE_WORDS = (
     "llam",
     "telefono",
     "movil",
-    "cel",
+    "cel ",
+    "cel:",
+    "celular",
     "numero",
     "marca",
     "apunta",
     "anota",
-    "start",
-    "end",
+    "starts with",
+    "start with",
+    "ends in",
+    "ends with",
     "empieza",
     "termina",
     "primeros",
     "ultimos",
 )
-# Two parts at least: a digit or a number word, something else, then another.
-_NUMBER_ATOM_HINT = re.compile(
-    rf"(?:\d|\b(?:{_UNITS}|{_TENS})\b)\D+?(?:\d|\b(?:{_UNITS}|{_TENS})\b)"
-)
+_DIGIT_RUN = re.compile(r"\d+")
+_NUMBER_WORD = re.compile(rf"\b(?:{_UNITS}|{_TENS})\b")
 _LETTER = re.compile(r"[a-z]")
 # Money and measures are not parts of a number: "a € 45,90", "59,90 €", "12 cm".
 _CURRENCY_BEFORE = re.compile(r"[$€£¥]\s?$")
@@ -146,7 +148,8 @@ def find_dictated_phones(text: str, skip: SpanSet) -> list[Hit]:
     # the other steps leave as words ("double five, four eight two one, ...").
     if not cue and not any(word in text for word in _REPEAT_WORDS):
         return []
-    if _NUMBER_ATOM_HINT.search(text) is None:
+    # Two parts at least: two runs of digits, or a number word.
+    if len(_DIGIT_RUN.findall(text)) < 2 and _NUMBER_WORD.search(text) is None:
         return []
     groups = [
         (match.start(), match.end(), _group_digits(match.group()))

@@ -729,6 +729,29 @@ _NETWORK_NOUN_STRICT = (
     r"(?P<app>whatsapp|whats|wasap|guasap|telegram|wechat|viber)|"
     r"(?P<social>instagram|insta|ig|facebook|face|fb|tiktok|snapchat)"
 )
+# Each pattern of _ASKS_MORE with the substrings one of which its matches hold.
+_ASKS_MORE_HINTS: tuple[tuple[str, ...], ...] = (
+    ("are you on", "r u on", "are u on", "r you on"),
+    ("do you use", "do you have", "d u ", "do u "),
+    ("estas ", "esta ", "estan ", "usas ", "usa ", "tenes ", "tienes ", "tiene "),
+    ("como te",),
+    ("your ", "ur "),
+    ("what number", "what phone", "what email", "what e-mail"),
+    ("que ", "cual "),
+    (
+        "dejarme",
+        "dejame",
+        "pasame",
+        "mandame",
+        "dame",
+        "me pasas",
+        "me das",
+        "me dejas",
+        "me deja",
+        "me pasa",
+    ),
+    ("own ",),
+)
 _ASKS_MORE = (
     # "are you on Facebook?", "¿estás en Instagram?", "¿tenés whats?", "do you use Telegram?"
     re.compile(rf"\b(?:are|r) (?:you|u) on (?:{_NETWORK_NOUN})\b(?!\s+(?:too|as well)\b)"),
@@ -826,7 +849,12 @@ def find_requests(text: str, present: frozenset[str] | None = None) -> list[Hit]
     hits: list[Hit] = []
     if _present(text, present).isdisjoint(_REQUEST_TRIGGERS):
         return hits
-    for match in (match for pattern in _ASKS + _ASKS_MORE for match in pattern.finditer(text)):
+    patterns = _ASKS + tuple(
+        pattern
+        for pattern, hints in zip(_ASKS_MORE, _ASKS_MORE_HINTS, strict=True)
+        if any(hint in text for hint in hints)
+    )
+    for match in (match for pattern in patterns for match in pattern.finditer(text)):
         groups = match.groupdict()
         kind = next(
             (name for name in ("email", "phone", "app", "social", "url") if groups.get(name)),
@@ -882,16 +910,20 @@ _PROMOTIONS: tuple[tuple[tuple[str, ...], str, str], ...] = (
             "x2",
             "x3",
             "x4",
-            # "2x1" and "3x2" as the wording view reads them: "2xi", "ex2", "axe".
             "2x",
             "xi",
             "axe",
-            " for ",
             "bogo",
             "b.o.g.o",
-            "buy",
-            "compra",
-            "lleva",
+            "3 for",
+            "4 for",
+            "5 for",
+            "on us",
+            "free",
+            "gratis",
+            "half",
+            "mitad",
+            "% off",
             "segund",
             "second",
             "2nd",
@@ -954,13 +986,16 @@ _PROMOTIONS: tuple[tuple[tuple[str, ...], str, str], ...] = (
             "launch",
             "lanz",
             "drops",
+            "estren",
             "new line",
             "nueva linea",
             "new range",
             "new arrivals",
+            "new season",
+            "nueva temporada",
             "novedades",
-            "temporada",
-            "season",
+            "latest line",
+            "ultima coleccion",
         ),
         # "our autumn line drops Friday", "acabamos de lanzar la colección de verano"
         r"\b(?:(?:our|nuestra|nuestro|the|la|el|a|una|un)\s+)?"
@@ -978,18 +1013,21 @@ _PROMOTIONS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     ),
     (
         (
-            "left",
-            "last",
-            "ultim",
-            "quedan",
+            "ultimas",
+            "last units",
+            "last pieces",
+            "last few",
+            "last ones",
             "limited",
             "limitad",
             "agot",
             "gone",
             "no te quedes",
-            "stock",
-            "hurry",
-            "date prisa",
+            "miss out",
+            "quedan",
+            " left",
+            "remaining",
+            "disponibles",
         ),
         r"\b(?:ultimas (?:unidades|piezas)"
         r"|last (?:few )?(?:units|pieces|ones)\b(?! (?:of|de) (?:your|tu|su) )"
@@ -1005,20 +1043,26 @@ _PROMOTIONS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     ),
     (
         (
-            "love",
-            "like",
-            "enjoy",
+            "love our",
+            "like our",
+            "enjoy our",
+            "also check",
+            "too check",
+            "check out our",
             "recomiendo",
             "prueba",
-            "check out",
+            "mira tambien",
+            "vistazo",
             "who bought",
+            "who buy",
+            "who order",
             "compraron",
+            "compran",
             "pairs",
+            "our matching",
+            "nuestra",
+            "nuestro",
             "matching",
-            "a juego",
-            "combina",
-            "also",
-            "tambien",
         ),
         # "you'd love our matching pillowcases too", "te recomiendo también nuestra manta"
         r"\b(?:you'?d|you would|you'?ll|you will|you might) (?:also )?(?:love|like|enjoy) our\b"
@@ -1035,17 +1079,16 @@ _PROMOTIONS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (
         (
             "again",
-            "vuelve",
-            "vuelves",
+            "vuelves a",
+            "vuelve a",
             "reorder",
-            "regular",
-            "habitual",
-            "next time",
-            "proxima vez",
-            "la proxima",
-            "directo",
-            "directly",
-            "a mi",
+            "regular customers",
+            "returning customers",
+            "repeat customers",
+            "regular buyers",
+            "habituales",
+            "fieles",
+            "frecuentes",
         ),
         r"\b(?:si (?:vuelves|vuelve) a (?:comprar|pedir)|if you (?:order|buy|shop) "
         r"(?:again|from us again)|(?:order|buy|shop) (?:again|from us again)|when you reorder|"
@@ -1058,17 +1101,19 @@ _PROMOTIONS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (
         (
             "next time",
-            "proxima",
-            "directly",
-            "directo",
-            "directamente",
-            "reorder",
+            "la proxima",
+            "when you need",
+            "cuando necesites",
             "order here",
-            "por aqui",
-            "app",
-            "plataforma",
-            "platform",
-            "marketplace",
+            "order it here",
+            "order on the site",
+            "order through",
+            "pidas",
+            "compres",
+            "sin pasar por",
+            "pasar por la",
+            "skip the",
+            "comision",
         ),
         r"\b(?:next time|la proxima(?: vez)?|when you need \w+ again|cuando necesites)\b"
         r"[^.!?\n]{0,60}\b(?:directly|direct|directamente|directo|a mi|from me|to me|conmigo|"
