@@ -933,7 +933,7 @@ _PROMOTIONS: tuple[tuple[tuple[str, ...], str, str], ...] = (
         # "2x1", "3 for 2", "BOGO", "buy two, get one free", "la segunda unidad al 50 %",
         # "the third one's on us"
         r"(?<!medidas )(?<!medida )(?<!size )(?<!tamano )(?<!mide )(?<!measures )"
-        r"(?<![\d.,x])(?:[2-5] ?x ?1|[3-5] ?x ?2|[4-5] ?x ?3)(?![\d.,]| ?(?:cm|mm|m|in|ft|"
+        r"(?<![\w.,])(?:[2-5] ?x ?1|[3-5] ?x ?2|[4-5] ?x ?3)(?![\w.,]| ?(?:cm|mm|m|in|ft|"
         r"metros?|metres?|meters?|mts|pulgadas|inch\w*|feet|pies)\b)"
         r"|\b(?:[3-5] for [2-4])\b(?! (?:the price|\$|€|£))"
         r"|\bb\.?o\.?g\.?o\b|\bbuy one,? get one\b"
@@ -1663,13 +1663,13 @@ def find_review_manipulation(text: str, present: frozenset[str] | None = None) -
         review = _REVIEW.search(sentence)
         if review is None:
             # "antes de valorar, háblame": the verb alone names the review.
-            before = _CONTACT_BEFORE_REVIEW.search(sentence) or _DONT_REVIEW.search(sentence)
-            if before and _BUYER_REVIEW.search(sentence) is None:
+            first = _CONTACT_BEFORE_REVIEW.search(sentence) or _DONT_REVIEW.search(sentence)
+            if first and _BUYER_REVIEW.search(sentence) is None:
                 hits.append(
                     Hit(
                         "review_manipulation",
-                        offset + before.start(),
-                        offset + before.end(),
+                        offset + first.start(),
+                        offset + first.end(),
                         "review_gating",
                     )
                 )
