@@ -159,7 +159,9 @@ def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
     for hit in hits:
         if hit.category in ("phone", "email"):
             phones.add(hit.start, hit.end)
-    hits.extend(find_dictated_phones(view, phones))
+    # The keyword scan of the folded text knows its number words while no step changed it.
+    number_words = None if keywords is None else not keywords.isdisjoint(NUMBER_WORD_SET)
+    hits.extend(find_dictated_phones(view, phones, number_words))
     words = keyword_view(view) if has_digit else view
     hits.extend(find_named_ids(keyword_view_symbols(words)))
     squeezed = _squeeze(words)
@@ -179,7 +181,7 @@ def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
     per_category: dict[str, int] = {}
     findings: set[RawFinding] = set()
     _add_findings(findings, per_category, normalized, hits, links.own_spans)
-    if folded is not normalized:
+    if folded is not normalized and _may_hold_a_contact(folded.text):
         # Undoing disguises rewrote the text; what is plainly written in it still counts,
         # whatever the steps made of the words around it ("write me directly at a@b.com").
         plain = find_links(folded.text, own_domains)
@@ -313,6 +315,21 @@ def _taken(normalized: Normalized, hit: Hit, taken: list[tuple[int, int, str]]) 
         category == hit.category and found_start < end and start < found_end
         for found_start, found_end, category in taken
     )
+
+
+_DOT_LABEL = re.compile(r"\.[0-9a-z\u00c0-\U0010ffff]")
+
+
+def _may_hold_a_contact(text: str) -> bool:
+    """A cheap test every text with an address, a host or a phone number passes."""
+    return "@" in text or _DOT_LABEL.search(text) is not None or _digit_total(text) >= 7
+
+
+def _digit_total(text: str) -> int:
+    if text.isascii():
+        encoded = text.encode("ascii")
+        return len(encoded) - len(encoded.translate(None, _ASCII_DIGITS))
+    return len(_DIGIT.findall(text))
 
 
 def _not_phones(links: LinkScan) -> SpanSet:

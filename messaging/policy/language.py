@@ -732,24 +732,13 @@ _NETWORK_NOUN_STRICT = (
 # Each pattern of _ASKS_MORE with the substrings one of which its matches hold.
 _ASKS_MORE_HINTS: tuple[tuple[str, ...], ...] = (
     ("are you on", "r u on", "are u on", "r you on"),
-    ("do you use", "do you have", "d u ", "do u "),
-    ("estas ", "esta ", "estan ", "usas ", "usa ", "tenes ", "tienes ", "tiene "),
+    ("do you use", "do you have", "d u use", "do u use", "d u have", "do u have"),
+    ("estas en", "esta en", "estan en", "usas", "tenes", "tienes", "tiene "),
     ("como te",),
-    ("your ", "ur "),
+    (" number", " digits", " cell", " mobile", "mail"),
     ("what number", "what phone", "what email", "what e-mail"),
-    ("que ", "cual "),
-    (
-        "dejarme",
-        "dejame",
-        "pasame",
-        "mandame",
-        "dame",
-        "me pasas",
-        "me das",
-        "me dejas",
-        "me deja",
-        "me pasa",
-    ),
+    ("numero", "telefono", "movil", "celular", "cel ", "correo", "mail"),
+    ("numero", "telefono", "movil", "celular", "cel ", "correo", "mail"),
     ("own ",),
 )
 _ASKS_MORE = (

@@ -1018,7 +1018,8 @@ _SPACED_COMMON_TLD = re.compile(
 _SPACED_TLD_WITH_PATH = re.compile(
     rf"(?<![\w.\-])(?P<name>{_HOST_PART}){_GAP}(?=(?P<tld>[a-z]{{2,6}})/[a-z0-9_\-])"
 )
-_SPACED_TLD_AFTER_AT = re.compile(rf"(?<=@)(?P<name>{_HOST_PART}){_GAP}(?=(?P<tld>[a-z]{{2,6}})\b)")
+_TLD_THEN_PATH = re.compile(r" [a-z]{2,6}/[a-z0-9_\-]")
+_SPACED_TLD_AFTER_AT = re.compile(rf"@(?P<name>{_HOST_PART}){_GAP}(?=(?P<tld>[a-z]{{2,6}})\b)")
 # Shorteners and app links written with a space: "bit ly", "t me", "youtu be".
 _TWO_LABEL_HOSTS = [
     host.split(".")
@@ -1052,7 +1053,7 @@ def _undo_missing_dots(normalized: Normalized) -> Normalized:
     if edits:
         normalized = normalized.apply(sorted(edits))
         text = normalized.text
-    if "/" in text or "slash" in text or "barra" in text or "diagonal" in text:
+    if " /" in text or "/ " in text or "slash" in text or "barra" in text or "diagonal" in text:
         edits = [(m.start(), m.end(), "/") for m in _SLASH_WORD.finditer(text)]
         if edits:
             normalized = normalized.apply(edits)
@@ -1064,7 +1065,7 @@ def _undo_missing_dots(normalized: Normalized) -> Normalized:
         searches.append(_SPACED_COMMON_TLD)
     if not _KNOWN_NAME_SET.isdisjoint(text.split()):
         searches.append(_SPACED_KNOWN_HOST)
-    if "/" in text:
+    if "/" in text and _TLD_THEN_PATH.search(text):
         searches.append(_SPACED_TLD_WITH_PATH)
     if "@" in text:
         searches.append(_SPACED_TLD_AFTER_AT)
