@@ -21,9 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from messaging.policy import check, split_attachment_lines  # noqa: E402
+from messaging.policy.evaluation import corpus_parse, evaluate, policy_verdicts  # noqa: E402
 
 # The labelled development split of the policy corpus.
 DEFAULT_CORPUS = ROOT / "tests" / "data" / "policy" / "dev.jsonl"
+HELD_OUT = ROOT / "tests" / "data" / "policy" / "heldout.jsonl"
 LENGTH = 5_000
 DURATION = 3.5
 ROUNDS = 7
@@ -71,6 +73,14 @@ def _adversarial_inputs() -> dict[str, str]:
         "upsell offers": fill("want me to add a matching pillow for $10 "),
         "code-shaped words": fill("use save10 at checkout next "),
         "website requests": fill("do you have a website "),
+        "backwards hints": fill("read it backwards moc.liamg@ 1 555 514+ "),
+        "digits joined by symbols": fill("415*555*0132 6|1|2 "),
+        "numbers dictated in parts": fill("call 612 then 345 then 678 "),
+        "spaced domains": fill("shop com bit ly barra x "),
+        "ids after app names": fill("line: ab_1 ig: cd_2 "),
+        "reports of contact attempts": fill("someone asked me to use whatsapp "),
+        "multi-buy deals": fill("2x1 3 for 2 "),
+        "glued at and dot": fill("a_at_b_dot_com "),
     }
 
 
@@ -124,6 +134,26 @@ def _scrubadub_function() -> Callable[[str, list[str]], object] | None:
     return run
 
 
+def _quality_table(paths: list[Path]) -> list[str]:
+    """Precision, recall and false-positive rate on each split of the corpus."""
+    lines = [
+        "| split | lines | precision | recall | false-positive rate | disguised recall "
+        "| Spanish recall |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for path in paths:
+        rows = corpus_parse(path.read_text(encoding="utf-8").splitlines(), source=path.name)
+        report = evaluate(rows, policy_verdicts(rows))
+        overall = report["overall"]
+        lines.append(
+            f"| `{path.name}` | {len(rows)} | {overall['precision']:.3f} "
+            f"| {overall['recall']:.3f} | {overall['false_positive_rate']:.3f} "
+            f"| {report['disguised']['recall']:.3f} "
+            f"| {report['by_language']['es']['recall']:.3f} |"
+        )
+    return lines
+
+
 def main() -> None:
     corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_CORPUS
     lines = corpus.read_text(encoding="utf-8").splitlines()
@@ -151,6 +181,12 @@ def main() -> None:
         f"- Worst case over {len(_adversarial_inputs())} adversarial {LENGTH:,}-character inputs: "
         f"**{worst_ms:.2f} ms** ({worst_name}; target < 10 ms: {verdict})"
     )
+    print(
+        "\nQuality on the corpus (`manage.py policy_eval` gives the figures per category, "
+        "language and tag, and the misses); the held-out split is never tuned on:\n"
+    )
+    print("\n".join(_quality_table([DEFAULT_CORPUS, HELD_OUT])))
+    print()
     reference = _scrubadub_function()
     if reference is None:
         print("- scrubadub: not installed, no reference figure")

@@ -191,8 +191,8 @@ def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
         taken = [(found.start, found.end, found.category) for found in findings]
         plain_hits = [hit for hit in plain_hits if not _taken(folded, hit, taken)]
         _add_findings(findings, per_category, folded, plain_hits, plain.own_spans)
-    if _looks_reversed(folded.text):
-        for found in _reversed_findings(folded, own_domains):
+    for window in _reversed_windows(folded.text):
+        for found in _reversed_findings(folded, own_domains, window):
             if not _taken_original(found, findings):
                 findings.add(found)
     # Sorted by (start, end, category) as the report is; equal ones then by reason.
@@ -230,12 +230,35 @@ _REVERSED_SHAPE = re.compile(
 )
 
 
-def _looks_reversed(text: str) -> bool:
+_REVERSED_HINT = re.compile("|".join(re.escape(hint) for hint in _REVERSED_HINTS))
+# How much text around a hint, or an ending read backwards, is read the other way round.
+_REVERSED_BEFORE = 200
+_REVERSED_AFTER = 200
+_REVERSED_WINDOWS = 3
+_REVERSED_LONGEST = 600
+
+
+def _reversed_windows(text: str) -> list[tuple[int, int]]:
+    """The stretches of ``text`` around a hint to read backwards or a backwards ending."""
+    marks: list[int] = []
     if any(hint in text for hint in _REVERSED_HINTS):
-        return True
-    if "+" not in text and not any(ending in text for ending in _REVERSED_ENDINGS):
-        return False
-    return _REVERSED_SHAPE.search(text) is not None
+        marks.extend(match.start() for match in _REVERSED_HINT.finditer(text))
+    if "+" in text or any(ending in text for ending in _REVERSED_ENDINGS):
+        marks.extend(match.start() for match in _REVERSED_SHAPE.finditer(text))
+    windows: list[tuple[int, int]] = []
+    for mark in sorted(marks):
+        start, end = max(0, mark - _REVERSED_BEFORE), min(len(text), mark + _REVERSED_AFTER)
+        if windows and start <= windows[-1][1]:
+            # Overlapping stretches join, up to a bounded length.
+            joined = (windows[-1][0], max(end, windows[-1][1]))
+            if joined[1] - joined[0] <= _REVERSED_LONGEST:
+                windows[-1] = joined
+                continue
+            start = windows[-1][1]
+        if len(windows) == _REVERSED_WINDOWS:
+            break
+        windows.append((start, end))
+    return windows
 
 
 _WORD = re.compile(r"[\w.@+\-]+")
@@ -243,16 +266,20 @@ _WORD = re.compile(r"[\w.@+\-]+")
 _SEPARATOR_WORDS = frozenset({"at", "dot", "arroba", "punto", "pto"})
 
 
-def _reversed_findings(folded: Normalized, own_domains: tuple[str, ...]) -> list[RawFinding]:
-    """Contact details written backwards, read the other way round: the whole text, or each
-    word on its own ("zemog.anul arroba liamg punto moc")."""
+def _reversed_findings(
+    folded: Normalized, own_domains: tuple[str, ...], window: tuple[int, int]
+) -> list[RawFinding]:
+    """Contact details written backwards in ``window``, read the other way round: the whole
+    stretch, or each word on its own ("zemog.anul arroba liamg punto moc")."""
+    first, last = window
     text = folded.text
-    length = len(text)
-    whole = list(range(length - 1, -1, -1))
-    each_word = list(range(length))
-    for match in _WORD.finditer(text):
+    whole = list(range(last - 1, first - 1, -1))
+    each_word = list(range(first, last))
+    for match in _WORD.finditer(text, first, last):
         if match.group() not in _SEPARATOR_WORDS:
-            each_word[match.start() : match.end()] = range(match.end() - 1, match.start() - 1, -1)
+            each_word[match.start() - first : match.end() - first] = range(
+                match.end() - 1, match.start() - 1, -1
+            )
     found: list[RawFinding] = []
     for order in (whole, each_word):
         # A path read backwards comes before its host ("erac/moc.gifdnaorref"): a space

@@ -74,6 +74,8 @@ _CURRENCY_BEFORE = re.compile(r"[$€£¥]\s?$")
 _PLUS_BEFORE = re.compile(r"(?:\+|\bplus|\bmas)\s*$")
 _MAX_GAP = 50
 _MAX_PARTS = 6
+_MAX_GROUPS = 60
+_MAX_TRIES = 60
 
 
 def _group_digits(words: str) -> str:
@@ -178,9 +180,14 @@ def find_dictated_phones(text: str, skip: SpanSet, number_words: bool | None = N
     in_words = {start for start, end, _ in groups if _LETTER.search(text, start, end)}
     hits: list[Hit] = []
     used_until = -1
+    # A long message of numbers is read only so far: a bounded number of parts and tries.
+    groups = groups[:_MAX_GROUPS]
+    tries = 0
     for first, (start, _, _) in enumerate(groups):
         if start < used_until:
             continue
+        if tries >= _MAX_TRIES:
+            break
         international = _PLUS_BEFORE.search(text, max(0, start - 6), start) is not None
         digits = ""
         best: tuple[int, int] | None = None
@@ -194,8 +201,10 @@ def find_dictated_phones(text: str, skip: SpanSet, number_words: bool | None = N
             if len(digits) > 15:
                 break
             parts = (index > first and cue) or (index == first and start in in_words)
-            if parts and len(digits) >= 7 and _is_phone(digits, international):
-                best = (start, part_end)
+            if parts and len(digits) >= 7:
+                tries += 1
+                if _is_phone(digits, international):
+                    best = (start, part_end)
         if best is not None and not skip.overlaps(*best):
             hits.append(Hit("phone", best[0], best[1], "phone_number"))
             used_until = best[1]
