@@ -85,8 +85,6 @@ def test_held_out_split_quality(held_out_report):
 
 
 def test_every_category_is_recalled_on_the_development_split(dev_report):
-    recall = {
-        category: value["recall"] for category, value in dev_report["by_category"].items()
-    }
+    recall = {category: value["recall"] for category, value in dev_report["by_category"].items()}
 
     assert min(recall.values()) >= 0.55, recall

@@ -14,17 +14,19 @@ from hypothesis import strategies as st
 
 from messaging.policy import check
 
-_WORDS_EN = (
+_TEXT_EN = (
     "email me write to directly at personally anytime instead please reach out via or "
     "thanks a lot my address is the best way contact just send it here for the refund "
     "order arrived today hello hi regards cheers dot com mail call text number phone on "
     "it is ok sure questions about your size color package tracking soon later"
-).split()
-_WORDS_ES = (
+)
+_TEXT_ES = (
     "escríbeme directamente a al mi correo es por favor gracias saludos hola el la los "
     "de en para pedido llegó hoy arroba punto mándame llámame número teléfono correo "
     "mejor forma contactar aquí cualquier cosa dudas talla color paquete envío atentamente"
-).split()
+)
+_WORDS_EN = _TEXT_EN.split()
+_WORDS_ES = _TEXT_ES.split()
 _WORD = st.sampled_from(_WORDS_EN + _WORDS_ES)
 # A word naming an identifier right before a national number makes it one ("tracking 07700
 # 900123"); international numbers, bracketed area codes and the North American and Spanish
