@@ -59,8 +59,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: the request id, one JSON log line and the latency of every request.
+    "core.request_context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.security_headers.SecurityHeadersMiddleware",
+    # /healthz, /readyz, /metrics: answered before anything reads the Host header.
+    "core.probes.ProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -68,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
+    # After authentication: sessions and users are always read from the primary.
+    "core.replica.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -98,18 +104,48 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# DATABASE_URL names PgBouncer in transaction pooling (docker-compose.yml): each transaction may
+# run on another server connection, so nothing may outlive one. No server-side cursors (an
+# .iterator() outside a transaction DECLAREs one WITH HOLD); no prepared statements (psycopg
+# prepares none with prepare_threshold None, Django's default, kept explicit here, and the
+# default client-side binding cursors never do); and no "options" startup parameter, which
+# PgBouncer refuses: the server's own max_parallel_workers_per_gather applies instead.
+DB_TRANSACTION_POOLING = env_bool("DB_TRANSACTION_POOLING", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Every query the app runs reads a few index pages. A parallel plan would start worker
-    # processes for each (several milliseconds) and compete with the web workers for cores.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c max_parallel_workers_per_gather="
-        + os.environ.get("DB_MAX_PARALLEL_WORKERS_PER_GATHER", "0")
-    )
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    if DB_TRANSACTION_POOLING:
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _db_options["prepare_threshold"] = None
+    else:
+        # Every query the app runs reads a few index pages. A parallel plan would start worker
+        # processes for each (several milliseconds) and compete with the web workers for cores.
+        _db_options["options"] = "-c max_parallel_workers_per_gather=" + os.environ.get(
+            "DB_MAX_PARALLEL_WORKERS_PER_GATHER", "0"
+        )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+# A streaming read replica (core/replica.py): the inbox, thread pages and API lists read from it,
+# except for a user who wrote in the last REPLICA_READ_YOUR_WRITES_SECONDS and for the rest of a
+# request after it writes. Unset: there is none and every query goes to "default".
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    _replica = dj_database_url.parse(DATABASE_REPLICA_URL)
+    DATABASES["replica"] = {
+        **DATABASES["default"],  # the same engine, connection reuse and session options
+        "NAME": _replica.get("NAME", ""),
+        "USER": _replica.get("USER", ""),
+        "PASSWORD": _replica.get("PASSWORD", ""),
+        "HOST": _replica.get("HOST", ""),
+        "PORT": _replica.get("PORT", ""),
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})},
+        # Tests use the test database alone: a replica is read-only and cannot make one.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+REPLICA_READ_YOUR_WRITES_SECONDS = float(os.environ.get("REPLICA_READ_YOUR_WRITES_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -498,12 +534,53 @@ PERMISSIONS_POLICY_DISABLED = [
 SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUrl": None}
 # ----------------------------------------------------------------------------------------------
 
+# --- Operations: logs, metrics, probes (core/logs.py, core/metrics.py, core/probes.py) -------
+# One JSON object per line on stderr, with the request id, scrubbed of addresses and secrets;
+# LOG_FORMAT=text for plain lines (scrubbed too) while developing.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "core.logs.JsonLogFormatter"},
+        "text": {
+            "()": "core.logs.RedactingTextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "text" if LOG_FORMAT == "text" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's own console handler (DEBUG only) would print every record a second time.
+        "django": {"handlers": []},
+        # One line per request and per task is ours (core/request_context.py,
+        # core/task_observability.py); these would repeat it, unstructured.
+        "django.server": {"level": "WARNING", "propagate": True},
+        "celery.app.trace": {"level": "WARNING"},
+        "celery.worker.strategy": {"level": "WARNING"},
+    },
 }
+# /metrics (web) and the workers' exporter: with a token, only "Authorization: Bearer <token>";
+# without, loopback and private addresses connecting directly (TRUSTED_PROXY_COUNT 0).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# The worker's and the SMTP listener's exporter (http://METRICS_HOST:METRICS_PORT/metrics);
+# unset: none. Their counts are shared by the processes of one service through
+# PROMETHEUS_MULTIPROC_DIR (an empty directory per service, read by prometheus-client itself).
+METRICS_PORT = int(os.environ.get("METRICS_PORT", "0"))
+METRICS_HOST = os.environ.get("METRICS_HOST", "127.0.0.1")
+# /readyz answers within this, whatever its dependencies do.
+READYZ_TIMEOUT_SECONDS = float(os.environ.get("READYZ_TIMEOUT_SECONDS", "2"))
+# The probes are called by address over plain HTTP (healthchecks, Prometheus): never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
+# Beat touches this file on every turn of its loop; `healthcheck beat` reads its age.
+CELERY_BEAT_SCHEDULER = "core.beat.HeartbeatScheduler"
+BEAT_HEARTBEAT_FILE = os.environ.get("BEAT_HEARTBEAT_FILE", str(VAR_DIR / "celerybeat-heartbeat"))
+# ----------------------------------------------------------------------------------------------
 
 # --- Guessing limits (accounts/guessing.py, messaging/relay/smtp.py) -------------------------
 # Failures allowed per fixed window ("count/seconds"); once a window's allowance is used up,

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from accounts.models import NotificationMode, User
 from accounts.selectors import notification_addresses_for
+from core.metrics import EMAIL_DELIVERY_ATTEMPTS
 from core.tasks import task_enqueue
 from notifications.emails import email_build
 from notifications.models import Notification, NotificationKind, NotificationStatus
@@ -193,7 +194,18 @@ def _finish(notification_id: int, **fields: object) -> None:
 
 def notification_deliver(*, notification_id: int, now: datetime | None = None) -> DeliveryOutcome:
     """Send one outbox row's email, unless it is already sent, failed or being sent."""
-    now = now or timezone.now()
+    outcome = _deliver(notification_id=notification_id, now=now or timezone.now())
+    if outcome.status != "skipped":
+        EMAIL_DELIVERY_ATTEMPTS.labels(outcome=outcome.status).inc()
+        # Ids and the outcome only: the address and the content stay in the outbox row.
+        logger.info(
+            "email delivery",
+            extra={"notification_id": notification_id, "outcome": outcome.status},
+        )
+    return outcome
+
+
+def _deliver(*, notification_id: int, now: datetime) -> DeliveryOutcome:
     if not _claim(notification_id, now):
         return DeliveryOutcome("skipped")
     notification = Notification.objects.get(pk=notification_id)

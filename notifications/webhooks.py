@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import ApplicationError, NotFound
+from core.metrics import WEBHOOK_DELIVERY_ATTEMPTS
 from core.tasks import task_enqueue
 from notifications.models import (
     WebhookDelivery,
@@ -529,7 +530,16 @@ def _send(delivery: WebhookDelivery, now: datetime) -> int:
 
 def webhook_delivery_send(*, delivery_id: int, now: datetime | None = None) -> DeliveryOutcome:
     """POST one delivery row, unless it is already delivered, failed or being sent."""
-    now = now or timezone.now()
+    outcome = _delivery_send(delivery_id=delivery_id, now=now or timezone.now())
+    if outcome.status != "skipped":
+        WEBHOOK_DELIVERY_ATTEMPTS.labels(outcome=outcome.status).inc()
+        logger.info(
+            "webhook delivery", extra={"delivery_id": delivery_id, "outcome": outcome.status}
+        )
+    return outcome
+
+
+def _delivery_send(*, delivery_id: int, now: datetime) -> DeliveryOutcome:
     if not _claim(delivery_id, now):
         return DeliveryOutcome("skipped")
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)

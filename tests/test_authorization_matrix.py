@@ -165,6 +165,12 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("home", "POST"): (*LOGIN, *NOT_ALLOWED),
     ("health", "GET"): (200,) * 7,
     ("health", "POST"): (405,) * 7,
+    # The readiness probe and the metrics (the test client calls from 127.0.0.1, a private
+    # address, and no METRICS_TOKEN is set: see tests/core/test_metrics.py for the refusals).
+    ("ready", "GET"): (200,) * 7,
+    ("ready", "POST"): (405,) * 7,
+    ("metrics", "GET"): (200,) * 7,
+    ("metrics", "POST"): (405,) * 7,
     ("accounts:login", "GET"): (200, 200, 302, 302, 302, 302, 302),
     ("accounts:login", "POST"): (200, 200, 302, 302, 302, 302, 302),
     ("accounts:logout", "GET"): (405,) * 7,

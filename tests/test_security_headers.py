@@ -72,6 +72,8 @@ PAGES: dict[str, tuple[str, ...]] = {
 NOT_PAGES = {
     "home": "redirect",
     "health": "json",
+    "ready": "json",
+    "metrics": "text",
     "accounts:logout": "post",
     "accounts:language-set": "post",
     "accounts:api-token-revoke": "post",

@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from core.errors import ApplicationError
+from core.metrics import ATTACHMENTS_REFUSED
 from messaging.attachments.checks import (
     MAX_FILES,
     MAX_MESSAGE_BYTES,
@@ -87,6 +88,12 @@ def _stage(*, files: Sequence[IncomingFile], body: str) -> StagedFiles:
         return StagedFiles(files=())
     check = check_attachments(files, body=body)
     if not check.ok:
+        reasons = [rejection.reason_code for rejection in check.rejections]
+        # Too large in all, with every file fine by itself: counted once, for the message.
+        if check.message_error is not None and check.message_error.code not in reasons:
+            reasons.append(check.message_error.code)
+        for reason in reasons:
+            ATTACHMENTS_REFUSED.labels(reason=reason).inc()
         raise _rejection_error(check)
     return StagedFiles(files=check.accepted)
 

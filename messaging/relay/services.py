@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import NotificationAddress, User
 from core.errors import ApplicationError, NotFound
+from core.metrics import INBOUND_EMAILS
 from core.on_commit import after_commit
 from core.tasks import task_enqueue
 from messaging.models import InboundEmail, InboundEmailStatus, InboundWebhookToken, Thread
@@ -276,6 +277,10 @@ def inbound_email_process(*, inbound_email_id: int, now: datetime | None = None)
             row.bounce_message_id = bounce_message_id(row)
             _bounce_after_commit(row.pk)
         row.save()
+    accepted = row.status == InboundEmailStatus.PROCESSED
+    INBOUND_EMAILS.labels(
+        outcome="accepted" if accepted else "refused", reason=row.reason_code or "none"
+    ).inc()
     logger.info("inbound email %s %s %s", row.pk, row.status, row.reason_code)
     return row.status
 
@@ -351,7 +356,8 @@ def inbound_email_sweep(*, now: datetime | None = None, limit: int = 200) -> int
     cutoff = now - settings.INBOUND_SWEEP_AFTER
     stale = InboundEmail.objects.filter(status=InboundEmailStatus.RECEIVED, received_at__lte=cutoff)
     for row in stale.filter(attempts__gte=settings.INBOUND_MAX_ATTEMPTS)[:limit]:
-        _give_up(row.pk, now=now)
+        if _give_up(row.pk, now=now):
+            INBOUND_EMAILS.labels(outcome="refused", reason="processing_failed").inc()
     ids = list(
         stale.filter(attempts__lt=settings.INBOUND_MAX_ATTEMPTS)
         .order_by("received_at", "id")
@@ -373,14 +379,14 @@ def inbound_email_sweep(*, now: datetime | None = None, limit: int = 200) -> int
 
 
 @transaction.atomic
-def _give_up(inbound_email_id: int, *, now: datetime) -> None:
+def _give_up(inbound_email_id: int, *, now: datetime) -> bool:
     row = (
         InboundEmail.objects.select_for_update()
         .filter(pk=inbound_email_id, status=InboundEmailStatus.RECEIVED)
         .first()
     )
     if row is None:
-        return
+        return False
     row.bounce_to = _bounce_to(row, email_parsing.parse(bytes(row.raw)))
     _refuse(row, "processing_failed", f"Gave up after {row.attempts} attempts.")
     row.processed_at = now
@@ -388,3 +394,4 @@ def _give_up(inbound_email_id: int, *, now: datetime) -> None:
         row.bounce_message_id = bounce_message_id(row)
         _bounce_after_commit(row.pk)
     row.save()
+    return True

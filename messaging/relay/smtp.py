@@ -18,6 +18,8 @@ from django.db import DatabaseError, connections
 
 from accounts.guessing import address_group
 from accounts.ratelimit import rate_limit_count, rate_limit_peek
+from core.logs import request_id_accept, request_id_bound
+from core.metrics import INBOUND_SMTP_RECIPIENTS_REFUSED
 from messaging.models import InboundEmail
 from messaging.relay.alias import AliasError, is_alias_address, reply_alias_parse
 from messaging.relay.services import inbound_email_accept
@@ -75,6 +77,7 @@ class InboundSMTPHandler:
         rcpt_options: list[str],
     ) -> str:
         if not is_alias_address(address):
+            INBOUND_SMTP_RECIPIENTS_REFUSED.labels(reason="not_an_alias").inc()
             return "550 5.1.1 No such recipient here"
         peer = session.peer[0] if isinstance(session.peer, tuple) else str(session.peer or "")
         try:
@@ -85,6 +88,7 @@ class InboundSMTPHandler:
             logger.exception("alias limit not counted; the sender will retry")
             return "451 4.3.0 Temporary failure, please try again later"
         if refused:
+            INBOUND_SMTP_RECIPIENTS_REFUSED.labels(reason="too_many_unknown_aliases").inc()
             return "450 4.7.1 Too many unknown recipients from your address; try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -93,13 +97,16 @@ class InboundSMTPHandler:
         raw = envelope.original_content or envelope.content
         if not isinstance(raw, bytes):
             raw = str(raw or "").encode()
-        try:
-            await sync_to_async(_accept, thread_sensitive=True)(
-                raw, envelope.mail_from or "", list(envelope.rcpt_tos)
-            )
-        except DatabaseError:
-            logger.exception("inbound email not stored; the sender will retry")
-            return "451 4.3.0 Temporary failure, please try again later"
+        # Each email is a request of its own: its log lines and the tasks it enqueues (a
+        # bounce) carry one id.
+        with request_id_bound(request_id_accept(None)):
+            try:
+                await sync_to_async(_accept, thread_sensitive=True)(
+                    raw, envelope.mail_from or "", list(envelope.rcpt_tos)
+                )
+            except DatabaseError:
+                logger.exception("inbound email not stored; the sender will retry")
+                return "451 4.3.0 Temporary failure, please try again later"
         return "250 2.0.0 Message accepted"
 
 

@@ -11,6 +11,8 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from core.errors import ApplicationError, NotFound
+from core.metrics import message_sent_count
+from core.on_commit import after_commit
 from messaging.attachments.checks import IncomingFile
 from messaging.attachments.store import (
     StagedFiles,
@@ -161,6 +163,7 @@ def review_request_send(*, seller: User, order: Order, now: datetime | None = No
         created_at=now,
     )
     message_deliver(message=message, participants=participants, now=now)
+    after_commit(message_sent_count, status=str(message.status))
     return message
 
 

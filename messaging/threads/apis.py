@@ -17,6 +17,7 @@ from core.api import (
     StrictIntegerField,
 )
 from core.errors import ApplicationError, NotFound
+from core.replica import replica_reads_allow
 from messaging.attachments import uploads
 from messaging.attachments.checks import IncomingFile
 from messaging.models import (
@@ -209,6 +210,7 @@ class ThreadListApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
+        replica_reads_allow(request)
         filters = self.FilterSerializer(data=request.query_params)
         if not filters.is_valid():
             raise ApplicationError(
@@ -295,6 +297,7 @@ class ThreadDetailApi(APIView):
         responses={200: ThreadDetailSerializer, **operation_errors(401, 404)},
     )
     def get(self, request: Request, thread_id: int) -> Response:
+        replica_reads_allow(request)
         participant = participant_of(request, thread_id)
         messages = message_list_for_participant(participant=participant)
         return Response(
@@ -364,6 +367,7 @@ class ThreadMessagesApi(APIView):
         },
     )
     def get(self, request: Request, thread_id: int) -> Response:
+        replica_reads_allow(request)
         participant = participant_of(request, thread_id)
         data = _query_parameters(self.MessagePageFilterSerializer(data=request.query_params))
         page = message_page_for_participant(

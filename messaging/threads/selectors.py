@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -198,7 +198,8 @@ def thread_folder_counts(*, user: User, cap: int = FOLDER_COUNT_CAP) -> dict[str
         sql, row_params = rows[: cap + 1].query.sql_with_params()
         selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")  # noqa: S608
         params.extend(row_params)
-    with connection.cursor() as cursor:
+    # Raw SQL is not routed by itself: it runs where the ORM would read participants.
+    with connections[router.db_for_read(Participant)].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(selects), params)
         row = cursor.fetchone()
     return {folder.value: count for folder, count in zip(folders, row, strict=True)}

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.ratelimit import rate_limit_hit
 from core.errors import ApplicationError, NotFound
+from core.metrics import message_sent_count
+from core.on_commit import after_commit
 from messaging import events as webhook_events
 from messaging.attachments.checks import IncomingFile
 from messaging.attachments.store import (
@@ -169,6 +171,7 @@ def message_store(
         search.document_append(message=message, participant_ids=[mine.pk])
         moderation.blocked_message_enqueue(message=message, now=now)
         webhook_events.message_blocked(message=message)
+    after_commit(message_sent_count, status=str(message.status), categories=verdict.categories)
     return message
 
 

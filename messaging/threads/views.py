@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.typing import AuthenticatedHttpRequest
 from core.converters import id_from_text
 from core.errors import ApplicationError, NotFound
+from core.replica import replica_reads_allow
 from messaging.attachments import uploads
 from messaging.attachments.checks import IncomingFile
 from messaging.clock import selectors as response_clock
@@ -135,6 +136,7 @@ def form_send(
 @login_required
 @require_GET
 def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpResponse:
+    replica_reads_allow(request)
     user = request.user
     if seller_view != user.is_seller:
         return redirect("messaging:seller-inbox" if user.is_seller else "messaging:inbox")
@@ -202,6 +204,9 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
 def thread_detail(
     request: AuthenticatedHttpRequest, thread_id: int, *, seller_view: bool
 ) -> HttpResponse:
+    # A GET may read from the replica: marking the thread read, a write, moves the rest of
+    # the request (the messages shown) to the primary.
+    replica_reads_allow(request)
     participant = participant_get(user=request.user, thread_id=thread_id)
     if seller_view != request.user.is_seller:
         return redirect(thread_path(thread_id, for_seller=request.user.is_seller))
@@ -410,6 +415,7 @@ def thread_updates(request: AuthenticatedHttpRequest, thread_id: int) -> JsonRes
     The page asks only while it is visible, so what this returns is shown at once: the
     thread is marked read.
     """
+    replica_reads_allow(request)
     participant = participant_get(user=request.user, thread_id=thread_id)
     try:
         after = int(request.GET.get("after", ""))

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from core.metrics import exporter_start
 from messaging.relay.smtp import inbound_smtp_controller
 
 
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
         controller.start()
+        if settings.METRICS_PORT:
+            exporter_start(port=settings.METRICS_PORT, host=settings.METRICS_HOST)
         self.stdout.write(
             f"Accepting replies for *@{settings.REPLY_DOMAIN} on "
             f"{controller.hostname}:{controller.port}",
