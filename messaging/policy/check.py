@@ -116,7 +116,8 @@ _GENERATED_NAME = re.compile(
 
 
 def _scan_filename(name: str, domains: tuple[str, ...]) -> list[RawFinding]:
-    found = scan(_filename_view(name), domains)
+    # A file name is too short for the statistical pass to judge.
+    found = scan(_filename_view(name), domains, statistical=False)
     if found and _GENERATED_NAME.match(name):
         # Its digits are the date and time it was taken: no phone number either.
         found = [
@@ -139,10 +140,15 @@ def check(
     *,
     filenames: Sequence[str] = (),
     own_domains: Sequence[str] = ("marketplace.com",),
+    statistical: bool = True,
 ) -> Verdict:
-    """Check a message body and its attachment file names against the content policy."""
+    """Check a message body and its attachment file names against the content policy.
+
+    ``statistical=False`` leaves out the second pass for the semantic categories (model.py):
+    the rules alone, for measuring what the model adds.
+    """
     domains = _clean_domains(tuple(own_domains))
-    findings = [_finding(found) for found in scan(text, domains)]
+    findings = [_finding(found) for found in scan(text, domains, statistical)]
     for index, name in enumerate(filenames):
         findings.extend(
             _finding(found, f"filename:{index}") for found in _scan_filename(name, domains)

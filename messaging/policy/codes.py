@@ -59,6 +59,10 @@ REASONS: dict[str, str] = {
     "review_gating": "Steers unhappy buyers away from leaving a review",
     "asks_to_change_review": "Asks the buyer to change or remove a review",
     "rating_pressure": "Pressures the buyer about what a low rating does to the seller",
+    # found by the statistical second pass (model.py) where no rule did
+    "reads_as_marketing": "Reads as marketing",
+    "reads_as_review_manipulation": "Reads as an attempt to influence a review",
+    "reads_as_opt_out": "Reads as asking the buyer to leave the marketplace's messages",
     # opt-out instructions
     "reply_stop": "Tells the buyer to reply STOP to opt out",
     "unsubscribe": "Tells the buyer how to unsubscribe",

@@ -20,6 +20,7 @@ from .contacts import (
 )
 from .dictation import find_dictated_phones
 from .language import (
+    NAMED_ID_TRIGGERS,
     classify_handles,
     find_app_mentions,
     find_marketing,
@@ -27,10 +28,12 @@ from .language import (
     find_requests,
     find_review_manipulation,
     find_social_mentions,
+    model_finding_stands,
     names_a_network,
     trigger_scan_with,
     triggers_in,
 )
+from .model import semantic_findings
 from .normalize import (
     NUMBER_WORD_SET,
     Normalized,
@@ -140,8 +143,12 @@ def _to_original(normalized: Normalized, hit: Hit) -> RawFinding:
     return RawFinding(start, end, hit.category, reason, hit.code, hit.detail, disguises)
 
 
-def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
-    """Return every finding in ``text``, with offsets into ``text``."""
+def scan(text: str, own_domains: tuple[str, ...], statistical: bool = True) -> list[RawFinding]:
+    """Return every finding in ``text``, with offsets into ``text``.
+
+    ``statistical`` adds the second pass (model.py) for the semantic categories the rules
+    did not find.
+    """
     normalized, keywords, folded = normalize_with_keywords(text, _KEYWORDS.present)
     view = normalized.text
     links = find_links(view, own_domains)
@@ -163,11 +170,12 @@ def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
     number_words = None if keywords is None else not keywords.isdisjoint(NUMBER_WORD_SET)
     hits.extend(find_dictated_phones(view, phones, number_words))
     words = keyword_view(view) if has_digit else view
-    hits.extend(find_named_ids(keyword_view_symbols(words)))
     squeezed = _squeeze(words)
     # One pass finds every trigger word; each wording detector runs only if its own occur.
     # ``keywords`` holds them for the folded text, which is ``words`` if nothing changed it.
     present = keywords if keywords is not None and words == view else triggers_in(words)
+    if not present.isdisjoint(NAMED_ID_TRIGGERS) or _names_more(words):
+        hits.extend(find_named_ids(keyword_view_symbols(words)))
     hits.extend(classify_handles(words, squeezed, find_handles(view, links.claimed), present))
     # One search for any app or network name serves both detectors.
     network = names_a_network(squeezed)
@@ -177,6 +185,8 @@ def scan(text: str, own_domains: tuple[str, ...]) -> list[RawFinding]:
     hits.extend(find_marketing(words, present, view))
     hits.extend(find_review_manipulation(words, present))
     hits.extend(find_opt_out(words, present))
+    if statistical:
+        hits.extend(_model_hits(view, hits))
     hits = _without_reported(hits, words)
     per_category: dict[str, int] = {}
     findings: set[RawFinding] = set()
@@ -317,6 +327,29 @@ def _taken_original(found: RawFinding, findings: set[RawFinding]) -> bool:
     )
 
 
+# The reason each semantic category gets when only the statistical pass found it.
+_MODEL_CODES = {
+    "marketing": "reads_as_marketing",
+    "review_manipulation": "reads_as_review_manipulation",
+    "opt_out": "reads_as_opt_out",
+}
+
+
+def _model_hits(view: str, hits: list[Hit]) -> list[Hit]:
+    """The statistical pass's findings, for a message the rules found nothing in.
+
+    It decides only what the rules would let through: a message they block is blocked for
+    the reasons they give, with their spans.
+    """
+    if hits:
+        return []
+    return [
+        Hit(category, start, end, _MODEL_CODES[category])
+        for category, start, end in semantic_findings(view)
+        if model_finding_stands(category, view[start:end])
+    ]
+
+
 def _without_reported(hits: list[Hit], words: str) -> list[Hit]:
     """Drop the wording findings inside sentences that report what someone else sent."""
     wording = [
@@ -357,6 +390,20 @@ def _digit_total(text: str) -> int:
         encoded = text.encode("ascii")
         return len(encoded) - len(encoded.translate(None, _ASCII_DIGITS))
     return len(_DIGIT.findall(text))
+
+
+def _names_more(words: str) -> bool:
+    """The app and network names the trigger scan does not look for, and symbols in one."""
+    return (
+        " sc" in words
+        or "kik" in words
+        or "twitter" in words
+        or "youtube" in words
+        or "!" in words
+        or "$" in words
+        or "|" in words
+        or "@" in words
+    )
 
 
 def _not_phones(links: LinkScan) -> SpanSet:

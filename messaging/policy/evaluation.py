@@ -124,14 +124,21 @@ def corpus_parse(
 
 
 def policy_verdicts(
-    rows: Iterable[CorpusRow], *, own_domains: Sequence[str] = ("marketplace.com",)
+    rows: Iterable[CorpusRow],
+    *,
+    own_domains: Sequence[str] = ("marketplace.com",),
+    statistical: bool = True,
 ) -> list[tuple[str, ...]]:
-    """Check each row's body and file names; return the categories each was blocked for."""
+    """Check each row's body and file names; return the categories each was blocked for.
+
+    ``statistical=False`` measures the rules alone, without the second pass.
+    """
     domains = tuple(own_domains)
     verdicts = []
     for row in rows:
         body, filenames = split_attachment_lines(row.text)
-        verdicts.append(check(body, filenames=filenames, own_domains=domains).categories)
+        verdict = check(body, filenames=filenames, own_domains=domains, statistical=statistical)
+        verdicts.append(verdict.categories)
     return verdicts
 
 

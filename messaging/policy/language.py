@@ -1950,6 +1950,86 @@ assert _APP_SHORT_TRIGGERS | _APP_NICKNAME_TRIGGERS | _SOCIAL_TRIGGERS <= _WHOLE
 assert "wa" in _WHOLE_WORD_TRIGGERS
 
 
+# What a sentence must be about for the statistical pass's finding in each category to
+# stand: a review, the marketplace's messages, or something to buy.
+_MODEL_TOPIC = {
+    "review_manipulation": re.compile(
+        r"review|rating|rate\b|rated|star|feedback|fb\b|resen|valora|opin|calific|estrella|"
+        r"puntua|nota\b|comentario|\u2b50|\u2605|\u2606|\U0001f31f|\*"
+    ),
+    "opt_out": re.compile(
+        r"message|notif|chat|alert|email|sms|text|stop|quit|unsub|mute|mensaje|aviso|notifica|"
+        r"correo|baja|alto\b|silenc|desactiv|plataforma|platform|marketplace|app\b|"
+        r"\U0001f515|\U0001f6d1|\u26d4"
+    ),
+    "marketing": re.compile(
+        r"price|precio|discount|descuento|\bdto\b|\boff\b|%|\bsale\b|rebaja|oferta|offer|deal|"
+        r"promo|coupon|cupon|\bcode\b|codigo|collection|coleccion|launch|lanz|estren|\bstock\b|"
+        r"unidades|units|\bleft\b|quedan|nueva temporada|new season|\bfree\b|gratis|cheap|"
+        r"barat|outlet|black friday|cyber|buen fin|liquidacion|clearance|\d ?x ?\d|also|too\b|"
+        r"tambien|matching|a juego|next time|proxima|again|directly|directo|por fuera|outside|"
+        r"comision|commission|\bon us\b|half|mitad|bogo|newsletter|points|puntos|refer"
+    ),
+}
+_MODEL_MIN_WORDS = 4
+
+
+def model_finding_stands(category: str, sentence: str) -> bool:
+    """Tell whether the statistical pass may block ``sentence`` for ``category``: a sentence
+    of a few words at least, about that category's subject, not in the buyer's own voice."""
+    if len(sentence.split()) < _MODEL_MIN_WORDS:
+        return False
+    if _MODEL_TOPIC[category].search(sentence) is None:
+        return False
+    return not buyer_voice(category, sentence)
+
+
+# The buyer on their own review: "I don't want to leave a bad review", "le di 5 estrellas";
+# a neutral request for an honest one.
+_BUYER_OWN_REVIEW = re.compile(
+    r"\bi (?:don'?t|do not|won'?t|will not|wouldn'?t|would not|didn'?t|did not)\s+"
+    r"(?:want to |plan to |intend to )?(?:leave|write|post|give|rate)\b"
+    r"|\b(?:le |les )?(?:di|he dado|dimos|hemos dado|he puesto|pondre|dare|"
+    r"voy a (?:dejar|poner|dar))\b"
+    r"|\bno (?:quiero|voy a|pienso) (?:dejar|poner|escribir|publicar)\b"
+    r"|\b(?:honest|sincer\w*|honest[oa]|imparcial)\b"
+)
+
+
+def buyer_voice(category: str, sentence: str) -> bool:
+    """Tell whether ``sentence`` speaks as the buyer about their own review, purchase or
+    messages ("I'll leave a review when it arrives", "can I add a pillow?", "how can I turn
+    off these notifications?"), or asks for an honest review: what a seller's marketing or
+    pressure never says."""
+    if category == "review_manipulation":
+        return (
+            _BUYER_REVIEW.search(sentence) is not None
+            or _BUYER_OWN_REVIEW.search(sentence) is not None
+            or (_BUYER_ASKS.search(sentence) is not None and _INCENTIVE.search(sentence) is None)
+        )
+    if category == "opt_out":
+        return _BUYER_ASKS.search(sentence) is not None
+    return _BUYER_ASKING.search(sentence) is not None
+
+
+# The buyer asking about their own order: "Can I add a matching pillow for $10?"
+_BUYER_ASKING = re.compile(
+    r"\b(?:(?:can|could|may) i|i'?d like|i would like|i want|i need|quiero|quisiera|"
+    r"puedo|necesito)\b"
+)
+
+
+# The trigger words that name an app or network an id may follow (contacts.find_named_ids).
+NAMED_ID_TRIGGERS = frozenset(
+    {
+        *("wa", "tg", "wsp", "line", "signal", "snap", "ig", "fb", "face", "insta"),
+        *("discord", "facebook", "messenger", "snapchat", "telegram", "tiktok", "viber"),
+        *("wechat", "whatsapp"),
+    }
+)
+assert NAMED_ID_TRIGGERS <= _ANYWHERE_TRIGGERS | _WHOLE_WORD_TRIGGERS
+
+
 def trigger_scan_with(extra_words: frozenset[str]) -> TriggerScan:
     """Return a scan finding what ``triggers_in`` finds, plus any of ``extra_words``.
 

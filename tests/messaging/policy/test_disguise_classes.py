@@ -119,6 +119,11 @@ ALLOWED: list[str] = [
     "I don't want to leave a bad review, but the lamp is broken.",
     "I wrote a negative review because it broke, can you help?",
     "Low battery will kill the signal, recharge before use.",
+    # short and ordinary messages the statistical pass must leave alone
+    "Thanks for your order, enjoy it!",
+    "1,5 mm please",
+    "Your refund has been processed; an honest review would help us.",
+    "Le di 5 estrellas, gracias.",
 ]
 
 
@@ -132,6 +137,26 @@ def test_what_must_stay_allowed_is(message):
     verdict = check(message, filenames=filenames)
 
     assert not verdict.is_blocked, verdict.findings
+
+
+MODEL_ONLY: list[tuple[str, str]] = [
+    # a paraphrase no rule names, found by the statistical pass (reason code "reads_as_...")
+    (
+        "opt_out",
+        "Let us keep chatting somewhere else, these in-app notes are slow, switch them off "
+        "on your side.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("category", "message"), MODEL_ONLY)
+def test_the_statistical_pass_finds_what_the_rules_miss(category, message):
+    with_model = check(message)
+    rules_alone = check(message, statistical=False)
+
+    assert category in with_model.categories, with_model.findings
+    assert with_model.findings[0].code.startswith("reads_as_")
+    assert not rules_alone.is_blocked or category in rules_alone.categories
 
 
 def test_a_seller_cannot_hide_an_offer_behind_a_report_word():
