@@ -41,6 +41,7 @@ from .normalize import (
     keyword_view_symbols,
     normalize_with_keywords,
 )
+from .patterns import TriggerScan
 from .reports import CONTACT_CODES, WORDING_CATEGORIES, reporting_sentences
 
 _CONTACT_CATEGORIES = frozenset({"email", "phone", "url", "social_handle", "messaging_app"})
@@ -53,9 +54,7 @@ _SPACED_OUT = re.compile(r"(?:\S ){3}\S")
 _SPLIT_LETTERS = re.compile(r"(?<![\w.\-])\w([.\-])\w(?:\1\w)+(?![\w\-])")
 _MAX_PER_CATEGORY = 50
 _PROVIDER_HINTS = ("mail", "yahoo", "outlook", "icloud", "proton", "gmx", "yandex", "zoho", "aol")
-# One scan of the folded text finds the wording detectors' trigger words and the number words
-# the normaliser needs; while no normalising step changes the text, it serves both.
-_KEYWORDS = trigger_scan_with(NUMBER_WORD_SET)
+_KEYWORDS: TriggerScan  # set below, once the hints of backwards text are defined
 _SQUEEZE = re.compile(r"[\W_]+")
 _ALNUM = re.compile(r"[^\W_]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -149,7 +148,7 @@ def scan(text: str, own_domains: tuple[str, ...], statistical: bool = True) -> l
     ``statistical`` adds the second pass (model.py) for the semantic categories the rules
     did not find.
     """
-    normalized, keywords, folded = normalize_with_keywords(text, _KEYWORDS.present)
+    normalized, keywords, folded, folded_keywords = normalize_with_keywords(text, _KEYWORDS.present)
     view = normalized.text
     links = find_links(view, own_domains)
     not_phones = _not_phones(links)
@@ -201,7 +200,7 @@ def scan(text: str, own_domains: tuple[str, ...], statistical: bool = True) -> l
         taken = [(found.start, found.end, found.category) for found in findings]
         plain_hits = [hit for hit in plain_hits if not _taken(folded, hit, taken)]
         _add_findings(findings, per_category, folded, plain_hits, plain.own_spans)
-    for window in _reversed_windows(folded.text):
+    for window in _reversed_windows(folded.text, folded_keywords):
         for found in _reversed_findings(folded, own_domains, window):
             if not _taken_original(found, findings):
                 findings.add(found)
@@ -240,6 +239,11 @@ _REVERSED_SHAPE = re.compile(
 )
 
 
+# One scan of the folded text finds the wording detectors' trigger words, the number words
+# the normaliser needs and the hints of a text written backwards.
+_KEYWORDS = trigger_scan_with(
+    NUMBER_WORD_SET | frozenset(_REVERSED_HINTS) | frozenset(_REVERSED_ENDINGS)
+)
 _REVERSED_HINT = re.compile("|".join(re.escape(hint) for hint in _REVERSED_HINTS))
 # How much text around a hint, or an ending read backwards, is read the other way round.
 _REVERSED_BEFORE = 200
@@ -248,12 +252,21 @@ _REVERSED_WINDOWS = 3
 _REVERSED_LONGEST = 600
 
 
-def _reversed_windows(text: str) -> list[tuple[int, int]]:
-    """The stretches of ``text`` around a hint to read backwards or a backwards ending."""
+def _reversed_windows(text: str, keywords: frozenset[str] | None) -> list[tuple[int, int]]:
+    """The stretches of ``text`` around a hint to read backwards or a backwards ending.
+
+    ``keywords``, the keyword scan of ``text`` if at hand, holds its hints and endings.
+    """
+    if keywords is None:
+        hinted = any(hint in text for hint in _REVERSED_HINTS)
+        ending = any(ending in text for ending in _REVERSED_ENDINGS)
+    else:
+        hinted = not keywords.isdisjoint(_REVERSED_HINTS)
+        ending = not keywords.isdisjoint(_REVERSED_ENDINGS)
     marks: list[int] = []
-    if any(hint in text for hint in _REVERSED_HINTS):
+    if hinted:
         marks.extend(match.start() for match in _REVERSED_HINT.finditer(text))
-    if "+" in text or any(ending in text for ending in _REVERSED_ENDINGS):
+    if ending or "+" in text:
         marks.extend(match.start() for match in _REVERSED_SHAPE.finditer(text))
     windows: list[tuple[int, int]] = []
     for mark in sorted(marks):
@@ -295,7 +308,7 @@ def _reversed_findings(
         # A path read backwards comes before its host ("erac/moc.gifdnaorref"): a space
         # instead of "/" lets the host stand alone.
         backwards = "".join(text[index] for index in order).replace("/", " ")
-        normalized, _, _ = normalize_with_keywords(backwards, None)
+        normalized, _, _, _ = normalize_with_keywords(backwards, None)
         view = normalized.text
         links = find_links(view, own_domains)
         hits: list[Hit] = list(links.hits)

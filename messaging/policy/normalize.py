@@ -1106,17 +1106,19 @@ def normalize(text: str) -> Normalized:
 
 def normalize_with_keywords(
     text: str, keywords_of: Callable[[str], frozenset[str]] | None
-) -> tuple[Normalized, frozenset[str] | None, Normalized]:
+) -> tuple[Normalized, frozenset[str] | None, Normalized, frozenset[str] | None]:
     """``normalize``, also returning ``keywords_of`` the folded text if no step changed it.
 
     ``keywords_of`` must return every word of ``NUMBER_WORD_SET`` the text holds (as a
     substring, anywhere): without one, digits written as words cannot occur and that step
     is skipped. The keywords are None once a step changes the text. The third value is the
     text with its characters folded and no other step applied: where it holds a plain
-    address, that address is blocked whatever a later step made of the words around it.
+    address, that address is blocked whatever a later step made of the words around it. The
+    fourth is ``keywords_of`` that folded text, whatever the steps did.
     """
     normalized = folded = fold_characters(text)
     keywords = keywords_of(normalized.text) if keywords_of is not None else None
+    folded_keywords = keywords
     for step in _STEPS:
         if step is _digits_from_words and keywords is not None:
             # Both number steps need a number word: a run of them, or one glued to digits.
@@ -1128,7 +1130,7 @@ def normalize_with_keywords(
             changed = step(normalized)
         if changed is not normalized:
             normalized, keywords = changed, None
-    return normalized, keywords, folded
+    return normalized, keywords, folded, folded_keywords
 
 
 # --- a same-length view for keyword matching: "wh4tsapp", "r3view" ------------------------
