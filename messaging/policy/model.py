@@ -21,8 +21,9 @@ logistic regression the trainer fits on L2-normalised binary rows), except that 
 REPORT_FEATURE is added unscaled; its probability is the logistic of that score. A category
 is found when its probability reaches its threshold in model.json.
 
-Long texts are scored in windows of at most ``WINDOW_CHARS`` characters, cut at sentence ends,
-and only the first ``MAX_WINDOWS`` of them: a category's probability is its best window's.
+Long texts are scored in windows of at most ``WINDOW_CHARS`` characters cut at sentence ends,
+at most ``MAX_WINDOWS`` of them (the first ones and the text's end), which bounds the cost:
+a category's probability is its best window's.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from typing import Any
 FEATURES_VERSION = "semantic-features/1"
 SEMANTIC_CATEGORIES: tuple[str, ...] = ("marketing", "review_manipulation", "opt_out")
 WINDOW_CHARS = 600
-MAX_WINDOWS = 10
+MAX_WINDOWS = 4  # 3 from the start and the last: at most 2,400 characters are scored
 MAX_WORD_CHARS = 40
 MAX_WORDS = 200  # per window: 600 characters of emoji read as words make 1,200
 MODEL_FILE = "model.json"
@@ -95,6 +96,7 @@ for _word, _symbols in _SYMBOL_WORDS.items():
 for _letter, _shapes in _LOOK_ALIKES.items():
     _TRANSLATE.update(dict.fromkeys(map(ord, _shapes), _letter))
 
+_TRANSLATED = re.compile("[" + re.escape("".join(map(chr, _TRANSLATE))) + "]")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 # Three or more single letters or digits separated by the same one space, dot, dash,
 # underscore, star or middle dot: "c-o-u-p-o-n", "N E W", "d.a.r.s.e".
@@ -102,10 +104,12 @@ _SPACED_LETTERS = re.compile(r"(?<![^\W_])[^\W_]([ .\-_*·•])[^\W_](?:\1[^\W_]
 _SPACERS = re.compile(r"[ .\-_*·•]")
 # Digits and symbols read as letters, inside a word that has at least two letters.
 _LEET_NEAR_LETTER = re.compile(r"[a-z][013457@$]|[013457@$!][a-z]")
-_LEET_CANDIDATE = re.compile(r"[a-z0-9@$!]+")
+# A word (run of letters, digits, "@", "$", "!") with one of the characters read as letters:
+# only those can change. Anchored at the word's start, so a long word is scanned once.
+_LEET_CANDIDATE = re.compile(r"(?<![a-z0-9@$!])[a-z0-9@$!]*?[013457@$!][a-z0-9@$!]*")
 _LEET_CHAR = re.compile(r"[013457@$!]")
 _LEET = str.maketrans("013457@$!", "oieastasi")
-_LETTERS = re.compile(r"[a-z]")
+_TWO_LETTERS = re.compile(r"[a-z][^a-z]*[a-z]")
 _LEADING_NUMBER = re.compile(r"[0-9]{2,}")
 _SPACED_HINT = re.compile(r"[ .\-_*·•][^\W_][ .\-_*·•][^\W_]")
 _DIGIT = re.compile(r"[0-9]")
@@ -334,18 +338,20 @@ def _join_letters(match: re.Match[str]) -> str:
 
 @lru_cache(maxsize=1 << 14)
 def _unleet_word(token: str) -> str:
-    if len(_LETTERS.findall(token)) < 2:
+    if _TWO_LETTERS.search(token) is None:
         return token
-    head = ""
-    number = _LEADING_NUMBER.match(token)
-    if number:  # "10cm", "30min": a quantity, not a disguised letter
-        head, token = number.group(), token[number.end() :]
+    head = lead = trail = ""
+    if "0" <= token[0] <= "9":
+        number = _LEADING_NUMBER.match(token)
+        if number:  # "10cm", "30min": a quantity, not a disguised letter
+            head, token = number.group(), token[number.end() :]
     # "@" and "$" read as letters only after the word's first character ("@shop", "$10"), and
     # "!" only between two letters or digits ("rev!ew", not "wow!").
-    lead = token[0] if token[0] in "@$!" else ""
-    token = token[len(lead) :]
-    trail = token[len(token.rstrip("!")) :]
-    token = token[: len(token) - len(trail)]
+    if token[0] in "@$!":
+        lead, token = token[0], token[1:]
+    if token[-1] == "!":
+        stripped = token.rstrip("!")
+        trail, token = token[len(stripped) :], stripped
     return head + lead + token.translate(_LEET) + trail
 
 
@@ -373,7 +379,8 @@ def normalize_view(text: str) -> str:
     (findings report spans of the original text)."""
     view = text
     if not view.isascii():
-        view = view.translate(_TRANSLATE)
+        if _TRANSLATED.search(view):
+            view = view.translate(_TRANSLATE)
         view = _COMBINING.sub("", unicodedata.normalize("NFKD", view))
     view = view.casefold()
     if _SPACED_HINT.search(view):
@@ -467,13 +474,15 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
 
 
 def windows(text: str) -> list[tuple[int, int]]:
-    """At most MAX_WINDOWS spans of at most WINDOW_CHARS characters covering the text from its
-    start, cut after a sentence end where there is one in a window's second half."""
+    """At most MAX_WINDOWS spans of at most WINDOW_CHARS characters: from the start of the
+    text, each cut after a sentence end where there is one in its second half; when the text
+    is longer than all but one of them cover, the last one is its end (from a sentence start
+    where there is one), so a closing line is read too."""
     if len(text) <= WINDOW_CHARS:
         return [(0, len(text))]
     spans: list[tuple[int, int]] = []
     start = 0
-    while start < len(text) and len(spans) < MAX_WINDOWS:
+    while start < len(text) and len(spans) < MAX_WINDOWS - 1:
         end = min(start + WINDOW_CHARS, len(text))
         if end < len(text):
             cut = 0
@@ -484,10 +493,22 @@ def windows(text: str) -> list[tuple[int, int]]:
                 cut = space + 1 if space > 0 else 0
             end = cut or end
         spans.append((start, end))
-        start = end
-        while start < len(text) and text[start].isspace():
-            start += 1
+        start = _skip_space(text, end)
+    if start < len(text):
+        tail = max(start, len(text) - WINDOW_CHARS)
+        if tail > start:
+            half = tail + WINDOW_CHARS // 2
+            sentence_end = _SENTENCE_END.search(text, tail, half)
+            space = text.find(" ", tail, half)
+            tail = sentence_end.end() if sentence_end else space + 1 if space >= 0 else tail
+        spans.append((_skip_space(text, tail), len(text)))
     return spans
+
+
+def _skip_space(text: str, start: int) -> int:
+    while start < len(text) and text[start].isspace():
+        start += 1
+    return start
 
 
 class SemanticModel:
@@ -531,11 +552,12 @@ class SemanticModel:
 
     def scores(self, text: str) -> dict[str, float]:
         """Each category's probability: its best window's."""
-        scored = self.window_logits(text)
-        return {
-            category: _sigmoid(max(logits[i] for _, logits in scored))
-            for i, category in enumerate(self.categories)
-        }
+        if len(text) <= WINDOW_CHARS:
+            best = self.logits(text)
+        else:
+            scored = [logits for _, logits in self.window_logits(text)]
+            best = tuple(map(max, zip(*scored, strict=True)))
+        return dict(zip(self.categories, map(_sigmoid, best), strict=True))
 
     def findings(self, text: str) -> list[tuple[str, int, int]]:
         """The categories whose probability reaches their threshold, each with the span of

@@ -7,9 +7,13 @@ a buyer mentioning a sale they bought in) are not.
 """
 
 import json
+import os
+import subprocess
+import sys
 import time
 from importlib import resources
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +31,8 @@ from messaging.policy.model import (
     sentences,
     windows,
 )
+
+ROOT = Path(__file__).resolve().parents[3]
 
 FLAGGED: list[tuple[str, str]] = [
     ("marketing", "Use code THANKYOU15 for 15% off your next order with us."),
@@ -136,13 +142,23 @@ def test_a_violation_in_a_later_window_is_found_with_its_offsets():
     assert text[start:end] == "To stop receiving these updates from us, reply STOP."
 
 
-def test_windows_cover_the_start_of_a_long_text_and_are_bounded():
-    text = "word " * 3_000
+def test_windows_cover_the_start_and_the_end_of_a_long_text_and_are_bounded():
+    text = "word " * 3_000 + "The end."
     spans = windows(text)
     assert len(spans) == MAX_WINDOWS
     assert spans[0][0] == 0
+    assert spans[-1][1] == len(text)
     assert all(0 < end - start <= WINDOW_CHARS for start, end in spans)
     assert all(a[1] <= b[0] for a, b in pairwise(spans))
+    assert all(not text[start].isspace() for start, _ in spans)
+
+
+def test_a_closing_line_after_a_long_text_is_read():
+    filler = "The parcel arrived today and the lamp works perfectly, thank you again. " * 60
+    text = filler + "P.S. To stop receiving these updates from us, reply STOP."
+    [(category, start, end)] = semantic_findings(text)
+    assert category == "opt_out"
+    assert text[start:end] == "P.S. To stop receiving these updates from us, reply STOP."
 
 
 @pytest.mark.parametrize(
@@ -190,6 +206,32 @@ def test_features_are_deterministic_and_normalised():
     assert sorted(features("Reply STOP")) == sorted(
         ["<reply>", "<rep", "repl", "eply", "ply>", "<stop>", "<sto", "stop", "top>", "reply stop"]
     )
+
+
+def test_features_and_scores_do_not_depend_on_the_hash_seed():
+    """Sets of strings iterate in a different order in every process: the features (a set)
+    and the scores must not depend on it."""
+    program = (
+        "import json, sys; from messaging.policy.model import features, semantic_scores; "
+        "t = sys.argv[1]; print(json.dumps([sorted(features(t)), semantic_scores(t)]))"
+    )
+    text = "Hola Ana: 5⭐ = reembolso 🎁. Use c0de SAVE10 on ur n3xt order! Reply STOP to opt out."
+    runs = [
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-c", program, text],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+                env={**os.environ, "PYTHONHASHSEED": seed},
+            ).stdout
+        )
+        for seed in ("1", "2", "3")
+    ]
+    assert runs[0][0] == runs[1][0] == runs[2][0]
+    for run in runs[1:]:
+        assert run[1] == pytest.approx(runs[0][1], abs=1e-12)
 
 
 @pytest.mark.parametrize(
