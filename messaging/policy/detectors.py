@@ -29,6 +29,7 @@ from .language import (
     find_review_manipulation,
     find_social_mentions,
     model_finding_stands,
+    model_topics,
     names_a_network,
     trigger_scan_with,
     triggers_in,
@@ -356,10 +357,15 @@ def _model_hits(view: str, hits: list[Hit]) -> list[Hit]:
     """
     if hits:
         return []
+    # A finding stands only on a sentence about its category's subject: without one in the
+    # whole text, the model has nothing to find.
+    topics = model_topics(view)
+    if not topics:
+        return []
     return [
         Hit(category, start, end, _MODEL_CODES[category])
         for category, start, end in semantic_findings(view)
-        if model_finding_stands(category, view[start:end])
+        if category in topics and model_finding_stands(category, view[start:end])
     ]
 
 

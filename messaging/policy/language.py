@@ -1974,6 +1974,12 @@ _MODEL_TOPIC = {
 _MODEL_MIN_WORDS = 4
 
 
+def model_topics(text: str) -> frozenset[str]:
+    """The semantic categories whose subject ``text`` touches: the only ones the statistical
+    pass may find in it (see ``model_finding_stands``)."""
+    return frozenset(category for category, topic in _MODEL_TOPIC.items() if topic.search(text))
+
+
 def model_finding_stands(category: str, sentence: str) -> bool:
     """Tell whether the statistical pass may block ``sentence`` for ``category``: a sentence
     of a few words at least, about that category's subject, not in the buyer's own voice."""
