@@ -292,3 +292,13 @@ def test_the_exporter_serves_the_metrics_and_nothing_else(settings):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_scrape_costs_a_fixed_number_of_queries(client, django_assert_num_queries):
+    thread_with_message()
+    client.get("/metrics")  # the first scrape registers the collectors
+
+    with django_assert_num_queries(2) as captured:
+        assert client.get("/metrics").status_code == 200
+
+    assert all("notifications_" in query["sql"] for query in captured.captured_queries)
