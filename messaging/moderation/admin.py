@@ -360,15 +360,13 @@ class ModerationCaseAdmin(admin.ModelAdmin):
                 "missed violation",
             )
             return None
-        context: dict[str, Any] = {
-            **self.admin_site.each_context(request),
-            "title": "Label confirmed reports as missed violations",
-            "opts": self.model._meta,
-            "cases": queryset.select_related("message"),
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/messaging/mark_missed_violation.html", context)
+        return self._form_page(
+            request,
+            "Label confirmed reports as missed violations",
+            queryset.select_related("message"),
+            form,
+            "admin/messaging/mark_missed_violation.html",
+        )
 
     @admin.action(description="Restrict the sender's proactive messages…")
     def restrict_sender(
@@ -397,15 +395,32 @@ class ModerationCaseAdmin(admin.ModelAdmin):
                 "seller(s) restricted.",
             )
             return None
+        return self._form_page(
+            request,
+            "Restrict the sender's proactive messages",
+            queryset.select_related("subject"),
+            form,
+            "admin/messaging/restrict_sender.html",
+        )
+
+    def _form_page(
+        self,
+        request: HttpRequest,
+        title: str,
+        cases: QuerySet[ModerationCase],
+        form: forms.Form,
+        template: str,
+    ) -> TemplateResponse:
+        """The page an action shows to ask for its details, listing the selected cases."""
         context: dict[str, Any] = {
             **self.admin_site.each_context(request),
-            "title": "Restrict the sender's proactive messages",
+            "title": title,
             "opts": self.model._meta,
-            "cases": queryset.select_related("subject"),
+            "cases": cases,
             "form": form,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
-        return TemplateResponse(request, "admin/messaging/restrict_sender.html", context)
+        return TemplateResponse(request, template, context)
 
 
 @admin.register(ModerationAction)

@@ -38,6 +38,7 @@ from .model import semantic_findings
 from .normalize import (
     NUMBER_WORD_SET,
     Normalized,
+    digit_count,
     keyword_view,
     keyword_view_symbols,
     normalize_with_keywords,
@@ -401,14 +402,7 @@ _DOT_LABEL = re.compile(r"\.[0-9a-z\u00c0-\U0010ffff]")
 
 def _may_hold_a_contact(text: str) -> bool:
     """A cheap test every text with an address, a host or a phone number passes."""
-    return "@" in text or _DOT_LABEL.search(text) is not None or _digit_total(text) >= 7
-
-
-def _digit_total(text: str) -> int:
-    if text.isascii():
-        encoded = text.encode("ascii")
-        return len(encoded) - len(encoded.translate(None, _ASCII_DIGITS))
-    return len(_DIGIT.findall(text))
+    return "@" in text or _DOT_LABEL.search(text) is not None or digit_count(text) >= 7
 
 
 def _names_more(words: str) -> bool:

@@ -1404,10 +1404,11 @@ _MARKETING_BY_TRIGGER = {
 
 _CODE_SHAPE = re.compile(r"(?=[a-z]*\d)(?=\d*[a-z])")
 # The buyer asking about their own order: "Can I add a matching pillow for $10?"
-_BUYER_VOICE = re.compile(
+_BUYER_ASKS_FOR = (
     r"\b(?:(?:can|could|may) i|i'?d like|i would like|i want|i need|quiero|quisiera|"
-    r"puedo|necesito)\b[^.!?]*$"
+    r"puedo|necesito)\b"
 )
+_BUYER_VOICE = re.compile(_BUYER_ASKS_FOR + r"[^.!?]*$")
 _UPSELL = "upsell"
 _ON_DIGITS = frozenset({"multi_buy_offer"})
 
@@ -2019,10 +2020,7 @@ def buyer_voice(category: str, sentence: str) -> bool:
 
 
 # The buyer asking about their own order: "Can I add a matching pillow for $10?"
-_BUYER_ASKING = re.compile(
-    r"\b(?:(?:can|could|may) i|i'?d like|i would like|i want|i need|quiero|quisiera|"
-    r"puedo|necesito)\b"
-)
+_BUYER_ASKING = re.compile(_BUYER_ASKS_FOR)
 
 
 # The trigger words that name an app or network an id may follow (contacts.find_named_ids).

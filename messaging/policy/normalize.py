@@ -863,7 +863,7 @@ _LOOKALIKE_DIGITS = str.maketrans({"o": "0", "l": "1", "i": "1", "s": "5", "b": 
 _ASCII_DIGITS = b"0123456789"
 
 
-def _digit_count(text: str) -> int:
+def digit_count(text: str) -> int:
     """Return how many characters of ``text`` match "\\d"."""
     if text.isascii():
         # In ASCII text "\d" is "0" to "9"; deleting them with bytes.translate is far cheaper
@@ -875,7 +875,7 @@ def _digit_count(text: str) -> int:
 def _digits_from_lookalikes(normalized: Normalized) -> Normalized:
     text = normalized.text
     # The digit count is the cheaper of the two tests, so it goes first.
-    if _digit_count(text) < 5 or _LOOKALIKE_NEXT_TO_DIGIT.search(text) is None:
+    if digit_count(text) < 5 or _LOOKALIKE_NEXT_TO_DIGIT.search(text) is None:
         return normalized
     edits: list[Edit] = []
     for run in _DIGITISH_RUN.finditer(text):
@@ -917,13 +917,13 @@ _PLUS_WORD = re.compile(r"\b(?:plus|mas)\s+(?=\d)")
 
 def _undo_odd_separators(normalized: Normalized) -> Normalized:
     text = normalized.text
-    if ("plus" in text or "mas" in text) and _digit_count(text) >= 7:
+    if ("plus" in text or "mas" in text) and digit_count(text) >= 7:
         # "plus 34 612 ...": the country code's "+" said as a word.
         plus = [(m.start(), m.end(), "+") for m in _PLUS_WORD.finditer(text)]
         if plus:
             normalized = normalized.apply(plus)
             text = normalized.text
-    if _digit_count(text) < 7 or _ODD_JOIN_HINT.search(text) is None:
+    if digit_count(text) < 7 or _ODD_JOIN_HINT.search(text) is None:
         return normalized
     edits: list[Edit] = []
     for run in _JOINED_GROUPS.finditer(text):
