@@ -42,7 +42,7 @@ test: install dirs
 	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # Seeds bench_s and bench_l on PostgreSQL once (BENCH_PG), reuses them after; needs wrk.
-# BENCH_TIERS=S for a quick run.
+# BENCH_TIERS=S for a quick run; BENCH_TIERS=S,L,XL adds 10,000,000 messages (bench_xl).
 bench: install
 	$(BIN)/pip install --quiet "scrubadub>=2,<3"
 	DJANGO_SETTINGS_MODULE=messagecenter.settings $(BIN)/python bench/run.py

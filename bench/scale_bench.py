@@ -1,6 +1,7 @@
 """Benchmark the message center at marketplace scale on PostgreSQL; print a markdown fragment.
 
-For each tier (env BENCH_TIERS, default "S,L") it uses the database bench_<tier>, seeding it
+For each tier (env BENCH_TIERS, default "S,L"; S, L or XL, and S always, as the reference for
+flatness) it uses the database bench_<tier>, seeding it
 with `manage.py seed_bench` unless it already holds the same seed, then times every page and
 service next to its baseline (bench/scale_measure.py), serves the app with gunicorn (2
 workers, loopback) and loads it with wrk. Progress goes to stderr.
@@ -30,7 +31,7 @@ PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/9")
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
 SETTINGS = os.environ.get("BENCH_SETTINGS", "bench.settings")
-TIER_MESSAGES = {"S": 10_000, "L": 1_000_000}
+TIER_MESSAGES = {"S": 10_000, "L": 1_000_000, "XL": 10_000_000}
 SEED_COMMAND = ROOT / "messaging" / "management" / "commands" / "seed_bench.py"
 PAGES = [
     "seller inbox, needs response, page 1",
@@ -152,9 +153,9 @@ def create_and_seed(database: str, tier: str) -> str:
     return database
 
 
-def measure(database: str) -> dict[str, Any]:
+def measure(database: str, script: str = "bench/scale_measure.py") -> dict[str, Any]:
     result = subprocess.run(
-        [PYTHON, "bench/scale_measure.py"],
+        [PYTHON, script],
         cwd=ROOT,
         env=env_for(database),
         check=True,
@@ -347,6 +348,139 @@ def tier_report(tier: str, data: dict[str, Any], reused: bool) -> list[str]:
     return out
 
 
+MIB = 1024 * 1024
+# The tables that grow with the messages, in the order the report lists them.
+GROWING = [
+    "messaging_message",
+    "messaging_searchdocument",
+    "messaging_participant",
+    "messaging_thread",
+    "messaging_obligation",
+    "messaging_responseday",
+    "messaging_attachment",
+    "orders_order",
+    "notifications_emailoutbox",
+]
+
+
+def mib(value: float) -> str:
+    return f"{value / MIB:,.0f}" if value >= 10 * MIB else f"{value / MIB:,.1f}"
+
+
+def growth_report(results: dict[str, dict[str, Any]]) -> list[str]:
+    """Sizes per million messages at each tier, the hot plans, and the write rate."""
+    measured = {tier: data["growth"] for tier, data in results.items() if data.get("growth")}
+    if not measured:
+        return []
+    out = [
+        "### Growth: sizes, plans and the write rate",
+        "",
+        "Sizes are PostgreSQL's own (`pg_relation_size`, `pg_indexes_size`, TOAST), after the "
+        "seed and a `VACUUM (ANALYZE)`; per million messages is the size over the tier's "
+        "message count, and the projection to 100 million multiplies the largest tier's "
+        "figure. Rows are the planner's estimate.",
+        "",
+    ]
+    tiers = list(measured)
+    head = " | ".join(f"{tier} MiB per 1M messages" for tier in tiers)
+    out += [
+        f"| table | {head} | projected at 100M, GiB (heap + indexes + TOAST) |",
+        "| --- | " + " | ".join("---:" for _ in tiers) + " | ---: |",
+    ]
+    for table in GROWING:
+        cells = []
+        last = 0.0
+        for tier in tiers:
+            sizes = measured[tier]["sizes"]
+            row = sizes["tables"].get(table)
+            if row is None:
+                cells.append("–")
+                continue
+            whole = row["heap"] + row["indexes"] + row["toast"]
+            per_million = whole / sizes["messages"] * 1_000_000
+            last = per_million
+            cells.append(
+                f"{mib(per_million)} ({mib(row['heap'] / sizes['messages'] * 1e6)} heap + "
+                f"{mib(row['indexes'] / sizes['messages'] * 1e6)} idx)"
+            )
+        out.append(f"| `{table}` | " + " | ".join(cells) + f" | {last * 100 / 1024**3:,.1f} |")
+    whole_db = []
+    for tier in tiers:
+        sizes = measured[tier]["sizes"]
+        whole_db.append(f"{mib(sizes['database'] / sizes['messages'] * 1e6)}")
+    largest = measured[tiers[-1]]["sizes"]
+    projected = largest["database"] / largest["messages"] * 100_000_000 / 1024**3
+    out += [
+        "| whole database | " + " | ".join(whole_db) + f" | {projected:,.1f} |",
+        "",
+    ]
+    for tier in tiers:
+        sizes = measured[tier]["sizes"]
+        biggest = ", ".join(
+            f"`{index['name']}` {mib(index['bytes'])} MiB" for index in sizes["indexes"][:6]
+        )
+        out.append(
+            f"- {tier}: {sizes['messages']:,} messages, database {mib(sizes['database'])} MiB; "
+            f"largest indexes: {biggest}"
+        )
+    out += [
+        "",
+        "The hot statements under `EXPLAIN (ANALYZE, BUFFERS)` on the largest tier "
+        f"({tiers[-1]}), the heavy seller's and the busy buyer's pages: each scan node, the "
+        "index it reads, the rows it returned and, for an index-only scan, the heap rows it "
+        "still had to fetch (the visibility map not yet set for them).",
+        "",
+        "| operation | statements | execution ms | buffers | scans |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    for name, plan in measured[tiers[-1]]["plans"].items():
+        scans = "; ".join(
+            f"{scan['node']} on {scan['relation']}"
+            + (f" using {scan['index']}" if scan["index"] else "")
+            + f" ({scan['rows']:,} rows"
+            + (f", {scan['heap_fetches']} heap fetches" if scan["heap_fetches"] is not None else "")
+            + ")"
+            for scan in plan["scans"]
+        )
+        out.append(
+            f"| {name} | {plan['statements']} | {plan['execution_ms']:.2f} | "
+            f"{plan['buffers']:,} | {scans} |"
+        )
+    cores = next(iter(measured.values()))["cores"]
+    server = next(iter(measured.values()))["settings"]
+    out += [
+        "",
+        "Write rate: client processes on this machine, each calling `message_send` (the whole "
+        "send path: policy, insert, participants, clock, outbox, search document) in a loop "
+        "on its own 100 threads, all started together for the same window; then the same "
+        "clients each running the bare INSERT of a message row in its own transaction (what "
+        "the database alone takes). The CPU columns are per operation: the client process's "
+        "own, and its PostgreSQL backend's (read from /proc; WAL writer and checkpointer not "
+        "included). CPU time does not depend on what else the machine runs; the rate does "
+        f"({cores} cores, shared by the clients and the server; the load average before each "
+        "run is given). Server: "
+        + ", ".join(f"{key} {value}" for key, value in server.items())
+        + ".",
+        "",
+        "| tier | operation | clients | per second | client CPU ms per op | PostgreSQL backend "
+        "CPU ms per op | one core of PostgreSQL, ops per second | load before |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for tier in tiers:
+        for mode, label in [("send", "message_send"), ("insert", "bare INSERT")]:
+            for clients, row in measured[tier]["write"][mode].items():
+                done = max(row["done"], 1)
+                client = row["client_cpu_seconds"] / done * 1000
+                database = row["db_cpu_seconds"] / done * 1000
+                per_core = 1000 / database if database else 0
+                out.append(
+                    f"| {tier} | {label} | {clients} | {row['per_second']:,.0f} | {client:.2f} | "
+                    f"{database:.2f} | {per_core:,.0f} | {row['load_before']:.2f} |"
+                )
+    out.append("")
+    return out
+
+
 def speedup(row: dict[str, Any]) -> float:
     """How much faster the full-text search ran than ILIKE, each taken over its paired floor."""
     fts, ilike = row["fts"], row["ilike"]
@@ -355,14 +489,14 @@ def speedup(row: dict[str, Any]) -> float:
     return float(ilike["median"] / fts["median"])
 
 
-def flatness(name: str, small: dict[str, Any], large: dict[str, Any]) -> str:
-    """L against S, each over the floor timed in its own rounds (the verdict), and raw."""
+def flatness(name: str, small: dict[str, Any], large: dict[str, Any], tier: str = "L") -> str:
+    """A larger tier against S, each over the floor timed in its own rounds (the verdict)."""
     raw = large["median"] / small["median"]
     normal = large["ratio"] / small["ratio"]
     return (
-        f"- {name}: L {large['ratio']:.2f}× floor vs S {small['ratio']:.2f}× floor = "
-        f"{normal:.2f}× (≤ {FLAT}×): {verdict(normal <= FLAT)} (medians: L {ms(large['median'])} "
-        f"ms vs S {ms(small['median'])} ms = {raw:.2f}×)"
+        f"- {name}: {tier} {large['ratio']:.2f}× floor vs S {small['ratio']:.2f}× floor = "
+        f"{normal:.2f}× (≤ {FLAT}×): {verdict(normal <= FLAT)} (medians: {tier} "
+        f"{ms(large['median'])} ms vs S {ms(small['median'])} ms = {raw:.2f}×)"
     )
 
 
@@ -380,13 +514,16 @@ def targets(results: dict[str, dict[str, Any]]) -> list[str]:
         "gives it alone.",
         "",
     ]
-    if "S" in results and "L" in results:
-        small, large = results["S"], results["L"]
-        for name in [*PAGES[:2], PAGES[3], PAGES[4]]:
-            out.append(flatness(name, small["pages"][name], large["pages"][name]))
-        out.append(flatness("unread count", small["unread count"], large["unread count"]))
+    larger = [tier for tier in results if tier != "S"]
+    if "S" in results and larger:
+        small = results["S"]
+        for tier in larger:
+            large = results[tier]
+            for name in [*PAGES[:2], PAGES[3], PAGES[4]]:
+                out.append(flatness(name, small["pages"][name], large["pages"][name], tier))
+            out.append(flatness("unread count", small["unread count"], large["unread count"], tier))
     else:
-        out.append("- Flatness L vs S: not measured (only one tier ran; BENCH_TIERS=S,L)")
+        out.append("- Flatness: not measured (it needs S and a larger tier; BENCH_TIERS=S,L,XL)")
     for tier, data in results.items():
         pages = data["pages"]
         first = pages["seller inbox, all, page 1"]
@@ -454,6 +591,9 @@ def schema_ready() -> None:
 
 def main() -> None:
     tiers = [t.strip().upper() for t in os.environ.get("BENCH_TIERS", "S,L").split(",") if t]
+    if "S" not in tiers:
+        log("tier S is measured too: the larger tiers' flatness is judged against it")
+        tiers.insert(0, "S")
     schema_ready()
     results: dict[str, dict[str, Any]] = {}
     reused: dict[str, bool] = {}
@@ -461,6 +601,8 @@ def main() -> None:
         database, reused[tier] = prepare(tier)
         log(f"{database}: measuring")
         results[tier] = measure(database)
+        log(f"{database}: sizes, plans and write rate")
+        results[tier]["growth"] = measure(database, "bench/scale_growth.py")
         log(f"{database}: HTTP load")
         results[tier]["http"] = http(database, results[tier]["sessions"])
     import psycopg
@@ -481,6 +623,7 @@ def main() -> None:
     ]
     for tier in tiers:
         out += tier_report(tier, results[tier], reused[tier])
+    out += growth_report(results)
     out += targets(results)
     print("\n".join(out))
 

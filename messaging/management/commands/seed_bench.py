@@ -44,7 +44,7 @@ from orders.models import Order, OrderStatus
 
 SEED_VERSION = 1
 DEFAULT_SEED = 20_260_101
-TIERS = {"S": 10_000, "L": 1_000_000}
+TIERS = {"S": 10_000, "L": 1_000_000, "XL": 10_000_000}
 BENCH_DOMAIN = "bench.invalid"
 MARKER_TABLE = "bench_seed"
 
@@ -899,7 +899,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--messages", type=int, help="How many messages to write.")
-        parser.add_argument("--tier", choices=sorted(TIERS), help="S = 10,000, L = 1,000,000.")
+        parser.add_argument(
+            "--tier", choices=sorted(TIERS), help="S = 10,000, L = 1,000,000, XL = 10,000,000."
+        )
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
         parser.add_argument(
             "--force",
@@ -911,7 +913,7 @@ class Command(BaseCommand):
         tier = options["tier"]
         messages = options["messages"] or (TIERS[tier] if tier else None)
         if messages is None:
-            raise CommandError("Give --tier S|L or --messages N.")
+            raise CommandError("Give --tier S|L|XL or --messages N.")
         if tier and options["messages"] and options["messages"] != TIERS[tier]:
             raise CommandError(f"Tier {tier} is {TIERS[tier]:,} messages; give one or the other.")
         if (
