@@ -219,6 +219,9 @@ else:
 
 # Notifications: a row in the outbox before it is a task (see notifications/services.py).
 NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "6"))
+# Finished outbox rows (emails sent or given up, webhooks delivered or failed) are deleted after
+# this many days; 0 keeps them forever.
+OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "90"))
 NOTIFICATION_RETRY_BASE_SECONDS = 30  # backoff: 30 s, 60 s, 120 s … capped below
 NOTIFICATION_RETRY_MAX_SECONDS = 30 * 60
 NOTIFICATION_SWEEP_AFTER = timedelta(
@@ -426,6 +429,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 30.0},
     "notifications-digests": {"task": "notifications.send_digests", "schedule": 60.0},
     "notifications-webhook-sweep": {"task": "notifications.sweep_webhooks", "schedule": 30.0},
+    "notifications-outbox-purge": {
+        "task": "notifications.purge_outboxes",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "messaging-inbound-sweep": {"task": "messaging.sweep_inbound_emails", "schedule": 60.0},
     # A renamed shop or buyer is found by the new name within the next run.
     "messaging-search-refreshes": {"task": "messaging.sweep_search_refreshes", "schedule": 30.0},

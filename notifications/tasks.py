@@ -3,7 +3,7 @@
 from celery import Task, shared_task
 from django.conf import settings
 
-from notifications import services, webhooks
+from notifications import retention, services, webhooks
 
 
 @shared_task(
@@ -69,3 +69,11 @@ def webhook_deliver(self: Task, delivery_id: int) -> str:
 def webhook_sweep() -> int:
     """Enqueue the webhook deliveries that are due and whose tasks were lost."""
     return webhooks.webhook_sweep()
+
+
+@shared_task(
+    name="notifications.purge_outboxes", acks_late=True, time_limit=1800, ignore_result=True
+)
+def outbox_purge() -> dict[str, int]:
+    """Delete the finished notification and webhook rows older than the retention (beat)."""
+    return retention.outbox_purge()

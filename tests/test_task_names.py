@@ -46,6 +46,7 @@ def test_every_task_enqueued_by_name_or_scheduled_is_registered():
         "messaging.snapshot_response_metrics",
         "messaging.sweep_inbound_emails",
         "messaging.sweep_search_refreshes",
+        "notifications.purge_outboxes",
         "notifications.send_digests",
         "notifications.sweep",
         "notifications.sweep_webhooks",
