@@ -6,7 +6,8 @@ call them by address (``http://127.0.0.1:8000/readyz``, ``web:8000``), which ``A
 would refuse with a 400. They build no links, so the Host header means nothing to them.
 
 ``/readyz`` checks PostgreSQL (``postgresql``; ``sqlite`` when embedded), Redis (the shared
-cache), the Celery broker and the file storage at once, each in a thread of its own, and
+cache), the Celery broker, the file storage and, when ``DATABASE_REPLICA_URL`` names one, the
+read replica (``replica``) at once, each in a thread of its own, and
 answers within ``READYZ_TIMEOUT_SECONDS`` whatever they do: a stopped server fails at once, a
 frozen one is reported as ``timeout`` when the time is up. A check still hanging from an earlier
 call is not started again (it is reported as ``timeout`` at once), so a frozen server never
@@ -34,6 +35,7 @@ from kombu import Connection
 from redis.exceptions import TimeoutError as RedisTimeout
 
 from core.metrics import CONTENT_TYPE, Collector, exposition, metrics_access_allowed
+from core.replica import REPLICA
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +44,10 @@ PROBE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 OK, TIMEOUT, ERROR, NOT_CONFIGURED = "ok", "timeout", "error", "not configured"
 
 
-def _database(timeout: float) -> str:
+def _database(timeout: float, alias: str = "default") -> str:
     # A connection of its own, made now with a connect timeout: the request's connection may
     # be fine while new ones fail, and a frozen server must not hold this thread for long.
-    wrapper = connections.create_connection("default")
+    wrapper = connections.create_connection(alias)
     params = wrapper.get_connection_params()
     if wrapper.vendor == "postgresql":
         params["connect_timeout"] = max(2, round(timeout))  # libpq's shortest
@@ -58,6 +60,11 @@ def _database(timeout: float) -> str:
     finally:
         raw.close()
     return OK
+
+
+def _replica(timeout: float) -> str:
+    # The pages that read the replica (core/replica.py) fail while it does not answer.
+    return _database(timeout, REPLICA)
 
 
 def _redis(timeout: float) -> str:
@@ -101,7 +108,16 @@ CHECKS: dict[str, Callable[[float], str]] = {
     "redis": _redis,
     "broker": _broker,
     "storage": _storage,
+    "replica": _replica,
 }
+
+
+def checks_configured() -> tuple[str, ...]:
+    """Every check, but the replica's only when ``DATABASE_REPLICA_URL`` names one."""
+    configured = connections.settings
+    return tuple(name for name in CHECKS if name != "replica" or REPLICA in configured)
+
+
 # The checks still running from an earlier call (a frozen server), by name.
 _RUNNING: dict[str, threading.Thread] = {}
 _RUNNING_LOCK = threading.Lock()
@@ -128,9 +144,10 @@ class Readiness:
 
 
 def readiness_check(
-    *, names: Sequence[str] = tuple(CHECKS), timeout: float | None = None
+    *, names: Sequence[str] | None = None, timeout: float | None = None
 ) -> Readiness:
     """Run the named checks at once; each answers ok, not configured, error or timeout."""
+    names = checks_configured() if names is None else names
     timeout = settings.READYZ_TIMEOUT_SECONDS if timeout is None else timeout
     results: dict[str, str] = {}
     started: dict[str, threading.Thread] = {}

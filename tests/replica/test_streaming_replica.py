@@ -25,6 +25,7 @@ from notifications.models import Notification
 from notifications.tasks import notification_deliver
 from tests.accounts.factories import StaffFactory
 from tests.messaging.factories import thread_with_message
+from tests.replica.clusters import free_port
 
 pytestmark = pytest.mark.services
 
@@ -69,6 +70,27 @@ def test_the_replica_streams_from_the_primary_and_refuses_writes(replica_databas
     assert on_replica(message) is True
     with pytest.raises(InternalError, match="cannot execute UPDATE in a read-only transaction"):
         Message.objects.using("replica").filter(pk=message.pk).update(body="Changed")
+
+
+def test_readyz_checks_the_replica_and_names_it_when_it_does_not_answer(replica_databases):
+    pair = replica_databases
+    client = Client()
+
+    answered = client.get("/readyz")
+    assert answered.status_code == 200
+    assert answered.json()["checks"]["replica"] == "ok"
+
+    # The replica's address now leads nowhere: /readyz says which dependency failed.
+    reachable = connections.settings["replica"]
+    connections.settings["replica"] = {**reachable, "PORT": str(free_port())}
+    try:
+        refused = client.get("/readyz")
+    finally:
+        connections.settings["replica"] = reachable
+    assert refused.status_code == 503
+    assert refused.json()["failed"] == ["replica"]
+    assert refused.json()["checks"]["postgresql"] == "ok"
+    assert pair.replica.scalar("SELECT pg_is_in_recovery()") is True
 
 
 def test_the_sender_sees_their_message_while_the_replica_lags(replica_databases):
@@ -117,12 +139,13 @@ def test_the_sender_sees_their_message_while_the_replica_lags(replica_databases)
         "messaging_sellerrestriction",
         "messaging_participant",
         # The thread page: the seller's side, the thread, the saved replies, the messages
-        # and their files, the badge, the order's items.
+        # and their files, the seller's evidence export, the badge, the order's items.
         "messaging_participant",
         "messaging_thread",
         "messaging_savedreply",
         "messaging_message",
         "messaging_attachment",
+        "messaging_evidenceexport",
         "messaging_participant",
         "orders_orderitem",
     ]

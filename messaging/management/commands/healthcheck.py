@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
-from core.probes import CHECKS, ERROR, OK, TIMEOUT, readiness_check
+from core.probes import ERROR, OK, TIMEOUT, checks_configured, readiness_check
 
 
 class Command(BaseCommand):
@@ -50,7 +50,7 @@ class Command(BaseCommand):
             checks = _web(options["url"], timeout)
         else:
             # Beat only publishes: the broker is all it needs.
-            names = ("broker",) if service == "beat" else tuple(CHECKS)
+            names = ("broker",) if service == "beat" else checks_configured()
             checks = dict(readiness_check(names=names).checks)
             if service == "worker":
                 checks["celery_ping"] = _celery_ping(options["node"], timeout)
