@@ -22,6 +22,13 @@ class NotificationMode(models.TextChoices):
     OFF = "off", _("No emails")
 
 
+class UndoSendSeconds(models.IntegerChoices):
+    OFF = 0, _("Off: send at once")
+    SECONDS_5 = 5, _("5 seconds")
+    SECONDS_10 = 10, _("10 seconds")
+    SECONDS_30 = 30, _("30 seconds")
+
+
 class DigestInterval(models.IntegerChoices):
     MINUTES_15 = 15, _("every 15 minutes")
     HOUR = 60, _("every hour")
@@ -65,6 +72,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     digest_interval_minutes = models.PositiveSmallIntegerField(
         _("digest frequency"), choices=DigestInterval.choices, default=DigestInterval.HOUR
     )
+    # How long a sent message can be taken back before the other side gets it; None: the
+    # marketplace's default (settings.MESSAGE_UNDO_SECONDS).
+    undo_send_seconds = models.PositiveSmallIntegerField(
+        _("undo send"), choices=UndoSendSeconds.choices, null=True, blank=True
+    )
 
     objects = UserManager()
 
@@ -82,6 +94,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=Q(digest_interval_minutes__in=DigestInterval.values),
                 name="user_digest_interval_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(undo_send_seconds__isnull=True)
+                | Q(undo_send_seconds__in=UndoSendSeconds.values),
+                name="user_undo_send_seconds_valid",
             ),
         ]
 

@@ -1,5 +1,6 @@
 """Reads of accounts data."""
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from accounts.models import NotificationAddress, User
@@ -17,3 +18,10 @@ def notification_addresses_for(*, user: User) -> list[str]:
         extra = notification_address_list(user=user).values_list("email", flat=True)
         addresses += [email for email in extra if email.lower() != user.email.lower()]
     return addresses
+
+
+def undo_send_seconds_for(*, user: User) -> int:
+    """How long a user's sent messages can be taken back: their choice, else the default."""
+    if user.undo_send_seconds is not None:
+        return user.undo_send_seconds
+    return max(0, settings.MESSAGE_UNDO_SECONDS)

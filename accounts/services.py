@@ -5,7 +5,14 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import DigestInterval, Language, NotificationAddress, NotificationMode, User
+from accounts.models import (
+    DigestInterval,
+    Language,
+    NotificationAddress,
+    NotificationMode,
+    UndoSendSeconds,
+    User,
+)
 from core.errors import ApplicationError, NotFound
 
 
@@ -26,6 +33,16 @@ def notification_preference_update(
         )
     User.objects.filter(pk=user.pk).update(notification_mode=mode, digest_interval_minutes=interval)
     user.notification_mode, user.digest_interval_minutes = mode, interval
+    return user
+
+
+def undo_send_preference_update(*, user: User, seconds: int) -> User:
+    """Choose how long a sent message can be taken back before the other side gets it."""
+    if seconds not in UndoSendSeconds.values:
+        detail = _("Pick how long you can undo a message.")
+        raise ApplicationError("invalid_undo_seconds", detail, fields={"seconds": [detail]})
+    User.objects.filter(pk=user.pk).update(undo_send_seconds=seconds)
+    user.undo_send_seconds = seconds
     return user
 
 

@@ -13,6 +13,7 @@ SECTIONS = [
     ("Content policy filter", "bench/policy_bench.py"),
     ("Attachment validation", "bench/attachments_bench.py"),
     ("Notification delivery", "bench/notify_bench.py"),
+    ("Evidence export", "bench/evidence_bench.py"),
     ("Marketplace scale", "bench/scale_bench.py"),
 ]
 PACKAGES = [
@@ -22,6 +23,8 @@ PACKAGES = [
     "Pillow",
     "python-magic",
     "pypdf",
+    "reportlab",
+    "cryptography",
     "phonenumbers",
     "publicsuffixlist",
 ]

@@ -153,9 +153,9 @@ def create_and_seed(database: str, tier: str) -> str:
     return database
 
 
-def measure(database: str, script: str = "bench/scale_measure.py") -> dict[str, Any]:
+def measure(database: str, script: str = "bench/scale_measure.py", *args: str) -> dict[str, Any]:
     result = subprocess.run(
-        [PYTHON, script],
+        [PYTHON, script, *args],
         cwd=ROOT,
         env=env_for(database),
         check=True,
@@ -450,7 +450,8 @@ def growth_report(results: dict[str, dict[str, Any]]) -> list[str]:
     server = next(iter(measured.values()))["settings"]
     out += [
         "",
-        "Write rate: client processes on this machine, each calling `message_send` (the whole "
+        "Write rate (on a copy of the tier's database, dropped afterwards): client processes on "
+        "this machine, each calling `message_send` (the whole "
         "send path: policy, insert, participants, clock, outbox, search document) in a loop "
         "on its own 100 threads, all started together for the same window; then the same "
         "clients each running the bare INSERT of a message row in its own transaction (what "
@@ -602,7 +603,15 @@ def main() -> None:
         log(f"{database}: measuring")
         results[tier] = measure(database)
         log(f"{database}: sizes, plans and write rate")
-        results[tier]["growth"] = measure(database, "bench/scale_growth.py")
+        results[tier]["growth"] = growth = measure(database, "bench/scale_growth.py")
+        # The sends of the write rate go to a copy, so the seed stays as it was seeded.
+        copy = f"{database}_writes"
+        admin_sql(f'DROP DATABASE IF EXISTS "{copy}"')
+        admin_sql(f'CREATE DATABASE "{copy}" TEMPLATE "{database}"')
+        try:
+            growth["write"] = measure(copy, "bench/scale_growth.py", "--writes")
+        finally:
+            admin_sql(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
         log(f"{database}: HTTP load")
         results[tier]["http"] = http(database, results[tier]["sessions"])
     import psycopg

@@ -12,7 +12,8 @@ seeded by `manage.py seed_bench` and DJANGO_SETTINGS_MODULE=bench.settings. It r
   runs on this machine); and the bare INSERT of
   a message row from the same numbers of clients, which is what the database alone sustains.
 
-`--writer SECONDS START OFFSET` is the client process the write rate starts.
+`--writes` measures the write rate only (on a copy of the tier's database: the sends would
+otherwise grow the seed); `--writer SECONDS START OFFSET MODE` is one of its client processes.
 """
 
 from __future__ import annotations
@@ -311,11 +312,15 @@ def main() -> None:
     marker = marker_read()
     if marker is None:
         raise SystemExit("This database holds no bench seed; run seed_bench first.")
+    if sys.argv[1:2] == ["--writes"]:
+        # Run on a copy of the tier's database (bench/scale_bench.py makes it): the sends
+        # stay out of the seed that the next run reuses.
+        print(json.dumps({"send": write_rate("send"), "insert": write_rate("insert")}))
+        return
     results = {
         "sizes": sizes(),
         "plans": plans(marker),
         "settings": settings_of_server(),
-        "write": {"send": write_rate("send"), "insert": write_rate("insert")},
         "cores": os.cpu_count(),
     }
     print(json.dumps(results, default=str))

@@ -19,16 +19,22 @@ from core.outage import Outage
 BROKER_OUTAGE = Outage("task broker")
 
 
-def task_send(name: str, *args: object) -> None:
-    """Publish the task of this name with these arguments now; skip it while the broker is away."""
+def task_send(name: str, *args: object, countdown: float | None = None) -> None:
+    """Publish the task of this name with these arguments now; skip it while the broker is away.
+
+    ``countdown``: the worker runs it that many seconds from now at the earliest.
+    """
     if BROKER_OUTAGE.is_resting():
         return
     try:
-        current_app.send_task(name, args=args)
+        current_app.send_task(name, args=args, countdown=countdown)
     except (KombuError, RedisError, OSError) as error:
         BROKER_OUTAGE.failed(error)
 
 
-def task_enqueue(name: str, *args: object) -> None:
+def task_enqueue(name: str, *args: object, countdown: float | None = None) -> None:
     """Publish the task of this name with these arguments once the transaction commits."""
-    after_commit(task_send, name, *args)
+    if countdown is None:
+        after_commit(task_send, name, *args)
+    else:
+        after_commit(task_send, name, *args, countdown=countdown)

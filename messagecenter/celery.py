@@ -13,5 +13,11 @@ task_observability.connect()
 # Each installed app's tasks.py, and those of the messaging capabilities that have tasks.
 app.autodiscover_tasks()
 app.autodiscover_tasks(
-    ["messaging.clock", "messaging.relay", "messaging.search", "messaging.threads"]
+    [
+        "messaging.clock",
+        "messaging.evidence",
+        "messaging.relay",
+        "messaging.search",
+        "messaging.threads",
+    ]
 )

@@ -5,6 +5,8 @@ on the filesystem (a real worker process, no server), emails written to ``var/ma
 Set ``DATABASE_URL`` and ``REDIS_URL`` for PostgreSQL and Redis.
 """
 
+import base64
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -378,6 +380,10 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 MESSAGE_SEND_RATE = os.environ.get("MESSAGE_SEND_RATE", "30/60")  # messages / seconds per sender
+# Undo send: a message sent from the thread page or the API waits this long (seconds) before the
+# other side gets it, and its sender may take it back meanwhile; 0 turns it off. Each user may
+# choose 0, 5, 10 or 30 seconds on the notification settings page.
+MESSAGE_UNDO_SECONDS = int(os.environ.get("MESSAGE_UNDO_SECONDS", "10"))
 MARKETPLACE_DOMAINS = env_list("MARKETPLACE_DOMAINS", "marketplace.com")
 RESPONSE_DEADLINE = timedelta(hours=24)
 # Remind the seller of a thread this many hours before its response deadline, once each.
@@ -423,6 +429,41 @@ INBOUND_TRUSTED_AUTHSERV_ID = os.environ.get("INBOUND_TRUSTED_AUTHSERV_ID", "").
 MAILGUN_WEBHOOK_MAX_AGE_SECONDS = int(os.environ.get("MAILGUN_WEBHOOK_MAX_AGE_SECONDS", "300"))
 # ----------------------------------------------------------------------------------------------
 
+# --- Evidence exports for disputes (messaging/evidence/) ----------------------------------------
+# The Ed25519 private key that signs every export's manifest: the base64 of its 32 raw bytes
+# (`manage.py evidence_key --generate` makes one). Its public key is published at
+# /evidence/public-key. Unset in DEBUG (and tests): a stable key derived from SECRET_KEY. Unset
+# otherwise: exports are off (the button is not shown, the API answers 503), as the Mailgun
+# webhook is without its key; a key that is set but malformed refuses to start.
+EVIDENCE_SIGNING_KEY: bytes | None = None
+_evidence_key = os.environ.get("EVIDENCE_SIGNING_KEY", "").strip()
+if _evidence_key:
+    try:
+        EVIDENCE_SIGNING_KEY = base64.b64decode(_evidence_key, validate=True)
+    except ValueError:
+        EVIDENCE_SIGNING_KEY = b""
+    if len(EVIDENCE_SIGNING_KEY) != 32:
+        raise ImproperlyConfigured(
+            "EVIDENCE_SIGNING_KEY must be the base64 of a 32-byte Ed25519 private key."
+        )
+elif DEBUG:
+    EVIDENCE_SIGNING_KEY = hashlib.sha256(
+        b"message-center evidence signing key\0" + SECRET_KEY.encode()
+    ).digest()
+# A ready export's ZIP is deleted this long after it was built (the sweep, every minute).
+EVIDENCE_EXPORT_TTL = timedelta(days=int(os.environ.get("EVIDENCE_EXPORT_TTL_DAYS", "7")))
+# How long a download link handed out by the page or the API works (it asks again for a new one).
+EVIDENCE_DOWNLOAD_URL_SECONDS = int(os.environ.get("EVIDENCE_DOWNLOAD_URL_SECONDS", "600"))
+# Exports one user may ask for in a day (each reads every file of a thread).
+EVIDENCE_EXPORTS_PER_DAY = int(os.environ.get("EVIDENCE_EXPORTS_PER_DAY", "20"))
+# A pending export whose task is older than this is enqueued again by the sweep; a build is
+# tried this many times. A claim outlives the task's hard time limit (1,800 s), so it expires
+# only when its worker is gone.
+EVIDENCE_SWEEP_AFTER = timedelta(seconds=int(os.environ.get("EVIDENCE_SWEEP_AFTER_SECONDS", "60")))
+EVIDENCE_MAX_ATTEMPTS = 3
+EVIDENCE_CLAIM_TIMEOUT = timedelta(seconds=1900)
+# ----------------------------------------------------------------------------------------------
+
 # Every periodic task, in one place (seconds, or a crontab in UTC).
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Outboxes: enqueue again what a lost task left pending; send the digests that are due.
@@ -434,6 +475,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=3, minute=40),
     },
     "messaging-inbound-sweep": {"task": "messaging.sweep_inbound_emails", "schedule": 60.0},
+    # Messages whose undo time is over and whose release task was lost are delivered here.
+    "messaging-sending-sweep": {"task": "messaging.sweep_sending_messages", "schedule": 10.0},
     # A renamed shop or buyer is found by the new name within the next run.
     "messaging-search-refreshes": {"task": "messaging.sweep_search_refreshes", "schedule": 30.0},
     # The response clock: reminders before deadlines; the metric kept just after midnight UTC,
@@ -450,6 +493,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # limits counted in the database while Redis was away their window.
     "messaging-idempotency-purge": {"task": "messaging.purge_idempotency_keys", "schedule": 3600.0},
     "accounts-rate-limit-purge": {"task": "accounts.purge_rate_limit_windows", "schedule": 3600.0},
+    # Evidence exports: enqueue again what a lost task left pending, delete expired files.
+    "messaging-evidence-sweep": {"task": "messaging.sweep_evidence_exports", "schedule": 60.0},
 }
 
 # Security: production runs behind TLS; DEBUG relaxes it for local work.

@@ -6,6 +6,7 @@ from accounts.views import home
 from core import probes
 from core.api import api_not_found
 from core.metrics import CeleryQueueCollector
+from messaging.evidence.views import public_key as evidence_public_key
 from notifications.metrics import OutboxCollector
 
 urlpatterns = [
@@ -21,6 +22,8 @@ urlpatterns = [
         {"collectors": (OutboxCollector(), CeleryQueueCollector())},
         name="metrics",
     ),
+    # The key that signs evidence exports, for anyone checking one (no sign-in).
+    path("evidence/public-key", evidence_public_key, name="evidence-public-key"),
     path("accounts/", include("accounts.urls")),
     path("account/notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),

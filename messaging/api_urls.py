@@ -3,6 +3,11 @@ from django.urls import include, path
 import core.converters  # noqa: F401  (registers <id:...> and <order_number:...>)
 from messaging.attachments.apis import AttachmentContentApi, AttachmentDetailApi
 from messaging.clock.apis import ResponseTimeMetricApi
+from messaging.evidence.apis import (
+    EvidenceExportDetailApi,
+    EvidenceExportDownloadApi,
+    ThreadEvidenceApi,
+)
 from messaging.moderation.apis import MessageReportApi
 from messaging.policy.apis import PolicyCheckApi
 from messaging.replies import apis as saved_reply_apis
@@ -18,6 +23,7 @@ from messaging.threads.apis import (
     ThreadDetailApi,
     ThreadListApi,
     ThreadMessagesApi,
+    ThreadMessageUndoApi,
     ThreadStartApi,
     ThreadStateApi,
 )
@@ -61,6 +67,11 @@ urlpatterns = [
         name="thread-messages",
     ),
     path(
+        "threads/<id:thread_id>/messages/<id:message_id>/undo",
+        ThreadMessageUndoApi.as_view(),
+        name="message-undo",
+    ),
+    path(
         "threads/<id:thread_id>/messages/<id:message_id>/report",
         MessageReportApi.as_view(),
         name="message-report",
@@ -69,6 +80,17 @@ urlpatterns = [
         "threads/<id:thread_id>/block-seller",
         ThreadSellerBlockApi.as_view(),
         name="thread-block-seller",
+    ),
+    path(
+        "threads/<id:thread_id>/evidence",
+        ThreadEvidenceApi.as_view(),
+        name="thread-evidence",
+    ),
+    path("evidence/<id:export_id>", EvidenceExportDetailApi.as_view(), name="evidence-detail"),
+    path(
+        "evidence/<id:export_id>/download",
+        EvidenceExportDownloadApi.as_view(),
+        name="evidence-download",
     ),
     path(
         "threads/<id:thread_id>/<slug:action>",

@@ -3,6 +3,7 @@ from django.urls import path
 import core.converters  # noqa: F401  (registers <id:...> and <order_number:...>)
 from messaging.attachments.views import attachment_download
 from messaging.clock.views import seller_performance, seller_performance_csv
+from messaging.evidence.views import thread_evidence
 from messaging.moderation.views import message_report
 from messaging.replies import views as saved_reply_views
 from messaging.rules.views import (
@@ -13,6 +14,7 @@ from messaging.rules.views import (
 )
 from messaging.threads.views import (
     inbox,
+    message_undo,
     thread_action,
     thread_bulk,
     thread_detail,
@@ -28,6 +30,7 @@ urlpatterns = [
     path("messages/<id:thread_id>/", thread_detail, {"seller_view": False}, name="thread"),
     path("messages/bulk/", thread_bulk, name="thread-bulk"),
     path("messages/<id:thread_id>/updates/", thread_updates, name="thread-updates"),
+    path("messages/<id:thread_id>/evidence/", thread_evidence, name="thread-evidence"),
     path("messages/<id:thread_id>/<slug:action>/", thread_action, name="thread-action"),
     path("seller/", inbox, {"seller_view": True}, name="seller-inbox"),
     path(
@@ -53,6 +56,11 @@ urlpatterns = [
     path("seller/orders/<order_number:number>/", seller_order_detail, name="seller-order"),
     path("messages/preferences/", messaging_preferences, name="preferences"),
     path("messages/preferences/unblock/", preferences_unblock, name="preferences-unblock"),
+    path(
+        "messages/<id:thread_id>/messages/<id:message_id>/undo/",
+        message_undo,
+        name="message-undo",
+    ),
     path(
         "messages/<id:thread_id>/messages/<id:message_id>/report/",
         message_report,

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import DigestInterval, NotificationMode
+from accounts.models import DigestInterval, NotificationMode, UndoSendSeconds
 
 
 class PreferenceForm(forms.Form):
@@ -10,6 +10,15 @@ class PreferenceForm(forms.Form):
     )
     digest_interval_minutes = forms.TypedChoiceField(
         label=_("Digest frequency"), choices=DigestInterval.choices, coerce=int
+    )
+
+
+class UndoSendForm(forms.Form):
+    seconds = forms.TypedChoiceField(
+        label=_("After I send a message, let me undo it for"),
+        choices=UndoSendSeconds.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
     )
 
 

@@ -7,6 +7,7 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.notification_settings, name="settings"),
+    path("undo-send/", views.undo_send_update, name="undo-send"),
     path("addresses/", views.address_add, name="address-add"),
     path("addresses/<id:address_id>/remove/", views.address_remove, name="address-remove"),
     path("webhooks/", views.webhook_settings, name="webhooks"),

@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services as account_services
-from accounts.selectors import notification_address_list
+from accounts.selectors import notification_address_list, undo_send_seconds_for
 from accounts.typing import AuthenticatedHttpRequest
 from core.errors import ApplicationError, NotFound
 from notifications import webhooks
-from notifications.forms import AddressForm, PreferenceForm, WebhookEndpointForm
+from notifications.forms import AddressForm, PreferenceForm, UndoSendForm, WebhookEndpointForm
 from notifications.selectors import (
     notification_list_recent,
     webhook_delivery_list_recent,
@@ -21,7 +21,8 @@ from notifications.selectors import (
 
 
 def _apply_error(
-    form: PreferenceForm | AddressForm | WebhookEndpointForm, error: ApplicationError
+    form: PreferenceForm | AddressForm | UndoSendForm | WebhookEndpointForm,
+    error: ApplicationError,
 ) -> None:
     if error.fields:
         for field, problems in error.fields.items():
@@ -36,6 +37,7 @@ def _render(
     *,
     form: PreferenceForm | None = None,
     address_form: AddressForm | None = None,
+    undo_form: UndoSendForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
@@ -46,6 +48,8 @@ def _render(
     context = {
         "form": form or PreferenceForm(initial=initial),
         "address_form": address_form or AddressForm(),
+        "undo_form": undo_form
+        or UndoSendForm(initial={"seconds": undo_send_seconds_for(user=user)}),
         "addresses": list(notification_address_list(user=user)) if user.is_seller else [],
         "notifications": notification_list_recent(user=user),
     }
@@ -71,6 +75,24 @@ def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
             flash.success(request, _("Your notification settings were saved."))
             return redirect("notifications:settings")
     return _render(request, form=form, status=400)
+
+
+@login_required
+@require_POST
+def undo_send_update(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Choose how long a sent message can be taken back (undo send)."""
+    form = UndoSendForm(request.POST)
+    if form.is_valid():
+        try:
+            account_services.undo_send_preference_update(
+                user=request.user, seconds=form.cleaned_data["seconds"]
+            )
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            flash.success(request, _("Your undo send setting was saved."))
+            return redirect("notifications:settings")
+    return _render(request, undo_form=form, status=400)
 
 
 @login_required

@@ -61,6 +61,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _undo_send_off(settings):
+    """Sends deliver at once unless a test turns undo send on (tests/messaging/undo/)."""
+    settings.MESSAGE_UNDO_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language: a request in Spanish leaves its thread so."""
     translation.deactivate()

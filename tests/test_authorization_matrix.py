@@ -21,6 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import NotificationAddress, User
 from accounts.tokens import token_create
 from messaging.attachments.checks import IncomingFile
+from messaging.evidence.services import evidence_export_request
+from messaging.models import Participant
 from messaging.moderation import services as moderation
 from messaging.relay.services import inbound_email_receive
 from messaging.replies.services import saved_reply_create
@@ -88,6 +90,10 @@ def make_scenario() -> Scenario:
     released = message_send(thread=message.thread, sender=buyer, body="call 415 555 0132")
     moderation.message_release(message=released, reviewer=staff)
     moderation.message_mark_false_positive(message=released, staff=staff)
+    # The buyer's evidence export of the thread (not built: its download link is refused).
+    evidence, _ = evidence_export_request(
+        participant=Participant.objects.get(thread=message.thread, user=buyer)
+    )
     users = {
         "buyer": buyer,
         "seller": seller,
@@ -108,6 +114,7 @@ def make_scenario() -> Scenario:
         "endpoint_id": endpoint.pk,
         "path": "v1/no-such-resource/",
         "saved_reply_id": saved_reply.pk,
+        "export_id": evidence.pk,  # the buyer's evidence export
     }
     return Scenario(users=users, kwargs=kwargs)
 
@@ -184,6 +191,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("accounts:api-token-revoke", "POST"): (*LOGIN, 404, 404, 404, 404, 302),
     ("notifications:settings", "GET"): (*LOGIN, 200, 200, 200, 200, 200),
     ("notifications:settings", "POST"): (*LOGIN, 400, 400, 400, 400, 400),
+    ("notifications:undo-send", "GET"): (*LOGIN, *NOT_ALLOWED),
+    ("notifications:undo-send", "POST"): (*LOGIN, 400, 400, 400, 400, 400),  # nothing chosen
     ("notifications:address-add", "GET"): (*LOGIN, *NOT_ALLOWED),
     ("notifications:address-add", "POST"): (*LOGIN, 404, 400, 404, 404, 400),  # sellers only
     ("notifications:address-remove", "GET"): (*LOGIN, *NOT_ALLOWED),
@@ -242,6 +251,21 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("api:thread-bulk", "GET"): (*API_ANON, *NOT_ALLOWED),
     ("api:thread-bulk", "POST"): (*API_ANON, 400, 400, 400, 400, 400),  # no ids given
     # The buyer's message: only the thread's two sides reach it; neither gave a reason.
+    # Only its sender may take a message back, and only while it is sending (too late here).
+    ("api:message-undo", "GET"): (*API_ANON, *NOT_ALLOWED),
+    ("api:message-undo", "POST"): (*API_ANON, 404, 404, 404, 409, 404),
+    # Evidence: each side exports the thread as they see it (staff from the admin); an export
+    # and its download are its requester's alone; the download needs the link's signature.
+    ("api:thread-evidence", "GET"): (*API_ANON, *NOT_ALLOWED),
+    ("api:thread-evidence", "POST"): (*API_ANON, 404, 404, 404, 202, 202),
+    ("api:evidence-detail", "GET"): (*API_ANON, 404, 404, 404, 200, 404),
+    ("api:evidence-detail", "POST"): (*API_ANON, *NOT_ALLOWED),
+    ("api:evidence-download", "GET"): (*API_ANON, 404, 404, 404, 404, 404),  # no signature
+    ("api:evidence-download", "POST"): (*API_ANON, *NOT_ALLOWED),
+    ("evidence-public-key", "GET"): (200,) * 7,  # for anyone checking an export
+    ("evidence-public-key", "POST"): (405,) * 7,
+    ("messaging:thread-evidence", "GET"): (*LOGIN, *NOT_ALLOWED),
+    ("messaging:thread-evidence", "POST"): (*LOGIN, 404, 404, 404, 302, 302),
     ("api:message-report", "GET"): (*API_ANON, *NOT_ALLOWED),
     ("api:message-report", "POST"): (*API_ANON, 404, 404, 404, 400, 400),
     # Buyers only: the thread's seller gets the same 404 as a stranger.
@@ -286,6 +310,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("messaging:seller-order", "POST"): (*LOGIN, 404, 404, 404, 404, 400),  # nothing picked
     ("messaging:preferences", "GET"): (*LOGIN, 200, 404, 200, 200, 404),  # not for sellers
     ("messaging:preferences", "POST"): (*LOGIN, 302, 404, 302, 302, 404),
+    ("messaging:message-undo", "GET"): (*LOGIN, *NOT_ALLOWED),
+    ("messaging:message-undo", "POST"): (*LOGIN, 404, 404, 404, 302, 404),  # too late: back
     ("messaging:message-report", "GET"): (*LOGIN, *NOT_ALLOWED),
     ("messaging:message-report", "POST"): (*LOGIN, 404, 404, 404, 302, 302),
     ("messaging:start-product", "GET"): (*LOGIN, 200, 200, 200, 200, 200),
@@ -366,6 +392,8 @@ STAFF_EXCEPTIONS = {
     "admin:view_on_site": 404,  # users have no public page
     "admin:messaging_blockedmessage_add": 403,  # the queue is read-only
     "admin:messaging_blockedmessage_delete": 403,
+    "admin:messaging_evidenceexport_add": 403,  # asked for on pages, the API, the action
+    "admin:messaging_evidenceexport_delete": 403,  # files expire; the rows are the record
     "admin:messaging_inboundemail_add": 403,  # written by the inbound path only
     "admin:messaging_inboundemail_delete": 403,
     "admin:messaging_moderationcase_add": 403,  # cases come from blocks and reports

@@ -1,11 +1,16 @@
+from collections import Counter
+from datetime import UTC, date, datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import SellerProfile, User
-from messaging.models import Message, Participant, Thread
+from messaging.clock.selectors import response_metric_for_seller
+from messaging.models import Message, MessageStatus, Obligation, Participant, Thread
+from notifications.models import Notification
 from orders.models import Order, OrderItem, Product
 
 pytestmark = pytest.mark.django_db
@@ -47,11 +52,11 @@ def test_seed_demo_builds_the_demo_marketplace():
         "users": 6,
         "seller_profiles": 2,
         "products": 6,
-        "orders": 6,
-        "order_items": 6,
-        "threads": 5,
-        "participants": 10,
-        "messages": 8,
+        "orders": 34,  # 6, and 14 a seller for the history
+        "order_items": 34,
+        "threads": 33,
+        "participants": 66,
+        "messages": 62,  # 8, and per seller 13 questions with a reply and one thank-you
     }
     assert "Demo marketplace ready. Sign in with:" in output
     assert f"  buyer   buyer@example.com      {DEMO_PASSWORD}" in output
@@ -71,11 +76,11 @@ def test_seed_demo_twice_changes_nothing():
             "users": 6,
             "seller_profiles": 2,
             "products": 6,
-            "orders": 6,
-            "order_items": 6,
-            "threads": 5,
-            "participants": 10,
-            "messages": 8,
+            "orders": 34,
+            "order_items": 34,
+            "threads": 33,
+            "participants": 66,
+            "messages": 62,
         }
     )
     assert list(Message.objects.order_by("id").values_list("id", "body")) == message_ids
@@ -117,3 +122,62 @@ def test_demo_login_with_wrong_password_fails():
     seed()
 
     assert Client().login(username="buyer@example.com", password="wrong") is False
+
+
+SEEDED_AT = datetime(2026, 4, 2, 12, 0, tzinfo=UTC)
+
+
+def test_seed_demo_gives_each_seller_a_90_day_history(monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: SEEDED_AT)
+    seed()
+    history = Obligation.objects.filter(thread__order__number__startswith="114-")
+
+    shapes = {}
+    for email in ("seller@example.com", "gadgets@example.com"):
+        seller = User.objects.get(email=email)
+        metric = response_metric_for_seller(seller=seller, now=SEEDED_AT)
+        shapes[email] = {
+            "outcomes": Counter(history.filter(seller=seller).values_list("outcome", flat=True)),
+            "windows": [
+                (w.days, w.due, w.answered_on_time, w.answered_late, w.not_answered, w.excluded)
+                for w in metric.windows
+            ],
+            "weekly_due": [week.due for week in metric.weekly],
+            "rate": round(metric.windows[2].on_time_percent, 1),
+        }
+
+    # Beside the history, the windows hold the demo's own plates question (50 hours without
+    # a reply, Casa Cerámica's); the rest of the demo falls due today or later.
+    history_outcomes = {"answered_on_time": 11, "answered_late": 2, "excluded": 1}
+    assert shapes == {
+        "seller@example.com": {
+            "outcomes": history_outcomes,
+            "windows": [(7, 2, 1, 0, 1, 0), (30, 6, 3, 1, 1, 1), (90, 15, 11, 2, 1, 1)],
+            "weekly_due": [1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2],
+            "rate": 78.6,
+        },
+        "gadgets@example.com": {
+            "outcomes": history_outcomes,
+            "windows": [(7, 1, 1, 0, 0, 0), (30, 5, 4, 0, 0, 1), (90, 14, 11, 2, 0, 1)],
+            "weekly_due": [1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1],
+            "rate": 84.6,
+        },
+    }
+    assert history.count() == 28
+    assert Message.objects.exclude(status=MessageStatus.DELIVERED).count() == 0
+    # Old news is not emailed: only the demo's own conversations notify anyone.
+    assert Notification.objects.filter(status="pending").count() == 8
+
+
+def test_seed_demo_history_is_the_same_on_every_run(monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: SEEDED_AT)
+    seed()
+    first = list(Obligation.objects.order_by("id").values_list("received_at", "due_at", "outcome"))
+
+    seed()
+
+    assert (
+        list(Obligation.objects.order_by("id").values_list("received_at", "due_at", "outcome"))
+        == first
+    )
+    assert Obligation.objects.filter(due_at__date__lt=date(2026, 3, 30)).count() == 26

@@ -34,7 +34,9 @@ def test_every_task_enqueued_by_name_or_scheduled_is_registered():
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
     assert enqueued == {
+        "messaging.build_evidence_export",
         "messaging.process_inbound_email",
+        "messaging.release_sending_message",
         "messaging.send_inbound_bounce",
         "notifications.deliver",
         "notifications.deliver_webhook",
@@ -44,8 +46,10 @@ def test_every_task_enqueued_by_name_or_scheduled_is_registered():
         "messaging.purge_idempotency_keys",
         "messaging.send_response_reminders",
         "messaging.snapshot_response_metrics",
+        "messaging.sweep_evidence_exports",
         "messaging.sweep_inbound_emails",
         "messaging.sweep_search_refreshes",
+        "messaging.sweep_sending_messages",
         "notifications.purge_outboxes",
         "notifications.send_digests",
         "notifications.sweep",

@@ -35,27 +35,29 @@ def uses_signed_urls(stored: FieldFile) -> bool:
     return bool(getattr(stored.storage, "querystring_auth", False))
 
 
-def attachment_file_response(
-    attachment: Attachment, *, thumbnail: bool = False, inline: bool = False
+def stored_file_response(
+    stored: FieldFile,
+    *,
+    content_type: str,
+    disposition: str,
+    cache_control: str,
+    storage_cache_control: str = "private",
 ) -> HttpResponseBase:
-    """Answer with an attachment's bytes (or its thumbnail's), or a redirect to a signed URL.
+    """Answer with a stored file's bytes, or a redirect to a short-lived signed URL.
 
-    Raise NotFound when there is nothing stored to serve.
+    The browser may not sniff the type or run anything it receives. Raise NotFound when the
+    file is not in storage.
     """
-    stored = attachment.thumbnail if thumbnail else attachment.file
-    if not stored:
-        raise NotFound("No such file.")
-    content_type = _thumbnail_type(stored) if thumbnail else attachment.content_type
-    disposition = content_disposition(attachment.name, inline=inline)
     response: HttpResponseBase
     if uses_signed_urls(stored):
-        # The signed URL carries the same headers, so object storage answers as we would.
-        url = stored.storage.url(
+        # The signed URL carries the same headers, so object storage answers as we would
+        # (S3Storage.url takes parameters and expire; Storage.url does not).
+        url = stored.storage.url(  # type: ignore[call-arg]
             stored.name,
             parameters={
                 "ResponseContentDisposition": disposition,
                 "ResponseContentType": content_type,
-                "ResponseCacheControl": "private",
+                "ResponseCacheControl": storage_cache_control,
             },
             expire=settings.ATTACHMENT_URL_EXPIRY_SECONDS,
         )
@@ -70,6 +72,24 @@ def attachment_file_response(
         response["Content-Length"] = str(stored.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600" if thumbnail else "private, max-age=300"
+    response["Cache-Control"] = cache_control
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def attachment_file_response(
+    attachment: Attachment, *, thumbnail: bool = False, inline: bool = False
+) -> HttpResponseBase:
+    """Answer with an attachment's bytes (or its thumbnail's), or a redirect to a signed URL.
+
+    Raise NotFound when there is nothing stored to serve.
+    """
+    stored = attachment.thumbnail if thumbnail else attachment.file
+    if not stored:
+        raise NotFound("No such file.")
+    return stored_file_response(
+        stored,
+        content_type=_thumbnail_type(stored) if thumbnail else attachment.content_type,
+        disposition=content_disposition(attachment.name, inline=inline),
+        cache_control="private, max-age=3600" if thumbnail else "private, max-age=300",
+    )

@@ -11,7 +11,16 @@ from messaging.models import (
 
 @admin.register(Obligation)
 class ObligationAdmin(ReadOnlyAdmin):
-    list_display = ["id", "thread", "seller", "received_at", "due_at", "outcome", "answered_at"]
+    list_display = [
+        "id",
+        "thread",
+        "seller",
+        "received_at",
+        "due_at",
+        "outcome",
+        "answered_at",
+        "no_response_needed_at",
+    ]
     list_filter = ["outcome", "due_at"]
     search_fields = ["seller__email", "thread__order__number"]
     list_select_related = ["thread__order", "thread__product", "seller"]

@@ -50,7 +50,10 @@ class ResponseTimeMetricApi(APIView):
         description=(
             "Buyer messages count on the UTC day their 24 hours end; a window of N days is "
             "the N complete UTC days before today. The on-time rate is answered within 24 "
-            "hours / (due - excluded)."
+            'hours / (due - excluded). Excluded are the messages marked "no response '
+            'needed" within their 24 hours; marked later, a message still counts as not '
+            "answered (or answered late once a reply follows). A reply the content policy "
+            "held and staff released counts from when the seller sent it."
         ),
         responses={200: ResponseMetricSerializer, **operation_errors(401, 404)},
     )

@@ -4,7 +4,7 @@ import csv
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import F, Sum
 
@@ -79,6 +79,24 @@ class ResponseMetric:
     @property
     def target_percent(self) -> int:
         return ON_TIME_TARGET_PERCENT
+
+    @property
+    def weekly(self) -> tuple[ResponseFigures, ...]:
+        """The daily series summed by week, oldest first; the newest week ends yesterday.
+
+        90 days make 12 weeks of 7 days and, first, one of 6.
+        """
+        daily = self.daily
+        ends = range(len(daily), 0, -7)
+        weeks = [
+            _sum(
+                daily[max(0, end - 7)].first_day,
+                daily[end - 1].last_day,
+                daily[max(0, end - 7) : end],
+            )
+            for end in ends
+        ]
+        return tuple(reversed(weeks))
 
 
 def _sum(first_day: date, last_day: date, days: Iterable[ResponseFigures]) -> ResponseFigures:
@@ -157,6 +175,68 @@ def seller_usual_reply_hours(*, seller_id: int, now: datetime) -> int | None:
     return max(1, math.ceil(average / timedelta(hours=1)))
 
 
+def thread_waiting_since(*, thread_id: int) -> datetime | None:
+    """When the oldest buyer message of a thread still waiting for a reply arrived (one query).
+
+    An overdue one the seller marked "no response needed" waits for nothing any more.
+    """
+    return (
+        Obligation.objects.filter(
+            thread_id=thread_id,
+            outcome=ObligationOutcome.OPEN,
+            no_response_needed_at__isnull=True,
+        )
+        .order_by("received_at", "id")
+        .values_list("received_at", flat=True)
+        .first()
+    )
+
+
+MISSES_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class ResponseMiss:
+    """A buyer message of the period answered late or not at all, as the page lists it."""
+
+    obligation: Obligation
+    late_by: timedelta
+
+    @property
+    def is_answered(self) -> bool:
+        return self.obligation.outcome == ObligationOutcome.ANSWERED_LATE
+
+
+def response_misses_for_seller(
+    *, seller: User, figures: ResponseFigures, now: datetime, limit: int | None = None
+) -> list[ResponseMiss]:
+    """Read the messages due in a window that were answered late or not answered (one query).
+
+    Newest deadline first, at most ``limit`` (``MISSES_SHOWN``); the window's
+    ``answered_late + not_answered`` says how many there are in all.
+    """
+    limit = MISSES_SHOWN if limit is None else limit
+    start = datetime.combine(figures.first_day, time.min, tzinfo=UTC)
+    end = datetime.combine(figures.last_day + timedelta(days=1), time.min, tzinfo=UTC)
+    obligations = (
+        Obligation.objects.filter(
+            seller=seller,
+            due_at__gte=start,
+            due_at__lt=end,
+            outcome__in=[ObligationOutcome.OPEN, ObligationOutcome.ANSWERED_LATE],
+        )
+        .select_related("thread__order", "thread__product")
+        .order_by("-due_at", "-id")
+    )[:limit]
+    return [
+        ResponseMiss(
+            obligation=obligation,
+            late_by=(obligation.answered_at or now) - obligation.due_at,
+        )
+        for obligation in obligations
+    ]
+
+
 def obligation_outcome_at(obligation: Obligation, now: datetime) -> str:
     """The outcome as the CSV and the API show it: an overdue open one is "not_answered"."""
     if obligation.outcome == ObligationOutcome.OPEN and obligation.due_at < now:
@@ -167,6 +247,12 @@ def obligation_outcome_at(obligation: Obligation, now: datetime) -> str:
 def _why_at(obligation: Obligation, now: datetime) -> str:
     if obligation.outcome != ObligationOutcome.OPEN:
         return obligation.why
+    marked = obligation.no_response_needed_at
+    if marked is not None:
+        return (
+            f"No reply; 'No response needed' marked {format_duration(marked - obligation.due_at)}"
+            " past the deadline, so it still counts as not answered"
+        )
     if obligation.due_at < now:
         return f"No reply yet, {format_duration(now - obligation.due_at)} past the deadline"
     return f"Waiting for a reply, due in {format_duration(obligation.due_at - now)}"
@@ -190,6 +276,7 @@ CSV_HEADER = [
     "response_seconds",
     "outcome",
     "why",
+    "no_response_needed_at",
 ]
 
 
@@ -223,6 +310,7 @@ def obligation_csv_rows(*, seller: User, now: datetime) -> Iterator[list[str]]:
             seconds,
             obligation_outcome_at(obligation, now),
             _why_at(obligation, now),
+            _iso(obligation.no_response_needed_at),
         ]
 
 

@@ -3,8 +3,10 @@
 The rules
 ---------
 Every delivered buyer message opens an obligation due 24 calendar hours later. The seller's
-next real reply in that thread closes every open obligation (on time or late); "no response
-needed" closes them as excluded; automatic messages never close them.
+next real reply in that thread closes every open obligation (on time or late), at the moment
+the seller sent it (a reply held by the content policy and released by staff counts from when
+it was sent); "no response needed" excludes the ones still within their 24 hours, and leaves
+the overdue ones open (the miss stays); automatic messages never close them.
 """
 
 import math
@@ -12,7 +14,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from messaging import events as webhook_events
 from messaging.clock.deadline import SERIES_DAYS, due_time, format_duration, reminder_hours, utc_day
@@ -61,55 +63,128 @@ def obligation_open(*, message: Message, seller_id: int, now: datetime) -> Oblig
     return obligation
 
 
-def _open_obligations(thread_id: int) -> list[Obligation]:
-    return list(
-        Obligation.objects.filter(thread_id=thread_id, outcome=ObligationOutcome.OPEN)
-        .only("id", "seller_id", "received_at", "due_at")
-        .order_by("received_at", "id")
+def _unbump(*, seller_id: int, day: date, **decrements: int) -> None:
+    """Take back counts of one seller's day when an obligation is closed again differently."""
+    unknown = set(decrements) - set(_COUNTERS)
+    if unknown:
+        raise ValueError(f"Unknown counters: {sorted(unknown)}")
+    ResponseDay.objects.filter(seller_id=seller_id, day=day).update(
+        **{name: F(name) - amount for name, amount in decrements.items() if amount}
     )
 
 
-def obligations_answer(*, thread_id: int, answer: Message, now: datetime) -> int:
-    """Close every open obligation of a thread with the seller's reply delivered at ``now``."""
+def _waited(obligation: Obligation, answered_at: datetime) -> timedelta:
+    return max(answered_at - obligation.received_at, timedelta(0))
+
+
+def _answer_why(obligation: Obligation, *, answered_at: datetime, delivered_at: datetime) -> str:
+    waited = format_duration(_waited(obligation, answered_at))
+    if answered_at <= obligation.due_at:
+        why = f"Seller replied {waited} after the buyer's message"
+    else:
+        late = format_duration(answered_at - obligation.due_at)
+        why = f"Seller replied {waited} after the buyer's message, {late} past the deadline"
+    if delivered_at > answered_at:
+        held = format_duration(delivered_at - answered_at)
+        why += f" (held for review, delivered {held} later)"
+    return why
+
+
+def obligations_answer(
+    *, thread_id: int, answer: Message, now: datetime, sent_at: datetime | None = None
+) -> int:
+    """Close a thread's obligations with the seller's reply delivered at ``now``.
+
+    ``sent_at`` is when the seller sent it: ``now``, unless it was delivered later (a reply
+    the content policy held and staff released). The reply counts from the moment it was sent:
+    it answers the buyer messages received before then, including one that a later reply or
+    "no response needed" closed after that moment; buyer messages received after it stay open.
+    """
+    answered_at = sent_at if sent_at is not None else now
+    obligations = list(
+        Obligation.objects.filter(thread_id=thread_id)
+        .filter(
+            Q(received_at__lt=answered_at) | Q(received_at=answered_at, message_id__lt=answer.pk)
+        )
+        .filter(
+            Q(outcome=ObligationOutcome.OPEN)
+            | Q(answered_at__gt=answered_at)
+            | Q(excluded_at__gt=answered_at)
+        )
+        .only("id", "seller_id", "received_at", "due_at", "outcome", "answered_at", "excluded_at")
+        .order_by("received_at", "id")
+    )
     counters: dict[tuple[int, date], dict[str, int]] = defaultdict(
         lambda: {"answered_on_time": 0, "answered_late": 0, "response_microseconds_total": 0}
     )
-    obligations = _open_obligations(thread_id)
     for obligation in obligations:
-        waited = max(now - obligation.received_at, timedelta(0))
-        on_time = now <= obligation.due_at
-        if on_time:
-            outcome = ObligationOutcome.ANSWERED_ON_TIME
-            why = f"Seller replied {format_duration(waited)} after the buyer's message"
-        else:
-            outcome = ObligationOutcome.ANSWERED_LATE
-            why = (
-                f"Seller replied {format_duration(waited)} after the buyer's message, "
-                f"{format_duration(now - obligation.due_at)} past the deadline"
-            )
+        bucket_key = (obligation.seller_id, utc_day(obligation.due_at))
+        if obligation.outcome != ObligationOutcome.OPEN:
+            # Closed after this reply was sent: take its first closing back out of the day.
+            _unbump(seller_id=obligation.seller_id, day=bucket_key[1], **_closing(obligation))
+        on_time = answered_at <= obligation.due_at
         Obligation.objects.filter(pk=obligation.pk).update(
-            outcome=outcome, answered_at=now, answer=answer, why=why
+            outcome=(
+                ObligationOutcome.ANSWERED_ON_TIME if on_time else ObligationOutcome.ANSWERED_LATE
+            ),
+            answered_at=answered_at,
+            answer=answer,
+            excluded_at=None,
+            why=_answer_why(obligation, answered_at=answered_at, delivered_at=now),
         )
-        bucket = counters[(obligation.seller_id, utc_day(obligation.due_at))]
+        bucket = counters[bucket_key]
         bucket["answered_on_time" if on_time else "answered_late"] += 1
-        bucket["response_microseconds_total"] += waited // timedelta(microseconds=1)
+        bucket["response_microseconds_total"] += _waited(obligation, answered_at) // timedelta(
+            microseconds=1
+        )
     for (seller_id, day), increments in counters.items():
         _bump(seller_id=seller_id, day=day, **increments)
     return len(obligations)
 
 
+def _closing(obligation: Obligation) -> dict[str, int]:
+    """The day counters a closed obligation added when it closed."""
+    if obligation.outcome == ObligationOutcome.EXCLUDED:
+        return {"excluded": 1}
+    assert obligation.answered_at is not None
+    return {
+        obligation.outcome: 1,
+        "response_microseconds_total": _waited(obligation, obligation.answered_at)
+        // timedelta(microseconds=1),
+    }
+
+
 def obligations_exclude(*, thread_id: int, now: datetime) -> int:
-    """Close every open obligation of a thread as needing no response."""
+    """Record that the thread's waiting buyer messages need no response.
+
+    Those still within their 24 hours are excluded from the metric. Those past them keep the
+    miss: they stay open, so they count as not answered until a reply makes them answered
+    late. Returns how many waiting messages were marked.
+    """
     counters: dict[tuple[int, date], int] = defaultdict(int)
-    obligations = _open_obligations(thread_id)
+    obligations = list(
+        Obligation.objects.filter(
+            thread_id=thread_id,
+            outcome=ObligationOutcome.OPEN,
+            no_response_needed_at__isnull=True,
+        )
+        .only("id", "seller_id", "received_at", "due_at")
+        .order_by("received_at", "id")
+    )
+    late_ids = [obligation.pk for obligation in obligations if now > obligation.due_at]
     for obligation in obligations:
+        if now > obligation.due_at:
+            continue
         waited = max(now - obligation.received_at, timedelta(0))
         Obligation.objects.filter(pk=obligation.pk).update(
             outcome=ObligationOutcome.EXCLUDED,
             excluded_at=now,
+            no_response_needed_at=now,
             why=f"Seller marked 'No response needed' {format_duration(waited)} after it",
         )
         counters[(obligation.seller_id, utc_day(obligation.due_at))] += 1
+    if late_ids:
+        Obligation.objects.filter(pk__in=late_ids).update(no_response_needed_at=now)
     for (seller_id, day), excluded in counters.items():
         _bump(seller_id=seller_id, day=day, excluded=excluded)
     return len(obligations)
@@ -178,8 +253,11 @@ def response_reminders_send(*, now: datetime) -> int:
     thresholds = reminder_hours()
     if not thresholds:
         return 0
+    # An overdue message the seller marked "no response needed" waits for nothing any more.
     older_open = Obligation.objects.filter(
-        thread_id=OuterRef("thread_id"), outcome=ObligationOutcome.OPEN
+        thread_id=OuterRef("thread_id"),
+        outcome=ObligationOutcome.OPEN,
+        no_response_needed_at__isnull=True,
     ).filter(
         Q(received_at__lt=OuterRef("received_at"))
         | Q(received_at=OuterRef("received_at"), id__lt=OuterRef("id"))

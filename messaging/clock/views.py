@@ -11,22 +11,34 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import require_seller
 from accounts.typing import AuthenticatedHttpRequest
+from messaging.clock.chart import chart_build
 from messaging.clock.deadline import response_deadline
-from messaging.clock.selectors import obligation_csv_lines, response_metric_for_seller
+from messaging.clock.selectors import (
+    obligation_csv_lines,
+    response_metric_for_seller,
+    response_misses_for_seller,
+)
 
 
 @login_required
 @require_GET
 def seller_performance(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_seller(request)
-    metric = response_metric_for_seller(seller=request.user, now=timezone.now())
+    now = timezone.now()
+    metric = response_metric_for_seller(seller=request.user, now=now)
+    period = metric.windows[-1]
+    weekly = metric.weekly
     return render(
         request,
         "seller/performance.html",
         {
             "metric": metric,
             "windows": metric.windows,
-            "daily": metric.daily,
+            "weekly": weekly,
+            "chart": chart_build(weekly),
+            "period": period,
+            "misses": response_misses_for_seller(seller=request.user, figures=period, now=now),
+            "misses_total": period.answered_late + period.not_answered,
             "deadline_hours": int(response_deadline().total_seconds() // 3600),
         },
     )

@@ -2,6 +2,7 @@
 
 from messaging.models.attachments import Attachment, attachment_key
 from messaging.models.clock import Obligation, ObligationOutcome, ResponseDay, ResponseSnapshot
+from messaging.models.evidence import EvidenceExport, EvidenceScope, EvidenceStatus
 from messaging.models.idempotency import IdempotencyKey
 from messaging.models.moderation import (
     CaseKind,
@@ -37,6 +38,9 @@ __all__ = [
     "CaseKind",
     "CaseResolution",
     "CaseStatus",
+    "EvidenceExport",
+    "EvidenceScope",
+    "EvidenceStatus",
     "FeedbackKind",
     "IdempotencyKey",
     "InboundEmail",

@@ -19,7 +19,9 @@ class Obligation(models.Model):
     """The seller's duty to answer one buyer message before its deadline (the 24-hour clock).
 
     Opened when a buyer message is delivered; closed by the seller's next real reply in the
-    thread (on time or late) or by "no response needed" (excluded). See response_clock.py.
+    thread (on time or late) or by "no response needed" marked before its deadline (excluded).
+    Marked after its deadline, "no response needed" leaves it open: it still counts as not
+    answered, and a later reply makes it answered late. See messaging/clock/services.py.
     """
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="obligations")
@@ -37,6 +39,9 @@ class Obligation(models.Model):
         Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     excluded_at = models.DateTimeField(null=True, blank=True)
+    # When the seller marked "no response needed" while this message waited, in time (then
+    # ``excluded_at`` too) or after the deadline (then the obligation stays open).
+    no_response_needed_at = models.DateTimeField(null=True, blank=True)
     why = models.CharField(max_length=200, blank=True)
 
     class Meta:

@@ -40,6 +40,8 @@ class MessageKind(models.TextChoices):
 class MessageStatus(models.TextChoices):
     DELIVERED = "delivered", _("Delivered")
     BLOCKED = "blocked", _("Blocked by the content policy")
+    # Sent, and waiting out its undo time: only its sender sees it until it is released.
+    SENDING = "sending", _("Sending")
 
 
 class ReviewOutcome(models.TextChoices):
@@ -215,6 +217,9 @@ class Message(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Undo send: until when the sender may take the message back. A sending message is
+    # delivered once this has passed (by its release task, or else by the sweep).
+    undo_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -225,6 +230,17 @@ class Message(models.Model):
                 condition=~Q(status=MessageStatus.DELIVERED),
                 name="message_moderation_idx",
             ),
+            models.Index(
+                fields=["undo_until", "id"],
+                condition=Q(status=MessageStatus.SENDING),
+                name="message_sending_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=MessageStatus.SENDING) | Q(undo_until__isnull=False),
+                name="message_sending_has_undo_until",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -233,6 +249,10 @@ class Message(models.Model):
     @property
     def is_delivered(self) -> bool:
         return self.status == MessageStatus.DELIVERED
+
+    @property
+    def is_sending(self) -> bool:
+        return self.status == MessageStatus.SENDING
 
     @property
     def categories(self) -> list[str]:

@@ -6,12 +6,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import ApplicationError, NotFound
+from messaging.clock.selectors import thread_waiting_since
 from messaging.models import (
     CaseKind,
     CaseResolution,
     CaseStatus,
     FeedbackKind,
     Message,
+    MessageKind,
     MessageStatus,
     ModerationAction,
     ModerationCase,
@@ -315,12 +317,17 @@ def _notify_released(*, message: Message, participants: dict[str, Participant]) 
 
 @transaction.atomic
 def message_release(*, message: Message, reviewer: User, now: datetime | None = None) -> Message:
-    """Deliver a blocked message staff judged a false positive, as if sent at this moment."""
+    """Deliver a blocked message staff judged a false positive, as if sent at this moment.
+
+    On the response clock a seller's reply released this way counts from when the seller sent
+    it: the seller is not held to the time the review took.
+    """
     now = now or timezone.now()
     locked = Message.objects.select_for_update().get(pk=message.pk)
     if locked.status != MessageStatus.BLOCKED or locked.review_outcome:
         raise ApplicationError("already_reviewed", "This message was already reviewed.")
     participants = participants_lock(locked.thread)
+    sent_at = locked.created_at
     locked.status = MessageStatus.DELIVERED
     locked.created_at = now
     locked.review_outcome = ReviewOutcome.RELEASED
@@ -329,7 +336,12 @@ def message_release(*, message: Message, reviewer: User, now: datetime | None = 
     locked.save(
         update_fields=["status", "created_at", "review_outcome", "reviewed_by", "reviewed_at"]
     )
-    message_deliver(message=locked, participants=participants, now=now)
+    message_deliver(message=locked, participants=participants, now=now, sent_at=sent_at)
+    if locked.sender_role == ParticipantRole.SELLER and locked.kind == MessageKind.MESSAGE:
+        # Buyer messages that came in after the reply was sent are still waiting for one.
+        Participant.objects.filter(pk=participants[ParticipantRole.SELLER].pk).update(
+            needs_response_since=thread_waiting_since(thread_id=locked.thread_id)
+        )
     _notify_released(message=locked, participants=participants)
     moderation.message_review_record(
         message=locked, resolution=ReviewOutcome.RELEASED, reviewer=reviewer, now=now

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from messaging.evidence.admin import export_evidence
 from messaging.models import (
     Message,
     Participant,
@@ -30,6 +31,7 @@ class ThreadAdmin(admin.ModelAdmin):
     raw_id_fields = ["order", "product", "buyer", "seller", "last_message"]
     date_hierarchy = "last_message_at"
     inlines = [ParticipantInline]
+    actions = [export_evidence]
 
 
 @admin.register(Message)

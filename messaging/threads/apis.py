@@ -33,7 +33,7 @@ from messaging.serializers import (
     MessageOutputSerializer,
     operation_errors,
 )
-from messaging.threads import services
+from messaging.threads import sending, services
 from messaging.threads.idempotency import idempotent
 from messaging.threads.selectors import (
     MAX_PAGE_SIZE,
@@ -100,6 +100,23 @@ class ThreadDetailSerializer(ThreadOutputSerializer):
     messages = MessageOutputSerializer(many=True)
 
 
+class SendingMessageSerializer(MessageOutputSerializer):
+    undo_until = serializers.DateTimeField(
+        help_text="Until when `POST …/messages/{id}/undo` can take the message back; then it "
+        "is delivered."
+    )
+
+
+class UndoneMessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The id the message had; it no longer exists.")
+    thread_id = serializers.IntegerField()
+    body = serializers.CharField(allow_blank=True, help_text="The text, to edit and send again.")
+    attachment_names = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The names of the files it carried (deleted with it), to attach again.",
+    )
+
+
 class ThreadStartedSerializer(serializers.Serializer):
     thread = ThreadOutputSerializer()
     message = MessageOutputSerializer()
@@ -124,9 +141,20 @@ def started_output(request: Request, message: Message) -> dict[str, Any]:
 
 
 def sent_response(request: Request, message: Message, output: Output) -> Response:
-    """201 for a delivered message; 422 ``policy_violation`` for one the policy stopped."""
+    """201 for a delivered message; 422 ``policy_violation`` for one the policy stopped.
+
+    202 for a message waiting out its undo time (``sending``), with ``undo_until``.
+    """
     if message.is_delivered:
         return Response(output(request, message), status=status.HTTP_201_CREATED)
+    if message.is_sending and message.undo_until is not None:
+        return Response(
+            {
+                **output(request, message),
+                "undo_until": serializers.DateTimeField().to_representation(message.undo_until),
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
     return Response(
         {
             "code": "policy_violation",
@@ -392,6 +420,15 @@ class ThreadMessagesApi(APIView):
             help_text="Sellers, instead of `body`: the id of one of my saved replies, sent with "
             "its placeholders filled in for this thread (and checked like any message).",
         )
+        undo_seconds = StrictIntegerField(
+            required=False,
+            min_value=0,
+            max_value=sending.UNDO_SECONDS_MAX,
+            help_text="Undo send: how many seconds (0 to 30) the message waits as `sending` "
+            "before the other side gets it (202); until then `POST …/messages/{id}/undo` takes "
+            "it back. Without it, or 0: delivered at once (201), whatever the user chose for "
+            "the pages, so an integration sees what it asked for.",
+        )
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if "saved_reply" in attrs and attrs.get("body"):
@@ -413,6 +450,11 @@ class ThreadMessagesApi(APIView):
         },
         responses={
             201: MessageOutputSerializer,
+            202: OpenApiResponse(
+                SendingMessageSerializer,
+                description="Undo send: stored as `sending`, delivered at `undo_until` unless "
+                "taken back before with `POST /threads/{thread_id}/messages/{id}/undo`",
+            ),
             **operation_errors(400, 401, 404, 422, 429, send=True),
         },
     )
@@ -420,12 +462,15 @@ class ThreadMessagesApi(APIView):
         participant = participant_of(request, thread_id)
 
         def send(data: dict[str, Any], files: list[IncomingFile]) -> Message:
+            user = api_user(request)
             return services.message_send(
                 thread=participant.thread,
-                sender=api_user(request),
+                sender=user,
                 body=data["body"],
                 saved_reply_id=data.get("saved_reply"),
                 files=files,
+                # Opt-in: an integration that does not ask keeps the 201 it was built for.
+                undo_seconds=data.get("undo_seconds", 0),
             )
 
         return send_response(
@@ -433,6 +478,44 @@ class ThreadMessagesApi(APIView):
             input_serializer=self.ThreadMessageInputSerializer,
             send=send,
             output=message_output,
+        )
+
+
+class ThreadMessageUndoApi(APIView):
+    @extend_schema(
+        operation_id="messages_undo",
+        summary="Undo send: take back a message of mine still sending",
+        description=(
+            "While a message I sent waits out its undo time (`status` `sending`, until "
+            "`undo_until`), delete it and its files: the other side never sees anything of "
+            "it. Answers with its text and its files' names, to send again. Once the time is "
+            "over the message is delivered: `409 too_late`."
+        ),
+        request=None,
+        responses={
+            200: UndoneMessageSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="`too_late`: the undo time is over, the message is delivered; "
+                "`not_sending`: the content policy stopped it, nothing was delivered",
+            ),
+            **operation_errors(401, 404, 429),
+        },
+    )
+    def post(self, request: Request, thread_id: int, message_id: int) -> Response:
+        participant = participant_of(request, thread_id)
+        undone = sending.message_undo(
+            user=api_user(request), thread_id=participant.thread_id, message_id=message_id
+        )
+        return Response(
+            UndoneMessageSerializer(
+                {
+                    "id": message_id,
+                    "thread_id": undone.thread_id,
+                    "body": undone.body,
+                    "attachment_names": undone.file_names,
+                }
+            ).data
         )
 
 
@@ -489,8 +572,9 @@ class ThreadBulkApi(APIView):
         )
         action = StrictChoiceField(
             choices=list(BULK_ACTIONS),
-            help_text="`no_response_needed`: sellers only; closes the threads' open 24-hour "
-            "obligations as excluded.",
+            help_text="`no_response_needed`: sellers only; the threads' waiting messages "
+            "still within their 24 hours are excluded from the response metric, overdue ones "
+            "still count as not answered.",
         )
 
     class ThreadBulkOutputSerializer(serializers.Serializer):

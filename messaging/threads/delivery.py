@@ -33,9 +33,17 @@ def participants_lock(thread: Thread) -> dict[str, Participant]:
 
 
 def message_deliver(
-    *, message: Message, participants: dict[str, Participant], now: datetime
+    *,
+    message: Message,
+    participants: dict[str, Participant],
+    now: datetime,
+    sent_at: datetime | None = None,
 ) -> None:
-    """Make a stored message visible to the other side and update both sides' state."""
+    """Make a stored message visible to the other side and update both sides' state.
+
+    ``sent_at``: when the sender sent it, if before ``now`` (a seller's reply answers the
+    buyer on the response clock from that moment).
+    """
     thread_id = message.thread_id
     Thread.objects.filter(pk=thread_id).update(last_message=message, last_message_at=now)
     mine = participants[message.sender_role]
@@ -51,7 +59,7 @@ def message_deliver(
                 needs_response_since = Value(now)
         else:
             # A real seller reply answers the buyer; automatic messages never do.
-            obligations_answer(thread_id=thread_id, answer=message, now=now)
+            obligations_answer(thread_id=thread_id, answer=message, now=now, sent_at=sent_at)
             needs_response_since = Value(None, output_field=DateTimeField())
     # Both sides in one statement: the sender has read up to their own message, the other
     # side has one more unread, and the seller's clock starts or stops.

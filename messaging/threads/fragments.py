@@ -134,6 +134,9 @@ def message_items(
         if _has_report_form(message, reader_id=reader_id, report=report):
             # Not cached: the form carries this request's CSRF token.
             fragments.append((None, {**base, "message": message, "has_report_form": True}))
+        elif message.status == MessageStatus.SENDING:
+            # Not cached either: its Undo form carries the token (only its sender sees it).
+            fragments.append((None, {**base, "message": message, "has_report_form": False}))
         else:
             fragments.append((shown, {**base, "message": message, "has_report_form": False}))
     return _render_cached(MESSAGE_TEMPLATE, fragments)

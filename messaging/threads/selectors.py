@@ -205,9 +205,13 @@ def thread_folder_counts(*, user: User, cap: int = FOLDER_COUNT_CAP) -> dict[str
     return {folder.value: count for folder, count in zip(folders, row, strict=True)}
 
 
-def thread_unread_count(*, user: User) -> int:
-    """Count threads with unread messages for the header badge."""
-    return Participant.objects.for_user(user).unread().count()
+def thread_unread_count(*, user: User, cap: int = FOLDER_COUNT_CAP) -> int:
+    """Count threads with unread messages for the header badge, stopping at ``cap`` + 1.
+
+    A count above ``cap`` is shown as "999+": at most ``cap`` + 1 entries of the partial
+    unread index are read, however many threads a busy seller has not opened.
+    """
+    return Participant.objects.for_user(user).unread().order_by()[: cap + 1].count()
 
 
 def participant_get(*, user: User, thread_id: int | str) -> Participant:

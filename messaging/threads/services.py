@@ -6,7 +6,7 @@ The web pages, the API and replies by email call these same functions.
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,6 +18,7 @@ from accounts.ratelimit import rate_limit_hit
 from core.errors import ApplicationError, NotFound
 from core.metrics import message_sent_count
 from core.on_commit import after_commit
+from core.tasks import task_enqueue
 from messaging import events as webhook_events
 from messaging.attachments.checks import IncomingFile
 from messaging.attachments.store import (
@@ -102,6 +103,7 @@ def message_send(
     saved_reply_id: int | None = None,
     kind: str = MessageKind.MESSAGE,
     now: datetime | None = None,
+    undo_seconds: int = 0,
 ) -> Message:
     """Send a message, with up to five files, in a thread the sender takes part in.
 
@@ -113,6 +115,10 @@ def message_send(
     content policy stops (in its text, file names or file text) is stored as blocked, with its
     findings and files, and returned: only its sender and staff ever see it. Callers check
     ``message.is_delivered``.
+
+    With ``undo_seconds`` (the page and the API pass the sender's grace period), a message
+    that passes the policy is stored as sending: its sender may take it back until then, and
+    it reaches the other side when the grace period is over (messaging/threads/sending.py).
     """
     if saved_reply_id is not None:
         saved_reply = saved_reply_get(seller=sender, saved_reply_id=saved_reply_id)
@@ -127,6 +133,7 @@ def message_send(
             kind=kind,
             now=now or timezone.now(),
             is_reply=True,
+            undo_seconds=undo_seconds,
         )
 
 
@@ -141,6 +148,7 @@ def message_store(
     now: datetime,
     reason: str = "",
     is_reply: bool = False,
+    undo_seconds: int = 0,
 ) -> Message:
     participants = participants_lock(thread)
     mine = next((p for p in participants.values() if p.user_id == sender.pk), None)
@@ -150,19 +158,31 @@ def message_store(
         _check_reply_allowed(thread=thread, role=mine.role)
     rate_limit_hit(scope="send", ident=sender.pk)
     verdict = content_policy_check(body=text, filenames=staged.names, file_texts=staged.texts)
+    held = undo_seconds > 0 and not verdict.is_blocked
     message = Message.objects.create(
         thread=thread,
         sender=sender,
         sender_role=mine.role,
         kind=kind,
-        status=MessageStatus.BLOCKED if verdict.is_blocked else MessageStatus.DELIVERED,
+        status=(
+            MessageStatus.BLOCKED
+            if verdict.is_blocked
+            else MessageStatus.SENDING
+            if held
+            else MessageStatus.DELIVERED
+        ),
         reason=reason,
         body=text,
         created_at=now,
         findings=list(verdict.findings),
+        **({"undo_until": now + timedelta(seconds=undo_seconds)} if held else {}),
     )
     if staged.files:
         store_files(message=message, staged=staged)
+    if held:
+        # Nothing reaches the other side yet; counted as delivered when it is released.
+        task_enqueue("messaging.release_sending_message", message.pk, countdown=undo_seconds)
+        return message
     if message.is_delivered:
         message_deliver(message=message, participants=participants, now=now)
         thread.last_message, thread.last_message_at = message, now

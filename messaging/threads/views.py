@@ -26,6 +26,7 @@ from core.replica import replica_reads_allow
 from messaging.attachments import uploads
 from messaging.attachments.checks import IncomingFile
 from messaging.clock import selectors as response_clock
+from messaging.evidence.selectors import export_panel as evidence_panel
 from messaging.models import (
     Message,
     ParticipantRole,
@@ -40,7 +41,7 @@ from messaging.policy.reasons import blocked_explanation
 from messaging.replies import views as saved_reply_views
 from messaging.rules.selectors import seller_block_exists
 from messaging.rules.services import thread_block_seller, thread_unblock_seller
-from messaging.threads import fragments, selectors
+from messaging.threads import fragments, selectors, sending
 from messaging.threads.forms import InboxFilterForm, ReplyForm, StartThreadForm
 from messaging.threads.idempotency import FORM_TOKEN_FIELD, form_send_once
 from messaging.threads.links import thread_path
@@ -127,6 +128,9 @@ def form_send(
         )
     except ApplicationError as error:
         return _send_failed(form, error)
+    if message.is_sending:
+        flash.success(request, _("Sending… You can still undo it under the message."))
+        return message
     if not message.is_delivered:
         return _blocked(form, message)
     flash.success(request, done)
@@ -221,17 +225,23 @@ def thread_detail(
         if seller_view
         else {}
     )
+    # A message just taken back (Undo) comes back into the reply box, once.
+    undone = request.session.pop(_undone_key(thread.pk), None) if request.method == "GET" else None
     form = ReplyForm(
         request.POST if request.method == "POST" else None,
-        initial={"body": reply_box.get("saved_reply_prefill", "")},
+        initial={"body": undone["body"] if undone else reply_box.get("saved_reply_prefill", "")},
     )
-    extra: dict[str, object] = {}
+    extra: dict[str, object] = {"undone_files": undone["files"] if undone else []}
     if request.method == "POST" and form.is_valid():
         sent = form_send(
             request,
             form,
             lambda files: message_send(
-                thread=thread, sender=request.user, body=form.cleaned_data["body"], files=files
+                thread=thread,
+                sender=request.user,
+                body=form.cleaned_data["body"],
+                files=files,
+                undo_seconds=sending.undo_seconds_for(user=request.user),
             ),
             done=_("Message sent."),
         )
@@ -273,11 +283,41 @@ def thread_detail(
             "last_message_id": max((m.pk for m in messages), default=0),
             "form": form,
             "seller_view": seller_view,
+            "evidence": evidence_panel(user=request.user, thread_id=thread.pk),
             **reply_box,
             **extra,
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _undone_key(thread_id: int) -> str:
+    return f"undone_message:{thread_id}"
+
+
+@login_required
+@require_POST
+def message_undo(
+    request: AuthenticatedHttpRequest, thread_id: int, message_id: int
+) -> HttpResponse:
+    """Take back a message still sending; its text (and its files' names) go back to the form."""
+    participant = participant_get(user=request.user, thread_id=thread_id)
+    path = thread_path(thread_id, for_seller=participant.role == ParticipantRole.SELLER)
+    try:
+        undone = sending.message_undo(
+            user=request.user, thread_id=participant.thread_id, message_id=message_id
+        )
+    except NotFound:
+        raise
+    except ApplicationError as error:
+        flash.error(request, error.message)
+        return redirect(path + "#latest")
+    request.session[_undone_key(participant.thread_id)] = {
+        "body": undone.body,
+        "files": undone.file_names,
+    }
+    flash.success(request, _("Message taken back: nothing was delivered. Edit it and send again."))
+    return redirect(path + "#id_body")
 
 
 _ACTIONS: dict[str, tuple[Callable[..., None], str]] = {

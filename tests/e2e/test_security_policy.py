@@ -99,19 +99,23 @@ def test_seller_dashboard_saved_replies_and_performance_work_under_the_policy(si
     drafted = shop.page.input_value("#id_body")
 
     shop.open("/seller/performance/")
-    bar = shop.page.locator(".rate-chart .bar.below").first
-    bar_height = bar.evaluate("bar => bar.getBoundingClientRect().height")
-    chart_height = shop.page.locator(".rate-chart").evaluate(
-        "chart => chart.getBoundingClientRect().height"
-    )
-    bar_colour = bar.evaluate("bar => getComputedStyle(bar).backgroundColor")
+    chart = shop.page.locator("svg.week-chart")
+    on_time = chart.locator("rect.segment.answered_on_time")
+    answered_late = chart.locator("rect.segment.answered_late")
+    bar_height = on_time.evaluate("bar => bar.getBoundingClientRect().height")
+    late_height = answered_late.evaluate("bar => bar.getBoundingClientRect().height")
+    bar_colour = on_time.evaluate("bar => getComputedStyle(bar).fill")
+    late_colour = answered_late.evaluate("bar => getComputedStyle(bar).fill")
+    rate = chart.locator("text.rate.below").text_content()
     shop.shot("performance")
 
     assert rows == 2 and ticked == rows
     assert current == 1
     assert drafted == "Hi Lucía Fernández, Serving bowl, ocean glaze is on its way."
-    assert bar_height == pytest.approx(chart_height * 0.5, abs=2)
-    assert bar_colour not in ("", "rgba(0, 0, 0, 0)")
+    # One bar, half on time and half late (the stylesheet colours it: no style attribute).
+    assert bar_height == pytest.approx(late_height, abs=1) and bar_height > 20
+    assert rate == "50%"
+    assert bar_colour not in ("", "none", "rgba(0, 0, 0, 0)", late_colour)
 
 
 def test_admin_signs_in_and_shows_moderation_pages_under_its_policy(browser, live_server):

@@ -112,14 +112,23 @@ def test_obligations_replay_the_response_clock():
             assert obligation.due_at == due_time(message.created_at)
             if message in waiting:
                 assert obligation.outcome in {ObligationOutcome.OPEN, ObligationOutcome.EXCLUDED}
+                # "No response needed" excludes a message only when marked within its time.
+                marked = obligation.no_response_needed_at
+                in_time = marked is not None and marked <= obligation.due_at
+                assert (obligation.outcome == ObligationOutcome.EXCLUDED) == in_time
+                assert obligation.excluded_at == (marked if in_time else None)
             else:
                 assert obligation.outcome in {
                     ObligationOutcome.ANSWERED_ON_TIME,
                     ObligationOutcome.ANSWERED_LATE,
                 }
         seller_side = Participant.objects.get(thread=thread, role="seller")
+        # A thread marked "no response needed" is not waiting, even where the marking came
+        # too late to excuse its messages.
         open_received = sorted(
-            o.received_at for o in obligations.values() if o.outcome == ObligationOutcome.OPEN
+            o.received_at
+            for o in obligations.values()
+            if o.outcome == ObligationOutcome.OPEN and o.no_response_needed_at is None
         )
         assert seller_side.needs_response_since == (open_received[0] if open_received else None)
         buyer_side = Participant.objects.get(thread=thread, role="buyer")

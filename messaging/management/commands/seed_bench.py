@@ -365,7 +365,7 @@ id message_id position file thumbnail name content_type size sha256 width height
 OBLIGATION_COLUMNS = words(
     """
 id thread_id seller_id message_id received_at due_at outcome answered_at answer_id
-excluded_at why
+excluded_at no_response_needed_at why
 """
 )
 RESPONSE_DAY_COLUMNS = words(
@@ -740,11 +740,16 @@ class Generator:
                 why += f", {format_duration(answer.at - due_at)} past the deadline"
                 counters[2] += 1
             counters[4] += waited // timedelta(microseconds=1)
-        elif excluded_at is not None:
-            outcome = ObligationOutcome.EXCLUDED
-            waited = excluded_at - opened.at
-            why = f"Seller marked 'No response needed' {format_duration(waited)} after it"
-            counters[3] += 1
+        marked_at = excluded_at
+        if answer is None and excluded_at is not None:
+            if excluded_at <= due_at:
+                outcome = ObligationOutcome.EXCLUDED
+                waited = excluded_at - opened.at
+                why = f"Seller marked 'No response needed' {format_duration(waited)} after it"
+                counters[3] += 1
+            else:
+                # Marked after the deadline: the miss stands, the message stays unanswered.
+                excluded_at = None
         out["obligation"].write(
             (
                 self.ids.take(Obligation),
@@ -757,6 +762,7 @@ class Generator:
                 answered_at,
                 answer_id,
                 excluded_at,
+                marked_at,
                 why,
             )
         )

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from random import Random
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -9,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, SellerProfile, User
-from messaging.models import SavedReply, Thread
+from messaging.models import Participant, SavedReply, Thread
 from messaging.replies.services import saved_reply_create
-from messaging.threads.services import message_send, thread_start
+from messaging.threads.services import message_send, thread_mark_no_response_needed, thread_start
+from notifications.models import Notification, NotificationStatus
 from orders.models import Order, OrderItem, OrderStatus, Product
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 — printed for people trying the demo
@@ -142,13 +144,63 @@ SAVED_REPLIES = [
 ]
 
 
+# The demo sellers' last 90 days, so the Performance page has something to show: per seller,
+# HISTORY_CONVERSATIONS answered conversations spread from 86 to 4 days ago, HISTORY_LATE of
+# them answered after the 24 hours, and one whose only message was a thank-you, marked "no
+# response needed". Times and picks come from a fixed seed: every run builds the same history.
+HISTORY_SEED = 2026
+HISTORY_CONVERSATIONS = 14
+HISTORY_LATE = 2
+# (topic, English question, Spanish question)
+HISTORY_QUESTIONS = [
+    (
+        "shipping",
+        "Hi, has my order shipped yet? I need it by the weekend.",
+        "Hola, ¿ya salió mi pedido? Lo necesito para el fin de semana.",
+    ),
+    (
+        "product_question",
+        "Is this the same colour as in the photos?",
+        "¿El color es el mismo que en las fotos?",
+    ),
+    (
+        "invoice",
+        "Could I get an invoice for this order, please?",
+        "¿Me podrían mandar la factura de este pedido, por favor?",
+    ),
+    (
+        "return_refund",
+        "It's not quite what I expected. How do I return it?",
+        "No es lo que esperaba. ¿Cómo lo devuelvo?",
+    ),
+    (
+        "shipping",
+        "Tracking says delivered but nothing arrived. Can you check?",
+        "El seguimiento dice entregado pero no ha llegado nada. ¿Pueden revisarlo?",
+    ),
+]
+HISTORY_REPLIES = (
+    "Thanks for writing! I've checked your order and everything is on its way.",
+    "¡Gracias por escribir! He revisado tu pedido y todo va en camino.",
+)
+HISTORY_THANKS = (
+    "It arrived today and it's perfect. Thank you!",
+    "Llegó hoy y es perfecto. ¡Gracias!",
+)
+
+
 def order_number(index: int) -> str:
     return f"112-{1000000 + index * 7919:07d}-{5000000 + index * 104729:07d}"
 
 
+def history_order_number(seller_index: int, index: int) -> str:
+    return f"114-{7000000 + seller_index * 1000 + index:07d}-{3000000 + index * 7907:07d}"
+
+
 class Command(BaseCommand):
     help = (
-        "Create a small demo marketplace (sellers, buyers, orders, conversations, saved replies)."
+        "Create a small demo marketplace (sellers, buyers, orders, conversations, saved replies, "
+        "and 90 days of answered conversations for each seller)."
     )
 
     @transaction.atomic
@@ -174,7 +226,7 @@ class Command(BaseCommand):
                 )
         for index, (buyer, seller, sku, status, days, conversation) in enumerate(ORDERS, 1):
             order = self._order(
-                index, users[buyer], users[seller], products[sku], status, days, now
+                order_number(index), users[buyer], users[seller], products[sku], status, days, now
             )
             if conversation and not Thread.objects.filter(order=order).exists():
                 self._conversation(order, sku, conversation, now)
@@ -186,6 +238,8 @@ class Command(BaseCommand):
                 body="Do these earbuds support multipoint pairing with a laptop and a phone?",
                 now=now - timedelta(hours=2),
             )
+        for seller_index, (seller_email, *_) in enumerate(SELLERS):
+            self._history(seller_index, users[seller_email], users, products, now)
         for seller_email, name, language, body in SAVED_REPLIES:
             owner = users[seller_email]
             if not SavedReply.objects.filter(seller=owner, name=name).exists():
@@ -207,7 +261,7 @@ class Command(BaseCommand):
 
     def _order(
         self,
-        index: int,
+        number: str,
         buyer: User,
         seller: User,
         product: Product,
@@ -217,7 +271,7 @@ class Command(BaseCommand):
     ) -> Order:
         placed = now - timedelta(days=days)
         order, created = Order.objects.get_or_create(
-            number=order_number(index),
+            number=number,
             defaults={
                 "buyer": buyer,
                 "seller": seller,
@@ -255,3 +309,64 @@ class Command(BaseCommand):
         for role, text, hours in conversation[1:]:
             sender = order.buyer if role == "buyer" else order.seller
             message_send(thread=thread, sender=sender, body=text, now=now - timedelta(hours=hours))
+
+    def _history(
+        self,
+        seller_index: int,
+        seller: User,
+        users: dict[str, User],
+        products: dict[str, Product],
+        now: Any,
+    ) -> None:
+        """Give a demo seller 90 days of answered conversations (once; quietly)."""
+        numbers = [history_order_number(seller_index, i) for i in range(HISTORY_CONVERSATIONS)]
+        if Thread.objects.filter(order__number__in=numbers).exists():
+            return
+        chance = Random(f"{HISTORY_SEED}:{seller.email}")
+        picked = chance.sample(range(HISTORY_CONVERSATIONS), HISTORY_LATE + 1)
+        late, excluded = set(picked[:HISTORY_LATE]), picked[HISTORY_LATE]
+        skus = [sku for sku, *_ in PRODUCTS[seller.email]]
+        last_notification = Notification.objects.order_by("-id").values_list("id", flat=True)
+        before = last_notification.first() or 0
+        for i in range(HISTORY_CONVERSATIONS):
+            days = 4 + round(i * 82 / (HISTORY_CONVERSATIONS - 1))
+            received = now - timedelta(days=days, minutes=chance.randint(0, 12 * 60))
+            buyer_email, _, language = BUYERS[i % len(BUYERS)]
+            spanish = int(language == "es")
+            order = self._order(
+                numbers[i],
+                users[buyer_email],
+                seller,
+                products[skus[i % len(skus)]],
+                OrderStatus.COMPLETED if days > 40 else OrderStatus.DELIVERED,
+                days + 3,
+                now,
+            )
+            if i == excluded:
+                thread_start(
+                    sender=order.buyer,
+                    order=order,
+                    topic="other",
+                    body=HISTORY_THANKS[spanish],
+                    now=received,
+                )
+                thread_mark_no_response_needed(
+                    participant=Participant.objects.get(thread__order=order, user=seller),
+                    now=received + timedelta(minutes=chance.randint(30, 180)),
+                )
+                continue
+            topic, *question = HISTORY_QUESTIONS[i % len(HISTORY_QUESTIONS)]
+            thread = thread_start(
+                sender=order.buyer, order=order, topic=topic, body=question[spanish], now=received
+            ).thread
+            minutes = chance.randint(26 * 60, 40 * 60) if i in late else chance.randint(20, 20 * 60)
+            message_send(
+                thread=thread,
+                sender=seller,
+                body=HISTORY_REPLIES[spanish],
+                now=received + timedelta(minutes=minutes),
+            )
+        # Old news: nobody is emailed about conversations of weeks ago.
+        Notification.objects.filter(pk__gt=before, status=NotificationStatus.PENDING).update(
+            status=NotificationStatus.SKIPPED
+        )

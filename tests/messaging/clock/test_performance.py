@@ -8,8 +8,8 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from messaging.clock import selectors, tasks
 from messaging.clock import services as response_clock
-from messaging.clock import tasks
 from messaging.models import (
     MessageKind,
     Obligation,
@@ -17,10 +17,11 @@ from messaging.models import (
     ParticipantRole,
     ResponseSnapshot,
 )
+from messaging.moderation.services import message_release
 from messaging.relay.alias import reply_alias_address
 from messaging.threads import services
 from notifications.models import Notification
-from tests.accounts.factories import BuyerFactory, SellerFactory
+from tests.accounts.factories import BuyerFactory, SellerFactory, StaffFactory
 from tests.messaging.factories import thread_with_message
 from tests.orders.factories import OrderFactory, ProductFactory
 
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 T0 = datetime(2026, 3, 30, 9, 0, tzinfo=UTC)
 NOW = datetime(2026, 4, 2, 12, 0, tzinfo=UTC)
-PERFORMANCE_QUERIES = 4  # session, user, the day counters, unread badge
+PERFORMANCE_QUERIES = 5  # session, user, the day counters, the late/unanswered list, badge
 CSV_QUERIES = 3  # session, user, the obligations (streamed)
 
 
@@ -59,7 +60,7 @@ def history(buyer, seller):
     )
     question = services.thread_start(
         sender=BuyerFactory(),
-        product=ProductFactory(seller=seller),
+        product=ProductFactory(seller=seller, title="Travel laptop sleeve"),
         topic="product_question",
         body="Does it fit a 13-inch laptop?",
         now=at(2),
@@ -93,8 +94,6 @@ def test_seller_sees_the_three_windows_and_the_daily_chart(
     html = response.content.decode()
     assert html.count('<p class="metric-rate below">33.3%</p>') == 3
     assert html.count("<dd>16h 00m</dd>") == 3  # (2 h + 30 h) / 2
-    assert html.count('<span class="bar none">') == 89
-    assert '<span class="bar below h-33">' in html
     assert "Figures cover complete days up to April 1, 2026 (UTC)." in html
     assert 'href="/seller/performance.csv"' in html
 
@@ -167,27 +166,27 @@ def test_csv_lists_every_obligation_with_its_outcome_and_why(
     lines = b"".join(response.streaming_content).decode().split("\r\n")
     assert lines == [
         "obligation,thread,order,buyer_message,received_at,due_at,counted_on,answered_at,"
-        "answer_message,excluded_at,response_seconds,outcome,why",
+        "answer_message,excluded_at,response_seconds,outcome,why,no_response_needed_at",
         f"{first.pk},{answered.pk},112-0000001-0000001,{first.message_id},"
         "2026-03-30T09:00:00+00:00,2026-03-31T09:00:00+00:00,2026-03-31,"
         f"2026-03-30T11:00:00+00:00,{first.answer_id},,7200,answered_on_time,"
-        "Seller replied 2h 00m after the buyer's message",
+        "Seller replied 2h 00m after the buyer's message,",
         f"{late_one.pk},{late.pk},112-0000002-0000002,{late_one.message_id},"
         "2026-03-30T09:00:00+00:00,2026-03-31T09:00:00+00:00,2026-03-31,"
         f"2026-03-31T15:00:00+00:00,{late_one.answer_id},,108000,answered_late,"
-        '"Seller replied 1d 6h after the buyer\'s message, 6h 00m past the deadline"',
+        '"Seller replied 1d 6h after the buyer\'s message, 6h 00m past the deadline",',
         f"{excluded_one.pk},{excluded.pk},112-0000003-0000003,{excluded_one.message_id},"
         "2026-03-30T10:00:00+00:00,2026-03-31T10:00:00+00:00,2026-03-31,"
         ",,2026-03-30T11:00:00+00:00,,excluded,"
-        "Seller marked 'No response needed' 1h 00m after it",
+        "Seller marked 'No response needed' 1h 00m after it,2026-03-30T11:00:00+00:00",
         f"{unanswered.pk},{question.pk},pre-order,{unanswered.message_id},"
         "2026-03-30T11:00:00+00:00,2026-03-31T11:00:00+00:00,2026-03-31,"
         ",,,,not_answered,"
-        '"No reply yet, 2d 1h past the deadline"',
+        '"No reply yet, 2d 1h past the deadline",',
         f"{waiting.pk},{answered.pk},112-0000001-0000001,{waiting.message_id},"
         "2026-04-02T09:00:00+00:00,2026-04-03T09:00:00+00:00,2026-04-03,"
         ",,,,open,"
-        '"Waiting for a reply, due in 21h 00m"',
+        '"Waiting for a reply, due in 21h 00m",',
         "",
     ]
 
@@ -501,3 +500,197 @@ def test_a_buyer_reply_is_stored_in_a_fixed_number_of_statements(
     # commit. No savepoint: a failed notification fails the send with it.
     with django_assert_num_queries(13 if connection.vendor == "postgresql" else 12):
         services.message_send(thread=thread, sender=buyer, body="And a last one.", now=at(2))
+
+
+# What the page lists and draws
+
+
+def test_page_lists_the_late_and_unanswered_messages_of_the_90_days(
+    seller_client, buyer, seller, frozen_clock
+):
+    _, late, _, question = history(buyer, seller)
+
+    response = seller_client.get("/seller/performance/")
+
+    misses = [
+        (m.obligation.thread_id, m.is_answered, m.late_by) for m in response.context["misses"]
+    ]
+    assert misses == [
+        (question.pk, False, timedelta(days=2, hours=1)),  # due 31 March 11:00, never answered
+        (late.pk, True, timedelta(hours=6)),  # due 31 March 09:00, answered 15:00
+    ]
+    assert response.context["misses_total"] == 2
+    html = " ".join(response.content.decode().split())
+    assert (
+        f'<th scope="row"><a href="/seller/messages/{question.pk}/">'
+        "Product question · Travel laptop sleeve</a></th> "
+        '<td><time datetime="2026-03-30T11:00:00+00:00">Mar 30, 11:00</time></td> '
+        '<td><time datetime="2026-03-31T11:00:00+00:00">Mar 31, 11:00</time></td> '
+        '<td><span class="tag status-failed">Not answered</span></td> '
+        "<td>2d 1h so far</td>"
+    ) in html
+    assert (
+        f'<th scope="row"><a href="/seller/messages/{late.pk}/">'
+        "Shipping · Order 112-0000002-0000002</a></th> "
+        '<td><time datetime="2026-03-30T09:00:00+00:00">Mar 30, 09:00</time></td> '
+        '<td><time datetime="2026-03-31T09:00:00+00:00">Mar 31, 09:00</time></td> '
+        '<td><time datetime="2026-03-31T15:00:00+00:00">Mar 31, 15:00</time></td> '
+        "<td>6h 00m</td>"
+    ) in html
+    assert "Showing the" not in html
+
+
+def test_a_seller_with_no_misses_is_told_so(seller_client, seller, frozen_clock):
+    thread, _ = thread_with_message(seller=seller, now=at(0))
+    services.message_send(thread=thread, sender=seller, body="Shipped.", now=at(1))
+
+    html = seller_client.get("/seller/performance/").content.decode()
+
+    assert "None: every buyer message due in the last 90 days was answered within 24 hours" in html
+    assert 'class="table misses"' not in html
+
+
+def test_a_long_list_is_capped_with_a_link_to_the_csv(
+    seller_client, seller, frozen_clock, monkeypatch
+):
+    monkeypatch.setattr(selectors, "MISSES_SHOWN", 2)
+    threads = [thread_with_message(seller=seller, now=at(hours))[0] for hours in (0, 1, 2)]
+
+    response = seller_client.get("/seller/performance/")
+
+    assert [m.obligation.thread_id for m in response.context["misses"]] == [
+        threads[2].pk,
+        threads[1].pk,
+    ]
+    html = response.content.decode()
+    assert "Showing the 2 latest of 3." in html
+    assert html.count('href="/seller/performance.csv" download') == 2
+
+
+def test_a_late_no_response_needed_is_listed_as_not_answered(seller_client, seller, frozen_clock):
+    thread, _ = thread_with_message(seller=seller, now=at(0))
+    services.thread_mark_no_response_needed(participant=seller_side(thread), now=at(30))
+
+    response = seller_client.get("/seller/performance/")
+
+    assert [(m.obligation.thread_id, m.is_answered) for m in response.context["misses"]] == [
+        (thread.pk, False)
+    ]
+    assert "marked “No response needed” after the deadline" in response.content.decode()
+    seven = response.context["windows"][0]
+    assert (seven.due, seven.not_answered, seven.excluded) == (1, 1, 0)
+
+
+def test_chart_draws_one_bar_per_week_stacked_by_outcome(
+    seller_client, buyer, seller, frozen_clock
+):
+    history(buyer, seller)
+    # Two more, answered on time, due in the week of 12 to 18 March.
+    for _ in range(2):
+        thread, _ = thread_with_message(seller=seller, now=at(-16 * 24))
+        services.message_send(thread=thread, sender=seller, body="Yes.", now=at(-16 * 24 + 1))
+
+    response = seller_client.get("/seller/performance/")
+
+    weekly = response.context["weekly"]
+    assert (weekly[0].first_day, weekly[0].last_day) == (date(2026, 1, 2), date(2026, 1, 7))
+    assert [(w.first_day, w.last_day) for w in weekly][-2:] == [
+        (date(2026, 3, 19), date(2026, 3, 25)),
+        (date(2026, 3, 26), date(2026, 4, 1)),
+    ]
+    assert [w.due for w in weekly] == [0] * 10 + [2, 0, 4]
+    html = " ".join(response.content.decode().split())
+    assert html.count('<g class="week">') == 13
+    assert html.count('<rect class="segment ') == 5
+    # The newest week: 4 due, each outcome once, 35 units each (140 units for the 4).
+    assert (
+        "<title>Mar 26 – Apr 1: 4 messages due, 33.3% on time (on time 1, late 1, "
+        "not answered 1, no response needed 1)</title>"
+    ) in html
+    assert (
+        '<rect class="segment answered_on_time" x="584" y="123" width="32" height="35" '
+        'data-count="1"></rect>'
+        '<rect class="segment answered_late" x="584" y="88" width="32" height="35" '
+        'data-count="1"></rect>'
+        '<rect class="segment not_answered" x="584" y="53" width="32" height="35" '
+        'data-count="1"></rect>'
+        '<rect class="segment excluded" x="584" y="18" width="32" height="35" '
+        'data-count="1"></rect>'
+    ) in html
+    assert '<text class="rate below" x="600" y="14" text-anchor="middle">33%</text>' in html
+    # The week of 12 March: 2 due, both on time, half the height.
+    assert (
+        "<title>Mar 12 – Mar 18: 2 messages due, 100.0% on time (on time 2, late 0, "
+        "not answered 0, no response needed 0)</title>"
+    ) in html
+    assert (
+        '<rect class="segment answered_on_time" x="488" y="88" width="32" height="70" '
+        'data-count="2"></rect>'
+    ) in html
+    assert '<text class="rate meets" x="504" y="84" text-anchor="middle">100%</text>' in html
+    assert html.count("<title>Jan 2 – Jan 7: nothing due</title>") == 1
+    # The same figures in the table behind the chart.
+    assert (
+        '<tr><th scope="row">Mar 26 – Apr 1</th><td>4</td><td>1</td><td>1</td><td>1</td>'
+        "<td>1</td><td>33.3%</td></tr>"
+    ) in html
+    assert (
+        '<tr><th scope="row">Mar 12 – Mar 18</th><td>2</td><td>2</td><td>0</td><td>0</td>'
+        "<td>0</td><td>100.0%</td></tr>"
+    ) in html
+
+
+def test_the_page_speaks_spanish(seller_client, seller, buyer, frozen_clock):
+    history(buyer, seller)
+    seller.language = "es"
+    seller.save(update_fields=["language"])
+
+    html = " ".join(seller_client.get("/seller/performance/").content.decode().split())
+
+    assert "Mensajes con respuesta tardía o sin respuesta, últimos 90 días" in html
+    assert "4 mensajes vencidos, 33,3 % a tiempo" in html
+
+
+def test_csv_and_api_keep_a_late_no_response_needed_as_not_answered(
+    seller_client, seller, frozen_clock
+):
+    thread, _ = thread_with_message(seller=seller, now=at(0))
+    services.thread_mark_no_response_needed(participant=seller_side(thread), now=at(30))
+
+    body = b"".join(seller_client.get("/seller/performance.csv").streaming_content).decode()
+    api = as_user(seller).get("/api/v1/metrics/response-time").json()
+
+    row = body.split("\r\n")[1]
+    assert row.endswith(
+        ",not_answered,\"No reply; 'No response needed' marked 6h 00m past the deadline, so it "
+        'still counts as not answered",2026-03-31T15:00:00+00:00'
+    )
+    assert {k: api["windows"][0][k] for k in ("due", "not_answered", "excluded")} == {
+        "due": 1,
+        "not_answered": 1,
+        "excluded": 0,
+    }
+    assert api["windows"][0]["on_time_percent"] == 0.0
+
+
+def test_csv_and_api_count_a_released_reply_at_its_send_time(seller_client, seller, frozen_clock):
+    thread, _ = thread_with_message(seller=seller, now=at(0))
+    held = services.message_send(
+        thread=thread, sender=seller, body="Call me on 415 555 0132 and we sort it out", now=at(3)
+    )
+    message_release(message=held, reviewer=StaffFactory(), now=at(30))
+
+    body = b"".join(seller_client.get("/seller/performance.csv").streaming_content).decode()
+    api = as_user(seller).get("/api/v1/metrics/response-time").json()
+
+    fields = body.split("\r\n")[1].split(",")
+    assert fields[7:12] == [
+        "2026-03-30T12:00:00+00:00",
+        str(held.pk),
+        "",
+        "10800",
+        "answered_on_time",
+    ]
+    assert {
+        k: api["windows"][0][k] for k in ("due", "answered_on_time", "average_response_seconds")
+    } == {"due": 1, "answered_on_time": 1, "average_response_seconds": 3 * 3600}

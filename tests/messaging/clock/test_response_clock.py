@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from core.errors import ApplicationError
 from messaging.clock.deadline import countdown
 from messaging.clock.selectors import obligation_csv_rows, response_metric_for_seller
+from messaging.clock.services import response_reminders_send
 from messaging.models import (
     MessageKind,
     Obligation,
@@ -175,30 +176,188 @@ def test_automatic_buyer_side_message_opens_no_obligation(buyer, seller):
     assert Obligation.objects.filter(outcome="open").count() == 0
 
 
-def test_no_response_needed_excludes_and_a_later_buyer_message_opens_a_new_obligation(
-    buyer, seller
-):
-    thread, _ = thread_with_message(buyer=buyer, seller=seller, now=at(0))
-    message_send(thread=thread, sender=buyer, body="Thanks!", now=at(30))
+def test_no_response_needed_excludes_in_time_and_keeps_the_miss_when_late(buyer, seller):
+    thread, _ = thread_with_message(buyer=buyer, seller=seller, now=at(0))  # due at(24)
+    message_send(thread=thread, sender=buyer, body="Thanks!", now=at(30))  # due at(54)
 
     thread_mark_no_response_needed(participant=seller_side(thread), now=at(31))
 
-    assert list(Obligation.objects.order_by("id").values_list("outcome", "excluded_at", "why")) == [
-        ("excluded", at(31), "Seller marked 'No response needed' 1d 7h after it"),
-        ("excluded", at(31), "Seller marked 'No response needed' 1h 00m after it"),
+    rows = Obligation.objects.order_by("id").values_list(
+        "outcome", "excluded_at", "no_response_needed_at", "why"
+    )
+    assert list(rows) == [
+        ("open", None, at(31), ""),
+        ("excluded", at(31), at(31), "Seller marked 'No response needed' 1h 00m after it"),
     ]
     assert seller_side(thread).needs_response_since is None
+    assert day_counts(seller) == [
+        (date(2026, 3, 3), 1, 0, 0, 0, 0),  # still a miss: not answered
+        (date(2026, 3, 4), 1, 0, 0, 1, 0),
+    ]
+    seven = response_metric_for_seller(seller=seller, now=at(24 * 4)).windows[0]
+    assert (seven.due, seven.not_answered, seven.excluded, seven.on_time_percent) == (
+        2,
+        1,
+        1,
+        0.0,
+    )
 
     again = message_send(thread=thread, sender=buyer, body="One more thing", now=at(40))
 
-    newest = Obligation.objects.get(outcome="open")
+    newest = Obligation.objects.get(outcome="open", no_response_needed_at=None)
     assert (newest.message, newest.received_at, newest.due_at) == (again, at(40), at(64))
     assert seller_side(thread).needs_response_since == at(40)
     assert day_counts(seller) == [
-        (date(2026, 3, 3), 1, 0, 0, 1, 0),
+        (date(2026, 3, 3), 1, 0, 0, 0, 0),
         (date(2026, 3, 4), 1, 0, 0, 1, 0),
         (date(2026, 3, 5), 1, 0, 0, 0, 0),
     ]
+
+
+@pytest.mark.parametrize(
+    ("after", "outcome", "excluded"),
+    [
+        (timedelta(hours=24), "excluded", 1),
+        (timedelta(hours=24, microseconds=1), "open", 0),
+    ],
+)
+def test_no_response_needed_at_exactly_24_hours_is_in_time(buyer, seller, after, outcome, excluded):
+    thread, _ = thread_with_message(buyer=buyer, seller=seller, now=at(0))
+
+    thread_mark_no_response_needed(participant=seller_side(thread), now=T0 + after)
+
+    obligation = Obligation.objects.get()
+    assert (obligation.outcome, obligation.no_response_needed_at) == (outcome, T0 + after)
+    assert day_counts(seller) == [(date(2026, 3, 3), 1, 0, 0, excluded, 0)]
+
+
+def test_a_reply_after_a_late_no_response_needed_answers_it_late(buyer, seller):
+    thread, _ = thread_with_message(buyer=buyer, seller=seller, now=at(0))
+    thread_mark_no_response_needed(participant=seller_side(thread), now=at(26))
+    thread_mark_no_response_needed(participant=seller_side(thread), now=at(27))  # changes nothing
+
+    answer = reply(thread, seller, at(30))
+
+    obligation = Obligation.objects.get()
+    assert (
+        obligation.outcome,
+        obligation.answered_at,
+        obligation.answer,
+        obligation.no_response_needed_at,
+    ) == ("answered_late", at(30), answer, at(26))
+    assert day_counts(seller) == [(date(2026, 3, 3), 1, 0, 1, 0, 30 * MICROSECONDS_PER_HOUR)]
+
+
+def test_a_late_no_response_needed_does_not_stop_reminders_of_newer_messages(buyer, seller):
+    thread, _ = thread_with_message(buyer=buyer, seller=seller, now=at(0))
+    thread_mark_no_response_needed(participant=seller_side(thread), now=at(30))
+    message_send(thread=thread, sender=buyer, body="Hello again", now=at(40))  # due at(64)
+
+    assert response_reminders_send(now=at(53)) == 1  # the 12-hour reminder of the new one
+
+
+def test_csv_explains_a_late_no_response_needed(buyer, seller):
+    thread, _ = thread_with_message(buyer=buyer, seller=seller, now=at(0))
+    thread_mark_no_response_needed(participant=seller_side(thread), now=at(29.5))
+
+    row = list(obligation_csv_rows(seller=seller, now=at(48)))[1]
+
+    assert row[9:] == [
+        "",
+        "",
+        "not_answered",
+        "No reply; 'No response needed' marked 5h 30m past the deadline, so it still counts "
+        "as not answered",
+        "2026-03-03T14:30:00+00:00",
+    ]
+
+
+# A seller reply the content policy held by mistake and staff released.
+BLOCKED_REPLY = "Call me on 415 555 0132 and we sort it out"
+
+
+def blocked_reply(thread, seller, when):
+    message = message_send(thread=thread, sender=seller, body=BLOCKED_REPLY, now=when)
+    assert not message.is_delivered
+    return message
+
+
+def test_a_released_reply_counts_from_when_the_seller_sent_it(buyer, seller):
+    thread, _ = thread_with_message(buyer=buyer, seller=seller, now=at(0))
+    held = blocked_reply(thread, seller, at(2))
+    assert Obligation.objects.get().outcome == "open"
+
+    message_release(message=held, reviewer=StaffFactory(), now=at(40))
+
+    obligation = Obligation.objects.get()
+    assert (obligation.outcome, obligation.answered_at, obligation.answer_id, obligation.why) == (
+        "answered_on_time",
+        at(2),
+        held.pk,
+        "Seller replied 2h 00m after the buyer's message (held for review, delivered 1d 14h later)",
+    )
+    assert seller_side(thread).needs_response_since is None
+    assert day_counts(seller) == [(date(2026, 3, 3), 1, 1, 0, 0, 2 * MICROSECONDS_PER_HOUR)]
+
+
+def test_a_released_reply_leaves_buyer_messages_sent_after_it_waiting(buyer, seller):
+    thread, _ = thread_with_message(buyer=buyer, seller=seller, now=at(0))
+    held = blocked_reply(thread, seller, at(2))
+    later = message_send(thread=thread, sender=buyer, body="Hello?", now=at(5))
+
+    message_release(message=held, reviewer=StaffFactory(), now=at(10))
+
+    rows = Obligation.objects.order_by("id").values_list("outcome", "answered_at")
+    assert list(rows) == [("answered_on_time", at(2)), ("open", None)]
+    assert Obligation.objects.get(outcome="open").message == later
+    assert seller_side(thread).needs_response_since == at(5)
+
+
+def test_a_released_reply_takes_over_a_later_late_reply(buyer, seller):
+    thread, _ = thread_with_message(buyer=buyer, seller=seller, now=at(0))
+    held = blocked_reply(thread, seller, at(2))
+    reply(thread, seller, at(30))  # late
+    assert day_counts(seller) == [(date(2026, 3, 3), 1, 0, 1, 0, 30 * MICROSECONDS_PER_HOUR)]
+
+    message_release(message=held, reviewer=StaffFactory(), now=at(40))
+
+    obligation = Obligation.objects.get()
+    assert (obligation.outcome, obligation.answered_at, obligation.answer_id) == (
+        "answered_on_time",
+        at(2),
+        held.pk,
+    )
+    assert day_counts(seller) == [(date(2026, 3, 3), 1, 1, 0, 0, 2 * MICROSECONDS_PER_HOUR)]
+
+
+@pytest.mark.parametrize("marked", [3, 26])  # in time (excluded), late (kept open)
+def test_a_released_reply_answers_a_message_marked_no_response_needed_after_it(
+    buyer, seller, marked
+):
+    thread, _ = thread_with_message(buyer=buyer, seller=seller, now=at(0))
+    held = blocked_reply(thread, seller, at(2))
+    thread_mark_no_response_needed(participant=seller_side(thread), now=at(marked))
+
+    message_release(message=held, reviewer=StaffFactory(), now=at(40))
+
+    obligation = Obligation.objects.get()
+    assert (obligation.outcome, obligation.answered_at, obligation.excluded_at) == (
+        "answered_on_time",
+        at(2),
+        None,
+    )
+    assert day_counts(seller) == [(date(2026, 3, 3), 1, 1, 0, 0, 2 * MICROSECONDS_PER_HOUR)]
+
+
+def test_a_released_reply_sent_late_is_answered_late_at_its_send_time(buyer, seller):
+    thread, _ = thread_with_message(buyer=buyer, seller=seller, now=at(0))
+    held = blocked_reply(thread, seller, at(25))
+
+    message_release(message=held, reviewer=StaffFactory(), now=at(50))
+
+    obligation = Obligation.objects.get()
+    assert (obligation.outcome, obligation.answered_at) == ("answered_late", at(25))
+    assert day_counts(seller) == [(date(2026, 3, 3), 1, 0, 1, 0, 25 * MICROSECONDS_PER_HOUR)]
 
 
 def test_no_response_needed_is_for_the_seller_only_and_changes_nothing_for_the_buyer(buyer, seller):
@@ -474,7 +633,17 @@ DST_CHANGES = (
     datetime(2026, 10, 3, 15, 30, tzinfo=UTC),
 )
 DAY_SECONDS = 86_400
-KINDS = ("buyer", "seller", "auto_reply", "system", "no_response_needed")
+# "seller_blocked": a seller reply the content policy holds; "release": staff release the
+# oldest reply of that thread still held.
+KINDS = (
+    "buyer",
+    "seller",
+    "auto_reply",
+    "system",
+    "no_response_needed",
+    "seller_blocked",
+    "release",
+)
 THREADS = 4
 PRE_ORDER_THREAD = 3  # the other three are about orders
 
@@ -495,7 +664,13 @@ def histories(draw):
         seconds=draw(st.integers(-3 * DAY_SECONDS, 3 * DAY_SECONDS))
     )
     timeline = []
+    alone = False
     for thread, kind, gap, zone in draw(events):
+        # A held reply never shares its second with another event: which of two events in
+        # one instant came first is not stored, and a released reply is judged by its instant.
+        if kind == "seller_blocked" or alone:
+            gap = max(gap, 1)
+        alone = kind == "seller_blocked"
         moment += timedelta(seconds=gap)
         timeline.append((thread, kind, moment.astimezone(zone)))
     read_after = draw(st.one_of(st.integers(0, 3 * DAY_SECONDS), st.integers(0, 100 * DAY_SECONDS)))
@@ -503,10 +678,33 @@ def histories(draw):
     return timeline, read_at
 
 
+def as_if_sent_when_written(timeline):
+    """The history as if every released reply had been delivered the moment it was sent.
+
+    A held reply that staff release later stands at its own place as an ordinary reply; one
+    never released, and the releases themselves, drop out.
+    """
+    started, held, released = set(), {}, set()
+    for position, (thread, kind, _) in enumerate(timeline):
+        if thread not in started:
+            if kind != "buyer":
+                continue
+            started.add(thread)
+        if kind == "seller_blocked":
+            held.setdefault(thread, []).append(position)
+        elif kind == "release" and held.get(thread):
+            released.add(held[thread].pop(0))
+    return [
+        (thread, "seller" if position in released else kind, moment)
+        for position, (thread, kind, moment) in enumerate(timeline)
+        if kind not in ("seller_blocked", "release") or position in released
+    ]
+
+
 def oracle_obligations(timeline):
     obligations = []
     started = set()
-    for thread, kind, moment in timeline:
+    for thread, kind, moment in as_if_sent_when_written(timeline):
         if thread not in started:
             if kind != "buyer":
                 continue
@@ -521,6 +719,7 @@ def oracle_obligations(timeline):
                     "due": second + DAY_SECONDS,
                     "outcome": "open",
                     "closed": None,
+                    "marked": False,
                 }
             )
         elif kind == "seller":
@@ -530,8 +729,13 @@ def oracle_obligations(timeline):
                 )
                 o["closed"] = second
         elif kind == "no_response_needed":
+            # In time it leaves the rate; too late, it changes nothing in the metric.
             for o in waiting:
-                o["outcome"], o["closed"] = "excluded", second
+                if o["marked"]:
+                    continue
+                o["marked"] = True
+                if second <= o["due"]:
+                    o["outcome"], o["closed"] = "excluded", second
     return obligations
 
 
@@ -585,6 +789,8 @@ def replay(timeline, seller):
     product = ProductFactory(seller=seller)
     product_buyer = BuyerFactory()
     threads = {}
+    held = {}
+    staff = StaffFactory()
     for index, kind, moment in timeline:
         thread = threads.get(index)
         if thread is None:
@@ -612,6 +818,13 @@ def replay(timeline, seller):
             message_send(thread=thread, sender=thread.buyer, body="Any news?", now=moment)
         elif kind == "no_response_needed":
             thread_mark_no_response_needed(participant=seller_side(thread), now=moment)
+        elif kind == "seller_blocked":
+            message = message_send(thread=thread, sender=seller, body=BLOCKED_REPLY, now=moment)
+            assert not message.is_delivered
+            held.setdefault(index, []).append(message)
+        elif kind == "release":
+            if held.get(index):
+                message_release(message=held[index].pop(0), reviewer=staff, now=moment)
         else:
             message_kind = MessageKind.MESSAGE if kind == "seller" else kind
             message_send(
@@ -647,22 +860,39 @@ def test_metric_matches_a_brute_force_oracle(history, settings):
             assert_same_figures(
                 implementation_figures(day), oracle_figures(expected, read_second, back, back)
             )
+        # The chart's weeks, newest first: days 7 to 1 back, 14 to 8, ..., 90 to 85.
+        newest_first = list(reversed(metric.weekly))
+        assert len(newest_first) == 13
+        for week, window in enumerate(newest_first):
+            assert window.days == (7 if week < 12 else 6)
+            assert_same_figures(
+                implementation_figures(window),
+                oracle_figures(expected, read_second, min(7 * week + 7, 90), 7 * week + 1),
+            )
         # Every obligation, as the CSV lists it (by due time, then in order of arrival).
         rows = list(obligation_csv_rows(seller=seller, now=read_at))[1:]
-        assert [(row[4], row[5], row[11]) for row in rows] == [
+
+        def iso(second):
+            return "" if second is None else datetime.fromtimestamp(second, UTC).isoformat()
+
+        assert [(row[4], row[5], row[7], row[11]) for row in rows] == [
             (
-                datetime.fromtimestamp(o["received"], UTC).isoformat(),
-                datetime.fromtimestamp(o["due"], UTC).isoformat(),
+                iso(o["received"]),
+                iso(o["due"]),
+                iso(o["closed"]) if o["outcome"].startswith("answered") else "",
                 "not_answered"
                 if o["outcome"] == "open" and o["due"] < read_second
                 else o["outcome"],
             )
             for o in sorted(expected, key=lambda o: o["due"])
         ]
-        # The inbox's "needs response since" is the oldest waiting buyer message.
+        # The inbox's "needs response since" is the oldest buyer message still waiting (one
+        # marked "no response needed" after its deadline waits for nothing any more).
         for index, thread in threads.items():
             waiting = [
-                o["received"] for o in expected if o["thread"] == index and o["outcome"] == "open"
+                o["received"]
+                for o in expected
+                if o["thread"] == index and o["outcome"] == "open" and not o["marked"]
             ]
             since = seller_side(thread).needs_response_since
             assert (None if since is None else int(since.timestamp())) == (

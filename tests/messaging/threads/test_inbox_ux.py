@@ -348,12 +348,20 @@ def test_no_response_needed_explains_what_it_does_to_the_metric(seller):
 
     assert (
         'data-confirm="Mark this conversation as needing no response? The buyer&#x27;s waiting '
-        "messages will no longer count for or against your response rate. If the buyer writes "
-        'again, a new 24 hours start."'
+        "messages still within their 24 hours will no longer count for or against your "
+        "response rate; those already past them still count as not answered. If the buyer "
+        'writes again, a new 24 hours start."'
     ) in html
-    assert "Closes the waiting messages without a reply: they stop counting for or against" in html
+    assert (
+        "Closes the waiting messages without a reply: those within their 24 hours stop "
+        "counting for or against your response rate; those already past them still count as "
+        "not answered."
+    ) in html
     assert 'value="no-response-needed" data-confirm="Mark the selected conversations' in inbox
-    assert "No response needed: the waiting messages stop counting for or against" in inbox
+    assert (
+        "No response needed: waiting messages within their 24 hours stop counting for or "
+        "against your response rate (those already past them still count as not answered)"
+    ) in inbox
 
 
 def test_order_lists_link_to_their_conversations(buyer, seller):

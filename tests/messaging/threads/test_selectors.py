@@ -6,11 +6,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from core.errors import ApplicationError, NotFound
 from core.pagination import encode_cursor
 from messaging.models import Message, Participant, ParticipantRole
-from messaging.threads import selectors, services
+from messaging.threads import context_processors, selectors, services
 from tests.accounts.factories import BuyerFactory, SellerFactory
 from tests.messaging.factories import thread_with_message
 
@@ -309,6 +310,26 @@ def test_unread_thread_count_counts_threads_not_messages(buyer, seller):
 
     assert selectors.thread_unread_count(user=seller) == 1
     assert selectors.thread_unread_count(user=buyer) == 0
+
+
+def test_unread_thread_count_stops_one_past_its_cap(buyer, seller, client, monkeypatch):
+    for n in range(4):
+        thread_with_message(buyer=buyer, seller=seller, now=at(n))
+
+    assert selectors.thread_unread_count(user=seller) == 4
+    assert selectors.thread_unread_count(user=seller, cap=2) == 3
+    assert selectors.thread_unread_count(user=seller, cap=5) == 4
+
+    # The header badge shows the cap and a "+" past it, as the folder tabs do.
+    monkeypatch.setattr(context_processors, "FOLDER_COUNT_CAP", 2)
+    client.force_login(seller)
+    page = client.get(reverse("messaging:seller-inbox")).content.decode()
+    assert '<span class="badge" aria-hidden="true">2+</span>' in page
+    assert "(2 unread conversations or more)" in page
+    monkeypatch.setattr(context_processors, "FOLDER_COUNT_CAP", 4)
+    page = client.get(reverse("messaging:seller-inbox")).content.decode()
+    assert '<span class="badge" aria-hidden="true">4</span>' in page
+    assert "(4 unread conversations)" in page
 
 
 def test_participant_get_returns_my_side_of_the_thread(buyer, seller):

@@ -19,8 +19,9 @@ ACTIONS = ["read", "unread", "archive", "unarchive", "delete", "no-response-need
 # The page queries: its participant rows, their threads (by id), the folder counts.
 BUYER_INBOX_QUERIES = 6
 SELLER_INBOX_QUERIES = 7  # + the seller's restriction in force, if any
-BUYER_THREAD_QUERIES = 10  # + the messages' attachments, + whether the seller is blocked
-SELLER_THREAD_QUERIES = 10  # + the seller's saved replies for the reply box
+# + the messages' attachments, + whether the seller is blocked, + the reader's evidence export
+BUYER_THREAD_QUERIES = 11
+SELLER_THREAD_QUERIES = 11  # + the seller's saved replies for the reply box
 
 
 def at(hours: float) -> datetime:
