@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db import connections, router
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -246,9 +246,22 @@ def message_list_for_participant(*, participant: Participant) -> QuerySet[Messag
     )
 
 
-def message_list_after(*, participant: Participant, after_id: int) -> QuerySet[Message]:
-    """List the messages this participant may see that arrived after message ``after_id``."""
-    return message_list_for_participant(participant=participant).filter(pk__gt=after_id)
+def message_list_after(
+    *, participant: Participant, after_id: int, since: datetime | None = None
+) -> QuerySet[Message]:
+    """List the messages this participant may see that arrived after the page was last told.
+
+    Arrived means an id above ``after_id``, or a time after ``since`` (by default, the time of
+    message ``after_id``): a message delivered after its undo time, or released by
+    moderation, keeps the id it was stored with but takes the time it became visible, so an
+    open page gets it even after newer ones.
+    """
+    if since is None:
+        shown = Message.objects.filter(pk=after_id, thread_id=participant.thread_id)
+        later = Q(created_at__gt=Subquery(shown.values("created_at")[:1]))
+    else:
+        later = Q(created_at__gt=since)
+    return message_list_for_participant(participant=participant).filter(Q(pk__gt=after_id) | later)
 
 
 def message_page_for_participant(

@@ -1,6 +1,7 @@
 """HTML pages of conversations for buyers ("Your messages") and sellers ("Seller Central")."""
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from urllib.parse import urlencode
 
@@ -450,23 +451,26 @@ UPDATES_MAX = 50  # messages per poll; a tab far behind catches up over a few po
 @login_required
 @require_GET
 def thread_updates(request: AuthenticatedHttpRequest, thread_id: int) -> JsonResponse:
-    """The messages after ``?after=<id>`` rendered as on the thread page, for the open tab.
+    """The messages after ``?after=<cursor>`` rendered as on the thread page, for the open tab.
 
-    The page asks only while it is visible, so what this returns is shown at once: the
-    thread is marked read.
+    The cursor is ``<id>`` (the last message the page shows) or ``<id>.<microseconds>``: the
+    highest id and the latest time the page was told, as this view answers it in ``after``.
+    Both are needed because a message released late (after its undo time, or by moderation)
+    keeps its older id. The page asks only while it is visible, so what this returns is
+    shown at once: the thread is marked read.
     """
     replica_reads_allow(request)
     participant = participant_get(user=request.user, thread_id=thread_id)
     try:
-        after = int(request.GET.get("after", ""))
-        if not 0 <= after < 2**63:
-            raise ValueError
+        after, since = _updates_cursor(request.GET.get("after", ""))
     except ValueError:
         return JsonResponse(
             {"code": "invalid_after", "detail": _("Give the id of the last message shown.")},
             status=400,
         )
-    new = list(message_list_after(participant=participant, after_id=after)[:UPDATES_MAX])
+    new = list(
+        message_list_after(participant=participant, after_id=after, since=since)[:UPDATES_MAX]
+    )
     if new:
         thread_mark_read(participant=participant)
     thread = participant.thread
@@ -489,9 +493,30 @@ def thread_updates(request: AuthenticatedHttpRequest, thread_id: int) -> JsonRes
                 % {"name": author or _("Marketplace"), "text": Truncator(message.body).chars(200)},
             }
         )
-    response = JsonResponse({"messages": items, "last_id": new[-1].pk if new else after})
+    # The highest id and the latest time told so far: a released message has an older id.
+    last_id = max([after, *(message.pk for message in new)])
+    times = [moment for moment in [since, *(message.created_at for message in new)] if moment]
+    cursor = f"{last_id}.{_microseconds(max(times))}" if times else str(last_id)
+    response = JsonResponse({"messages": items, "last_id": last_id, "after": cursor})
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _updates_cursor(text: str) -> tuple[int, datetime | None]:
+    """``<id>`` or ``<id>.<microseconds since 1970>``; ValueError for anything else."""
+    head, dot, tail = text.partition(".")
+    after = int(head)
+    if not 0 <= after < 2**63 or not head.isascii() or not head.isdigit():
+        raise ValueError(text)
+    if not dot:
+        return after, None
+    if not tail.isascii() or not tail.isdigit() or len(tail) > 17:
+        raise ValueError(text)
+    return after, datetime.fromtimestamp(0, UTC) + timedelta(microseconds=int(tail))
+
+
+def _microseconds(moment: datetime) -> int:
+    return (moment - datetime.fromtimestamp(0, UTC)) // timedelta(microseconds=1)
 
 
 def _inbox_url(request: AuthenticatedHttpRequest) -> str:

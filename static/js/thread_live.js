@@ -10,7 +10,8 @@
 
   var INTERVAL_MS = 3000;
   var MAX_BACKOFF_MS = 60000;
-  var after = parseInt(list.dataset.after, 10) || 0;
+  // The server's cursor: the highest id and the latest time this page was told of.
+  var after = list.dataset.after || "0";
   var delay = INTERVAL_MS;
   var timer = null;
   var inFlight = false;
@@ -54,8 +55,8 @@
       .then(function (data) {
         var follow = nearBottom();
         data.messages.forEach(add);
-        if (data.last_id > after) after = data.last_id;
-        list.dataset.after = String(after);
+        if (data.after) after = data.after;
+        list.dataset.after = after;
         if (data.messages.length && follow) {
           list.lastElementChild.scrollIntoView({ block: "nearest" });
         }

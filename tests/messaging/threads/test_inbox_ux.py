@@ -234,7 +234,7 @@ def test_updates_with_nothing_new_return_nothing_and_leave_unread_alone(buyer, s
 
     response = logged_in(buyer).get(f"/messages/{thread.pk}/updates/", {"after": reply.pk})
 
-    assert response.json() == {"messages": [], "last_id": reply.pk}
+    assert response.json() == {"messages": [], "last_id": reply.pk, "after": str(reply.pk)}
     assert side(thread, buyer).unread_count == 1
 
 
@@ -248,7 +248,7 @@ def test_updates_never_show_the_other_sides_blocked_message(buyer, seller):
         logged_in(seller).get(f"/seller/messages/{thread.pk}/", {}).context["last_message_id"]
     )
 
-    assert buyer_sees == {"messages": [], "last_id": first.pk}
+    assert buyer_sees == {"messages": [], "last_id": first.pk, "after": str(first.pk)}
     assert seller_sees == blocked.pk
 
 

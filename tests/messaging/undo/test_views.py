@@ -1,12 +1,14 @@
 """Undo send on the pages: "Sending… Undo", the text back in the reply box, the setting."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.models import User
 from messaging.models import Message, MessageStatus
-from messaging.threads import sending
+from messaging.threads import sending, services
 from notifications.models import Notification
 from tests.messaging import badfiles
 from tests.messaging.undo.helpers import answered_conversation
@@ -238,3 +240,43 @@ def test_a_spanish_sender_sees_undo_send_in_spanish(conversation):
     assert "Después de enviar un mensaje, déjame deshacerlo durante" in settings_page
     assert "Desactivado: enviar al momento" in settings_page
     assert "la otra parte no recibe nada" in settings_page
+
+
+def test_an_open_page_gets_a_released_message_after_newer_ones(conversation):
+    buyer, seller, thread = conversation.buyer, conversation.seller, conversation.thread
+    signed_in(buyer).post(f"/messages/{thread.pk}/", {"body": "Tangerine wrapping?"})
+    held = Message.objects.get(body="Tangerine wrapping?")
+    # Meanwhile the seller writes again: a newer id than the held message's.
+    newer = services.message_send(thread=thread, sender=seller, body="Anything else?")
+    assert newer.pk > held.pk
+    seller_page = signed_in(seller)
+    url = f"/messages/{thread.pk}/updates/"
+
+    before = seller_page.get(url, {"after": newer.pk}).json()
+    sending.message_sending_release(message_id=held.pk, now=held.undo_until)
+    after = seller_page.get(url, {"after": newer.pk}).json()
+
+    assert (before["messages"], before["last_id"]) == ([], newer.pk)
+    assert [m["id"] for m in after["messages"]] == [held.pk]
+    assert "Tangerine wrapping?" in after["messages"][0]["html"]
+    # The next poll asks with the cursor it was given (the highest id, the latest time): it
+    # gets nothing twice, and still what comes next.
+    held.refresh_from_db()
+    released_us = (held.created_at - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    assert (after["last_id"], after["after"]) == (newer.pk, f"{newer.pk}.{released_us}")
+    assert seller_page.get(url, {"after": after["after"]}).json()["messages"] == []
+    last = services.message_send(thread=thread, sender=buyer, body="Also a card?")
+    following = seller_page.get(url, {"after": after["after"]}).json()
+    assert [m["id"] for m in following["messages"]] == [last.pk]
+
+
+@pytest.mark.parametrize(
+    "cursor", ["", "x", "-1", "1.", "1.x", "1.-5", "1.123456789012345678", "١"]
+)
+def test_a_broken_updates_cursor_is_a_400(conversation, cursor):
+    response = signed_in(conversation.seller).get(
+        f"/messages/{conversation.thread.pk}/updates/", {"after": cursor}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_after"
