@@ -359,7 +359,6 @@ GROWING = [
     "messaging_responseday",
     "messaging_attachment",
     "orders_order",
-    "notifications_emailoutbox",
 ]
 
 
