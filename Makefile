@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links in emails and webhooks point at the port served (honcho gives the other processes ports
+# of their own, so the web's is passed to all of them).
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # Parallel test workers (pytest-xdist): each has its own test database and Redis database.
 TEST_WORKERS ?= 4
 export DEBUG ?= 1
@@ -32,7 +35,7 @@ run: seed
 	@echo "Message Center on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@echo "Emails are written to var/mail/; replies to them are accepted by SMTP on 127.0.0.1:2525."
 	@echo "Stop with Ctrl-C."
-	PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
+	PORT=$(PORT) SITE_URL='$(SITE_URL)' $(BIN)/honcho start -f Procfile.dev
 
 test: install dirs
 	$(BIN)/ruff check .

@@ -12,8 +12,7 @@ urlpatterns = [
     path(
         "login/",
         login_guard(
-            auth_views.LoginView.as_view(
-                template_name="accounts/login.html",
+            views.LoginView.as_view(
                 authentication_form=LoginForm,
                 redirect_authenticated_user=True,
             ),

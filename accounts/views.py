@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages as flash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -10,9 +11,11 @@ from django.views.i18n import set_language
 
 from accounts import services, tokens
 from accounts.access import require_seller
+from accounts.demo import BUYERS, DEMO_PASSWORD, DEMO_STAFF_EMAIL, SELLERS
 from accounts.models import User
 from accounts.typing import AuthenticatedHttpRequest
 from core.errors import ApplicationError
+from core.security_headers import PERMISSIONS_HEADER, permissions_header_value
 
 
 @login_required
@@ -58,6 +61,11 @@ def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     # The page may hold a token in clear: never cache it.
     response["Cache-Control"] = "no-store"
+    if created:
+        # Its Copy button writes the new token to the clipboard (static/js/copy_token.js).
+        response[PERMISSIONS_HEADER] = permissions_header_value(
+            settings.PERMISSIONS_POLICY_DISABLED, own=["clipboard-write"]
+        )
     return response
 
 
@@ -86,3 +94,37 @@ def language_set(request: HttpRequest) -> HttpResponse:
         assert isinstance(user, User)
         services.user_language_set(user=user, language=language)
     return response
+
+
+def demo_accounts() -> list[dict[str, str]]:
+    """The logins `manage.py seed_demo` creates, those that exist: for the login page in debug."""
+    rows: list[tuple[str, str]] = []
+    for email, _name, shop, language in SELLERS:
+        if language == "es":
+            rows.append((email, _("Seller (%(shop)s), speaks Spanish") % {"shop": shop}))
+        else:
+            rows.append((email, _("Seller (%(shop)s)") % {"shop": shop}))
+    for email, _name, language in BUYERS:
+        rows.append((email, _("Buyer, speaks Spanish") if language == "es" else _("Buyer")))
+    rows.append((DEMO_STAFF_EMAIL, _("Staff (admin at /admin/)")))
+    existing = set(
+        User.objects.filter(email__in=[email for email, _who in rows]).values_list(
+            "email", flat=True
+        )
+    )
+    return [{"email": email, "who": who} for email, who in rows if email in existing]
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page; in debug it also lists the demo accounts, when they exist."""
+
+    template_name = "accounts/login.html"
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        context = super().get_context_data(**kwargs)
+        if settings.DEBUG:
+            accounts = demo_accounts()
+            if accounts:
+                context["demo_accounts"] = accounts
+                context["demo_password"] = DEMO_PASSWORD
+        return context

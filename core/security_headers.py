@@ -22,9 +22,12 @@ def csp_header_value(policy: Policy) -> str:
     return "; ".join(" ".join([directive, *sources]) for directive, sources in policy.items())
 
 
-def permissions_header_value(disabled: Sequence[str]) -> str:
-    """Each feature allowed to no origin at all, this site's included."""
-    return ", ".join(f"{feature}=()" for feature in disabled)
+def permissions_header_value(disabled: Sequence[str], own: Sequence[str] = ()) -> str:
+    """Each feature allowed to no origin at all, this site's included; those in ``own`` to this
+    site alone (a response that needs one sets the header itself)."""
+    return ", ".join(
+        f"{feature}=(self)" if feature in own else f"{feature}=()" for feature in disabled
+    )
 
 
 class SecurityHeadersMiddleware:

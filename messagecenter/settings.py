@@ -308,7 +308,9 @@ EMAIL_TIMEOUT = 30  # each SMTP step; the delivery task allows ten such steps (s
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Message Center <messages@localhost>")
 # The right-hand side of every notification's Message-ID (<notification-<id>@domain>).
 NOTIFICATION_MESSAGE_ID_DOMAIN = os.environ.get("NOTIFICATION_MESSAGE_ID_DOMAIN", "")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Unset: the development server's address on PORT, or 8000. `make run` sets it from its PORT for
+# every process (honcho gives each process type a PORT of its own).
+SITE_URL = os.environ.get("SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
 
 REST_FRAMEWORK = {
     # Token first: an anonymous call then gets 401 with a WWW-Authenticate challenge.

@@ -6,6 +6,7 @@ from accounts.views import home
 from core import probes
 from core.api import api_not_found
 from core.metrics import CeleryQueueCollector
+from core.views import favicon
 from messaging.evidence.views import public_key as evidence_public_key
 from notifications.metrics import OutboxCollector
 
@@ -24,6 +25,7 @@ urlpatterns = [
     ),
     # The key that signs evidence exports, for anyone checking one (no sign-in).
     path("evidence/public-key", evidence_public_key, name="evidence-public-key"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("account/notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),

@@ -264,6 +264,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("api:evidence-download", "POST"): (*API_ANON, *NOT_ALLOWED),
     ("evidence-public-key", "GET"): (200,) * 7,  # for anyone checking an export
     ("evidence-public-key", "POST"): (405,) * 7,
+    ("favicon", "GET"): (302,) * 7,  # to the SVG icon, for anyone
+    ("favicon", "POST"): (405,) * 7,
     ("messaging:thread-evidence", "GET"): (*LOGIN, *NOT_ALLOWED),
     ("messaging:thread-evidence", "POST"): (*LOGIN, 404, 404, 404, 302, 302),
     ("api:message-report", "GET"): (*API_ANON, *NOT_ALLOWED),

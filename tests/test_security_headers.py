@@ -75,6 +75,7 @@ NOT_PAGES = {
     "ready": "json",
     "metrics": "text",
     "evidence-public-key": "pem",
+    "favicon": "redirect",
     "accounts:logout": "post",
     "accounts:language-set": "post",
     "accounts:api-token-revoke": "post",

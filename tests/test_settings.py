@@ -41,3 +41,50 @@ def test_secret_key_is_required_unless_debug():
 
     assert result.returncode == 1
     assert "SECRET_KEY is required unless DEBUG is on." in result.stderr
+
+
+SHOW_SITE_URL = "from django.conf import settings; print(settings.SITE_URL)"
+
+
+def test_site_url_follows_the_port_unless_set(monkeypatch):
+    monkeypatch.delenv("SITE_URL", raising=False)
+    monkeypatch.delenv("PORT", raising=False)
+
+    on_port = run_manage("shell", "-c", SHOW_SITE_URL, env={"DEBUG": "1", "PORT": "8101"})
+    chosen = run_manage(
+        "shell",
+        "-c",
+        SHOW_SITE_URL,
+        env={"DEBUG": "1", "PORT": "8101", "SITE_URL": "https://shop.example"},
+    )
+    default = run_manage("shell", "-c", SHOW_SITE_URL, env={"DEBUG": "1"})
+
+    assert on_port.returncode == 0, on_port.stderr
+    assert on_port.stdout.splitlines()[-1] == "http://127.0.0.1:8101"
+    assert chosen.stdout.splitlines()[-1] == "https://shop.example"
+    assert default.stdout.splitlines()[-1] == "http://127.0.0.1:8000"
+
+
+def make_run_command(env: dict[str, str]) -> str:
+    """The line `make run PORT=8101` starts the processes with (printed, not run)."""
+    result = subprocess.run(
+        ["make", "-n", "run", "PORT=8101"],  # noqa: S607
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout.splitlines()[-1]
+
+
+def test_make_run_passes_its_port_to_every_process_as_site_url():
+    clean = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
+
+    assert make_run_command(clean).startswith(
+        "PORT=8101 SITE_URL='http://127.0.0.1:8101' .venv/bin/honcho start"
+    )
+    assert "SITE_URL='https://shop.example'" in make_run_command(
+        {**clean, "SITE_URL": "https://shop.example"}
+    )

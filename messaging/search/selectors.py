@@ -1,4 +1,4 @@
-"""Finding threads: full-text search on PostgreSQL, a substring match on other databases.
+"""Finding threads: full-text search on PostgreSQL, an accent-folded substring match elsewhere.
 
 On PostgreSQL every participant has a search document (``messaging.models.SearchDocument``)
 which ``messaging.search.services`` keeps; this module turns a query into filters over them.
@@ -12,11 +12,13 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import BigIntegerField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast
+from django.db.models.lookups import Contains
 
 from accounts.models import User
 from messaging.models import Message, MessageStatus, SearchDocument
 from messaging.models.folders import Folder, folder_condition
 from messaging.models.threads import ParticipantQuerySet
+from messaging.search.folding import Folded, fold
 
 # The text search configuration of the documents and the queries (migration 0010).
 CONFIG = "message_search"
@@ -127,26 +129,33 @@ def document_match(*, user: User, terms: list[str], prefix: str = "") -> Q:
 def _counterpart_matches(*, user: User, term: str) -> Q:
     """The other party's public name (a seller's shop name, else the display name) has term."""
     if user.is_seller:
-        return Q(thread__buyer__display_name__icontains=term)
-    return Q(thread__seller__seller_profile__shop_name__icontains=term) | Q(
-        thread__seller__seller_profile__isnull=True, thread__seller__display_name__icontains=term
+        return Q(Contains(Folded("thread__buyer__display_name"), term))
+    return Q(Contains(Folded("thread__seller__seller_profile__shop_name"), term)) | Q(
+        Contains(Folded("thread__seller__display_name"), term),
+        thread__seller__seller_profile__isnull=True,
     )
 
 
 def _substring_filter(
     rows: ParticipantQuerySet, *, user: User, terms: list[str]
 ) -> ParticipantQuerySet:
-    for term in terms:
-        number = f"{term[:3]}-{term[3:10]}-{term[10:]}" if ORDER_DIGITS.match(term) else term
+    """Every term in a visible message, the order number, the product or the other's name.
+
+    Text and terms are compared folded (``messaging.search.folding``): "ceramica" finds
+    "Cerámica" and the other way round, as the full-text search does on PostgreSQL.
+    """
+    for raw in terms:
+        term = fold(raw) or ""
+        number = f"{raw[:3]}-{raw[3:10]}-{raw[10:]}" if ORDER_DIGITS.match(raw) else raw
         visible = Message.objects.filter(
             Q(status=MessageStatus.DELIVERED) | Q(sender_id=user.pk),
+            Contains(Folded("body"), term),
             thread_id=OuterRef("thread_id"),
-            body__icontains=term,
         )
         rows = rows.filter(
             Exists(visible)
             | Q(thread__order__number__icontains=number)
-            | Q(thread__product__title__icontains=term)
+            | Q(Contains(Folded("thread__product__title"), term))
             | _counterpart_matches(user=user, term=term)
         )
     return rows

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import BUYERS, DEMO_PASSWORD, DEMO_STAFF_EMAIL, SELLERS
 from accounts.models import Role, SellerProfile, User
 from messaging.models import Participant, SavedReply, Thread
 from messaging.replies.services import saved_reply_create
@@ -16,17 +17,6 @@ from messaging.threads.services import message_send, thread_mark_no_response_nee
 from notifications.models import Notification, NotificationStatus
 from orders.models import Order, OrderItem, OrderStatus, Product
 
-DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 — printed for people trying the demo
-
-SELLERS = [
-    ("seller@example.com", "Marta Ruiz", "Casa Cerámica", "es"),
-    ("gadgets@example.com", "Tom Becker", "Gadget Garage", "en"),
-]
-BUYERS = [
-    ("buyer@example.com", "Alex Morgan", "en"),
-    ("lucia@example.com", "Lucía Fernández", "es"),
-    ("sam@example.com", "Sam Lee", "en"),
-]
 PRODUCTS = {
     "seller@example.com": [
         ("CC-MUG-01", "Hand-thrown stoneware mug, 350 ml", "24.00"),
@@ -212,9 +202,9 @@ class Command(BaseCommand):
             SellerProfile.objects.get_or_create(user=users[email], defaults={"shop_name": shop})
         for email, name, language in BUYERS:
             users[email] = self._user(email, name, Role.BUYER, language)
-        if not User.objects.filter(email="admin@example.com").exists():
+        if not User.objects.filter(email=DEMO_STAFF_EMAIL).exists():
             User.objects.create_superuser(
-                "admin@example.com", DEMO_PASSWORD, display_name="Trust & Safety"
+                DEMO_STAFF_EMAIL, DEMO_PASSWORD, display_name="Trust & Safety"
             )
         products: dict[str, Product] = {}
         for seller_email, items in PRODUCTS.items():
@@ -249,7 +239,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  seller  {email:<22} {DEMO_PASSWORD}")
         for email, *_ in BUYERS:
             self.stdout.write(f"  buyer   {email:<22} {DEMO_PASSWORD}")
-        self.stdout.write(f"  staff   {'admin@example.com':<22} {DEMO_PASSWORD}  (/admin/)")
+        self.stdout.write(f"  staff   {DEMO_STAFF_EMAIL:<22} {DEMO_PASSWORD}  (/admin/)")
 
     def _user(self, email: str, name: str, role: str, language: str) -> User:
         user = User.objects.filter(email=email).first()

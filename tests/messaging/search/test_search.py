@@ -114,6 +114,18 @@ def test_full_text_search_ignores_accents_both_ways(postgresql, buyer, seller):
     assert found(buyer, text="envíos") == []
 
 
+def test_every_search_ignores_accents_and_case_both_ways(full_text):
+    buyer = BuyerFactory(display_name="Lucía Pérez")
+    shop = SellerFactory(seller_profile__shop_name="Casa Cerámica")
+    thread, _ = thread_with_message(buyer=buyer, seller=shop, body="¿Dónde está mi ENVÍO?")
+
+    assert found(buyer, text="ceramica", full_text=full_text) == [thread.id]
+    assert found(buyer, text="CERÁMICA", full_text=full_text) == [thread.id]
+    assert found(buyer, text="envio donde", full_text=full_text) == [thread.id]
+    assert found(shop, folder="all", text="lucia perez", full_text=full_text) == [thread.id]
+    assert found(shop, folder="all", text="cerámicas", full_text=full_text) == []
+
+
 def test_order_number_finds_the_thread_whole_as_digits_or_by_a_part(buyer, seller, full_text):
     order = OrderFactory(number="112-0000042-0332598", buyer=buyer, seller=seller)
     thread, _ = thread_with_message(order=order, body="Hello")
@@ -465,6 +477,50 @@ def test_filters_without_words_say_how_many_conversations_match(buyer_client, bu
     response = buyer_client.get("/messages/", {"topic": "invoice"})
 
     assert "2 conversations match the filters." in response.content.decode()
+
+
+NO_CONVERSATIONS_YET = "No conversations yet."
+
+
+def test_a_search_with_no_match_says_so_with_a_link_clearing_it(buyer_client, buyer, seller):
+    thread_with_message(buyer=buyer, seller=seller, body="Where is my parcel?")
+
+    html = buyer_client.get("/messages/", {"q": "umbrella"}).content.decode()
+    assert (
+        '<p class="empty" role="status">No conversations match “umbrella”. '
+        '<a href="?folder=inbox">Clear filters</a></p>'
+    ) in html
+    assert NO_CONVERSATIONS_YET not in html
+    assert "0 results" not in html
+
+    html = buyer_client.get("/messages/", {"topic": "invoice"}).content.decode()
+    assert (
+        '<p class="empty" role="status">No conversations match the filters. '
+        '<a href="?folder=inbox">Clear filters</a></p>'
+    ) in html
+    assert NO_CONVERSATIONS_YET not in html
+
+    html = buyer_client.get("/messages/").content.decode()
+    assert "No conversations match" not in html
+
+
+def test_a_seller_search_with_no_match_says_so_in_spanish(client, seller):
+    seller.language = "es"
+    seller.save(update_fields=["language"])
+    client.force_login(seller)
+
+    html = client.get("/seller/", {"folder": "all", "q": "paraguas"}).content.decode()
+    assert (
+        '<p class="empty" role="status">Ninguna conversación coincide con «paraguas». '
+        '<a href="?folder=all">Quitar filtros</a></p>'
+    ) in html
+
+    html = client.get("/seller/", {"folder": "all", "topic": "invoice"}).content.decode()
+    assert (
+        '<p class="empty" role="status">Ninguna conversación coincide con los filtros. '
+        '<a href="?folder=all">Quitar filtros</a></p>'
+    ) in html
+    assert "No hay conversaciones aquí." not in html
 
 
 def test_pager_keeps_the_search(buyer_client, buyer, seller):
