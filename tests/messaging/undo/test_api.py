@@ -301,3 +301,20 @@ def test_query_budget_of_a_held_send_and_of_its_release(
         response = client.post(url, {"body": "Held", "undo_seconds": 10}, format="json")
     with django_assert_num_queries(RELEASE_QUERIES):
         sending.message_sending_release(message_id=response.json()["id"], now=at(131))
+
+
+# Participant, thread, savepoint, the locked message, its files, their delete, then Django's
+# delete of the message: it looks up (and finds nothing in) every table pointing at a message,
+# which a sending message cannot have yet; robust against new references, and an undo is rare.
+UNDO_QUERIES = 17
+
+
+def test_query_budget_of_an_undo(conversation, clock, django_assert_num_queries):
+    message_id = send(conversation.buyer, conversation.thread, body="Back", undo_seconds=10).json()[
+        "id"
+    ]
+
+    with django_assert_num_queries(UNDO_QUERIES):
+        response = undo(conversation.buyer, conversation.thread.pk, message_id)
+
+    assert response.status_code == 200
