@@ -81,6 +81,12 @@ def _adversarial_inputs() -> dict[str, str]:
         "reports of contact attempts": fill("someone asked me to use whatsapp "),
         "multi-buy deals": fill("2x1 3 for 2 "),
         "glued at and dot": fill("a_at_b_dot_com "),
+        "pieces glued with plus": fill("ana + 'dot' + ruiz + "),
+        "dots named as full stops": fill("shop full stop com a period nl "),
+        "user names near providers": fill("ana.b with the usual gmail ending "),
+        "look-alike digit groups": fill("6l2*34S*789 "),
+        "symbols inside words": fill("feedb@ck rev!ew $aldo amig@ "),
+        "short spaced labels": fill("at g m x dot n e t "),
     }
 
 

@@ -96,11 +96,25 @@ def _clean_domains(own_domains: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(cleaned)
 
 
+# An app or a network's name in a file name, then a name: "catalogo_insta_tallerluz.pdf"
+# labels the account as "insta: tallerluz" would.
+_NAME_THEN_ID = re.compile(
+    r"(?<![a-z0-9])(?:ig|insta|instagram|fb|facebook|tiktok|tg|telegram|wa|wsp|whatsapp|"
+    r"snap|snapchat|twitter|youtube|signal|viber|skype|discord)[ _\-]+(?=@?[a-z])",
+    re.IGNORECASE,
+)
+
+
 def _filename_view(name: str) -> str:
-    """Drop a known file extension and read "_" and "-" as spaces, keeping every offset."""
+    """Drop a known file extension and read "_" and "-" as spaces, keeping every offset.
+
+    A separator after an app or a network's name reads as ":", a label's colon.
+    """
     stem, dot, extension = name.rpartition(".")
     if dot and stem and extension.casefold() in FILE_EXTENSIONS:
         name = stem
+    if _NAME_THEN_ID.search(name):
+        name = _NAME_THEN_ID.sub(lambda m: m.group()[:-1] + ":", name)
     return name.replace("_", " ").replace("-", " ")
 
 

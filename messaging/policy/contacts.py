@@ -269,6 +269,42 @@ _PROVIDER_THEN_USER = re.compile(
 )
 
 
+# "hannah.okafor, with the usual gmail ending", "rocio_vidal y lo de siempre arroba gmail",
+# "mcastro77 con la terminación de siempre de gmail", "lucas.ferro, it's on gmail": a user
+# name, then in the same clause a few words naming the provider it is on.
+_PROVIDER_NAMED = re.compile(rf"\b(?P<provider>{_PROVIDER})\b(?!\.\w)")
+# The user name and the words up to the provider, searched in the stretch before it.
+_USER_BEFORE_PROVIDER = re.compile(
+    rf"(?<![\w@.])(?P<user>{_USER})(?![\w@])[ \t,]+(?P<link>[^.!?\n@:;()]{{0,40}}?)$"
+)
+_BEFORE_PROVIDER = 110
+_NEAR_PROVIDER_CUE = re.compile(
+    r"\b(?:usual|same|siempre|ending|end|bit|part|terminacion|final|arroba|at|on|en|de|with|"
+    r"con|plus|mas|its|it's|is|es)\b"
+)
+
+
+def _users_near_providers(text: str, hits: list[Hit]) -> None:
+    """Add each user name followed, in the same clause, by a few words and a provider."""
+    for provider in _PROVIDER_NAMED.finditer(text):
+        low = max(0, provider.start() - _BEFORE_PROVIDER)
+        match = _USER_BEFORE_PROVIDER.search(text[low : provider.start()])
+        if match is None:
+            continue
+        user = match.group("user").rstrip(".")
+        if user.count(".") >= 1 and user.rsplit(".", 1)[1] in FILE_EXTENSIONS:
+            continue
+        if (
+            sum(character.isalpha() for character in user) < 4
+            or _NEAR_PROVIDER_CUE.search(match.group("link")) is None
+        ):
+            continue
+        start = low + match.start("user")
+        end = provider.end()
+        if not overlaps(start, end, [(hit.start, hit.end) for hit in hits]):
+            hits.append(Hit("email", start, end, "webmail_user_name"))
+
+
 def find_webmail_accounts(text: str) -> list[Hit]:
     """Find a webmail user name given without its domain: "my gmail is ana.g1988"."""
     hits = [
@@ -284,6 +320,7 @@ def find_webmail_accounts(text: str) -> list[Hit]:
             end = max(match.start("user") + len(user), match.end("provider"))
             if not overlaps(start, end, [(hit.start, hit.end) for hit in hits]):
                 hits.append(Hit("email", start, end, "webmail_user_name"))
+    _users_near_providers(text, hits)
     return hits
 
 
@@ -293,9 +330,9 @@ def find_webmail_accounts(text: str) -> list[Hit]:
 # artesaniasdonaji, termina en .mx": a name, then an instruction, then the ending.
 _SPLIT_DOMAIN = re.compile(
     r"\b(?P<name>[a-z][a-z0-9\-]{3,40})[\s,;:\u2014\u2013\-]*"
-    r"(?:(?:just|simply|then|y|and|solo|luego)\s+)?"
+    r"(?:(?:just|simply|then|y|and|solo|luego)\s+)?(?:(?:y es|and it'?s|and is)\s+)?"
     r"(?:add|append|followed by|ends? (?:in|with)|ending (?:in|with)|put|termina(?:do)? en|"
-    r"acaba(?:do)? en|agrega(?:le)?|anade(?:le)?|ponle|seguido de|\+)"
+    r"acaba(?:do)? en|agrega(?:le)?|anade(?:le)?|ponle|seguido de|\+|y es|and it'?s)"
     r"[^.\n]{0,25}?(?<![\w.])\.(?P<tld>[a-z]{2,6})\b(?!\.\w)"
 )
 _NOT_A_NAME = frozenset(
@@ -338,6 +375,10 @@ _NAMED_APPS = {
     "wsp": "WhatsApp",
     "wa": "WhatsApp",
     "tg": "Telegram",
+    "skype": "Skype",
+    "wasap": "WhatsApp",
+    "guasap": "WhatsApp",
+    "wpp": "WhatsApp",
 }
 _NAMED_NETWORKS = {
     "face": "Facebook",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from importlib import resources
 
@@ -114,6 +115,17 @@ CONFUSABLES: dict[str, str] = {
     "ǀ": "l",
     "∣": "l",
 }
+
+
+def _unicode_confusables() -> dict[str, str]:
+    """More look-alike letters, from Unicode's confusables data (confusables.json)."""
+    source = resources.files(__package__ or "messaging.policy").joinpath("confusables.json")
+    letters: dict[str, str] = json.loads(source.read_text(encoding="utf-8"))["letters"]
+    return letters
+
+
+# The hand-made table above wins where both name a letter.
+CONFUSABLES = {**_unicode_confusables(), **CONFUSABLES}
 
 # Symbols that stand for a word in review-manipulation wording ("5 ⭐ = refund").
 SYMBOL_WORDS: dict[str, str] = {

@@ -40,6 +40,7 @@ from .normalize import (
     Normalized,
     digit_count,
     keyword_view,
+    keyword_view_letters,
     keyword_view_symbols,
     normalize_with_keywords,
 )
@@ -50,8 +51,10 @@ _CONTACT_CATEGORIES = frozenset({"email", "phone", "url", "social_handle", "mess
 _SPOKEN_SEPARATOR = re.compile(r"\b(?:at|arroba|dot|punto|pto)\b|[\[({<][^\])}>]{0,8}[\])}>]")
 _NUMBER_WORD = re.compile(
     r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|cero|uno|dos|tres|cuatro|cinco|"
-    r"seis|siete|ocho|nueve|hundred|thousand|mil|cien|ciento|\w+cient[oa]s)\b"
+    r"seis|siete|ocho|nueve|hundred|thousand|mil|cien|ciento)\b"
 )
+# "seiscientos", "novecientas": searched apart, only where "cient" occurs.
+_HUNDREDS_WORD = re.compile(r"\b\w+cient[oa]s\b")
 _SPACED_OUT = re.compile(r"(?:\S ){3}\S")
 _SPLIT_LETTERS = re.compile(r"(?<![\w.\-])\w([.\-])\w(?:\1\w)+(?![\w\-])")
 _MAX_PER_CATEGORY = 50
@@ -126,7 +129,7 @@ def _disguises(original: str, normalized: str) -> tuple[str, ...]:
             notes.append("look_alike_characters")
     if _SPOKEN_SEPARATOR.search(folded):
         notes.append("at_dot_written_out")
-    if _NUMBER_WORD.search(folded):
+    if _NUMBER_WORD.search(folded) or ("cient" in folded and _HUNDREDS_WORD.search(folded)):
         notes.append("digits_as_words")
     if _SPACED_OUT.search(original):
         notes.append("spaced_out")
@@ -171,6 +174,7 @@ def scan(text: str, own_domains: tuple[str, ...], statistical: bool = True) -> l
     number_words = None if keywords is None else not keywords.isdisjoint(NUMBER_WORD_SET)
     hits.extend(find_dictated_phones(view, phones, number_words))
     words = keyword_view(view) if has_digit else view
+    words = keyword_view_letters(words)
     squeezed = _squeeze(words)
     # One pass finds every trigger word; each wording detector runs only if its own occur.
     # ``keywords`` holds them for the folded text, which is ``words`` if nothing changed it.
@@ -373,7 +377,11 @@ def _model_hits(view: str, hits: list[Hit]) -> list[Hit]:
 def _without_reported(hits: list[Hit], words: str) -> list[Hit]:
     """Drop the wording findings inside sentences that report what someone else sent."""
     wording = [
-        hit for hit in hits if hit.category in WORDING_CATEGORIES and hit.code not in CONTACT_CODES
+        hit
+        for hit in hits
+        if (hit.category in WORDING_CATEGORIES and hit.code not in CONTACT_CODES)
+        # "I got an email from 'your store'", "someone asked me for my number".
+        or hit.code.startswith("asks_for_")
     ]
     if not wording:
         return hits

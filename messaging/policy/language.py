@@ -561,6 +561,11 @@ def find_app_mentions(
             continue
         if features.within(sentence_start, sentence_end):
             continue
+        if _APP_AS_SUBJECT.match(text, end) or _DEFINITION.search(
+            text, sentence_start, sentence_end
+        ):
+            # "Telegram saved it with a weird name", "TG en la tabla significa talla grande".
+            continue
         if match.lastgroup == "nickname":
             if _FOOD_CONTEXT.search(text, sentence_start, sentence_end):
                 continue
@@ -575,6 +580,17 @@ def find_app_mentions(
             )
         hits.append(Hit("messaging_app", start, end, "messaging_app_named", name))
     return hits
+
+
+# The app doing something to a file, not a way to reach the sender.
+_APP_AS_SUBJECT = re.compile(
+    r"\s+(?:saved|renamed|compressed|converted|exported|cropped|shrank|blurred|ruined|"
+    r"changed|guardo|renombro|comprimio|cambio|estropeo)\b"
+)
+# A short name read as an abbreviation: "in the manual FB stands for front bracket".
+_DEFINITION = re.compile(
+    r"\b(?:stands? for|means|short for|abbreviation|significa|quiere decir|abreviatura)\b"
+)
 
 
 def find_social_mentions(
@@ -603,6 +619,8 @@ def find_social_mentions(
         sentence_start, sentence_end = _sentence_of(text, start)
         before = text[max(sentence_start, start - 40) : start]
         if _NEGATED.search(before) or features.within(sentence_start, sentence_end):
+            continue
+        if _DEFINITION.search(text, sentence_start, sentence_end):
             continue
         value = match.group()
         if not _names_an_account(text, start, end, before, value in _SOCIAL_WEAK):
@@ -918,14 +936,25 @@ _PROMOTIONS: tuple[tuple[tuple[str, ...], str, str], ...] = (
             "2nd",
             "third",
             "tercer",
+            "paga ",
+            "pagas ",
+            "pague ",
+            "pay for ",
+            "pay only",
+            *(f"pay {count}" for count in ("one", "two", "three", "four", *"12345678")),
         ),
         # "2x1", "3 for 2", "BOGO", "buy two, get one free", "la segunda unidad al 50 %",
+        # "lleva 3 y paga 2", "take three, pay for two",
         # "the third one's on us"
         r"(?<!medidas )(?<!medida )(?<!size )(?<!tamano )(?<!mide )(?<!measures )"
         r"(?<![\w.,])(?:[2-5] ?x ?1|[3-5] ?x ?2|[4-5] ?x ?3)(?![\w.,]| ?(?:cm|mm|m|in|ft|"
         r"metros?|metres?|meters?|mts|pulgadas|inch\w*|feet|pies)\b)"
         r"|\b(?:[3-5] for [2-4])\b(?! (?:the price|\$|€|£))"
         r"|\bb\.?o\.?g\.?o\b|\bbuy one,? get one\b"
+        r"|\b(?:lleva|llevate|llevese|llevas|te llevas|compra|compras|take|buy|get)\s+"
+        r"(?:[2-9]|dos|tres|cuatro|cinco|two|three|four|five)\b(?:\s+\w+)?\s*(?:,|y|and)?\s*"
+        r"(?:paga|pagas|pague|pay(?: for)?|pay only for)\s+(?:solo\s+)?"
+        r"(?:[1-8]|una?|dos|tres|cuatro|one|two|three|four)\b"
         r"|\b(?:buy|get|order|compra|llevate|lleva|pide)\s+(?:\w+\s+){0,3}?"
         r"(?:and|,|y)?\s*(?:get|the (?:third|second|next)|llevate|te llevas|la (?:tercera|segunda)|"
         r"el (?:tercero|segundo))\b[^.!?\n]{0,40}\b(?:free|on us|gratis|half|a mitad|al \d+ ?%|"
@@ -1052,6 +1081,8 @@ _PROMOTIONS: tuple[tuple[tuple[str, ...], str, str], ...] = (
             "nuestra",
             "nuestro",
             "matching",
+            "encantara",
+            "gustara",
         ),
         # "you'd love our matching pillowcases too", "te recomiendo también nuestra manta"
         r"\b(?:you'?d|you would|you'?ll|you will|you might) (?:also )?(?:love|like|enjoy) our\b"
@@ -1062,7 +1093,11 @@ _PROMOTIONS: tuple[tuple[tuple[str, ...], str, str], ...] = (
         r"|\bque (?:compraron|compran|compra) (?:esto|este|esta) (?:tambien|suelen|se llevan)"
         r"|\bpairs? (?:well|perfectly|great|nicely) with (?:our|the matching)\b"
         r"|\b(?:our|nuestr[oa]s?) (?:\w+ )?(?:matching|a juego|que combina)"
-        r"|\bmatching \w+ (?:are|is|r) (?:back|in stock|available)",
+        r"|\bmatching (?:\w+ ){1,3}(?:are|is|r) (?:back|in stock|available)"
+        # "si te gustó la taza, te encantará la tetera a juego"
+        r"|\b(?:te|le|les|os) (?:encantara|encantaran|gustara|gustaran) (?:tambien )?"
+        r"(?:\w+ ){1,3}(?:a juego|que combina|de la misma (?:coleccion|linea|serie))"
+        r"|\byou'?ll (?:also )?(?:love|like) (?:the|our|this|these) (?:matching|coordinating)",
         "other_products",
     ),
     (
@@ -1177,7 +1212,8 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
             "early access",
             "acceso anticipado",
         ),
-        r"\b(?:newsletter|mailing list|email list|boletin|lista de correo|lista de difusion|"
+        r"\b(?:newsletter(?! (?:stand|holder|rack|display|box|tray|paper|racks|stands))|"
+        r"mailing list|email list|boletin|lista de correo|lista de difusion|"
         r"sign up for (?:our|my)|subscribe to (?:our|my)|join our (?:list|club|community|vip)|"
         r"suscribete|suscribase|unete a nuestr|early access|acceso anticipado)",
         "newsletter",
@@ -1185,7 +1221,7 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (
         ("refer", "invit", "recomienda"),
         r"\b(?:referral|refer a friend|refer your friends|refer friends|invite a friend|"
-        r"recomienda(?:nos)? a (?:un|tus) amig|invita a (?:un|tus) amig|"
+        r"recomienda(?:nos)?(?: \w+){0,3} a (?:un|una|tus) amig|invita a (?:un|tus) amig|"
         r"codigo de (?:referido|invitacion)|referido)",
         "referral_credit",
     ),
@@ -1292,8 +1328,9 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
         r"\b(?:echa(?:le)? un vistazo|mira|descubre|visita|conoce|explora)\s+(?:a\s+)?"
         r"(?:nuestr[oa]s?|mis?)\s+(?:nuev[oa]s?\s+)?(?:linea|coleccion|catalogo|tienda|web|"
         r"pagina|productos|ofertas|novedades|instagram|insta|perfil|disenos)\b|"
-        r"\bnew (?:arrivals|collection)\b|\bjust landed\b|"
-        r"\bnuev[oa]s? (?:coleccion|linea de|temporada|llegadas)\b",
+        # Not the buyer asking about one ("the new collection in your listing: is it ...?").
+        r"\bnew (?:arrivals|collection)\b(?![^.!?\n]{0,80}\?)|\bjust landed\b|"
+        r"\bnuev[oa]s? (?:coleccion|linea de|temporada|llegadas)\b(?![^.!?\n]{0,80}\?)",
         "other_products",
     ),
     (
@@ -1310,6 +1347,9 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
         r"\b(?:outside|off|fuera de)\s+(?:of\s+)?(?:the |this |la |esta |el )?(?:site|"
         r"platform|marketplace|amazon|ebay|etsy|app|website|plataforma|web|pagina|aplicacion)\b|"
         r"\boff-(?:site|platform)\b|"
+        # "¿por dónde te escribo fuera de aquí?"
+        r"\b(?:escrib\w*|contact\w*|habl\w*|reach|talk|write|message)\b[^.!?]{0,30}"
+        r"\b(?:fuera de aqui|outside (?:of )?here)\b|"
         r"\b(?:vend\w*|compr\w*|envi\w*|mand\w*|pag\w*|trato|negocio)\b[^.!?]{0,30}\bpor fuera\b"
         r"(?!\s+de\s+(?:plazo|hora|horario|tiempo|fecha))",
         "sale_outside_marketplace",
@@ -1467,9 +1507,25 @@ def find_marketing(
             match = pattern.search(plain)
         else:
             match = pattern.search(text)
+        if match and _asks_about_an_offer(text, match.start()):
+            continue
         if match:
             hits.append(Hit("marketing", match.start(), match.end(), reason_code))
     return hits
+
+
+# The buyer asking whether an offer they saw holds: "¿la oferta del 2x1 del anuncio sigue
+# vigente?", "does the clearance in your listing include this one?"
+_OFFER_QUESTION = re.compile(
+    r"\b(?:anuncio|listing|your ad|the ad|sigue|siguen|still|vigente|valid|aplica|apply|"
+    r"applies|incluye|include|includes|cuenta|count)\b"
+)
+
+
+def _asks_about_an_offer(text: str, position: int) -> bool:
+    start, end = _sentence_of(text, position)
+    question = text[end : end + 1] == "?" or text[start:end].lstrip().startswith("\u00bf")
+    return question and _OFFER_QUESTION.search(text, start, end) is not None
 
 
 # --- review manipulation --------------------------------------------------------------------
@@ -1507,14 +1563,18 @@ _INCENTIVE = re.compile(
     r"pay (?:you|for)|payment|samples?|reembols\w*|devuelv\w*|devolv(?:emos|ere|eremos)|"
     r"regal\w*|gratis|descuento\w*|cupon\w*|vale|credito|bono|recompensa|compens\w*|"
     r"pag(?:o|amos|are|aremos|ar)|muestras?)\b|\$\s?\d+(?:[.,]\d+)?|"
-    r"\b\d+\s?%\s?(?:off|discount|descuento|de descuento)\b|\d\s?(?:€|\$|eur\b|euros\b|usd\b|"
+    r"\b\d+\s?%\s?(?:off|discount|descuento|de descuento)\b|"
+    r"\b(?:desc|dto)\b\.?\s*(?:del?\s+)?\d+\s?%|"
+    r"\d\s?(?:€|\$|eur\b|euros\b|usd\b|"
     r"dollars\b|dolares\b)"
 )
 _BUYER_REVIEW = re.compile(
     r"\b(?:my|mi)\s+(?:\w+\s+)?(?:reviews?|rating|feedback|resena|valoracion|opinion)\b|"
     r"\bi(?:'ll| will|'d| would| already| just)?\s+(?:leave|left|write|wrote|post|posted|"
     r"give|gave|change|changed|update|updated|remove|removed|rate|rated)\b|"
-    r"\b(?:deje|escribi|puse|publique|he dejado|he escrito|dejare|cambiare|pondre)\b"
+    # "que no publique una opinión negativa" is the subjunctive, asked of the buyer.
+    r"(?<!\bque )(?<!\bno )\b(?:deje|escribi|puse|publique|he dejado|he escrito|dejare|"
+    r"cambiare|pondre)\b"
 )
 _STEERING = re.compile(
     r"\b(?:leave|give|write|post|rate|drop)\s+(?:(?:us|me|it|the product|this)\s+)?"
@@ -1640,6 +1700,13 @@ _REVIEW_TRIGGERS = frozenset(
 )
 
 
+# The buyer asking what they may do: "can I still review it if I got a refund?"
+_BUYER_CAN_I = re.compile(
+    r"^\W*(?:(?:can|may|could|should) i|am i allowed|is it ok if i|puedo|podria|se puede|"
+    r"debo|deberia)\b"
+)
+
+
 def find_review_manipulation(text: str, present: frozenset[str] | None = None) -> list[Hit]:
     hits: list[Hit] = []
     if _present(text, present).isdisjoint(_REVIEW_TRIGGERS):
@@ -1666,6 +1733,16 @@ def find_review_manipulation(text: str, present: frozenset[str] | None = None) -
             continue
         buyer = _BUYER_REVIEW.search(sentence) is not None
         incentive = _INCENTIVE.search(sentence)
+        if (
+            incentive
+            and _BUYER_CAN_I.search(sentence)
+            and (
+                sentence.lstrip().startswith("\u00bf")
+                or text[offset + len(sentence) : offset + len(sentence) + 1] == "?"
+            )
+        ):
+            # "¿Puedo dejar una reseña aunque haya pedido el reembolso?"
+            incentive = None
         if (
             incentive
             and ";"
@@ -1792,6 +1869,17 @@ _TURN_OFF = re.compile(
     r"desactivar|silencia|silencie|apaga|apague)\b[^.!?]{0,30}\b(?:messages|mensajes|"
     r"notifications|notificaciones|emails|correos|reminders|recordatorios|communications|"
     r"comunicaciones|alerts|alertas|chat|avisos)\b"
+    # "los mensajes de la plataforma llegan tarde, le pido que los desactive"
+    r"|\b(?:messages|mensajes|notifications|notificaciones|avisos)\b[^.!?]{0,80}"
+    r"(?:\b(?:los|las) (?:desactive|desactives|desactiva|silencie|silencies|apague|apagues)|"
+    r"\bdesactiv[ae]los|\b(?:turn|switch) them off|\b(?:mute|disable|silence) them)\b"
+)
+# Where the sender will go instead: the switch-off is the seller's, even asked politely.
+_ELSEWHERE = re.compile(
+    r"\b(?:another way|other ways?|elsewhere|outside (?:the|this)|"
+    r"off (?:the )?(?:platform|site|app)|keep in touch|directly|por otro lado|por otra via|"
+    r"por otro medio|por fuera|fuera de la|"
+    r"directamente|de otra forma|de otra manera)\b"
 )
 
 
@@ -1882,7 +1970,7 @@ def find_opt_out(text: str, present: frozenset[str] | None = None) -> list[Hit]:
             _FIRST_PERSON.search(before)
             or _BUYER_ASKS.search(before)
             or text[sentence_end : sentence_end + 1] == "?"
-        ):
+        ) and not _ELSEWHERE.search(text, match.end(), match.end() + 120):
             continue
         hits.append(
             Hit(
@@ -1975,10 +2063,48 @@ _MODEL_TOPIC = {
 _MODEL_MIN_WORDS = 4
 
 
+def _topic_words(pattern: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Split a topic pattern's parts into plain words (a match wherever they occur) and the
+    literal cores of the parts with a word boundary or a class, which need the pattern."""
+    plain: set[str] = set()
+    bounded: set[str] = set()
+    for part in pattern.split("|"):
+        core = part.replace("\\b", "")
+        if core == part and re.escape(core) == core.replace(" ", "\\ "):
+            plain.add(core)
+        elif part == "\\d ?x ?\\d":
+            bounded.add("x")
+        elif part.startswith(("\\u", "\\U")):
+            # an emoji or a star, written as its escape
+            plain.add(part.encode("ascii").decode("unicode_escape"))
+        elif part == "\\*":
+            plain.add("*")
+        else:
+            bounded.add(core)
+    return frozenset(plain), frozenset(bounded)
+
+
+_TOPIC_WORDS = {category: _topic_words(topic.pattern) for category, topic in _MODEL_TOPIC.items()}
+# One Aho-Corasick pass over the text finds every topic's words; only a word that must stand
+# alone ("rate", "off") sends the text to the topic's pattern.
+_TOPIC_SCAN = TriggerScan(
+    frozenset().union(*(plain | bounded for plain, bounded in _TOPIC_WORDS.values()))
+)
+
+
 def model_topics(text: str) -> frozenset[str]:
     """The semantic categories whose subject ``text`` touches: the only ones the statistical
     pass may find in it (see ``model_finding_stands``)."""
-    return frozenset(category for category, topic in _MODEL_TOPIC.items() if topic.search(text))
+    present = _TOPIC_SCAN.present(text)
+    if not present:
+        return frozenset()
+    topics = []
+    for category, (plain, bounded) in _TOPIC_WORDS.items():
+        if not present.isdisjoint(plain) or (
+            not present.isdisjoint(bounded) and _MODEL_TOPIC[category].search(text)
+        ):
+            topics.append(category)
+    return frozenset(topics)
 
 
 def model_finding_stands(category: str, sentence: str) -> bool:
@@ -2003,6 +2129,14 @@ _BUYER_OWN_REVIEW = re.compile(
 )
 
 
+# The buyer thanking for something, or staying in the marketplace's chat.
+_BUYER_THANKS = re.compile(r"^\W*(?:thanks|thank you|many thanks|gracias|muchas gracias)\b")
+_STAYS_HERE = re.compile(
+    r"\bhere (?:in|on) (?:the|this) (?:chat|site|platform|marketplace|app)\b|"
+    r"\b(?:por aqui|aqui en el chat|en este chat|por este chat|por la plataforma)\b"
+)
+
+
 def buyer_voice(category: str, sentence: str) -> bool:
     """Tell whether ``sentence`` speaks as the buyer about their own review, purchase or
     messages ("I'll leave a review when it arrives", "can I add a pillow?", "how can I turn
@@ -2013,10 +2147,14 @@ def buyer_voice(category: str, sentence: str) -> bool:
             _BUYER_REVIEW.search(sentence) is not None
             or _BUYER_OWN_REVIEW.search(sentence) is not None
             or (_BUYER_ASKS.search(sentence) is not None and _INCENTIVE.search(sentence) is None)
+            or (
+                _BUYER_CAN_I.search(sentence) is not None
+                and (sentence.lstrip().startswith("\u00bf") or sentence.rstrip().endswith("?"))
+            )
         )
     if category == "opt_out":
-        return _BUYER_ASKS.search(sentence) is not None
-    return _BUYER_ASKING.search(sentence) is not None
+        return _BUYER_ASKS.search(sentence) is not None or _STAYS_HERE.search(sentence) is not None
+    return _BUYER_ASKING.search(sentence) is not None or _BUYER_THANKS.search(sentence) is not None
 
 
 # The buyer asking about their own order: "Can I add a matching pillow for $10?"

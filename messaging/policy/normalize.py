@@ -304,6 +304,86 @@ def _undo_symbol_names(normalized: Normalized) -> Normalized:
     return normalized.apply(edits)
 
 
+# --- pieces glued with "+", the dot called a full stop, short spaced runs -------------------
+
+# "carmen + 'dot' + ruiz + 'at' + outlook + '.es'": pieces (quoted or not) joined by "+",
+# among them an "at" or a "dot", word or symbol. The pieces are glued, the words read as
+# the symbols they stand for.
+_GLUE_PIECE = r"""['"`]?[\w.@\-]+['"`]?"""
+_GLUED_PIECES = re.compile(rf"{_GLUE_PIECE}(?:[ \t]*\+[ \t]*{_GLUE_PIECE}){{2,}}")
+# A piece between two "+": every run of glued pieces holds one, and the search opens with
+# the rare "+".
+_GLUE_HINT = re.compile(rf"\+[ \t]*{_GLUE_PIECE}[ \t]*\+")
+_GLUE_SPLIT = re.compile(r"[ \t]*\+[ \t]*")
+_GLUE_AT = frozenset({"at", "arroba", "@"})
+_GLUE_DOT = frozenset({"dot", "punto", "pto", "."})
+# "fjordhome full stop no", "vanderberg a period nl", "telefonica punto final es": the dot
+# named as the punctuation mark, when a top-level domain follows it.
+_FULL_STOP = re.compile(
+    r"(?<=[a-z0-9])[ \t,]+(?:a[ \t]+)?(?:full[ \t\-]?stop|period|punto[ \t]+final)[ \t,]+"
+    r"(?:and[ \t]+|y[ \t]+)?(?=(?P<tld>[a-z]{2,6})\b)"
+)
+# "at g m x dot n e t": two or three single letters right after an "at" or a "dot" word are
+# one label (longer runs are collapsed by the next step).
+_SHORT_SPACED = re.compile(
+    r"(?:at(?<!\wat)|dot(?<!\wdot)|arroba(?<!\warroba)|punto(?<!\wpunto)) "
+    r"(?P<run>[a-z](?: [a-z]){1,2})(?![^\s,;:!?)])(?! [a-z0-9](?![^\s,;:!?)]))"
+)
+
+
+# Two single letters in a row, which every run "_SHORT_SPACED" changes holds.
+_SHORT_SPACED_HINT = re.compile(r" [a-z] [a-z](?![a-z])")
+
+
+# "lumenlamps dotcom", "ceramicasol puntocom": the dot word glued to the ending.
+_DOTCOM = re.compile(
+    r"(?<![\w.@\-])(?P<name>[a-z0-9][a-z0-9\-]{2,62})(?P<gap>[ \t]+(?:dot|punto))"
+    r"(?=(?:com|net|org)\b)"
+)
+# "ceramicasol,com", "lumenlamps, dot com": a comma for the dot, or around a spoken one.
+_COMMA_DOT = re.compile(
+    r"(?<![\w.@\-])(?P<name>[a-z][a-z0-9\-]{2,62})"
+    r"(?P<gap>[ \t]*,[ \t]*(?:(?:dot|punto)[ \t]*,?[ \t]*)?)(?=(?:com|net|org)\b)"
+)
+
+
+def _undo_glue_and_full_stops(normalized: Normalized) -> Normalized:
+    text = normalized.text
+    edits: list[Edit] = []
+    if "dotcom" in text or "dotnet" in text or "dotorg" in text or "puntocom" in text:
+        edits.extend((m.start("gap"), m.end("gap"), ".") for m in _DOTCOM.finditer(text))
+    if ",com" in text or ", com" in text or ", dot com" in text or ", punto com" in text:
+        edits.extend((m.start("gap"), m.end("gap"), ".") for m in _COMMA_DOT.finditer(text))
+    if "+" in text and _GLUE_HINT.search(text):
+        for match in _GLUED_PIECES.finditer(text):
+            pieces = [piece.strip("'\"`") for piece in _GLUE_SPLIT.split(match.group())]
+            if _GLUE_AT.isdisjoint(pieces) and not any(
+                piece in _GLUE_DOT or piece.startswith(".") for piece in pieces
+            ):
+                continue
+            glued = "".join(
+                "@" if piece in _GLUE_AT else "." if piece in _GLUE_DOT else piece
+                for piece in pieces
+            )
+            edits.append((match.start(), match.end(), glued))
+    if "stop" in text or "period" in text or "final" in text:
+        for match in _FULL_STOP.finditer(text):
+            if _is_top_level(match.group("tld")):
+                edits.append((match.start(), match.end(), " dot "))
+    if (
+        " at " in text or "dot " in text or "arroba " in text or "punto " in text
+    ) and _SHORT_SPACED_HINT.search(text):
+        for match in _SHORT_SPACED.finditer(text):
+            edits.extend(
+                (position, position + 1, "")
+                for position in range(match.start("run") + 1, match.end("run"), 2)
+            )
+    if not edits:
+        return normalized
+    edits.sort()
+    return normalized.apply(edits)
+
+
 # --- spaced-out characters: "j o h n", "5 5 5 - 0 1 9 2" -----------------------------------
 
 # Runs of four or more single characters: only a segment of four is collapsed (see below).
@@ -469,6 +549,13 @@ _TOKEN_SPLIT = re.compile(f"({_CHAIN_TOKEN.pattern})")
 # What may stand between two tokens of one run: at most three spaces or tabs, or nothing.
 _CHAIN_GAPS = frozenset(
     "".join(blanks) for count in range(4) for blanks in product(" \t", repeat=count)
+) | frozenset(
+    # "ana dot ruiz, at gmail, dot com": a comma between the parts read out
+    f"{''.join(before)},{''.join(after)}"
+    for count_before in range(2)
+    for count_after in range(3)
+    for before in product(" \t", repeat=count_before)
+    for after in product(" \t", repeat=count_after)
 )
 _OPERATORS = _AT_WORDS | _DOT_WORDS | _ON_WORDS
 
@@ -517,7 +604,12 @@ def _domain_end(chain: list[tuple[int, int, str]], first: int, text: str, spoken
                 or ".".join(token for _, _, token in chain[first : index + 1 : 2]) in _KNOWN_HOSTS
             ):
                 best = index
-        if index + 2 < len(chain) and chain[index + 1][2] in _DOT_WORDS:
+        if (
+            index + 2 < len(chain)
+            and chain[index + 1][2] in _DOT_WORDS
+            # "punto final" is the full stop ("pon punto final a la frase").
+            and not (chain[index + 1][2] == "punto" and chain[index + 2][2] == "final")
+        ):
             index += 2
         else:
             break
@@ -845,7 +937,11 @@ def _digits_from_words(
 
 # The look-behind sits after the first character (the same test) so the engine can skip to
 # candidates by it.
-_DIGITISH_RUN = re.compile(r"[0-9olisbz](?<![a-z0-9][0-9olisbz])(?:[ .\-/()]{0,2}[0-9olisbz])*")
+_DIGITISH_SEPARATORS = r"[ .\-/()*_~#^|+=>]{0,2}"
+_DIGITISH_RUN = re.compile(
+    rf"[0-9olisbz](?<![a-z0-9][0-9olisbz])(?:{_DIGITISH_SEPARATORS}[0-9olisbz])*"
+)
+_DIGITISH_TOKEN = re.compile(r"[0-9olisbz]+")
 # A whole token of digits and look-alike letters holding both, the only kind that changes:
 # where it holds both, a digit meets a letter.
 _MIXED_DIGITISH_TOKEN = re.compile(
@@ -855,7 +951,7 @@ _DIGIT_CHARACTERS = "0123456789"
 # "\d[ .\-/()]{0,2}[olisbz]|[olisbz][ .\-/()]{0,2}\d", opening with a character class so the
 # engine skips to candidates at C speed; the look-behinds tell which one it took. Only searched.
 _LOOKALIKE_NEXT_TO_DIGIT = re.compile(
-    r"[\dolisbz](?:(?<=\d)[ .\-/()]{0,2}[olisbz]|(?<=[olisbz])[ .\-/()]{0,2}\d)"
+    rf"[\dolisbz](?:(?<=\d){_DIGITISH_SEPARATORS}[olisbz]|(?<=[olisbz]){_DIGITISH_SEPARATORS}\d)"
 )
 _LOOKALIKE_DIGITS = str.maketrans({"o": "0", "l": "1", "i": "1", "s": "5", "b": "8", "z": "2"})
 
@@ -881,14 +977,35 @@ def _digits_from_lookalikes(normalized: Normalized) -> Normalized:
     for run in _DIGITISH_RUN.finditer(text):
         value = run.group()
         # Five digits need five characters, the cheapest test, so it goes first.
-        if len(value) < 5 or (run.end() < len(text) and text[run.end()].isalpha()):
+        if len(value) < 5:
             continue
+        tokens = [token.span() for token in _DIGITISH_TOKEN.finditer(value)]
+        if run.end() < len(text) and text[run.end()].isalpha():
+            # The last token opens a word ("9o7 (spain)"): the run ends before it.
+            if len(tokens) < 2 or value[tokens[-1][0] : tokens[-1][1]].isdigit():
+                continue
+            tokens.pop()
+            value = value[: tokens[-1][1]]
         # A run is ASCII, so its digits are "0" to "9".
         if value.isdigit() or sum(map(value.count, _DIGIT_CHARACTERS)) < 5:
             continue
-        for token in _MIXED_DIGITISH_TOKEN.finditer(value):
-            word = token.group()
-            start = run.start() + token.start()
+        words = [value[low:high] for low, high in tokens]
+        has_digit = [any(character in _DIGIT_CHARACTERS for character in word) for word in words]
+        for index, (low, _) in enumerate(tokens):
+            word = words[index]
+            if has_digit[index]:
+                # Only a token holding both changes: there a digit meets a letter.
+                if word.isdigit():
+                    continue
+            elif not (
+                # "6.1.7-o.4.2", "+s2 ss 482l": letters alone, between two groups of digits.
+                len(word) <= 3
+                and 0 < index < len(tokens) - 1
+                and has_digit[index - 1]
+                and has_digit[index + 1]
+            ):
+                continue
+            start = run.start() + low
             edits.append((start, start + len(word), word.translate(_LOOKALIKE_DIGITS)))
     if not edits:
         return normalized
@@ -962,6 +1079,7 @@ _GLUED_DOT = re.compile(r"(?<=[a-z0-9])[_\-](?:dot|punto|pto)[_\-](?=[a-z0-9])")
 _ROUND_DOT = re.compile(
     r"(?<=[a-z0-9])\s?[\u26ab\u25cf\u2022\u00b7\u2219\u22c5\u25e6\u2981]\s?(?=[a-z])"
 )
+_ROUND_DOT_HINT = re.compile(r"[\u26ab\u25cf\u2022\u00b7\u2219\u22c5\u25e6\u2981]")
 _SLASH_WORD = re.compile(
     r"(?<=[a-z0-9])(?:\s+(?:slash|barra|diagonal)\s+|\s+/\s*|\s*/\s+)(?=[a-z0-9_\-])"
 )
@@ -1018,6 +1136,9 @@ _SPACED_COMMON_TLD = re.compile(
 _SPACED_TLD_WITH_PATH = re.compile(
     rf"(?<![\w.\-])(?P<name>{_HOST_PART}){_GAP}(?=(?P<tld>[a-z]{{2,6}})/[a-z0-9_\-])"
 )
+# "com", "net" or "org" standing alone after a blank: what "_SPACED_COMMON_TLD" needs ("come",
+# "network" and "organic" do not), found much faster than that pattern's own search.
+_COMMON_TLD_HINT = re.compile(r"[ \t](?:com|net|org)\b")
 _TLD_THEN_PATH = re.compile(r" [a-z]{2,6}/[a-z0-9_\-]")
 _SPACED_TLD_AFTER_AT = re.compile(rf"@(?P<name>{_HOST_PART}){_GAP}(?=(?P<tld>[a-z]{{2,6}})\b)")
 # Shorteners and app links written with a space: "bit ly", "t me", "youtu be".
@@ -1045,7 +1166,7 @@ def _undo_missing_dots(normalized: Normalized) -> Normalized:
     if ("_" in text or "-" in text) and _GLUED_WORD.search(text):
         edits.extend((m.start(), m.end(), "@") for m in _GLUED_AT.finditer(text))
         edits.extend((m.start(), m.end(), ".") for m in _GLUED_DOT.finditer(text))
-    if not text.isascii():
+    if not text.isascii() and _ROUND_DOT_HINT.search(text):
         edits.extend((m.start(), m.end(), ".") for m in _ROUND_DOT.finditer(text))
     if "}" in text or "]" in text:
         # "{pedidos}{@}{velasaroma}{.}{store}": brackets around the parts of an address.
@@ -1061,7 +1182,7 @@ def _undo_missing_dots(normalized: Normalized) -> Normalized:
     tlds = top_level_domains()
     found: dict[int, tuple[int, int]] = {}
     searches: list[re.Pattern[str]] = []
-    if " com" in text or " net" in text or " org" in text:
+    if (" com" in text or " net" in text or " org" in text) and _COMMON_TLD_HINT.search(text):
         searches.append(_SPACED_COMMON_TLD)
     if not _KNOWN_NAME_SET.isdisjoint(text.split()):
         searches.append(_SPACED_KNOWN_HOST)
@@ -1087,6 +1208,7 @@ def _undo_missing_dots(normalized: Normalized) -> Normalized:
 
 
 _STEPS: tuple[Callable[[Normalized], Normalized], ...] = (
+    _undo_glue_and_full_stops,
     _undo_symbol_names,
     _undo_brackets,
     _collapse_spaced,
@@ -1156,7 +1278,9 @@ def keyword_view(text: str) -> str:
 
 # "S!gnal", "Wh@tsApp", "$napchat": a symbol standing for a letter inside a word. Only a word
 # that reads as an app or a network this way changes, so "bob@gmail.com" stays as it is.
-_SYMBOL_WORD = re.compile(r"(?<![\w@.!$|])[a-z0-9]*[a-z0-9][!@$|][a-z0-9!@$|]*(?![\w@.!$|])")
+_SYMBOL_WORD = re.compile(
+    r"(?<![\w@.!$|])(?:[a-z0-9]*[a-z0-9][!@$|]|[!$|][a-z0-9])[a-z0-9!@$|]*(?![\w@.!$|])"
+)
 _SYMBOL_LETTERS = str.maketrans({"!": "i", "|": "l", "@": "a", "$": "s"})
 _SYMBOL_WORDS = frozenset(
     (
@@ -1180,6 +1304,43 @@ _SYMBOL_WORDS = frozenset(
         "hotmail",
     )
 )
+
+
+# "feedb@ck", "rev!ew", "c@ses", "amig@", "$aldo": a symbol standing for a letter inside a
+# word, for the wording detectors. An address ("ana@gmail.com") and a handle ("@casa") stay.
+_SYMBOL_INSIDE = re.compile(
+    r"(?<![\w@.!$|])(?:[a-z]+(?:[@!$|][a-z]+)+@?|[a-z]{3,}@|\$[a-z]{3,})(?![\w@.!$|])"
+)
+
+
+# "tel-é-fo-no", "what-s-app": a contact word split into syllables by dashes. It is read
+# whole, padded with blanks to keep every offset.
+_SYLLABLES = re.compile(r"(?<![\w\-])[a-z]+(?:-[a-z]+){2,}(?![\w\-])")
+# A syllable between two dashes, which every split word holds; it opens with the rare "-".
+_SYLLABLE_HINT = re.compile(r"-[a-z]+-[a-z]")
+_SPLIT_CONTACT_WORDS = frozenset(
+    (
+        *("telefono", "numero", "movil", "celular", "correo", "contacto", "direccion"),
+        *("phone", "number", "mobile", "email", "whatsapp", "telegram", "instagram"),
+        *("facebook", "tiktok", "snapchat", "signal", "wasap", "guasap"),
+    )
+)
+
+
+def _syllables(match: re.Match[str]) -> str:
+    word = match.group()
+    joined = word.replace("-", "")
+    return joined.ljust(len(word)) if joined in _SPLIT_CONTACT_WORDS else word
+
+
+def keyword_view_letters(text: str) -> str:
+    """Return ``text`` with symbols inside words read as letters, and a contact word split
+    into syllables read whole, keeping every offset."""
+    if "-" in text and _SYLLABLE_HINT.search(text):
+        text = _SYLLABLES.sub(_syllables, text)
+    if "@" not in text and "!" not in text and "$" not in text and "|" not in text:
+        return text
+    return _SYMBOL_INSIDE.sub(lambda match: match.group().translate(_SYMBOL_LETTERS), text)
 
 
 def keyword_view_symbols(text: str) -> str:

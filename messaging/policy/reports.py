@@ -33,7 +33,8 @@ _THIRD_PARTY = (
 )
 _REPORTING_VERB = (
     r"(?:asked|asking|asks|told|telling|tells|wanted|wants|offered|offering|offers|"
-    r"sent|sending|messaged|texted|called|contacted|wrote|writing|says|said|saying|"
+    r"sent|sending|messaged|messaging|texted|texting|called|calling|contacted|contacting|"
+    r"keeps|kept|wrote|writing|says|said|saying|"
     r"invited|inviting|suggested|suggesting|promised|promising|tried|trying|pushed|pushing|"
     r"urged|insisted|came with|had|has|contained|included|reads|read|listed|printed|"
     r"promoted|promoting|advertised|advertising|mentioned|recommended|gave|handed|left|"
@@ -54,6 +55,9 @@ _RECEIVED = (
     r"me (?:llego|llegaron|contactaron|contacto|escribieron|escribio|llamaron|llamo|pidio|"
     r"pidieron|ofrecio|ofrecieron|dijo|dijeron|mandaron|mando|enviaron|envio|agrego|agregaron|"
     r"pregunto|preguntaron)|recibi|"
+    r"(?:was|is) (?:it|that|this) you (?:who|that)|"
+    r"(?:who|that) (?:asked|told|offered|wanted|sent|messaged|texted|contacted) me|"
+    r"(?:fuiste tu|fue usted|has sido tu|ha sido usted) (?:quien|el que|la que)|"
     r"found (?:a|an|this) (?:note|card|flyer|leaflet|sticker|paper|insert|slip)|"
     r"there (?:is|was) (?:a|an) (?:note|card|flyer|leaflet|sticker|paper|insert|slip)|"
     r"(?:encontre|venia|habia) (?:en (?:la caja|el paquete) )?(?:un|una|este|esta) "

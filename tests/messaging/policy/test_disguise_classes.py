@@ -66,6 +66,32 @@ BLOCKED: list[tuple[str, str, str]] = [
     ("review_manipulation", "A 2-star rating would close my little shop.", None),
     ("review_manipulation", "Una mala calificación nos hunde en el buscador.", None),
     ("opt_out", "Mute the platform chat and we'll reach you another way.", None),
+    # pieces glued with "+", the dot called a full stop, short spaced labels
+    ("email", "mail: nora + 'dot' + vidal + 'at' + proton + '.me'", None),
+    ("email", "nora.vidal at pastagoods full stop de", "nora.vidal at pastagoods full stop de"),
+    ("email", "escríbeme a nora arroba telefonica punto final es", None),
+    ("email", "n o r a v i d a l at g m x dot n e t", "n o r a v i d a l at g m x dot n e t"),
+    ("email", "It's nora dot vidal, at gmail, dot com.", None),
+    # a user name with its provider a few words on
+    ("email", "just use nora.vidal88 with the usual gmail ending", None),
+    ("email", "es nora_vidal y lo de siempre de hotmail", None),
+    # letters for digits between groups joined by any symbol
+    ("phone", "call 6l2*34S*789 tonight", "6l2*34S*789"),
+    ("phone", "Mexico: +S2 SS 482l 773O", "+S2 SS 482l 773O"),
+    # domains without their dot, in other ways
+    ("url", "all on pastagoods dotcom", None),
+    ("url", "catálogo en pastagoods,com", None),
+    # app names and symbols inside words
+    ("messaging_app", "add me on $kype: nora.vidal88", None),
+    ("review_manipulation", "plz dont post n3gative feedb@ck, talk 2 me first", None),
+    ("phone", "Pásame tu tel-é-fo-no y coordinamos", None),
+    ("marketing", "Lleva 3 y paga 2 en todas las fundas.", None),
+    ("marketing", "Si te gustó la taza, te encantará la tetera a juego.", None),
+    (
+        "opt_out",
+        "Could you disable buyer-seller notifications? We'll keep in touch another way.",
+        None,
+    ),
     # requests
     ("phone", "Can you drop your number for the courier?", "drop your number"),
     ("phone", "¿A qué número te puedo llamar mañana?", None),
@@ -105,8 +131,19 @@ ALLOWED: list[str] = [
     "Me escribieron por Telegram diciendo que eran de la tienda. ¿Es normal?",
     "Encontré en la caja un cupón por dejar 5 estrellas, no lo voy a usar.",
     "Is it normal for a seller to ask me to buy outside the site?",
-    # the names apps give photos
+    "I got an email from 'your store' with a link to pay outside the site. I didn't click it.",
+    "Was it you who asked me to leave 5 stars for a refund? That seemed off.",
+    "Somebody keeps messaging me on WhatsApp about this order.",
+    # the names apps give photos, and apps named as where a file came from
     "Here it is",
+    "Telegram saved it with a weird name, but here it is",
+    # a buyer asking about an offer, an abbreviation explained, prices
+    "¿La oferta del 2x1 del anuncio sigue vigente? Quiero comprar dos aquí.",
+    "The new collection in your listing: is the blue one the same size?",
+    "¿Puedo dejar una reseña aunque haya pedido el reembolso?",
+    "¿TG en la tabla de tallas significa talla grande?",
+    "Pon punto final a la frase del grabado.",
+    "Total was US$2,300.00, but R$ 1.299,90 and €1.234,56 on the other invoices.",
     # words that look like the things above
     'The tabletop is 72" x 36", the cloth 70" x 40".',
     "The kit came without the 2-snap wire.",
