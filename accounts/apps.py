@@ -6,5 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        # Connects the receiver that tells the login throttle a sign-in succeeded.
-        from accounts import guessing  # noqa: F401
+        # Connect the receivers of sign-ins: the login throttle's, and the one that makes a team
+        # member's session act for their shop.
+        from accounts import guessing, members  # noqa: F401

@@ -12,3 +12,8 @@ BUYERS = [
     ("lucia@example.com", "Lucía Fernández", "es"),
     ("sam@example.com", "Sam Lee", "en"),
 ]
+# Members of a shop's team: (email, name, shop's seller email, role, language).
+TEAM = [
+    ("agent@example.com", "Ana Torres", "gadgets@example.com", "agent", "en"),
+    ("viewer@example.com", "Ben Ortiz", "gadgets@example.com", "viewer", "en"),
+]

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
@@ -183,3 +185,78 @@ class RateLimitWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class MemberRole(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    AGENT = "agent", _("Agent")
+    VIEWER = "viewer", _("Viewer")
+
+
+class ShopMember(models.Model):
+    """A person who works a seller's shop: signs in as themselves and acts for the shop.
+
+    The shop is the seller's own account (``shop``), which stays the owner of everything: its
+    threads, its response metric, the name buyers see. A member's requests act for it with the
+    member's role (``accounts.members``). A person belongs to at most one shop's team.
+    """
+
+    shop = models.ForeignKey(User, on_delete=models.CASCADE, related_name="team_members")
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="shop_membership")
+    role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=MemberRole.values), name="shop_member_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(shop=models.F("user")), name="shop_member_not_the_shop"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.shop_id} ({self.role})"
+
+
+class ShopInvitation(models.Model):
+    """An owner's invitation to join the shop's team, sent by email as a signed, expiring link.
+
+    The link carries the invitation's id and a random nonce, signed with the site's key; the
+    nonce is kept here, so a link works once (``accepted_at``), and not after it is revoked
+    or expired.
+    """
+
+    shop = models.ForeignKey(User, on_delete=models.CASCADE, related_name="team_invitations")
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices)
+    nonce = models.CharField(max_length=43)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=MemberRole.values), name="shop_invitation_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.shop_id} ({self.role})"
+
+    def is_open(self, now: datetime) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and now < self.expires_at

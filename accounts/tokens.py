@@ -17,8 +17,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from accounts import guessing
-from accounts.models import ApiToken, User
+from accounts import guessing, members
+from accounts.models import ApiToken, ShopMember, User
 from core.errors import ApplicationError, NotFound
 
 MAX_TOKENS_PER_USER = 20
@@ -31,6 +31,7 @@ def hash_token(token: str) -> str:
 
 
 def token_list_for_user(*, user: User) -> QuerySet[ApiToken]:
+    """A person's own active tokens (a team member's, not the shop's)."""
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True)
 
 
@@ -39,10 +40,12 @@ def token_create(*, user: User, name: str, now: datetime | None = None) -> tuple
     """Make a token for a seller; returns it with its plaintext, which is never stored.
 
     Tokens are for sellers' integrations: a buyer uses the pages, staff use the admin (a staff
-    token would read every thread's files outside the admin's session). Anyone else: NotFound.
+    token would read every thread's files outside the admin's session). A member of a seller's
+    team makes their own tokens, which act for the shop with the member's role. Anyone else:
+    NotFound.
     """
-    if not user.is_seller:
-        raise NotFound("API tokens are for sellers.")
+    if not user.is_seller and not ShopMember.objects.filter(user=user).exists():
+        raise NotFound("API tokens are for sellers and their teams.")
     name = (name or "").strip()
     if not name:
         raise ApplicationError(
@@ -104,15 +107,30 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             .filter(key_hash=hash_token(plaintext), revoked_at__isnull=True)
             .first()
         )
-        # A token whose owner is no longer an active seller (made before tokens were for
-        # sellers only, or a role since changed) opens nothing.
-        if token is None or not token.user.is_active or not token.user.is_seller:
+        # A token whose owner is no longer an active seller or team member (made before tokens
+        # were for sellers only, or a role since changed) opens nothing.
+        if token is None or not token.user.is_active:
+            raise self._failed(request, "Invalid token.")
+        membership = None if token.user.is_seller else members.membership_for(token.user)
+        if not token.user.is_seller and membership is None:
             raise self._failed(request, "Invalid token.")
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
             token.last_used_at = now
-        return token.user, token
+        if membership is None:
+            return token.user, token
+        # A member's token acts for the shop, within the member's role.
+        django_request = request._request
+        django_request.member = membership  # type: ignore[attr-defined]
+        match = django_request.resolver_match
+        route = match.view_name if match is not None else ""
+        if not members.member_allows(
+            role=membership.role, method=request.method or "GET", route=route
+        ):
+            raise members.RoleForbidden()
+        members.acting_member_set(membership)
+        return membership.shop, token
 
     @staticmethod
     def _failed(request: Request, detail: str) -> exceptions.AuthenticationFailed:

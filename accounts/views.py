@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
 
-from accounts import services, tokens
+from accounts import members, services, tokens
 from accounts.access import require_seller
-from accounts.demo import BUYERS, DEMO_PASSWORD, DEMO_STAFF_EMAIL, SELLERS
+from accounts.demo import BUYERS, DEMO_PASSWORD, DEMO_STAFF_EMAIL, SELLERS, TEAM
 from accounts.models import User
 from accounts.typing import AuthenticatedHttpRequest
 from core.errors import ApplicationError
@@ -35,13 +35,12 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List my API tokens and make a new one; its value is shown on this response only."""
     require_seller(request)
+    person = members.acting_user(request)
     errors: list[str] = []
     created = None
     if request.method == "POST":
         try:
-            token, plaintext = tokens.token_create(
-                user=request.user, name=request.POST.get("name", "")
-            )
+            token, plaintext = tokens.token_create(user=person, name=request.POST.get("name", ""))
         except ApplicationError as error:
             errors = [p for problems in (error.fields or {}).values() for p in problems] or [
                 error.message
@@ -52,7 +51,7 @@ def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "accounts/tokens.html",
         {
-            "tokens": tokens.token_list_for_user(user=request.user),
+            "tokens": tokens.token_list_for_user(user=person),
             "created": created,
             "errors": errors,
             "name": request.POST.get("name", "") if errors else "",
@@ -73,7 +72,7 @@ def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     require_seller(request)
-    tokens.token_revoke(user=request.user, token_id=token_id)
+    tokens.token_revoke(user=members.acting_user(request), token_id=token_id)
     flash.success(request, _("Token revoked. Integrations using it stop working now."))
     return redirect("accounts:api-tokens")
 
@@ -89,10 +88,9 @@ def language_set(request: HttpRequest) -> HttpResponse:
         )
         return HttpResponseRedirect(next_url if safe else "/")
     response = set_language(request)
-    user = request.user
-    if user.is_authenticated:
-        assert isinstance(user, User)
-        services.user_language_set(user=user, language=language)
+    if request.user.is_authenticated:
+        # A team member's own language, not the shop's.
+        services.user_language_set(user=members.acting_user(request), language=language)
     return response
 
 
@@ -106,6 +104,10 @@ def demo_accounts() -> list[dict[str, str]]:
             rows.append((email, _("Seller (%(shop)s)") % {"shop": shop}))
     for email, _name, language in BUYERS:
         rows.append((email, _("Buyer, speaks Spanish") if language == "es" else _("Buyer")))
+    shops = {email: shop for email, _name, shop, _language in SELLERS}
+    for email, _name, shop_email, member_role, _language in TEAM:
+        label = _("Agent of %(shop)s") if member_role == "agent" else _("Viewer of %(shop)s")
+        rows.append((email, label % {"shop": shops[shop_email]}))
     rows.append((DEMO_STAFF_EMAIL, _("Staff (admin at /admin/)")))
     existing = set(
         User.objects.filter(email__in=[email for email, _who in rows]).values_list(

@@ -48,6 +48,7 @@ class RateLimitedSerializer(ErrorSerializer):
 ERROR_RESPONSES = {
     400: (ErrorSerializer, "`invalid` with the problem of each field in `fields`"),
     401: (ErrorSerializer, "`not_authenticated`, `authentication_failed`"),
+    403: (ErrorSerializer, "`role_forbidden`: my role in the seller's team does not allow it"),
     404: (ErrorSerializer, "`not_found`: it does not exist, or it is not yours (never a 403)"),
     429: (RateLimitedSerializer, "`rate_limited`, with a `Retry-After` header"),
 }

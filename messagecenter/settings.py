@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
+    # After the language (a member reads the site in their own): a team member acts for the shop.
+    "accounts.members.ShopMemberMiddleware",
     # After authentication: sessions and users are always read from the primary.
     "core.replica.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -164,6 +166,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The admin writes dates in ISO 8601 with the zone; pages use the `moment` filter instead.
+FORMAT_MODULE_PATH = ["messagecenter.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -393,6 +397,11 @@ RESPONSE_REMINDER_HOURS = [int(hours) for hours in env_list("RESPONSE_REMINDER_H
 # Sellers writing first (messaging/proactive.py): until this many days after completion, at
 # most this many proactive messages per order; one review request 5 to 30 days after delivery.
 PROACTIVE_WINDOW_DAYS = int(os.environ.get("PROACTIVE_WINDOW_DAYS", "30"))
+# "Delete" moves a conversation to the participant's Trash; the hourly purge deletes it for
+# good for them this many days later (messaging/threads/trash.py).
+TRASH_PURGE_DAYS = max(1, int(os.environ.get("TRASH_PURGE_DAYS", "30")))
+# How long the signed link of an invitation to a seller's team works.
+TEAM_INVITATION_DAYS = max(1, int(os.environ.get("TEAM_INVITATION_DAYS", "7")))
 PROACTIVE_MESSAGES_PER_ORDER = int(os.environ.get("PROACTIVE_MESSAGES_PER_ORDER", "5"))
 REVIEW_REQUEST_EARLIEST_DAYS = int(os.environ.get("REVIEW_REQUEST_EARLIEST_DAYS", "5"))
 REVIEW_REQUEST_LATEST_DAYS = int(os.environ.get("REVIEW_REQUEST_LATEST_DAYS", "30"))
@@ -495,6 +504,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # limits counted in the database while Redis was away their window.
     "messaging-idempotency-purge": {"task": "messaging.purge_idempotency_keys", "schedule": 3600.0},
     "accounts-rate-limit-purge": {"task": "accounts.purge_rate_limit_windows", "schedule": 3600.0},
+    # Trash: conversations trashed more than TRASH_PURGE_DAYS ago are deleted for good for
+    # their participant within the hour (the other side and moderation keep every message).
+    "messaging-trash-purge": {"task": "messaging.purge_trash", "schedule": crontab(minute=20)},
     # Evidence exports: enqueue again what a lost task left pending, delete expired files.
     "messaging-evidence-sweep": {"task": "messaging.sweep_evidence_exports", "schedule": 60.0},
 }

@@ -18,12 +18,14 @@ from messaging.rules.apis import (
     ReviewRequestSendApi,
     ThreadSellerBlockApi,
 )
+from messaging.team import apis as team_apis
 from messaging.threads.apis import (
     ThreadBulkApi,
     ThreadDetailApi,
     ThreadListApi,
     ThreadMessagesApi,
     ThreadMessageUndoApi,
+    ThreadRestoreApi,
     ThreadStartApi,
     ThreadStateApi,
 )
@@ -76,10 +78,22 @@ urlpatterns = [
         MessageReportApi.as_view(),
         name="message-report",
     ),
+    path("team", team_apis.TeamApi.as_view(), name="team"),
+    path("threads/assign", team_apis.ThreadAssignApi.as_view(), name="threads-assign"),
+    path(
+        "threads/<id:thread_id>/notes",
+        team_apis.ThreadNotesApi.as_view(),
+        name="thread-notes",
+    ),
     path(
         "threads/<id:thread_id>/block-seller",
         ThreadSellerBlockApi.as_view(),
         name="thread-block-seller",
+    ),
+    path(
+        "threads/<id:thread_id>/restore",
+        ThreadRestoreApi.as_view(),
+        name="thread-restore",
     ),
     path(
         "threads/<id:thread_id>/evidence",

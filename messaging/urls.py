@@ -12,8 +12,10 @@ from messaging.rules.views import (
     seller_order_detail,
     seller_order_list,
 )
+from messaging.team import views as team_views
 from messaging.threads.views import (
     inbox,
+    inbox_updates,
     message_undo,
     thread_action,
     thread_bulk,
@@ -26,9 +28,37 @@ from messaging.threads.views import (
 app_name = "messaging"
 
 urlpatterns = [
+    path("seller/team/", team_views.team, name="team"),
+    path(
+        "seller/team/invitations/<id:invitation_id>/revoke/",
+        team_views.team_invitation_revoke,
+        name="team-invitation-revoke",
+    ),
+    path(
+        "seller/team/members/<id:member_id>/role/",
+        team_views.team_member_role,
+        name="team-member-role",
+    ),
+    path(
+        "seller/team/members/<id:member_id>/remove/",
+        team_views.team_member_remove,
+        name="team-member-remove",
+    ),
+    path("team/join/<str:token>/", team_views.team_join, name="team-join"),
+    path(
+        "seller/messages/<id:thread_id>/notes/",
+        team_views.thread_note_add,
+        name="thread-note-add",
+    ),
+    path(
+        "seller/messages/<id:thread_id>/assign/",
+        team_views.thread_assign,
+        name="thread-assign",
+    ),
     path("messages/", inbox, {"seller_view": False}, name="inbox"),
     path("messages/<id:thread_id>/", thread_detail, {"seller_view": False}, name="thread"),
     path("messages/bulk/", thread_bulk, name="thread-bulk"),
+    path("messages/inbox-updates/", inbox_updates, name="inbox-updates"),
     path("messages/<id:thread_id>/updates/", thread_updates, name="thread-updates"),
     path("messages/<id:thread_id>/evidence/", thread_evidence, name="thread-evidence"),
     path("messages/<id:thread_id>/<slug:action>/", thread_action, name="thread-action"),

@@ -49,6 +49,8 @@ def email_build(notification: Notification) -> EmailMultiAlternatives:
     if notification.kind == NotificationKind.SIGN_IN_PAUSED:
         # Stored as ISO 8601; rendered as a date in the reader's language.
         context["resume_at"] = datetime.fromisoformat(str(context["resume_at"]))
+    if notification.kind == NotificationKind.TEAM_INVITATION:
+        context["expires_at"] = datetime.fromisoformat(str(context["expires_at"]))
     template = f"notifications/email/{notification.kind}"
     with translation.override(notification.language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"{template}_subject.txt", context)

@@ -13,6 +13,8 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("Response reminder")
     DIGEST = "digest", _("Digest of new messages")
     SIGN_IN_PAUSED = "sign_in_paused", _("Sign-in paused after failed attempts")
+    TEAM_INVITATION = "team_invitation", _("Invitation to a seller's team")
+    TEAM_MENTION = "team_mention", _("Mentioned in a team note")
 
 
 class NotificationStatus(models.TextChoices):

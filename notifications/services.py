@@ -47,6 +47,9 @@ TIME_SENSITIVE_KINDS = frozenset({NotificationKind.REMINDER, NotificationKind.ME
 # Security notices about the account itself, not about messages: sent at once to the account's
 # own address only (not a seller team's), whatever the email preferences say.
 ACCOUNT_SECURITY_KINDS = frozenset({NotificationKind.SIGN_IN_PAUSED})
+# Sent on an account's behalf to an address that may have no account yet (an invitation): at
+# once, whatever the account's preferences say, to that address only.
+ADDRESSED_KINDS = frozenset({NotificationKind.TEAM_INVITATION})
 DIGEST_MAX_ITEMS = 20
 
 
@@ -65,9 +68,50 @@ def notify(
     Call it inside the event's transaction. Calling it again with the same ``dedupe_key`` is a
     no-op: it returns only the rows it created.
     """
-    if kind not in NotificationKind.values or kind == NotificationKind.DIGEST:
+    if (
+        kind not in NotificationKind.values
+        or kind == NotificationKind.DIGEST
+        or kind in ADDRESSED_KINDS
+    ):
         raise ValueError(f"Unknown notification kind: {kind!r}")
     return _outbox_write(recipient=recipient, kind=kind, dedupe_key=dedupe_key, context=context)
+
+
+@transaction.atomic(savepoint=False)
+def notify_address(
+    *,
+    sender: User,
+    address: str,
+    language: str,
+    kind: str,
+    dedupe_key: str,
+    context: dict[str, object],
+) -> list[Notification]:
+    """Write the outbox row of an email an account sends to an address (an invitation).
+
+    The row is the sending account's (``recipient`` in the outbox, so staff find it under the
+    account), goes to ``address`` only, at once, in ``language``. Same dedupe rule as ``notify``.
+    """
+    if kind not in ADDRESSED_KINDS:
+        raise ValueError(f"Not an addressed notification kind: {kind!r}")
+    now = timezone.now()
+    created = _insert_new(
+        [
+            Notification(
+                recipient=sender,
+                address=address,
+                kind=kind,
+                language=language,
+                context=context,
+                dedupe_key=f"{dedupe_key}:{address}",
+                status=NotificationStatus.PENDING,
+                created_at=now,
+                next_attempt_at=now,
+            )
+        ]
+    )
+    _enqueue(row.pk for row in created)
+    return created
 
 
 # No savepoint inside the event's transaction: a failure here fails the event with it.

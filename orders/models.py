@@ -1,4 +1,5 @@
 from decimal import Decimal
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
@@ -29,15 +30,30 @@ class Product(models.Model):
     sku = models.CharField(max_length=40)
     price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
     is_active = models.BooleanField(default=True)
+    # The picture, re-encoded, and its square thumbnails (orders/images.py), stored under
+    # products/<version>/ by orders.services.product_image_set: all three or none.
+    image = models.FileField(max_length=200, blank=True)
+    thumbnail_96 = models.FileField(max_length=200, blank=True)
+    thumbnail_48 = models.FileField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["title"]
         constraints = [
-            models.UniqueConstraint(fields=["seller", "sku"], name="product_unique_sku_per_seller")
+            models.UniqueConstraint(fields=["seller", "sku"], name="product_unique_sku_per_seller"),
+            models.CheckConstraint(
+                condition=models.Q(image="", thumbnail_96="", thumbnail_48="")
+                | (~models.Q(image="") & ~models.Q(thumbnail_96="") & ~models.Q(thumbnail_48="")),
+                name="product_image_with_thumbnails",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def image_version(self) -> str:
+        """Names the current picture: a new picture is a new version (and a new image URL)."""
+        return PurePosixPath(self.image.name).parent.name if self.image else ""
 
 
 class Order(models.Model):

@@ -1,8 +1,13 @@
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
 
 from accounts.models import User
 from core.errors import NotFound
 from orders.models import Order, OrderItem, Product
+
+
+def _items_with_products() -> QuerySet[OrderItem]:
+    """An order's items in order, each with its product (for its picture) in the same query."""
+    return OrderItem.objects.select_related("product").order_by("id")
 
 
 def order_list_for_buyer(*, buyer: User) -> QuerySet[Order]:
@@ -44,7 +49,7 @@ def order_get_for_seller(*, seller: User, number: str) -> Order:
     """Fetch one of the seller's orders; anyone else's is not found."""
     order = (
         Order.objects.select_related("buyer", "seller__seller_profile")
-        .prefetch_related(Prefetch("items", queryset=OrderItem.objects.order_by("id")))
+        .prefetch_related(Prefetch("items", queryset=_items_with_products()))
         .filter(number=number, seller=seller)
         .first()
     )
@@ -63,3 +68,20 @@ def product_get_active(*, product_id: int) -> Product:
     if product is None:
         raise NotFound("No such product.")
     return product
+
+
+def product_get_with_image(*, product_id: int) -> Product:
+    """Fetch a product's picture fields, whether or not it is still listed; else not found."""
+    product = (
+        Product.objects.only("id", "image", "thumbnail_96", "thumbnail_48")
+        .filter(pk=product_id)
+        .first()
+    )
+    if product is None:
+        raise NotFound("No such product.")
+    return product
+
+
+def order_items_load(*, order: Order) -> None:
+    """Load an order's items with their products (for their pictures) in one query."""
+    prefetch_related_objects([order], Prefetch("items", queryset=_items_with_products()))

@@ -14,11 +14,11 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import NotificationAddress, User
+from accounts.models import MemberRole, NotificationAddress, ShopMember, User
 from accounts.tokens import token_create
 from messaging.attachments.checks import IncomingFile
 from messaging.evidence.services import evidence_export_request
@@ -26,8 +26,11 @@ from messaging.models import Participant
 from messaging.moderation import services as moderation
 from messaging.relay.services import inbound_email_receive
 from messaging.replies.services import saved_reply_create
+from messaging.team.services import invitation_create, invitation_token
 from messaging.threads.services import message_send, thread_start
 from notifications.webhooks import webhook_endpoint_create, webhook_endpoint_test
+from orders.images import image_prepare
+from orders.services import product_image_set
 from tests.accounts.factories import BuyerFactory, SellerFactory, StaffFactory
 from tests.messaging import badfiles
 from tests.orders.factories import OrderFactory, ProductFactory
@@ -67,6 +70,7 @@ def make_scenario() -> Scenario:
     inactive = BuyerFactory(is_active=False)
     order = OrderFactory(buyer=buyer, seller=seller)
     product = ProductFactory(seller=seller)
+    product_image_set(product=product, image=image_prepare(badfiles.png()))
     message = thread_start(
         sender=buyer,
         order=order,
@@ -94,6 +98,18 @@ def make_scenario() -> Scenario:
     evidence, _ = evidence_export_request(
         participant=Participant.objects.get(thread=message.thread, user=buyer)
     )
+    # The seller's team (an owner, an agent, a viewer), an agent of the other seller's, and an
+    # open invitation to the seller's team.
+    team = {
+        role: ShopMember.objects.create(shop=seller, user=BuyerFactory(), role=role)
+        for role in (MemberRole.OWNER, MemberRole.AGENT, MemberRole.VIEWER)
+    }
+    other_member = ShopMember.objects.create(
+        shop=other_seller, user=BuyerFactory(), role=MemberRole.AGENT
+    )
+    invitation = invitation_create(
+        shop=seller, invited_by=seller, email="new@team.example", role=MemberRole.AGENT
+    )
     users = {
         "buyer": buyer,
         "seller": seller,
@@ -101,6 +117,10 @@ def make_scenario() -> Scenario:
         "other_seller": other_seller,
         "staff": staff,
         "inactive": inactive,
+        "owner": team[MemberRole.OWNER].user,
+        "agent": team[MemberRole.AGENT].user,
+        "viewer": team[MemberRole.VIEWER].user,
+        "other_member": other_member.user,
     }
     kwargs = {
         "thread_id": message.thread_id,
@@ -108,6 +128,7 @@ def make_scenario() -> Scenario:
         "attachment_id": message.attachments.get().pk,
         "number": order.number,
         "product_id": product.pk,
+        "size": 48,  # a product picture's thumbnail
         "action": "archive",
         "token_id": token.pk,
         "address_id": address.pk,
@@ -115,6 +136,9 @@ def make_scenario() -> Scenario:
         "path": "v1/no-such-resource/",
         "saved_reply_id": saved_reply.pk,
         "export_id": evidence.pk,  # the buyer's evidence export
+        "member_id": team[MemberRole.AGENT].pk,
+        "invitation_id": invitation.pk,
+        "token": invitation_token(invitation),
     }
     return Scenario(users=users, kwargs=kwargs)
 
@@ -224,7 +248,10 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("api:thread-start", "POST"): (*API_ANON, 400, 400, 400, 400, 400),
     ("api:thread-detail", "GET"): (*API_ANON, 404, 404, 404, 200, 200),
     ("api:thread-detail", "POST"): (*API_ANON, *NOT_ALLOWED),
-    ("api:thread-detail", "DELETE"): (*API_ANON, 404, 404, 404, 204, 204),
+    ("api:thread-detail", "DELETE"): (*API_ANON, 404, 404, 404, 200, 200),  # to their Trash
+    # Restoring from Trash: the thread is in neither side's Trash here.
+    ("api:thread-restore", "GET"): (*API_ANON, *NOT_ALLOWED),
+    ("api:thread-restore", "POST"): (*API_ANON, 404, 404, 404, 409, 409),
     ("api:thread-messages", "GET"): (*API_ANON, 404, 404, 404, 200, 200),
     ("api:thread-messages", "POST"): (*API_ANON, 404, 404, 404, 400, 400),
     ("api:attachment-detail", "GET"): (*API_ANON, 404, 404, 200, 200, 200),  # staff moderate
@@ -283,6 +310,11 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("orders:detail", "POST"): (*LOGIN, *NOT_ALLOWED),
     ("orders:products", "GET"): (*LOGIN, 200, 200, 200, 200, 200),
     ("orders:products", "POST"): (*LOGIN, *NOT_ALLOWED),
+    # Product pictures are the public catalogue's: anyone may see them.
+    ("orders:product-image", "GET"): (200,) * 7,
+    ("orders:product-image", "POST"): (405,) * 7,
+    ("orders:product-thumbnail", "GET"): (200,) * 7,
+    ("orders:product-thumbnail", "POST"): (405,) * 7,
     ("messaging:inbox", "GET"): (*LOGIN, 200, 302, 200, 200, 302),  # sellers go to theirs
     ("messaging:inbox", "POST"): (*LOGIN, *NOT_ALLOWED),
     ("messaging:seller-inbox", "GET"): (*LOGIN, 302, 200, 302, 302, 200),
@@ -293,6 +325,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("messaging:seller-thread", "POST"): (*LOGIN, 404, 404, 404, 302, 400),
     ("messaging:thread-updates", "GET"): (*LOGIN, 404, 404, 404, 400, 400),  # no ?after=
     ("messaging:thread-updates", "POST"): (*LOGIN, *NOT_ALLOWED),
+    ("messaging:inbox-updates", "GET"): (*LOGIN, 400, 400, 400, 400, 400),  # no ?since=
+    ("messaging:inbox-updates", "POST"): (*LOGIN, *NOT_ALLOWED),
     ("messaging:thread-bulk", "GET"): (*LOGIN, *NOT_ALLOWED),
     # Nothing ticked: back to the inbox with an error; a foreign id would be a 404.
     ("messaging:thread-bulk", "POST"): (*LOGIN, 302, 302, 302, 302, 302),
@@ -337,6 +371,32 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("api:saved-reply-detail", "POST"): (*API_ANON, *NOT_ALLOWED),
     ("api:saved-reply-detail", "PATCH"): (*API_ANON, 404, 404, 404, 404, 200),  # no change
     ("api:saved-reply-detail", "DELETE"): (*API_ANON, 404, 404, 404, 404, 204),
+    # The team and assignment: sellers (and their teams) only.
+    ("api:team", "GET"): (*API_ANON, 404, 200, 404, 404, 200),
+    ("api:team", "POST"): (*API_ANON, *NOT_ALLOWED),
+    ("api:threads-assign", "GET"): (*API_ANON, *NOT_ALLOWED),
+    ("api:threads-assign", "POST"): (*API_ANON, 404, 400, 404, 404, 400),  # no threads given
+    # Internal notes: the seller's side of the thread only (the buyer gets the same 404).
+    ("api:thread-notes", "GET"): (*API_ANON, 404, 404, 404, 404, 200),
+    ("api:thread-notes", "POST"): (*API_ANON, 404, 404, 404, 404, 400),  # no body given
+    # The team's side of a thread: a note (none given: back with an error), the assignee.
+    ("messaging:thread-note-add", "GET"): (*LOGIN, *NOT_ALLOWED),
+    ("messaging:thread-note-add", "POST"): (*LOGIN, 404, 404, 404, 404, 302),
+    ("messaging:thread-assign", "GET"): (*LOGIN, *NOT_ALLOWED),
+    ("messaging:thread-assign", "POST"): (*LOGIN, 404, 404, 404, 404, 302),  # unassigned
+    # The team page and its actions: the shop's own account (and owners, below) only.
+    ("messaging:team", "GET"): (*LOGIN, 404, 200, 404, 404, 200),
+    ("messaging:team", "POST"): (*LOGIN, 404, 400, 404, 404, 400),  # no address given
+    ("messaging:team-invitation-revoke", "GET"): (*LOGIN, *NOT_ALLOWED),
+    ("messaging:team-invitation-revoke", "POST"): (*LOGIN, 404, 404, 404, 404, 302),
+    ("messaging:team-member-role", "GET"): (*LOGIN, *NOT_ALLOWED),
+    ("messaging:team-member-role", "POST"): (*LOGIN, 404, 404, 404, 404, 302),  # no role: back
+    ("messaging:team-member-remove", "GET"): (*LOGIN, *NOT_ALLOWED),
+    ("messaging:team-member-remove", "POST"): (*LOGIN, 404, 404, 404, 404, 302),
+    # The invitation's link: a page for anyone; joining needs the invited address's account or
+    # a name and password (none given here).
+    ("messaging:team-join", "GET"): (200,) * 7,
+    ("messaging:team-join", "POST"): (400,) * 7,
     # The provider's signed webhook, not a session page: 404 until a signing key is configured.
     ("inbound_email:mailgun", "GET"): (404,) * 7,
     ("inbound_email:mailgun", "POST"): (404,) * 7,
@@ -356,6 +416,101 @@ def test_route_answers_each_role_as_expected(name, method):
     assert dict(zip(ROLES, status_row(name, method), strict=True)) == dict(
         zip(ROLES, EXPECTED[(name, method)], strict=True)
     )
+
+
+# --- a seller's team: its owner, agent and viewer, and an agent of another shop --------------
+#
+# A member acts for their shop, so each answers what the shop's account answers (the agent of
+# another shop: what the other seller answers), except where the role refuses: 403, and nothing
+# changes. The four run in one scenario per route, each inside a savepoint rolled back after it.
+
+MEMBER_ROLES = ("owner", "agent", "viewer", "other_member")
+# An owner's alone, whatever the method: the team, webhooks, the shop's notification settings.
+OWNER_ONLY = {
+    "messaging:team",
+    "messaging:team-invitation-revoke",
+    "messaging:team-member-role",
+    "messaging:team-member-remove",
+    "notifications:settings",
+    "notifications:undo-send",
+    "notifications:address-add",
+    "notifications:address-remove",
+    "notifications:webhooks",
+    "notifications:webhook-remove",
+    "notifications:webhook-secret",
+    "notifications:webhook-test",
+    "api:webhook-list",
+    "api:webhook-detail",
+    "api:webhook-secret",
+    "api:webhook-test",
+    "api:webhook-deliveries",
+}
+# Every member's own, whatever the role: their session, their own API tokens, an invitation.
+MEMBERS_OWN = {
+    "accounts:logout",
+    "accounts:language-set",
+    "accounts:api-tokens",
+    "accounts:api-token-revoke",
+    "messaging:team-join",
+}
+# Routes for anyone, signed in or not: a role changes nothing there.
+PUBLIC = {
+    "health",
+    "ready",
+    "metrics",
+    "favicon",
+    "evidence-public-key",
+    "api-schema",
+    "api-docs",
+    "api-not-found",
+    "accounts:login",
+    "inbound_email:mailgun",
+    "inbound_email:mailgun-mime",
+}
+MEMBER_EXCEPTIONS = {
+    # The scenario's token is the shop account's own, not a member's: theirs to revoke only.
+    ("accounts:api-token-revoke", "POST", "owner"): 404,
+    ("accounts:api-token-revoke", "POST", "agent"): 404,
+    ("accounts:api-token-revoke", "POST", "viewer"): 404,
+}
+
+
+def member_expected(name: str, method: str) -> dict[str, int]:
+    row = dict(zip(ROLES, EXPECTED[(name, method)], strict=True))
+    expected = {}
+    for role in MEMBER_ROLES:
+        answer = row["other_seller"] if role == "other_member" else row["seller"]
+        refused = (role != "owner" and name in OWNER_ONLY) or (role == "viewer" and method != "GET")
+        if refused and name not in PUBLIC and name not in MEMBERS_OWN:
+            answer = 403
+        expected[role] = MEMBER_EXCEPTIONS.get((name, method, role), answer)
+    return expected
+
+
+def member_status_row(name: str, method: str) -> dict[str, int]:
+    route = next(pattern for n, _, pattern in walk(get_resolver().url_patterns) if n == name)
+    scenario = make_scenario()
+    url = url_for(name, route, scenario)
+    answers = {}
+    for role in MEMBER_ROLES:
+        client = client_for(role, scenario)
+        savepoint = transaction.savepoint()
+        before = database_state()
+        response = client.generic(method, url)
+        if response.status_code in (401, 403, 404, 405):
+            assert database_state() == before, f"{method} {name} as {role} changed data"
+        answers[role] = response.status_code
+        transaction.savepoint_rollback(savepoint)
+    return answers
+
+
+@pytest.mark.parametrize(("name", "method"), sorted(EXPECTED))
+def test_route_answers_each_team_member_as_expected(name, method):
+    assert member_status_row(name, method) == member_expected(name, method)
+
+
+def test_the_owner_only_routes_are_routes():
+    assert (OWNER_ONLY | MEMBERS_OWN | PUBLIC) - set(SITE_ROUTES) == set()
 
 
 # --- the admin: staff only ------------------------------------------------------------------

@@ -23,6 +23,7 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
         "threads_start",
         "threads_retrieve",
         "threads_delete_for_me",
+        "threads_restore",
         "messages_send",
         "threads_change_state",
         "policy_check",
@@ -65,6 +66,13 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
     send = schema["paths"]["/api/v1/threads/{thread_id}/messages"]["post"]
     assert set(send["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
     assert {"201", "400", "401", "404", "422", "429"} <= set(send["responses"])
+    # Delete moves to Trash and says until when; restoring a thread not in Trash is a 409.
+    delete = schema["paths"]["/api/v1/threads/{thread_id}"]["delete"]["responses"]
+    assert set(delete) == {"200", "401", "404"}
+    restore = schema["paths"]["/api/v1/threads/{thread_id}/restore"]["post"]["responses"]
+    assert set(restore) == {"200", "401", "404", "409"}
+    thread = schema["components"]["schemas"]["ThreadOutput"]["properties"]
+    assert {"trashed_at", "purge_at"} <= set(thread)
 
 
 def test_swagger_ui_is_served_from_our_own_static_files(client, buyer):

@@ -67,6 +67,8 @@ PAGES: dict[str, tuple[str, ...]] = {
     "messaging:saved-reply-create": ("seller",),
     "messaging:saved-reply-edit": ("seller",),
     "messaging:saved-reply-delete": ("seller",),
+    "messaging:team": ("seller",),
+    "messaging:team-join": ("anonymous", "buyer", "seller", "staff"),  # an invitation's link
 }
 # Routes that are not pages: the JSON API and schema, POST-only actions, redirects, files.
 NOT_PAGES = {
@@ -88,14 +90,22 @@ NOT_PAGES = {
     "api-schema": "schema",
     "api-not-found": "json",
     "messaging:thread-updates": "json",
+    "messaging:inbox-updates": "json",
     "messaging:thread-bulk": "post",
     "messaging:thread-action": "post",
     "messaging:preferences-unblock": "post",
     "messaging:message-report": "post",
     "messaging:thread-evidence": "post",
     "messaging:message-undo": "post",
+    "messaging:team-invitation-revoke": "post",
+    "messaging:team-member-role": "post",
+    "messaging:team-member-remove": "post",
+    "messaging:thread-note-add": "post",
+    "messaging:thread-assign": "post",
     "messaging:attachment": "file",
     "messaging:attachment-thumbnail": "file",
+    "orders:product-image": "file",
+    "orders:product-thumbnail": "file",
     "messaging:seller-performance-csv": "csv",
     "inbound_email:mailgun": "webhook",
     "inbound_email:mailgun-mime": "webhook",

@@ -1,13 +1,15 @@
 from collections import Counter
 from datetime import UTC, date, datetime
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 
-from accounts.models import SellerProfile, User
+from accounts.models import SellerProfile, ShopMember, User
 from messaging.clock.selectors import response_metric_for_seller
 from messaging.models import Message, MessageStatus, Obligation, Participant, Thread
 from notifications.models import Notification
@@ -23,6 +25,8 @@ DEMO_LOGINS = [
     ("lucia@example.com", "/orders/"),
     ("sam@example.com", "/orders/"),
     ("admin@example.com", "/admin/"),
+    ("agent@example.com", "/seller/"),  # Gadget Garage's team: they act for the shop
+    ("viewer@example.com", "/seller/"),
 ]
 
 
@@ -30,6 +34,7 @@ def counts() -> dict[str, int]:
     return {
         "users": User.objects.count(),
         "seller_profiles": SellerProfile.objects.count(),
+        "team_members": ShopMember.objects.count(),
         "products": Product.objects.count(),
         "orders": Order.objects.count(),
         "order_items": OrderItem.objects.count(),
@@ -49,8 +54,9 @@ def test_seed_demo_builds_the_demo_marketplace():
     output = seed()
 
     assert counts() == {
-        "users": 6,
+        "users": 8,
         "seller_profiles": 2,
+        "team_members": 2,
         "products": 6,
         "orders": 34,  # 6, and 14 a seller for the history
         "order_items": 34,
@@ -60,6 +66,27 @@ def test_seed_demo_builds_the_demo_marketplace():
     }
     assert "Demo marketplace ready. Sign in with:" in output
     assert f"  buyer   buyer@example.com      {DEMO_PASSWORD}" in output
+    assert sorted(ShopMember.objects.values_list("user__email", "shop__email", "role")) == [
+        ("agent@example.com", "gadgets@example.com", "agent"),
+        ("viewer@example.com", "gadgets@example.com", "viewer"),
+    ]
+
+
+def test_seed_demo_gives_every_product_a_picture_once():
+    seed()
+    pictures = dict(Product.objects.values_list("sku", "image"))
+
+    seed()
+
+    assert dict(Product.objects.values_list("sku", "image")) == pictures
+    assert len(pictures) == 6
+    for product in Product.objects.all():
+        shapes = []
+        for stored in (product.image, product.thumbnail_96, product.thumbnail_48):
+            with default_storage.open(stored.name) as handle:
+                image = Image.open(BytesIO(handle.read()))
+            shapes.append((image.format, image.size))
+        assert shapes == [("JPEG", (240, 240)), ("JPEG", (96, 96)), ("JPEG", (48, 48))]
 
 
 def test_seed_demo_twice_changes_nothing():
@@ -73,8 +100,9 @@ def test_seed_demo_twice_changes_nothing():
         counts()
         == first
         == {
-            "users": 6,
+            "users": 8,
             "seller_profiles": 2,
+            "team_members": 2,
             "products": 6,
             "orders": 34,
             "order_items": 34,

@@ -44,6 +44,7 @@ def test_every_task_enqueued_by_name_or_scheduled_is_registered():
     assert scheduled == {
         "accounts.purge_rate_limit_windows",
         "messaging.purge_idempotency_keys",
+        "messaging.purge_trash",
         "messaging.send_response_reminders",
         "messaging.snapshot_response_metrics",
         "messaging.sweep_evidence_exports",

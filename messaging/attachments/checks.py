@@ -124,7 +124,8 @@ class FileReason(NamedTuple):
 
 # Reason code -> the refusal's code (the API's `code`) and the English sentence. One refusal
 # code may stand for several reasons, each with its own sentence. The parameters: `limit`,
-# `width`, `height` (integers), `mime`, `kind` (a key of KIND_NAMES) and `extensions`.
+# `width`, `height` (integers), `mime`, `kind` (a key of KIND_NAMES), `file_kind` (a key of
+# REFUSED_KIND_NAMES: what a refused file is, in words a person knows) and `extensions`.
 FILE_REASONS: dict[str, FileReason] = {
     "empty_file": FileReason("empty_file", "The file is empty."),
     "too_large": FileReason(
@@ -133,7 +134,7 @@ FILE_REASONS: dict[str, FileReason] = {
     "too_many_files": FileReason("too_many_files", "A message can carry at most {limit} files."),
     "type_not_allowed": FileReason(
         "type_not_allowed",
-        "Files of type {mime} are not allowed; send text, PDF, JPEG, GIF, PNG or Word files.",
+        "The file is {file_kind}. Only text, PDF, JPEG, GIF, PNG and Word files can be sent.",
     ),
     "zip_not_docx": FileReason(
         "type_not_allowed", "The file is a zip archive, not a Word document."
@@ -224,6 +225,8 @@ def file_reason_text(reason_code: str, params: Mapping[str, Any]) -> str:
     values = dict(params)
     if "kind" in values:
         values["kind"] = KIND_NAMES[values["kind"]]
+    if "file_kind" in values or reason_code == "type_not_allowed":
+        values["file_kind"] = REFUSED_KIND_NAMES[values.get("file_kind", "other")]
     if "extensions" in values:
         values["extensions"] = " or ".join(f".{name}" for name in values["extensions"])
     return FILE_REASONS[reason_code].text.format(**values)
@@ -406,6 +409,91 @@ KIND_NAMES = {
 }
 
 
+# What a refused file is, by its sniffed MIME type, in words a person knows: the stable key
+# (the `file_kind` parameter) and how the English reasons name it. Any other type: "other".
+REFUSED_KIND_NAMES = {
+    "windows_program": "a Windows program",
+    "program": "a program",
+    "script": "a script",
+    "installer": "an installer package",
+    "zip": "a ZIP archive",
+    "archive": "a compressed archive",
+    "disk_image": "a disk image",
+    "web_page": "a web page",
+    "svg": "an SVG image",
+    "xml": "an XML file",
+    "rtf": "an RTF document",
+    "spreadsheet": "a spreadsheet",
+    "presentation": "a presentation",
+    "ebook": "an e-book",
+    "image": "an image of a type we don't accept",
+    "video": "a video",
+    "audio": "a sound recording",
+    "other": "a type of file we don't accept",
+}
+
+
+_REFUSED_KIND_BY_MIME = {
+    "application/vnd.microsoft.portable-executable": "windows_program",
+    "application/x-dosexec": "windows_program",
+    "application/x-msdownload": "windows_program",
+    "application/x-ms-ne-executable": "windows_program",
+    "application/x-executable": "program",
+    "application/x-pie-executable": "program",
+    "application/x-sharedlib": "program",
+    "application/x-mach-binary": "program",
+    "application/x-object": "program",
+    "application/java-archive": "program",
+    "application/x-java-applet": "program",
+    "application/vnd.android.package-archive": "program",
+    "application/x-sh": "script",
+    "application/x-shellscript": "script",
+    "application/javascript": "script",
+    "application/x-bat": "script",
+    "application/x-msi": "installer",
+    "application/vnd.debian.binary-package": "installer",
+    "application/x-rpm": "installer",
+    "application/zip": "zip",
+    "application/x-7z-compressed": "archive",
+    "application/x-rar": "archive",
+    "application/vnd.rar": "archive",
+    "application/x-rar-compressed": "archive",
+    "application/gzip": "archive",
+    "application/x-gzip": "archive",
+    "application/x-bzip2": "archive",
+    "application/x-xz": "archive",
+    "application/x-tar": "archive",
+    "application/zstd": "archive",
+    "application/x-iso9660-image": "disk_image",
+    "application/x-apple-diskimage": "disk_image",
+    "text/html": "web_page",
+    "application/xhtml+xml": "web_page",
+    "image/svg+xml": "svg",
+    "text/xml": "xml",
+    "application/xml": "xml",
+    "text/rtf": "rtf",
+    "application/rtf": "rtf",
+    "application/vnd.ms-excel": "spreadsheet",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "spreadsheet",
+    "application/vnd.oasis.opendocument.spreadsheet": "spreadsheet",
+    "application/vnd.ms-powerpoint": "presentation",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "presentation",
+    "application/vnd.oasis.opendocument.presentation": "presentation",
+    "application/epub+zip": "ebook",
+}
+
+
+def refused_kind(mime: str) -> str:
+    """Say what a refused file is (a key of REFUSED_KIND_NAMES) from its sniffed MIME type."""
+    kind = _REFUSED_KIND_BY_MIME.get(mime)
+    if kind is not None:
+        return kind
+    for prefix, family in (("image/", "image"), ("video/", "video"), ("audio/", "audio")):
+        if mime.startswith(prefix):
+            return family
+    return "other"
+
+
 @functools.cache
 def _sniffer() -> magic.Magic:
     sniffer = magic.Magic(mime=True)
@@ -436,7 +524,7 @@ def _kind_for(mime: str, extension: str) -> str:
             raise _Rejected("txt_markup")
         if extension == "txt" and mime == "application/octet-stream":
             raise _Rejected("txt_binary")
-        raise _Rejected("type_not_allowed", mime=mime)
+        raise _Rejected("type_not_allowed", mime=mime, file_kind=refused_kind(mime))
     if extension not in _EXTENSIONS_BY_KIND[kind]:
         raise _Rejected("extension_mismatch", kind=kind, extensions=list(_EXTENSIONS_BY_KIND[kind]))
     return kind

@@ -20,7 +20,7 @@ REJECTION_LABELS: dict[str, Promise] = {
     "too_large": _("The file is larger than a whole message may be (%(limit)s bytes)."),
     "too_many_files": _("A message can carry at most %(limit)s files."),
     "type_not_allowed": _(
-        "Files of type %(mime)s are not allowed; send text, PDF, JPEG, GIF, PNG or Word files."
+        "The file is %(file_kind)s. Only text, PDF, JPEG, GIF, PNG and Word files can be sent."
     ),
     "zip_not_docx": _("The file is a zip archive, not a Word document."),
     "not_docx": _("The file is not a Word .docx document."),
@@ -77,6 +77,29 @@ KIND_LABELS: dict[str, Promise] = {
 }
 
 
+# Every kind of refused file of checks.REFUSED_KIND_NAMES, as "type_not_allowed" names it.
+REFUSED_KIND_LABELS: dict[str, Promise] = {
+    "windows_program": _("a Windows program"),
+    "program": _("a program"),
+    "script": _("a script"),
+    "installer": _("an installer package"),
+    "zip": _("a ZIP archive"),
+    "archive": _("a compressed archive"),
+    "disk_image": _("a disk image"),
+    "web_page": _("a web page"),
+    "svg": _("an SVG image"),
+    "xml": _("an XML file"),
+    "rtf": _("an RTF document"),
+    "spreadsheet": _("a spreadsheet"),
+    "presentation": _("a presentation"),
+    "ebook": _("an e-book"),
+    "image": _("an image of a type we don't accept"),
+    "video": _("a video"),
+    "audio": _("a sound recording"),
+    "other": _("a type of file we don't accept"),
+}
+
+
 # An image's size reads as it is measured ("9000×6000"); every other number is a count or a
 # limit, grouped the reader's way ("40,000,000" in English).
 _UNGROUPED = frozenset({"width", "height"})
@@ -87,6 +110,8 @@ def _values(params: Mapping[str, Any]) -> dict[str, Any]:
     for name, value in params.items():
         if name == "kind":
             value = KIND_LABELS[value]
+        elif name == "file_kind":
+            value = REFUSED_KIND_LABELS.get(value, REFUSED_KIND_LABELS["other"])
         elif name == "extensions":
             value = get_text_list([f".{extension}" for extension in value], gettext("or"))
         elif isinstance(value, int) and name not in _UNGROUPED:
@@ -100,4 +125,7 @@ def rejection_display(rejection: Mapping[str, Any]) -> str:
     label = REJECTION_LABELS.get(rejection.get("reason_code", ""))
     if label is None:
         return str(rejection["reason"])  # a reason this table does not know, in English
-    return str(label) % _values(rejection.get("params") or {})
+    params = rejection.get("params") or {}
+    if rejection.get("reason_code") == "type_not_allowed" and "file_kind" not in params:
+        params = {**params, "file_kind": "other"}  # refused before files were named this way
+    return str(label) % _values(params)

@@ -1,6 +1,6 @@
 """Reads of attachments; scoping to the user is the permission check."""
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from accounts.models import User
 from core.errors import NotFound
@@ -14,7 +14,8 @@ def attachment_get_for_user(*, user: User, attachment_id: int | str) -> Attachme
     """Fetch an attachment the user may open, or raise NotFound.
 
     The thread's participants may open files of delivered messages; a blocked message's files
-    only its sender. Staff may open any file (the moderation queue shows them).
+    only its sender; none from before the participant deleted the thread for good. Staff may
+    open any file (the moderation queue shows them).
     """
     try:
         pk = int(attachment_id)
@@ -24,6 +25,9 @@ def attachment_get_for_user(*, user: User, attachment_id: int | str) -> Attachme
     if not user.is_staff:
         files = files.filter(
             Q(message__status=MessageStatus.DELIVERED) | Q(message__sender_id=user.pk),
+            # Not from before the user's Trash was emptied of the thread (gone for them).
+            Q(message__thread__participants__purged_at__isnull=True)
+            | Q(message__created_at__gt=F("message__thread__participants__purged_at")),
             message__thread__participants__user=user,
         )
     attachment = files.first()

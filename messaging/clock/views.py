@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.access import require_seller
+from accounts.models import ShopMember
 from accounts.typing import AuthenticatedHttpRequest
 from messaging.clock.chart import chart_build
 from messaging.clock.deadline import response_deadline
@@ -18,6 +19,7 @@ from messaging.clock.selectors import (
     response_metric_for_seller,
     response_misses_for_seller,
 )
+from messaging.team.figures import team_figures
 
 
 @login_required
@@ -26,6 +28,7 @@ def seller_performance(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_seller(request)
     now = timezone.now()
     metric = response_metric_for_seller(seller=request.user, now=now)
+    has_team = ShopMember.objects.filter(shop=request.user).exists()
     period = metric.windows[-1]
     weekly = metric.weekly
     return render(
@@ -40,6 +43,8 @@ def seller_performance(request: AuthenticatedHttpRequest) -> HttpResponse:
             "misses": response_misses_for_seller(seller=request.user, figures=period, now=now),
             "misses_total": period.answered_late + period.not_answered,
             "deadline_hours": int(response_deadline().total_seconds() // 3600),
+            # Beside the shop's figures, each person's, once the shop has a team.
+            "team": team_figures(shop=request.user, now=now) if has_team else [],
         },
     )
 

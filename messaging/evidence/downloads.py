@@ -2,8 +2,8 @@
 
 from django.http.response import HttpResponseBase
 
+from core.downloads import content_disposition, stored_file_response
 from core.errors import ApplicationError, NotFound
-from messaging.attachments.downloads import content_disposition, stored_file_response
 from messaging.evidence import signing
 from messaging.evidence.links import export_filename
 from messaging.models import EvidenceExport, EvidenceStatus

@@ -19,6 +19,7 @@ from messaging.models.relay import InboundEmail, InboundEmailStatus, InboundWebh
 from messaging.models.replies import SavedReply
 from messaging.models.rules import ProactiveReason, SellerBlock, UnsolicitedOptOut
 from messaging.models.search import SearchDocument, SearchRefresh
+from messaging.models.team import ThreadNote
 from messaging.models.threads import (
     BlockedMessage,
     Message,
@@ -68,6 +69,7 @@ __all__ = [
     "SellerRestriction",
     "Thread",
     "ThreadKind",
+    "ThreadNote",
     "Topic",
     "UnsolicitedOptOut",
     "attachment_key",

@@ -11,16 +11,28 @@ class Folder(models.TextChoices):
     SENT = "sent", pgettext_lazy("folder", "Sent")
     ARCHIVED = "archived", pgettext_lazy("folder", "Archived")
     ALL = "all", pgettext_lazy("folder", "All")
+    TRASH = "trash", pgettext_lazy("folder", "Trash")
 
 
-BUYER_FOLDERS = (Folder.INBOX, Folder.UNREAD, Folder.ARCHIVED)
+BUYER_FOLDERS = (Folder.INBOX, Folder.UNREAD, Folder.ARCHIVED, Folder.TRASH)
 
 
-SELLER_FOLDERS = (Folder.NEEDS_RESPONSE, Folder.UNREAD, Folder.SENT, Folder.ARCHIVED, Folder.ALL)
+SELLER_FOLDERS = (
+    Folder.NEEDS_RESPONSE,
+    Folder.UNREAD,
+    Folder.SENT,
+    Folder.ARCHIVED,
+    Folder.ALL,
+    Folder.TRASH,
+)
 
 
 def folder_condition(folder: str) -> models.Q:
-    """The filter that puts a participant row in a folder (deleted rows are in none)."""
+    """The filter that puts a participant row in a folder (deleted rows are in none).
+
+    Rows in Trash are deleted rows too: Trash is not a condition on the folder flags (see
+    ``ParticipantQuerySet.for_user_in_folder``).
+    """
     conditions = {
         Folder.NEEDS_RESPONSE: models.Q(needs_response_since__isnull=False),
         Folder.INBOX: models.Q(is_archived=False),
@@ -28,5 +40,6 @@ def folder_condition(folder: str) -> models.Q:
         Folder.SENT: models.Q(last_message_is_mine=True, is_archived=False),
         Folder.ARCHIVED: models.Q(is_archived=True),
         Folder.ALL: models.Q(),
+        Folder.TRASH: models.Q(trashed_at__isnull=False),
     }
     return conditions[Folder(folder)]

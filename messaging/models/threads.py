@@ -1,5 +1,7 @@
 """Conversations: threads, each participant's side of one, and their messages."""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -108,10 +110,20 @@ class Thread(models.Model):
 
 class ParticipantQuerySet(models.QuerySet["Participant"]):
     def for_user(self, user: User) -> "ParticipantQuerySet":
+        """The user's rows in their folders: neither in Trash nor deleted."""
         return self.filter(user=user, is_deleted=False)
 
     def in_folder(self, folder: str) -> "ParticipantQuerySet":
         return self.filter(folder_condition(folder))
+
+    def in_trash(self) -> "ParticipantQuerySet":
+        return self.filter(trashed_at__isnull=False)
+
+    def for_user_in_folder(self, user: User, folder: str) -> "ParticipantQuerySet":
+        """The user's rows in one folder; Trash holds only rows that are in no other folder."""
+        if folder == Folder.TRASH:
+            return self.filter(user=user).in_trash()
+        return self.for_user(user).in_folder(folder)
 
     def needs_response(self) -> "ParticipantQuerySet":
         return self.in_folder(Folder.NEEDS_RESPONSE)
@@ -137,9 +149,26 @@ class Participant(models.Model):
     unread_count = models.PositiveIntegerField(default=0)
     last_read_at = models.DateTimeField(null=True, blank=True)
     is_archived = models.BooleanField(default=False)
+    # Hidden from every folder: in Trash, deleted for good, or no message delivered yet.
     is_deleted = models.BooleanField(default=False)
+    # In Trash since then ("Delete"; is_deleted is set too): restorable until the purge deletes
+    # it for good TRASH_PURGE_DAYS later. A new message brings it back to the inbox.
+    trashed_at = models.DateTimeField(null=True, blank=True)
+    # When the Trash was last emptied of this thread for this participant: the messages up to
+    # then are gone for them (kept for the other side and moderation). A later message brings
+    # the thread back, with only what came after.
+    purged_at = models.DateTimeField(null=True, blank=True)
     # Seller side only: when the oldest buyer message still waiting for a reply arrived.
     needs_response_since = models.DateTimeField(null=True, blank=True)
+    # Seller side only: the person of the shop's team the thread is assigned to (a member, or
+    # the shop's own account); None: unassigned.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = ParticipantQuerySet.as_manager()
 
@@ -150,6 +179,14 @@ class Participant(models.Model):
             models.CheckConstraint(
                 condition=Q(role=ParticipantRole.SELLER) | Q(needs_response_since__isnull=True),
                 name="participant_only_seller_needs_response",
+            ),
+            models.CheckConstraint(
+                condition=Q(trashed_at__isnull=True) | Q(is_deleted=True),
+                name="participant_trash_is_hidden",
+            ),
+            models.CheckConstraint(
+                condition=Q(role=ParticipantRole.SELLER) | Q(assignee__isnull=True),
+                name="participant_only_seller_assigned",
             ),
         ]
         indexes = [
@@ -168,11 +205,28 @@ class Participant(models.Model):
                 condition=Q(is_deleted=False, unread_count__gt=0),
                 name="participant_unread_idx",
             ),
+            # A team's "Mine" and "Unassigned" folders (and the filter by assignee).
+            models.Index(
+                fields=["user", "assignee", "-last_message_at", "-id"],
+                condition=Q(is_deleted=False, role=ParticipantRole.SELLER),
+                name="participant_assignee_idx",
+            ),
             # The seller's "all" folder, and a search walking a user's threads newest first.
             models.Index(
                 fields=["user", "-last_message_at", "-id"],
                 condition=Q(is_deleted=False),
                 name="participant_all_idx",
+            ),
+            # The Trash folder, newest first; and the purge, oldest first. Both small.
+            models.Index(
+                fields=["user", "-last_message_at", "-id"],
+                condition=Q(trashed_at__isnull=False),
+                name="participant_trash_idx",
+            ),
+            models.Index(
+                fields=["trashed_at", "id"],
+                condition=Q(trashed_at__isnull=False),
+                name="participant_trash_purge_idx",
             ),
         ]
 
@@ -182,6 +236,18 @@ class Participant(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.unread_count > 0
+
+    @property
+    def purge_at(self) -> datetime | None:
+        """When a thread in Trash is deleted for good (the purge runs after that)."""
+        if self.trashed_at is None:
+            return None
+        return self.trashed_at + timedelta(days=settings.TRASH_PURGE_DAYS)
+
+    @property
+    def is_purged(self) -> bool:
+        """Deleted for good for this participant, and nothing new since."""
+        return self.is_deleted and self.trashed_at is None and self.purged_at is not None
 
 
 class Message(models.Model):
@@ -194,6 +260,15 @@ class Message(models.Model):
         related_name="messages_sent",
     )
     sender_role = models.CharField(max_length=10, choices=ParticipantRole.choices)
+    # The member of the seller's team who wrote it for the shop (``sender``); None when the
+    # sender wrote it themself. Shown to the team, never to the buyer.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     kind = models.CharField(max_length=20, choices=MessageKind.choices, default=MessageKind.MESSAGE)
     status = models.CharField(
         max_length=12, choices=MessageStatus.choices, default=MessageStatus.DELIVERED

@@ -1,6 +1,7 @@
 """The moderation queue in the admin: blocked messages, reports, restrictions, the audit trail."""
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any, cast
 
 from django import forms
@@ -11,7 +12,9 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 
 from accounts.models import User
 from core.admin import ReadOnlyAdmin
@@ -32,6 +35,19 @@ from messaging.moderation import services
 from messaging.moderation import services as moderation
 from messaging.policy import CATEGORIES
 from messaging.policy.content import findings_highlight
+
+EXCERPT_LENGTH = 300
+
+
+def excerpt(text: str) -> str:
+    """A message's text as a list column shows it: whole up to 300 characters, then "…"."""
+    return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1].rstrip() + "…"
+
+
+def iso_breakable(moment: datetime) -> str:
+    """A moment as the admin writes it (ISO 8601 with the zone), free to wrap before its time."""
+    date, _, time = date_format(localtime(moment), "DATETIME_FORMAT").partition("T")
+    return format_html("{}<wbr>T{}", date, time)
 
 
 def _label_each(
@@ -62,11 +78,11 @@ def _label_each(
 class ModerationQueueAdmin(admin.ModelAdmin):
     """Messages the content policy stopped: release a false positive or confirm the block."""
 
+    # Few, narrow columns, so the text reads whole at 1280 px.
     list_display = [
         "id",
-        "created_at",
-        "sender",
-        "sender_role",
+        "created",
+        "sender_display",
         "thread",
         "categories_display",
         "review_outcome",
@@ -106,13 +122,25 @@ class ModerationQueueAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    @admin.display(description="Created at", ordering="created_at")
+    def created(self, message: Message) -> str:
+        return iso_breakable(message.created_at)
+
+    @admin.display(description="Sender", ordering="sender__email")
+    def sender_display(self, message: Message) -> str:
+        if message.sender is None:
+            return "—"
+        return format_html(
+            "{}<br><small>{}</small>", message.sender.email, message.get_sender_role_display()
+        )
+
     @admin.display(description="Categories")
     def categories_display(self, message: Message) -> str:
         return ", ".join(message.categories)
 
     @admin.display(description="Text")
     def short_body(self, message: Message) -> str:
-        return message.body[:80]
+        return excerpt(message.body)
 
     @admin.display(description="Findings")
     def findings_display(self, message: Message) -> str:
@@ -210,17 +238,15 @@ class RestrictSenderForm(forms.Form):
 class ModerationCaseAdmin(admin.ModelAdmin):
     """One queue: blocked messages, buyer reports and sellers with repeated blocks."""
 
+    # Seven columns, so the message and why it is queued read whole at 1280 px.
     list_display = [
         "id",
-        "created_at",
-        "kind",
-        "status",
-        "subject",
+        "created",
+        "case_display",
+        "subject_display",
         "why",
         "message_excerpt",
-        "resolution",
-        "resolved_by",
-        "resolved_at",
+        "resolution_display",
     ]
     list_filter = ["status", "kind", "resolution", "created_at"]
     search_fields = ["subject__email", "reporter__email", "message__body", "note"]
@@ -264,9 +290,38 @@ class ModerationCaseAdmin(admin.ModelAdmin):
             return ", ".join(case.message.categories)
         return case.note
 
+    @admin.display(description="Created at", ordering="created_at")
+    def created(self, case: ModerationCase) -> str:
+        return iso_breakable(case.created_at)
+
+    @admin.display(description="Case", ordering="status")
+    def case_display(self, case: ModerationCase) -> str:
+        return format_html(
+            "{}<br><small>{}</small>", case.get_kind_display(), case.get_status_display()
+        )
+
+    @admin.display(description="Subject", ordering="subject__email")
+    def subject_display(self, case: ModerationCase) -> str:
+        return case.subject.email if case.subject is not None else "—"
+
     @admin.display(description="Message")
     def message_excerpt(self, case: ModerationCase) -> str:
-        return case.message.body[:80] if case.message is not None else ""
+        return excerpt(case.message.body) if case.message is not None else ""
+
+    @admin.display(description="Resolution", ordering="resolution")
+    def resolution_display(self, case: ModerationCase) -> str:
+        # Who closed a case and when, under the outcome: one column, not three.
+        if not case.resolution:
+            return "—"
+        who = case.resolved_by.email if case.resolved_by is not None else "automatic"
+        if case.resolved_at is None:
+            return format_html("{}<br><small>{}</small>", case.get_resolution_display(), who)
+        return format_html(
+            "{}<br><small>{} · {}</small>",
+            case.get_resolution_display(),
+            who,
+            iso_breakable(case.resolved_at),
+        )
 
     @admin.display(description="Message")
     def message_display(self, case: ModerationCase) -> str:

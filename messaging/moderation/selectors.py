@@ -1,13 +1,16 @@
-"""Reads of moderation: the restriction in force on a seller, staff's policy feedback."""
+"""Reads of moderation: the restriction in force on a seller, reports, staff's policy feedback."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Max
 
 from messaging.models import (
+    CaseKind,
     FeedbackKind,
+    ModerationCase,
     PolicyFeedback,
     SellerRestriction,
 )
@@ -21,6 +24,23 @@ def restriction_get_active(*, seller_id: int, now: datetime) -> SellerRestrictio
         .order_by("-ends_at", "-id")
         .first()
     )
+
+
+def report_dates_for_reporter(
+    *, reporter_id: int, thread_id: int, message_ids: Collection[int] | None = None
+) -> dict[int, datetime]:
+    """When the reporter last reported each message of a thread they reported: one query.
+
+    Whatever became of the report (open, dismissed, confirmed), the message stays reported by
+    them. ``message_ids`` narrows the look-up to those messages.
+    """
+    reports = ModerationCase.objects.filter(
+        kind=CaseKind.REPORT, reporter_id=reporter_id, message__thread_id=thread_id
+    )
+    if message_ids is not None:
+        reports = reports.filter(message_id__in=message_ids)
+    rows = reports.order_by().values("message_id").annotate(at=Max("created_at"))
+    return {row["message_id"]: row["at"] for row in rows}
 
 
 def policy_feedback_corpus_list(

@@ -118,6 +118,15 @@ def blocked_explanation(
     return str(_BLOCKED[where]) % {"found": found or gettext("content")}
 
 
+def blocked_reason(categories: Sequence[str]) -> str:
+    """Say in one short line, in the active language, what got a message blocked."""
+    if not categories:
+        # Blocked before findings had categories (or by hand): nothing more to name.
+        return gettext("Breaks the messaging policy")
+    found = get_text_list([str(CATEGORY_LABELS.get(c, c)) for c in categories], gettext("and"))
+    return gettext("Contains %(found)s") % {"found": found}
+
+
 def reason_display(finding: Mapping[str, Any]) -> str:
     """Return a policy finding's reason in the active language."""
     code = finding.get("code")

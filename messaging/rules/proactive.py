@@ -24,7 +24,8 @@ when, how many remain and why anything is not; the dashboard, the API and the se
 all read it, so what the seller is shown is what is enforced.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -34,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import ApplicationError
+from core.moments import moment_text
 from messaging.models import (
     Message,
     MessageKind,
@@ -121,10 +123,30 @@ class NotAvailableNow(ApplicationError):
 
 @dataclass(frozen=True)
 class Unavailable:
-    """Why an action is not possible now: a stable code and a sentence for the seller."""
+    """Why an action is not possible now: a stable code and a sentence for the seller.
+
+    ``text`` is the sentence in the active language with its ``%(name)s`` fields, filled from
+    ``params``: ``detail`` (the API's) writes a moment in UTC, ``page_detail`` the way pages
+    write every date (core/moments.py).
+    """
 
     code: str
-    detail: str
+    text: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def detail(self) -> str:
+        return self.text % {
+            name: show_moment(value) if isinstance(value, datetime) else value
+            for name, value in self.params.items()
+        }
+
+    @property
+    def page_detail(self) -> str:
+        return self.text % {
+            name: moment_text(value, "datetime") if isinstance(value, datetime) else value
+            for name, value in self.params.items()
+        }
 
 
 @dataclass(frozen=True)
@@ -257,8 +279,8 @@ def _restricted(restriction: Restriction) -> Unavailable:
         _(
             "Your proactive messages and review requests are restricted until %(until)s "
             "(reason: %(reason)s). You can still reply to buyers."
-        )
-        % {"until": show_moment(restriction.until), "reason": restriction.reason},
+        ),
+        {"until": restriction.until, "reason": restriction.reason},
     )
 
 
@@ -295,14 +317,14 @@ def _proactive_status(
             _(
                 "Proactive messages are possible until %(days)d days after the order was "
                 "completed; that was %(until)s."
-            )
-            % {"days": settings.PROACTIVE_WINDOW_DAYS, "until": show_moment(until)},
+            ),
+            {"days": settings.PROACTIVE_WINDOW_DAYS, "until": until},
         )
     elif remaining == 0:
         unavailable = Unavailable(
             "cap_reached",
-            _("You have sent the %(cap)d proactive messages allowed for this order.")
-            % {"cap": cap},
+            _("You have sent the %(cap)d proactive messages allowed for this order."),
+            {"cap": cap},
         )
     elif not rule.is_critical:
         unavailable = _refused_by_buyer(facts)
@@ -338,14 +360,14 @@ def _review_request_status(*, facts: OrderFacts, now: datetime) -> ActionStatus:
     elif now < starts:
         unavailable = Unavailable(
             "too_early",
-            _("A review can be requested from %(days)d days after delivery: from %(starts)s.")
-            % {"days": settings.REVIEW_REQUEST_EARLIEST_DAYS, "starts": show_moment(starts)},
+            _("A review can be requested from %(days)d days after delivery: from %(starts)s."),
+            {"days": settings.REVIEW_REQUEST_EARLIEST_DAYS, "starts": starts},
         )
     elif now > ends:
         unavailable = Unavailable(
             "window_closed",
-            _("A review can be requested until %(days)d days after delivery; that was %(ends)s.")
-            % {"days": settings.REVIEW_REQUEST_LATEST_DAYS, "ends": show_moment(ends)},
+            _("A review can be requested until %(days)d days after delivery; that was %(ends)s."),
+            {"days": settings.REVIEW_REQUEST_LATEST_DAYS, "ends": ends},
         )
     else:
         unavailable = _refused_by_buyer(facts)

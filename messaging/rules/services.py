@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone, translation
 
+from accounts import members
 from accounts.models import User
 from core.errors import ApplicationError, NotFound
 from core.metrics import message_sent_count
@@ -156,6 +157,7 @@ def review_request_send(*, seller: User, order: Order, now: datetime | None = No
         thread=thread,
         sender=seller,
         sender_role=ParticipantRole.SELLER,
+        author_id=members.acting_member_id(),
         kind=MessageKind.REVIEW_REQUEST,
         body=proactive.review_request_text(
             language=order.buyer.language, order_number=order.number

@@ -19,6 +19,7 @@ from core.errors import ApplicationError
 from messaging.models import (
     Message,
 )
+from messaging.moderation.selectors import restriction_get_active
 from messaging.rules import proactive, selectors, services
 from messaging.rules.forms import MessagingPreferencesForm, ProactiveMessageForm
 from messaging.threads.links import thread_path
@@ -55,7 +56,19 @@ def messaging_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
 def seller_order_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_seller(request)
     orders = order_list_for_seller(seller=request.user)[:100]
-    return render(request, "seller/order_list.html", {"orders": orders})
+    # A restriction in force is stated once, above the orders (one indexed query).
+    restriction = restriction_get_active(seller_id=request.user.pk, now=timezone.now())
+    return render(request, "seller/order_list.html", {"orders": orders, "restriction": restriction})
+
+
+def _compose_max_length(actions: proactive.MessagingActions, reason: object) -> int | None:
+    # Each reason has its own length limit: the chosen one's, else the longest one can pick
+    # (the page's script narrows it when a reason is picked).
+    rule = proactive.RULES.get(str(reason or ""))
+    if rule is not None:
+        return rule.max_length
+    limits = [status.rule.max_length for status in actions.available_reasons if status.rule]
+    return max(limits, default=None)
 
 
 @login_required
@@ -109,6 +122,7 @@ def seller_order_detail(request: AuthenticatedHttpRequest, number: str) -> HttpR
             "form": form,
             "action_error": action_error,
             "window_days": settings.PROACTIVE_WINDOW_DAYS,
+            "compose_max_length": _compose_max_length(actions, form["reason"].value()),
             **extra,
         },
         status=400 if request.method == "POST" else 200,

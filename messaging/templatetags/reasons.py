@@ -1,11 +1,12 @@
 """Reasons the checks give as codes with parameters, shown in the reader's language."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import template
 
 from messaging.attachments.reasons import rejection_display
+from messaging.policy.reasons import blocked_reason as blocked_reason_line
 from messaging.policy.reasons import reason_display
 
 register = template.Library()
@@ -21,3 +22,9 @@ def policy_reason(finding: Mapping[str, Any]) -> str:
 def file_reason(rejection: Mapping[str, Any]) -> str:
     """Why a file was refused, in the active language."""
     return rejection_display(rejection)
+
+
+@register.filter
+def blocked_reason(categories: Sequence[str]) -> str:
+    """What got a blocked message stopped, in one line in the active language."""
+    return blocked_reason_line(categories)

@@ -14,7 +14,14 @@ class ParticipantInline(admin.TabularInline):
     model = Participant
     extra = 0
     raw_id_fields = ["user"]
-    readonly_fields = ["last_message_at", "last_message_is_mine", "needs_response_since"]
+    readonly_fields = [
+        "last_message_at",
+        "last_message_is_mine",
+        "needs_response_since",
+        # Trash is the participant's own: restored or purged by them and the purge, not here.
+        "trashed_at",
+        "purged_at",
+    ]
 
 
 @admin.register(Thread)

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from accounts.typing import api_user
 from core.api import (
     ErrorSerializer,
+    StrictBooleanField,
     StrictCharField,
     StrictChoiceField,
     StrictDateTimeField,
@@ -33,7 +34,7 @@ from messaging.serializers import (
     MessageOutputSerializer,
     operation_errors,
 )
-from messaging.threads import sending, services
+from messaging.threads import sending, services, trash
 from messaging.threads.idempotency import idempotent
 from messaging.threads.selectors import (
     MAX_PAGE_SIZE,
@@ -73,6 +74,15 @@ class ThreadOutputSerializer(serializers.Serializer):
     unread_count = serializers.IntegerField()
     is_archived = serializers.BooleanField()
     needs_response_since = serializers.DateTimeField(allow_null=True)
+    trashed_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="In my Trash since then (a delete); null when it is in my folders.",
+    )
+    purge_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When a thread in my Trash is deleted for good for me (within the hour "
+        "after); null when it is not in Trash.",
+    )
 
     def get_snippet(self, participant: Participant) -> str:
         last = participant.thread.last_message
@@ -105,6 +115,23 @@ class SendingMessageSerializer(MessageOutputSerializer):
         help_text="Until when `POST …/messages/{id}/undo` can take the message back; then it "
         "is delivered."
     )
+
+
+class ThreadChangedSerializer(ErrorSerializer):
+    new_message_ids = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="The messages that arrived after `expected_last_message_id`, oldest first.",
+    )
+
+
+IF_MATCH_PARAMETER = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description='`"<id>"` of the latest message the writer saw: the same as '
+    "`expected_last_message_id` (the body's value wins when both are given).",
+)
 
 
 class UndoneMessageSerializer(serializers.Serializer):
@@ -200,8 +227,9 @@ class ThreadListApi(APIView):
             choices=Folder.choices,
             required=False,
             allow_blank=True,  # empty means the default folder
-            help_text="Buyers: inbox, unread, archived. Sellers: needs_response (the default), "
-            "unread, sent, archived, all.",
+            help_text="Buyers: inbox (the default), unread, archived, trash. Sellers: "
+            "needs_response (the default), unread, sent, archived, all, trash. `trash` lists "
+            "the threads I deleted, each with its `purge_at`.",
         )
         # Empty is the first page; anything else is a cursor handed out, or `invalid_cursor`.
         cursor = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
@@ -339,12 +367,40 @@ class ThreadDetailApi(APIView):
 
     @extend_schema(
         operation_id="threads_delete_for_me",
-        summary="Delete a thread for me (the other side keeps it)",
-        responses={204: None, **operation_errors(401, 404)},
+        summary="Delete a thread for me: it goes to my Trash (the other side keeps it)",
+        description=(
+            "The thread leaves my folders for `folder=trash`, as it was (archived or not, "
+            "read or not): `POST /threads/{thread_id}/restore` puts it back there until "
+            "`purge_at`, 30 days later, when it is deleted for good for me (its messages stay "
+            "for the other side and moderation). A new message in it brings it back to my "
+            "inbox. Deleting a thread already in Trash changes nothing (its `purge_at` stays)."
+        ),
+        request=None,
+        responses={200: ThreadOutputSerializer, **operation_errors(401, 404)},
     )
     def delete(self, request: Request, thread_id: int) -> Response:
-        services.thread_delete_for_me(participant=participant_of(request, thread_id))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        participant = participant_of(request, thread_id)
+        trash.thread_trash(participant=participant)
+        return Response(ThreadOutputSerializer(participant).data)
+
+
+class ThreadRestoreApi(APIView):
+    @extend_schema(
+        operation_id="threads_restore",
+        summary="Restore a thread from my Trash to the folder it was in",
+        request=None,
+        responses={
+            200: ThreadOutputSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer, description="`not_in_trash`: the thread is in my folders"
+            ),
+            **operation_errors(401, 404),
+        },
+    )
+    def post(self, request: Request, thread_id: int) -> Response:
+        participant = participant_of(request, thread_id)
+        trash.thread_restore(participant=participant)
+        return Response(ThreadOutputSerializer(participant).data)
 
 
 def _query_parameters(filters: serializers.Serializer) -> dict[str, Any]:
@@ -429,6 +485,20 @@ class ThreadMessagesApi(APIView):
             "it back. Without it, or 0: delivered at once (201), whatever the user chose for "
             "the pages, so an integration sees what it asked for.",
         )
+        expected_last_message_id = StrictIntegerField(
+            required=False,
+            min_value=0,
+            max_value=2**63 - 1,
+            help_text="The id of the latest message the writer saw (or the header `If-Match: "
+            '"<id>"`). If a message from anyone else (the other side, another member of the '
+            "seller's team) arrived after it, nothing is sent: `409 thread_changed` with "
+            "`new_message_ids`. Without it, the message is sent whatever arrived.",
+        )
+        force = StrictBooleanField(
+            required=False,
+            default=False,
+            help_text="Send even if messages arrived after `expected_last_message_id`.",
+        )
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if "saved_reply" in attrs and attrs.get("body"):
@@ -443,7 +513,7 @@ class ThreadMessagesApi(APIView):
     @extend_schema(
         operation_id="messages_send",
         summary="Send a message, optionally with up to 5 files (multipart)",
-        parameters=[IDEMPOTENCY_PARAMETER],
+        parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER],
         request={
             "application/json": ThreadMessageInputSerializer,
             "multipart/form-data": MultipartThreadMessageSerializer,
@@ -455,14 +525,23 @@ class ThreadMessagesApi(APIView):
                 description="Undo send: stored as `sending`, delivered at `undo_until` unless "
                 "taken back before with `POST /threads/{thread_id}/messages/{id}/undo`",
             ),
+            409: OpenApiResponse(
+                ThreadChangedSerializer,
+                description="`thread_changed`: messages arrived after "
+                "`expected_last_message_id` (or `If-Match`); nothing was sent. Read them, then "
+                "send again with the new id, or with `force`.",
+            ),
             **operation_errors(400, 401, 404, 422, 429, send=True),
         },
     )
     def post(self, request: Request, thread_id: int) -> Response:
         participant = participant_of(request, thread_id)
 
+        if_match = _if_match_message_id(request)
+
         def send(data: dict[str, Any], files: list[IncomingFile]) -> Message:
             user = api_user(request)
+            expected = data.get("expected_last_message_id", if_match)
             return services.message_send(
                 thread=participant.thread,
                 sender=user,
@@ -471,6 +550,7 @@ class ThreadMessagesApi(APIView):
                 files=files,
                 # Opt-in: an integration that does not ask keeps the 201 it was built for.
                 undo_seconds=data.get("undo_seconds", 0),
+                expected_last_message_id=None if data.get("force") else expected,
             )
 
         return send_response(
@@ -479,6 +559,20 @@ class ThreadMessagesApi(APIView):
             send=send,
             output=message_output,
         )
+
+
+def _if_match_message_id(request: Request) -> int | None:
+    """``If-Match: "<message id>"`` (or W/"…"): the latest message the writer saw."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        return None
+    tag = header.removeprefix("W/").strip().strip('"')
+    if not tag.isascii() or not tag.isdigit() or len(tag) > 19:
+        raise ApplicationError(
+            "invalid_if_match",
+            'If-Match must be the id of the latest message seen, in quotes: "123".',
+        )
+    return int(tag)
 
 
 class ThreadMessageUndoApi(APIView):
@@ -558,6 +652,8 @@ BULK_ACTIONS = {
     "archive": "archive",
     "unarchive": "unarchive",
     "no_response_needed": "no-response-needed",
+    "trash": "trash",
+    "restore": "restore",
 }
 
 
@@ -574,7 +670,8 @@ class ThreadBulkApi(APIView):
             choices=list(BULK_ACTIONS),
             help_text="`no_response_needed`: sellers only; the threads' waiting messages "
             "still within their 24 hours are excluded from the response metric, overdue ones "
-            "still count as not answered.",
+            "still count as not answered. `trash`: delete for me (to my Trash); `restore`: "
+            "back from my Trash.",
         )
 
     class ThreadBulkOutputSerializer(serializers.Serializer):
@@ -586,7 +683,8 @@ class ThreadBulkApi(APIView):
 
     @extend_schema(
         operation_id="threads_bulk_update",
-        summary="Mark read, archive, unarchive or mark no response needed, many threads at once",
+        summary="Mark read, archive, unarchive, mark no response needed, trash or restore, "
+        "many threads at once",
         description=(
             "All or nothing: if any id is not one of my threads (whether or not it exists) the "
             "answer is 404 and no thread changes. Repeating a call changes nothing more "

@@ -23,6 +23,7 @@ from messaging.models import (
 from messaging.relay.alias import reply_alias_address
 from messaging.search import services as search
 from messaging.threads.links import thread_link
+from messaging.threads.live import inbox_version_bump
 from notifications.services import notify
 
 
@@ -70,12 +71,16 @@ def message_deliver(
         unread_count=Case(When(is_mine, then=Value(0)), default=F("unread_count") + 1),
         last_read_at=Case(When(is_mine, then=Value(now)), default=F("last_read_at")),
         is_archived=False,
+        # Back from Trash (or after a purge, with only what comes from now on) to the inbox.
         is_deleted=False,
+        trashed_at=None,
         needs_response_since=Case(
             When(pk=seller.pk, then=needs_response_since), default=F("needs_response_since")
         ),
     )
     search.document_append(message=message, participant_ids=[mine.pk, other.pk])
+    # Both sides' open inbox pages show the row moved, once this commits.
+    inbox_version_bump(user_ids=[mine.user_id, other.user_id])
     _notify_delivered(message=message, recipient=other)
     webhook_events.message_received(message=message)
 
@@ -105,14 +110,21 @@ def _notify_delivered(*, message: Message, recipient: Participant) -> None:
     # The callers load the thread with both parties, so this is usually not another query.
     reader = thread.seller if recipient.role == ParticipantRole.SELLER else thread.buyer
     sender_name = message.sender.public_name if message.sender else "Message Center"
+    context = {
+        **message_notification_context(message=message, reader=reader, reader_role=recipient.role),
+        "sender_name": sender_name,
+    }
+    if recipient.assignee_id is not None and recipient.assignee_id != reader.pk:
+        # Assigned to a member of the seller's team: the email is theirs, as they chose (a
+        # reply by email still answers as the shop, through the shop's own alias).
+        assignee = recipient.assignee
+        assert assignee is not None
+        with translation.override(assignee.language):
+            context["subject"] = str(thread.subject)
+        reader = assignee
     notify(
         recipient=reader,
         kind="new_message",
         dedupe_key=f"message:{message.pk}:to:{reader.pk}",
-        context={
-            **message_notification_context(
-                message=message, reader=reader, reader_role=recipient.role
-            ),
-            "sender_name": sender_name,
-        },
+        context=context,
     )

@@ -3,12 +3,15 @@
 A fragment's HTML depends only on what its cache key holds, so a cached fragment is never
 stale: any change to what it shows is a new key.
 
-- A message item: the message (status, kind, time, text), its sender's public name, its files
-  (with whether a thumbnail exists yet), and whether the reader sent it.
+- A message item: the message (status, kind, time, text, and for a blocked one what the
+  policy found in it), its sender's public name, its files (with whether a thumbnail exists
+  yet), whether the reader sent it, and when the reader reported it, if they did.
 - An inbox row: the reader's side of the thread (unread count, waiting since, last activity
-  and who wrote last), the other party's name, the subject, the order or product, the last
-  message's text, and the relative times as they read at this moment ("5 minutes ago",
-  "3h 12m left"), so a row is rendered again when its times change.
+  and who wrote last), the other party's name, the subject, the order or product (and its
+  picture's version), the last message's text, the reader's own blocked message when it is
+  the latest ("Not sent", with what the policy found), and the relative times as they read
+  at this moment ("5 minutes ago", "3h 12m left"), so a row is rendered again when its times
+  change.
 
 Every key also holds the reader's language and time zone and the templates' own text. The one
 part personal to a session, a report form with its CSRF token, is never cached: such items are
@@ -23,7 +26,6 @@ from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
-from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -32,8 +34,12 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from core.cache import CacheUnavailable, cache_call
+from core.moments import moment_text
 from messaging.clock.deadline import countdown
 from messaging.models import Message, MessageStatus, Participant
+from messaging.policy.content import findings_highlight
+from messaging.policy.reasons import blocked_reason
+from messaging.threads.selectors import messages_not_sent_for_rows
 
 MESSAGE_TEMPLATE = "includes/message_item.html"
 
@@ -42,7 +48,13 @@ ROW_TEMPLATE = "includes/inbox_row.html"
 
 
 # Templates a fragment template includes: their text is part of the key too.
-INCLUDED = {ROW_TEMPLATE: ("includes/countdown.html",)}
+INCLUDED = {
+    ROW_TEMPLATE: (
+        "includes/countdown.html",
+        "includes/product_thumbnail.html",
+        "includes/trash_row.html",
+    )
+}
 
 
 CACHE_SECONDS = 7 * 24 * 3600
@@ -105,40 +117,68 @@ def _has_report_form(message: Message, *, reader_id: int | None, report: bool) -
     )
 
 
+def _team_author(message: Message, reader_id: int | None) -> str | None:
+    """The name of the team member who wrote the reader's own message, if a member did."""
+    if message.author_id is None or message.sender_id != reader_id:
+        return None
+    author = message.author
+    return author.display_name if author is not None else None
+
+
 def message_items(
     *, request: HttpRequest, messages: Iterable[Message], context: Mapping[str, Any]
 ) -> list[SafeString]:
     """Return each message's ``<li>`` as the thread page shows it.
 
     ``context`` is what the item template needs besides the message (the thread and, for
-    buyers, the report form). Messages must come with ``sender`` and ``attachments`` loaded.
+    buyers, the report form and ``reported``: when the reader reported each message they
+    did). Messages must come with ``sender`` and ``attachments`` loaded.
+
+    A blocked message is shown to its sender folded to one line (why it was not sent), with
+    its text and what the policy found in it one click away.
     """
     reader_id = request.user.pk
     report = bool(context.get("report_form"))
+    reported: Mapping[int, datetime] = context.get("reported") or {}
     base = {**context, "user": request.user, "csrf_token": get_token(request)}
     fragments: list[Fragment] = []
     for message in messages:
+        reported_at = reported.get(message.pk)
+        blocked = message.status == MessageStatus.BLOCKED
         shown = (
             message.pk,
             message.status,
             message.kind,
             message.created_at.isoformat(),
+            moment_text(message.created_at),  # as it reads now: "5 minutes ago"
             message.body,
             message.sender_id == reader_id,
             message.sender.public_name if message.sender is not None else None,
+            # Which member of the seller's team wrote it: the team's own view only.
+            _team_author(message, reader_id),
             [
                 (f.pk, f.name, f.size, bool(f.thumbnail), f.is_inline_safe)
                 for f in message.attachments.all()
             ],
+            message.findings if blocked else None,
+            reported_at.isoformat() if reported_at is not None else None,
         )
-        if _has_report_form(message, reader_id=reader_id, report=report):
+        item = {
+            **base,
+            "message": message,
+            "team_author": _team_author(message, reader_id),
+            "has_report_form": False,
+            "reported_at": reported_at,
+            "highlight": findings_highlight(message.body, message.findings) if blocked else None,
+        }
+        if reported_at is None and _has_report_form(message, reader_id=reader_id, report=report):
             # Not cached: the form carries this request's CSRF token.
-            fragments.append((None, {**base, "message": message, "has_report_form": True}))
+            fragments.append((None, {**item, "has_report_form": True}))
         elif message.status == MessageStatus.SENDING:
             # Not cached either: its Undo form carries the token (only its sender sees it).
-            fragments.append((None, {**base, "message": message, "has_report_form": False}))
+            fragments.append((None, item))
         else:
-            fragments.append((shown, {**base, "message": message, "has_report_form": False}))
+            fragments.append((shown, item))
     return _render_cached(MESSAGE_TEMPLATE, fragments)
 
 
@@ -147,15 +187,19 @@ def inbox_rows(
 ) -> list[SafeString]:
     """Return each inbox row's ``<li>``; threads must come with what a row shows loaded."""
     now = now or timezone.now()
+    rows = list(rows)
+    not_sent = messages_not_sent_for_rows(rows=rows)
     fragments: list[Fragment] = []
     for row in rows:
         thread = row.thread
+        blocked = not_sent.get(thread.pk)
+        not_sent_reason = blocked_reason(blocked.categories) if blocked is not None else None
         due = (
             countdown(row.needs_response_since, now)
             if row.needs_response_since is not None
             else None
         )
-        when = str(naturaltime(row.last_message_at))
+        when = moment_text(row.last_message_at, now=now)
         name = thread.buyer.display_name if seller_view else thread.seller.public_name
         last = thread.last_message
         shown = (
@@ -165,14 +209,25 @@ def inbox_rows(
             row.unread_count,
             row.last_message_is_mine,
             row.last_message_at.isoformat(),
+            # In Trash: when it goes for good, and its Restore button.
+            None if row.purge_at is None else row.purge_at.isoformat(),
             when,
             None if due is None else (due["state"], str(due["text"]), str(due["due_at"])),
             name,
             thread.topic,
             thread.order.number if thread.order is not None else None,
             thread.product.title if thread.product is not None else None,
+            thread.product.image_version if thread.product is not None else None,
             last.body if last is not None else None,
+            None if blocked is None else (blocked.pk, not_sent_reason),
         )
-        context = {"p": row, "t": thread, "seller_view": seller_view, "when": when, "due": due}
+        context = {
+            "p": row,
+            "t": thread,
+            "seller_view": seller_view,
+            "when": when,
+            "due": due,
+            "not_sent_reason": not_sent_reason,
+        }
         fragments.append((shown, context))
     return _render_cached(ROW_TEMPLATE, fragments)

@@ -1,5 +1,6 @@
 """Every read of threads and messages. Scoping to the user is the permission check."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -14,6 +15,7 @@ from messaging.models import (
     Message,
     MessageStatus,
     Participant,
+    ParticipantRole,
     Thread,
 )
 from messaging.models.folders import BUYER_FOLDERS, SELLER_FOLDERS, Folder
@@ -55,6 +57,7 @@ _LISTED_FIELDS = (
     *(f.name for f in Thread._meta.concrete_fields),
     "order__number",
     "product__title",
+    "product__image",  # its picture's version names the thumbnail's URL
     "buyer__display_name",
     "buyer__role",
     "seller__display_name",
@@ -103,7 +106,7 @@ def _folder_check(*, user: User, folder: str) -> None:
 
 def _folder_rows(*, user: User, folder: str, filters: ThreadFilters | None) -> ParticipantQuerySet:
     _folder_check(user=user, folder=folder)
-    rows = _participant_page_rows().for_user(user).in_folder(folder)
+    rows = _participant_page_rows().for_user_in_folder(user, folder)
     if filters is not None:
         rows = search.threads_filter(rows, user=user, filters=filters)
     return rows
@@ -171,6 +174,26 @@ def _newest_first(rows: _RowsT, *, after: tuple[datetime, int] | None, id_field:
     return rows.order_by("-last_message_at", f"-{id_field}")
 
 
+def thread_ids_active_since(
+    *,
+    user: User,
+    folder: str,
+    since: datetime,
+    filters: ThreadFilters | None = None,
+    limit: int = MAX_PAGE_SIZE,
+) -> list[int]:
+    """List the ids of a user's threads in a folder with activity after ``since``, newest first.
+
+    At most ``limit``: an open page says "N new conversations" with them.
+    """
+    rows = _folder_rows(user=user, folder=folder, filters=filters).prefetch_related(None)
+    return list(
+        rows.filter(last_message_at__gt=since)
+        .order_by("-last_message_at", "-id")
+        .values_list("thread_id", flat=True)[:limit]
+    )
+
+
 def thread_match_count(
     *, user: User, folder: str, filters: ThreadFilters, cap: int = MATCH_COUNT_CAP
 ) -> int:
@@ -194,7 +217,7 @@ def thread_folder_counts(*, user: User, cap: int = FOLDER_COUNT_CAP) -> dict[str
     selects: list[str] = []
     params: list[Any] = []
     for folder in folders:
-        rows = Participant.objects.for_user(user).in_folder(folder).order_by().values("id")
+        rows = Participant.objects.for_user_in_folder(user, folder).order_by().values("id")
         sql, row_params = rows[: cap + 1].query.sql_with_params()
         selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")  # noqa: S608
         params.extend(row_params)
@@ -223,24 +246,34 @@ def participant_get(*, user: User, thread_id: int | str) -> Participant:
     # The thread and what it shows come in a second query by primary key: joined into this
     # one, ten tables, PostgreSQL spends some 9 ms choosing a join order for a single row.
     try:
-        return (
+        participant = (
             _participant_page_rows(listed_only=False)
             .select_related("user")
             .get(user=user, thread_id=pk)
         )
     except Participant.DoesNotExist:
         raise NotFound("No such conversation.") from None
+    if participant.is_purged:
+        # Deleted for good: the same answer as a thread that never was theirs.
+        raise NotFound("No such conversation.")
+    return participant
 
 
 def message_list_for_participant(*, participant: Participant) -> QuerySet[Message]:
     """List the messages of a thread that this participant may see, oldest first.
 
-    A blocked message is shown to its sender only; the other side never sees it.
+    A blocked message is shown to its sender only; the other side never sees it. Messages
+    from before the participant's Trash was emptied of the thread are gone for them.
     """
+    messages = Message.objects.filter(thread_id=participant.thread_id)
+    if participant.purged_at is not None:
+        messages = messages.filter(created_at__gt=participant.purged_at)
+    related = ["sender__seller_profile"]
+    if participant.role == ParticipantRole.SELLER:
+        related.append("author")  # the member of the team who wrote it: the team sees who
     return (
-        Message.objects.filter(thread_id=participant.thread_id)
-        .filter(Q(status=MessageStatus.DELIVERED) | Q(sender_id=participant.user_id))
-        .select_related("sender__seller_profile")
+        messages.filter(Q(status=MessageStatus.DELIVERED) | Q(sender_id=participant.user_id))
+        .select_related(*related)
         .prefetch_related("attachments")
         .order_by("created_at", "id")
     )
@@ -283,6 +316,51 @@ def message_page_for_participant(
     return Page(items=items[:limit], next_cursor=next_cursor)
 
 
+def messages_not_sent_for_rows(*, rows: Sequence[Participant]) -> dict[int, Message]:
+    """For each inbox row whose latest message is its user's own and blocked, that message.
+
+    Latest as the row's user sees the thread: nothing delivered since (a row's
+    ``last_message_at`` is when the thread's last delivered message arrived) and nothing sent
+    since either (a message still in its undo time is not "not sent"). One query for the page,
+    reading only what each row's user wrote after the row's last activity. The other side of
+    a thread never gets anything here: only the row's own user's messages are read.
+    """
+    if not rows:
+        return {}
+    since = Q()
+    for row in rows:
+        since |= Q(
+            thread_id=row.thread_id, sender_id=row.user_id, created_at__gte=row.last_message_at
+        )
+    latest: dict[int, Message] = {}
+    candidates = (
+        Message.objects.filter(since, status__in=[MessageStatus.BLOCKED, MessageStatus.SENDING])
+        .only("id", "thread_id", "sender_id", "status", "created_at", "findings")
+        .order_by("thread_id", "created_at", "id")
+    )
+    for message in candidates:
+        latest[message.thread_id] = message  # each thread's newest comes last
+    shown = {row.thread_id: row.thread for row in rows}
+    return {
+        thread_id: message
+        for thread_id, message in latest.items()
+        if message.status == MessageStatus.BLOCKED
+        and _after_last_delivered(message, shown[thread_id])
+    }
+
+
+def _after_last_delivered(message: Message, thread: Thread) -> bool:
+    # Stored at the same instant as the last delivered message: the id tells which came last.
+    last = thread.last_message
+    return last is None or (message.created_at, message.pk) > (last.created_at, last.pk)
+
+
 def thread_get_for_order(*, user: User, order: Order) -> Thread | None:
     """Return the conversation about an order if the user takes part in it."""
-    return Thread.objects.filter(order=order, participants__user=user).only("id").first()
+    # One filter, one join: the user's own side, unless it was deleted for good since.
+    mine = Q(participants__user=user) & (
+        Q(participants__purged_at__isnull=True)
+        | Q(participants__is_deleted=False)
+        | Q(participants__trashed_at__isnull=False)
+    )
+    return Thread.objects.filter(mine, order=order).only("id").first()

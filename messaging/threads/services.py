@@ -10,9 +10,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import members
 from accounts.models import User
 from accounts.ratelimit import rate_limit_hit
 from core.errors import ApplicationError, NotFound
@@ -37,11 +39,14 @@ from messaging.models import (
     ThreadKind,
     Topic,
 )
+from messaging.models.threads import ParticipantQuerySet
 from messaging.moderation import services as moderation
 from messaging.policy.content import content_policy_check
 from messaging.replies.selectors import saved_reply_expand, saved_reply_get
 from messaging.search import services as search
 from messaging.threads.delivery import message_deliver, participants_lock
+from messaging.threads.live import inbox_version_bump
+from messaging.threads.trash import threads_restore, threads_trash
 from orders.models import Order, Product
 
 # Characters that show nothing: Unicode's default-ignorable code points (zero-width spaces and
@@ -104,8 +109,16 @@ def message_send(
     kind: str = MessageKind.MESSAGE,
     now: datetime | None = None,
     undo_seconds: int = 0,
+    expected_last_message_id: int | None = None,
 ) -> Message:
     """Send a message, with up to five files, in a thread the sender takes part in.
+
+    With ``expected_last_message_id`` (the latest message the writer saw), a message that
+    reached the thread since from anyone else (the other side, or another member of the
+    seller's team) refuses the send: ``ThreadChanged`` (409 ``thread_changed``) with the new
+    messages' ids, so a reply is never sent blind. Sends to one thread are serialized by the
+    participants' row locks, so of two racing replies that saw the same message, the second
+    is refused.
 
     A seller may send one of their saved replies (``saved_reply_id``, with ``body`` empty):
     its placeholders are filled in for this thread, and it is checked like any message.
@@ -134,7 +147,35 @@ def message_send(
             now=now or timezone.now(),
             is_reply=True,
             undo_seconds=undo_seconds,
+            expected_last_message_id=expected_last_message_id,
         )
+
+
+class ThreadChanged(ApplicationError):
+    """Messages arrived since the one the writer saw last: send anyway, or revise first."""
+
+    status = 409
+
+    def __init__(self, new_message_ids: list[int]) -> None:
+        super().__init__(
+            "thread_changed",
+            _("New messages arrived in this conversation while you were writing."),
+            extra={"new_message_ids": new_message_ids},
+        )
+
+
+def _messages_since(*, thread: Thread, sender: User, after_id: int) -> list[int]:
+    """Messages after ``after_id`` the writer can see and did not write themself.
+
+    Delivered ones, and a colleague's still in its undo time (the team sees it as its own).
+    """
+    return list(
+        Message.objects.filter(thread=thread, pk__gt=after_id)
+        .filter(Q(status=MessageStatus.DELIVERED) | Q(status=MessageStatus.SENDING, sender=sender))
+        .exclude(sender=sender, author_id=members.acting_member_id())
+        .order_by("id")
+        .values_list("id", flat=True)[:50]
+    )
 
 
 @transaction.atomic
@@ -149,6 +190,7 @@ def message_store(
     reason: str = "",
     is_reply: bool = False,
     undo_seconds: int = 0,
+    expected_last_message_id: int | None = None,
 ) -> Message:
     participants = participants_lock(thread)
     mine = next((p for p in participants.values() if p.user_id == sender.pk), None)
@@ -156,6 +198,11 @@ def message_store(
         raise NotFound("No such conversation.")
     if is_reply:
         _check_reply_allowed(thread=thread, role=mine.role)
+    if expected_last_message_id is not None:
+        # After the lock: a racing send to this thread has committed, and is seen here.
+        newer = _messages_since(thread=thread, sender=sender, after_id=expected_last_message_id)
+        if newer:
+            raise ThreadChanged(newer)
     rate_limit_hit(scope="send", ident=sender.pk)
     verdict = content_policy_check(body=text, filenames=staged.names, file_texts=staged.texts)
     held = undo_seconds > 0 and not verdict.is_blocked
@@ -163,6 +210,8 @@ def message_store(
         thread=thread,
         sender=sender,
         sender_role=mine.role,
+        # A member of the seller's team writing for the shop.
+        author_id=members.acting_member_id() if mine.role == ParticipantRole.SELLER else None,
         kind=kind,
         status=(
             MessageStatus.BLOCKED
@@ -388,6 +437,8 @@ def _participant_update(participant: Participant, **fields: object) -> None:
     Participant.objects.filter(pk=participant.pk).update(**fields)
     for name, value in fields.items():
         setattr(participant, name, value)
+    # The user's open inbox pages update their counts and badge.
+    inbox_version_bump(user_ids=[participant.user_id])
 
 
 def thread_mark_read(*, participant: Participant, now: datetime | None = None) -> None:
@@ -412,11 +463,6 @@ def thread_unarchive(*, participant: Participant) -> None:
     _participant_update(participant, is_archived=False)
 
 
-def thread_delete_for_me(*, participant: Participant) -> None:
-    """Remove a thread from one participant's folders; the other side keeps it."""
-    _participant_update(participant, is_deleted=True, unread_count=0)
-
-
 @transaction.atomic
 def thread_mark_no_response_needed(
     *, participant: Participant, now: datetime | None = None
@@ -430,10 +476,43 @@ def thread_mark_no_response_needed(
     _participant_update(participant, needs_response_since=None)
 
 
-BULK_THREAD_ACTIONS = ("read", "archive", "unarchive", "no-response-needed")
+BULK_THREAD_ACTIONS = ("read", "archive", "unarchive", "no-response-needed", "trash", "restore")
 
 
 BULK_THREAD_LIMIT = 100
+
+
+def _bulk_ids(thread_ids: Sequence[int]) -> set[int]:
+    ids = set(thread_ids)
+    if not ids:
+        raise ApplicationError("nothing_selected", _("Select at least one conversation first."))
+    if len(ids) > BULK_THREAD_LIMIT:
+        raise ApplicationError(
+            "too_many", f"Select at most {BULK_THREAD_LIMIT} conversations at a time."
+        )
+    return ids
+
+
+def _bulk_rows(*, user: User, ids: set[int]) -> ParticipantQuerySet:
+    """The user's rows of these threads; NotFound if any is not one of the user's threads."""
+    # Threads in Trash or deleted are still the user's own: they count, and each action
+    # leaves alone those it does not apply to.
+    rows = Participant.objects.filter(user=user, thread_id__in=ids)
+    if rows.count() != len(ids):
+        raise NotFound("No such conversation.")
+    return rows
+
+
+@transaction.atomic
+def thread_bulk_trash(
+    *, user: User, thread_ids: Sequence[int], now: datetime | None = None
+) -> list[int]:
+    """Move several of the user's threads to Trash; return the ids moved (for an Undo).
+
+    All or nothing, as ``thread_bulk_update``; threads already in Trash keep their date.
+    """
+    rows = _bulk_rows(user=user, ids=_bulk_ids(thread_ids))
+    return threads_trash(rows=rows, now=now or timezone.now())
 
 
 @transaction.atomic
@@ -447,21 +526,17 @@ def thread_bulk_update(
     """
     if action not in BULK_THREAD_ACTIONS:
         raise ApplicationError("invalid_action", _("Pick what to do with the conversations."))
-    ids = set(thread_ids)
-    if not ids:
-        raise ApplicationError("nothing_selected", _("Select at least one conversation first."))
-    if len(ids) > BULK_THREAD_LIMIT:
-        raise ApplicationError(
-            "too_many", f"Select at most {BULK_THREAD_LIMIT} conversations at a time."
-        )
+    ids = _bulk_ids(thread_ids)
     if action == "no-response-needed" and not user.is_seller:
         raise ApplicationError("not_seller", _("Only the seller can mark a thread this way."))
-    # Deleted-for-me threads are still the user's own: they count, but are left as they are.
-    rows = Participant.objects.filter(user=user, thread_id__in=ids)
-    if rows.count() != len(ids):
-        raise NotFound("No such conversation.")
-    rows = rows.filter(is_deleted=False)
+    rows = _bulk_rows(user=user, ids=ids)
     now = now or timezone.now()
+    inbox_version_bump(user_ids=[user.pk])
+    if action == "trash":
+        return len(threads_trash(rows=rows, now=now))
+    if action == "restore":
+        return threads_restore(rows=rows)
+    rows = rows.filter(is_deleted=False)
     if action == "read":
         return rows.filter(unread_count__gt=0).update(unread_count=0, last_read_at=now)
     if action == "archive":

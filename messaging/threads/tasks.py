@@ -4,6 +4,7 @@ from celery import Task, shared_task
 
 from messaging.threads import sending
 from messaging.threads.idempotency import idempotency_keys_purge
+from messaging.threads.trash import trash_purge
 
 
 @shared_task(name="messaging.purge_idempotency_keys")
@@ -37,3 +38,9 @@ def sending_message_release(self: Task, message_id: int) -> bool:
 def sending_messages_sweep() -> int:
     """Deliver every message whose undo time is over and whose task was lost (beat, 10 s)."""
     return sending.messages_sending_sweep()
+
+
+@shared_task(name="messaging.purge_trash", acks_late=True, time_limit=1800, ignore_result=True)
+def trash_purge_expired() -> int:
+    """Delete for good the threads trashed more than 30 days ago, for their participant (beat)."""
+    return trash_purge()

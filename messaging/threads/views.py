@@ -1,10 +1,12 @@
 """HTML pages of conversations for buyers ("Your messages") and sellers ("Seller Central")."""
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import (
@@ -13,6 +15,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -20,9 +23,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import members
+from accounts.models import User
 from accounts.typing import AuthenticatedHttpRequest
+from core.cache import CacheUnavailable
 from core.converters import id_from_text
 from core.errors import ApplicationError, NotFound
+from core.moments import moment_text
 from core.replica import replica_reads_allow
 from messaging.attachments import uploads
 from messaging.attachments.checks import IncomingFile
@@ -30,6 +37,7 @@ from messaging.clock import selectors as response_clock
 from messaging.evidence.selectors import export_panel as evidence_panel
 from messaging.models import (
     Message,
+    Participant,
     ParticipantRole,
     Thread,
 )
@@ -42,8 +50,12 @@ from messaging.policy.reasons import blocked_explanation
 from messaging.replies import views as saved_reply_views
 from messaging.rules.selectors import seller_block_exists
 from messaging.rules.services import thread_block_seller, thread_unblock_seller
-from messaging.threads import fragments, selectors, sending
+from messaging.team import presence
+from messaging.team.panel import team_panel_context
+from messaging.templatetags.trash import UNDO_TAG
+from messaging.threads import fragments, live, selectors, sending
 from messaging.threads.forms import InboxFilterForm, ReplyForm, StartThreadForm
+from messaging.threads.history import buyer_history_for_seller
 from messaging.threads.idempotency import FORM_TOKEN_FIELD, form_send_once
 from messaging.threads.links import thread_path
 from messaging.threads.selectors import (
@@ -55,23 +67,27 @@ from messaging.threads.selectors import (
     participant_get,
     thread_folder_counts,
     thread_get_for_order,
+    thread_ids_active_since,
     thread_list_for_user,
     thread_match_count,
+    thread_unread_count,
 )
 from messaging.threads.services import (
     message_send,
     reply_refusal,
     thread_archive,
+    thread_bulk_trash,
     thread_bulk_update,
-    thread_delete_for_me,
     thread_mark_no_response_needed,
     thread_mark_read,
     thread_mark_unread,
     thread_start,
     thread_unarchive,
 )
+from messaging.threads.trash import thread_restore, thread_trash
 from orders.selectors import (
     order_get_for_participant,
+    order_items_load,
     product_get_active,
 )
 
@@ -86,6 +102,9 @@ def _apply_error(form: ReplyForm, error: ApplicationError) -> None:
 
 
 def _send_failed(form: ReplyForm, error: ApplicationError) -> dict[str, object]:
+    if error.code == "thread_changed":
+        # Shown with the new messages above the form: send anyway, or revise first.
+        return {"thread_changed": error.extra.get("new_message_ids", [])}
     if error.fields and set(error.fields) == {"files"}:
         # Said once above the form; each refused file's reason is shown next to its name.
         form.add_error(None, error.message)
@@ -145,6 +164,8 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
     user = request.user
     if seller_view != user.is_seller:
         return redirect("messaging:seller-inbox" if user.is_seller else "messaging:inbox")
+    # Where the page's live updates start: read before the rows, so nothing after is missed.
+    live_since = _inbox_since_text(timezone.now(), _inbox_version(user))
     folder = request.GET.get("folder") or folder_default_for_user(user)
     filter_form = InboxFilterForm(request.GET, seller_view=seller_view)
     # Invalid filters are explained above the form and the folder is listed unfiltered.
@@ -162,23 +183,13 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
             raise
         flash.error(request, error.message)
         return redirect(request.path)
-    counts = thread_folder_counts(user=user)
-    tabs = [
-        {
-            "folder": f.value,
-            "label": Folder(f).label,
-            "count": min(counts[f.value], selectors.FOLDER_COUNT_CAP),
-            "more": counts[f.value] > selectors.FOLDER_COUNT_CAP,
-        }
-        for f in folder_list_for_user(user)
-    ]
+    tabs = _folder_tabs(user)
     template = "seller/inbox.html" if seller_view else "messaging/inbox.html"
     # Filters carried by the folder tabs and the pager links.
-    filter_query = (
-        "&" + urlencode({k: v for k, v in request.GET.items() if k in filter_form.fields and v})
-        if searching
-        else ""
+    filter_params = (
+        {k: v for k, v in request.GET.items() if k in filter_form.fields and v} if searching else {}
     )
+    filter_query = "&" + urlencode(filter_params) if searching else ""
     return render(
         request,
         template,
@@ -194,6 +205,14 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
             "match_count": match_count,
             "match_count_cap": MATCH_COUNT_CAP,
             "filter_query": filter_query,
+            "live": _inbox_live(
+                request,
+                folder=folder,
+                filter_params=filter_params,
+                has_rows=bool(page.items),
+                since=live_since,
+            ),
+            "trash_days": settings.TRASH_PURGE_DAYS,
             # Sellers see a restriction in force where they work (one indexed query).
             "restriction": (
                 moderation.restriction_get_active(seller_id=user.pk, now=timezone.now())
@@ -243,6 +262,11 @@ def thread_detail(
                 body=form.cleaned_data["body"],
                 files=files,
                 undo_seconds=sending.undo_seconds_for(user=request.user),
+                # The latest message the page showed: one that arrived since (from the other
+                # side or a colleague) stops the send and is shown, unless "Send anyway".
+                expected_last_message_id=(
+                    None if request.POST.get("force") else _expected_last(request)
+                ),
             ),
             done=_("Message sent."),
         )
@@ -265,6 +289,15 @@ def thread_detail(
             is not None
         )
         extra["report_form"] = ReportForm()
+        # What the buyer reported already shows so, without the form (one query).
+        extra["reported"] = moderation.report_dates_for_reporter(
+            reporter_id=request.user.pk, thread_id=thread.pk
+        )
+    if thread.order is not None:
+        order_items_load(order=thread.order)  # the sidebar's items, with their pictures
+    if seller_view:
+        extra["buyer_history"] = buyer_history_for_seller(seller=request.user, thread=thread)
+        extra.update(team_panel_context(request=request, participant=participant))
     template = "seller/thread.html" if seller_view else "messaging/thread.html"
     return render(
         request,
@@ -279,17 +312,27 @@ def thread_detail(
                 fragments.message_items,
                 request=request,
                 messages=messages,
-                context={"thread": thread, "report_form": extra.get("report_form")},
+                context={
+                    "thread": thread,
+                    "report_form": extra.get("report_form"),
+                    "reported": extra.get("reported"),
+                },
             ),
             "last_message_id": max((m.pk for m in messages), default=0),
             "form": form,
             "seller_view": seller_view,
             "evidence": evidence_panel(user=request.user, thread_id=thread.pk),
+            "trash_days": settings.TRASH_PURGE_DAYS,
             **reply_box,
             **extra,
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _expected_last(request: AuthenticatedHttpRequest) -> int | None:
+    value = request.POST.get("expected_last_message_id", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 def _undone_key(thread_id: int) -> str:
@@ -326,7 +369,8 @@ _ACTIONS: dict[str, tuple[Callable[..., None], str]] = {
     "unread": (thread_mark_unread, "Marked as unread."),
     "archive": (thread_archive, "Conversation archived."),
     "unarchive": (thread_unarchive, "Conversation moved to the inbox."),
-    "delete": (thread_delete_for_me, "Conversation deleted for you."),
+    "delete": (thread_trash, "Conversation moved to Trash."),
+    "restore": (thread_restore, "Conversation restored."),
     "no-response-needed": (
         thread_mark_no_response_needed,
         "Marked as needing no response.",
@@ -340,21 +384,61 @@ _ACTIONS: dict[str, tuple[Callable[..., None], str]] = {
 }
 
 
+def flash_trashed(
+    request: AuthenticatedHttpRequest, thread_ids: list[int], *, purge_at: datetime
+) -> None:
+    """Say where the conversations went and when they go for good, with an Undo (a form).
+
+    The Undo's thread ids travel in the message's tags (``trash-undo <id> …``): the flash is
+    shown on whatever page comes next, and its form restores exactly these threads.
+    """
+    n = len(thread_ids)
+    text = ngettext(
+        "Conversation moved to Trash. It will be removed for good on %(date)s.",
+        "%(n)d conversations moved to Trash. They will be removed for good on %(date)s.",
+        n,
+    ) % {"n": n, "date": moment_text(purge_at, "date")}
+    flash.success(request, text, extra_tags=" ".join([UNDO_TAG, *map(str, thread_ids)]))
+
+
 @login_required
 @require_POST
 def thread_action(request: AuthenticatedHttpRequest, thread_id: int, action: str) -> HttpResponse:
     if action not in _ACTIONS:
         raise Http404
     participant = participant_get(user=request.user, thread_id=thread_id)
+    if (
+        action == "block-seller"
+        and participant.role == ParticipantRole.BUYER
+        and request.POST.get("confirmed") != "yes"
+    ):
+        # Nothing changes until the buyer confirms, on this page (or in the page's dialog).
+        return render(
+            request,
+            "messaging/block_seller_confirm.html",
+            {"participant": participant, "thread": participant.thread},
+        )
     service, done = _ACTIONS[action]
     try:
         service(participant=participant)
     except ApplicationError as error:
         flash.error(request, error.message)
     else:
-        flash.success(request, _(done))
+        if action == "delete" and participant.purge_at is not None:
+            flash_trashed(request, [participant.thread_id], purge_at=participant.purge_at)
+        else:
+            flash.success(request, _(done))
     inbox_name = "messaging:seller-inbox" if request.user.is_seller else "messaging:inbox"
-    if action in {"read", "unarchive", "no-response-needed", "block-seller", "unblock-seller"}:
+    if action == "restore" and "folder" in request.POST:
+        return redirect(_inbox_url(request))  # from a row of the Trash folder: back to it
+    if action in {
+        "read",
+        "unarchive",
+        "no-response-needed",
+        "block-seller",
+        "unblock-seller",
+        "restore",
+    }:
         return redirect(thread_path(thread_id, for_seller=request.user.is_seller))
     return redirect(inbox_name)
 
@@ -474,10 +558,21 @@ def thread_updates(request: AuthenticatedHttpRequest, thread_id: int) -> JsonRes
     if new:
         thread_mark_read(participant=participant)
     thread = participant.thread
+    is_buyer = participant.role == ParticipantRole.BUYER
     context = {
         "thread": thread,
-        "seller_view": participant.role == ParticipantRole.SELLER,
-        "report_form": ReportForm() if participant.role == ParticipantRole.BUYER else None,
+        "seller_view": not is_buyer,
+        "report_form": ReportForm() if is_buyer else None,
+        # A message shown here for the first time may have been reported from another tab.
+        "reported": (
+            moderation.report_dates_for_reporter(
+                reporter_id=request.user.pk,
+                thread_id=thread.pk,
+                message_ids=[message.pk for message in new],
+            )
+            if is_buyer and new
+            else {}
+        ),
     }
     items = []
     rendered = fragments.message_items(request=request, messages=new, context=context)
@@ -497,9 +592,35 @@ def thread_updates(request: AuthenticatedHttpRequest, thread_id: int) -> JsonRes
     last_id = max([after, *(message.pk for message in new)])
     times = [moment for moment in [since, *(message.created_at for message in new)] if moment]
     cursor = f"{last_id}.{_microseconds(max(times))}" if times else str(last_id)
-    response = JsonResponse({"messages": items, "last_id": last_id, "after": cursor})
-    response["Cache-Control"] = "no-store"
-    return response
+    payload: dict[str, object] = {"messages": items, "last_id": last_id, "after": cursor}
+    # ``due``: the waiting-since the seller's page shows (0: none). When it is no longer so (a
+    # buyer message opened the 24 hours, a reply or "No response needed" elsewhere closed
+    # them), the countdown and the "No response needed" action come rendered anew.
+    told_due = request.GET.get("due")
+    if told_due is not None and participant.role == ParticipantRole.SELLER:
+        waiting = participant.needs_response_since
+        due = str(_microseconds(waiting)) if waiting is not None else "0"
+        if due != told_due:
+            shown = {"participant": participant, "thread": thread}
+            payload["obligation"] = {
+                "due": due,
+                "countdown_html": render_to_string(
+                    "includes/response_due.html", shown, request=request
+                ),
+                "action_html": render_to_string(
+                    "includes/no_response_action.html", shown, request=request
+                ),
+            }
+    # ``presence``: what this person of the seller's team is doing here (viewing, replying);
+    # the answer says who else of the team is ("Ana is replying…"), from the cache only.
+    state = request.GET.get("presence")
+    if state in presence.STATES and participant.role == ParticipantRole.SELLER:
+        person = members.acting_user(request)
+        others = presence.presence_report(
+            thread_id=thread.pk, person_id=person.pk, name=person.display_name, state=state
+        )
+        payload["presence"] = presence.presence_line(others)
+    return _no_store(JsonResponse(payload))
 
 
 def _updates_cursor(text: str) -> tuple[int, datetime | None]:
@@ -517,6 +638,199 @@ def _updates_cursor(text: str) -> tuple[int, datetime | None]:
 
 def _microseconds(moment: datetime) -> int:
     return (moment - datetime.fromtimestamp(0, UTC)) // timedelta(microseconds=1)
+
+
+def _folder_tabs(user: User) -> list[dict[str, object]]:
+    """The folder tabs with their counts, each capped (shown as "999+")."""
+    counts = thread_folder_counts(user=user)
+    return [
+        {
+            "folder": f.value,
+            "label": Folder(f).label,
+            "count": min(counts[f.value], selectors.FOLDER_COUNT_CAP),
+            "more": counts[f.value] > selectors.FOLDER_COUNT_CAP,
+        }
+        for f in folder_list_for_user(user)
+    ]
+
+
+def _inbox_live(
+    request: AuthenticatedHttpRequest,
+    *,
+    folder: str,
+    filter_params: Mapping[str, object],
+    has_rows: bool,
+    since: str,
+) -> dict[str, str]:
+    """Where an inbox page asks what changed (its folder, filters and page), and from when.
+
+    A search or a deeper page is not reshuffled: it says how many conversations are new, and
+    so does an empty folder, which has no list to put rows in (``notice=1``).
+    """
+    page_cursor = request.GET.get("cursor") or ""
+    params = {
+        "folder": folder,
+        **filter_params,
+        **({"cursor": page_cursor} if page_cursor else {}),
+        **({"notice": "1"} if not has_rows else {}),
+    }
+    return {
+        "url": reverse("messaging:inbox-updates") + "?" + urlencode(params),
+        "since": since,
+        "show_url": request.path + "?" + urlencode({"folder": folder, **filter_params}),
+    }
+
+
+def _inbox_version(user: User) -> str:
+    try:
+        return live.inbox_version_get(user_id=user.pk)
+    except CacheUnavailable:
+        return ""  # matches no version: the next question goes to the database
+
+
+def _inbox_since_text(moment: datetime, version: str) -> str:
+    return f"{_microseconds(moment)}.{version}"
+
+
+_SINCE = re.compile(r"(\d{1,17})(?:\.([0-9a-f]{0,32}))?", re.ASCII)
+
+
+def _inbox_since(text: str) -> tuple[datetime, str]:
+    """``<microseconds since 1970>.<version>``; ValueError for anything else."""
+    match = _SINCE.fullmatch(text)
+    if match is None:
+        raise ValueError(text)
+    moment = datetime.fromtimestamp(0, UTC) + timedelta(microseconds=int(match[1]))
+    return moment, match[2] or ""
+
+
+# A message is dated when its send starts and committed a moment later (longer with files): an
+# inbox asking in between would not see it, so each answer looks back this far, and the page
+# skips the rows it already shows as they are (their data-at).
+INBOX_LOOK_BACK = timedelta(seconds=30)
+
+
+def _json_error(code: str, detail: str) -> JsonResponse:
+    return JsonResponse({"code": code, "detail": detail}, status=400)
+
+
+@login_required
+@require_GET
+def inbox_updates(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """What changed in the user's folders since ``?since=<cursor>``, for an open inbox page.
+
+    The cursor is the latest activity the page was told of, in microseconds, and the inbox
+    version it was told (messaging/threads/live.py). While the cache holds that version,
+    nothing changed: the answer is ``{"changed": false}`` without a query. Otherwise, with the
+    page's own ``folder``, filters and ``cursor``: the folder's first page order and its rows
+    active since (rendered as the page renders them), or, for a search, a deeper page or an
+    empty folder (``notice=1``), how many conversations are new; and the folder counts and the
+    unread badge. Reads the primary: an answer from a replica behind the version would be
+    missed for good.
+    """
+    user = request.user
+    seller_view = user.is_seller
+    try:
+        since, told_version = _inbox_since(request.GET.get("since", ""))
+    except ValueError:
+        return _json_error("invalid_since", _("Give the cursor of the last update shown."))
+    folder = request.GET.get("folder") or folder_default_for_user(user)
+    if folder not in folder_list_for_user(user):
+        return _json_error("invalid_folder", _("Unknown folder '%(folder)s'.") % {"folder": folder})
+    version = _inbox_version(user)
+    if version and version == told_version:
+        return _no_store(JsonResponse({"changed": False, "since": request.GET["since"]}))
+    filter_form = InboxFilterForm(request.GET, seller_view=seller_view)
+    filters = filter_form.filters() if filter_form.is_valid() else None
+    searching = filters is not None and not filters.is_empty
+    rows: list[dict[str, object]] = []
+    order: list[int] | None = None
+    notice = None
+    told = since
+    if searching or request.GET.get("cursor") or request.GET.get("notice") == "1":
+        # Counted from the page's load, so the cursor's time stays where it was.
+        new = thread_ids_active_since(
+            user=user, folder=folder, since=since, filters=filters if searching else None
+        )
+        if new:
+            notice = {
+                "count": len(new),
+                "text": ngettext(
+                    "%(count)d new conversation", "%(count)d new conversations", len(new)
+                )
+                % {"count": len(new)},
+            }
+    else:
+        page = thread_list_for_user(user=user, folder=folder)
+        order = [row.thread_id for row in page.items]
+        fresh = [row for row in page.items if row.last_message_at > since - INBOX_LOOK_BACK]
+        html = fragments.inbox_rows(rows=fresh, seller_view=seller_view)
+        rows = [
+            {
+                "thread": row.thread_id,
+                "at": _microseconds(row.last_message_at),
+                "html": row_html,
+                "announce": None if row.last_message_is_mine else _row_announcement(row),
+            }
+            for row, row_html in zip(fresh, html, strict=True)
+        ]
+        told = max([since, *(row.last_message_at for row in page.items)])
+    return _no_store(
+        JsonResponse(
+            {
+                "changed": True,
+                "since": _inbox_since_text(told, version),
+                "rows": rows,
+                "order": order,
+                "notice": notice,
+                "counts": {
+                    str(tab["folder"]): {
+                        "count": tab["count"],
+                        "more": tab["more"],
+                        "html": render_to_string("includes/tab_count.html", {"tab": tab}),
+                    }
+                    for tab in _folder_tabs(user)
+                },
+                "unread": _unread_badge(user),
+            }
+        )
+    )
+
+
+def _unread_badge(user: User) -> dict[str, object] | None:
+    """The header's unread badge as base.html shows it; staff who sell nothing have none."""
+    if user.is_staff and not user.is_seller:
+        return None
+    unread = thread_unread_count(user=user)
+    shown = {
+        "unread_total": min(unread, selectors.FOLDER_COUNT_CAP),
+        "unread_more": unread > selectors.FOLDER_COUNT_CAP,
+    }
+    return {
+        "count": shown["unread_total"],
+        "more": shown["unread_more"],
+        "text": f"{shown['unread_total']}{'+' if shown['unread_more'] else ''}",
+        "html": render_to_string("includes/unread_badge.html", shown),
+    }
+
+
+def _row_announcement(row: Participant) -> str:
+    thread = row.thread
+    name = (
+        thread.buyer.display_name
+        if row.role == ParticipantRole.SELLER
+        else thread.seller.public_name
+    )
+    body = thread.last_message.body if thread.last_message is not None else ""
+    return _("New message from %(name)s: %(text)s") % {
+        "name": name,
+        "text": Truncator(body).chars(200),
+    }
+
+
+def _no_store(response: JsonResponse) -> JsonResponse:
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _inbox_url(request: AuthenticatedHttpRequest) -> str:
@@ -554,6 +868,9 @@ _BULK_DONE = {
         "%(n)d conversations marked as needing no response.",
         n,
     ),
+    "restore": lambda n: ngettext(
+        "%(n)d conversation restored.", "%(n)d conversations restored.", n
+    ),
 }
 
 
@@ -564,11 +881,21 @@ def thread_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     ids = _posted_ids(request.POST.getlist("thread"))
     action = request.POST.get("action", "")
     try:
-        changed = thread_bulk_update(user=request.user, thread_ids=ids, action=action)
+        now = timezone.now()
+        if action == "trash":
+            trashed = thread_bulk_trash(user=request.user, thread_ids=ids, now=now)
+        else:
+            changed = thread_bulk_update(user=request.user, thread_ids=ids, action=action)
     except NotFound:
         raise  # a 404 page, whether or not it exists for someone else
     except ApplicationError as error:
         flash.error(request, error.message)
     else:
-        flash.success(request, _BULK_DONE[action](changed) % {"n": changed})
+        if action != "trash":
+            flash.success(request, _BULK_DONE[action](changed) % {"n": changed})
+        elif trashed:
+            purge_at = now + timedelta(days=settings.TRASH_PURGE_DAYS)
+            flash_trashed(request, trashed, purge_at=purge_at)
+        else:
+            flash.success(request, _("These conversations are already in Trash."))
     return redirect(_inbox_url(request))

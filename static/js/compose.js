@@ -175,6 +175,19 @@
     });
   }
 
+  // Proactive messages: each reason has its own length limit; the hint and the box follow it.
+  var reasonPicker = form && form.querySelector("select[name=reason]");
+  var bodyHint = document.getElementById("body-hint");
+  if (reasonPicker && bodyHint) {
+    reasonPicker.addEventListener("change", function () {
+      var option = reasonPicker.options[reasonPicker.selectedIndex];
+      var limit = option && option.getAttribute("data-max-length");
+      if (!limit) return;
+      box.setAttribute("maxlength", limit);
+      bodyHint.textContent = option.getAttribute("data-hint");
+    });
+  }
+
   box.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(check, 400);

@@ -31,8 +31,16 @@
     rows[index].scrollIntoView({ block: "nearest" });
   }
 
-  rows.forEach(function (row, index) {
-    row.addEventListener("focusin", function () { mark(index); });
+  document.addEventListener("focusin", function (event) {
+    var focused = event.target.closest && event.target.closest("[data-thread-row]");
+    if (focused && rows.indexOf(focused) >= 0) mark(rows.indexOf(focused));
+  });
+
+  // Rows that arrive while the page is open (inbox_live.js) take their place in the order.
+  document.addEventListener("inbox:rows-changed", function () {
+    rows = Array.prototype.slice.call(document.querySelectorAll("[data-thread-row]"));
+    current = -1;
+    rows.forEach(function (row, index) { if (row.classList.contains("is-current")) current = index; });
   });
 
   function row() { return current >= 0 ? rows[current] : null; }

@@ -6,6 +6,14 @@
   "use strict";
   var list = document.getElementById("thread-messages");
   var live = document.getElementById("thread-live");
+  // Seller pages: the 24-hour countdown and "No response needed" come and go with the buyer's
+  // waiting messages; the page says which waiting-since it shows and gets them anew if it changed.
+  var due = document.getElementById("response-due");
+  var dueAction = document.getElementById("no-response-action");
+  // Seller pages of a team: say whether this person is replying (text in the reply box), and
+  // show who else of the team has the conversation open or is replying.
+  var presenceLine = document.getElementById("team-presence");
+  var replyBox = document.getElementById("id_body");
   if (!list || !window.fetch || !list.dataset.updatesUrl) return;
 
   var INTERVAL_MS = 3000;
@@ -47,6 +55,11 @@
     if (inFlight || document.visibilityState !== "visible") return;
     inFlight = true;
     var url = list.dataset.updatesUrl + "?after=" + encodeURIComponent(after);
+    if (due) url += "&due=" + encodeURIComponent(due.dataset.due || "0");
+    if (presenceLine) {
+      var replying = replyBox && replyBox.value.trim() !== "";
+      url += "&presence=" + (replying ? "replying" : "viewing");
+    }
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) throw new Error(String(response.status));
@@ -55,6 +68,14 @@
       .then(function (data) {
         var follow = nearBottom();
         data.messages.forEach(add);
+        if (data.obligation && due) {
+          due.dataset.due = data.obligation.due;
+          due.innerHTML = data.obligation.countdown_html;
+          if (dueAction) dueAction.innerHTML = data.obligation.action_html;
+        }
+        if (presenceLine && typeof data.presence === "string" && presenceLine.textContent !== data.presence) {
+          presenceLine.textContent = data.presence;
+        }
         if (data.after) after = data.after;
         list.dataset.after = after;
         if (data.messages.length && follow) {
@@ -70,6 +91,18 @@
         inFlight = false;
         schedule(delay);
       });
+  }
+
+  if (presenceLine && replyBox) {
+    // Starting (or clearing) a reply tells the team at once, not at the next poll.
+    var wasReplying = replyBox.value.trim() !== "";
+    replyBox.addEventListener("input", function () {
+      var replying = replyBox.value.trim() !== "";
+      if (replying !== wasReplying) {
+        wasReplying = replying;
+        poll();
+      }
+    });
   }
 
   document.addEventListener("visibilitychange", function () {

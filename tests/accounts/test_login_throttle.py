@@ -234,7 +234,7 @@ def test_the_owner_is_emailed_once_when_sign_ins_to_the_account_are_paused(clien
         "Hello,\n\n"
         "Someone tried several times to sign in to your Message Center account with a wrong "
         "password, so we paused signing in to it for a while to keep it safe.\n\n"
-        "You can sign in again from Jan. 15, 2027, 8:15 a.m. (UTC).\n\n"
+        "You can sign in again from Jan 15, 2027, 08:15 (UTC).\n\n"
         "If it was you, wait until then and try again. If it was not you, you do not need to "
         "do anything: those attempts did not get into your account.\n\n"
         "--\nReplies to this email are not delivered: please reply in Message Center.\n"
@@ -242,7 +242,7 @@ def test_the_owner_is_emailed_once_when_sign_ins_to_the_account_are_paused(clien
     )
     assert "127.0.0.1" not in email.body.replace("http://127.0.0.1:8000", "")
     html = email.alternatives[0][0]
-    assert "You can sign in again from Jan. 15, 2027, 8:15 a.m. (UTC)." in html
+    assert "You can sign in again from Jan 15, 2027, 08:15 (UTC)." in html
 
 
 def test_a_new_window_pauses_again_and_emails_again(client):

@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import User
-from messaging.models import SavedReply, Thread
+from messaging.models import Participant, SavedReply, Thread
+from messaging.threads.trash import thread_trash
 from orders.models import Product
 from tests.e2e.conftest import ARTIFACTS, watch_policy
 from tests.orders.factories import OrderFactory, OrderItemFactory
@@ -118,6 +120,31 @@ def blocked_reply(page: Any) -> None:
     page.wait_for_load_state()
 
 
+def blocked_reply_shown(page: Any) -> None:
+    """Send a reply the policy blocks, then unfold it (Show) in the conversation."""
+    blocked_reply(page)
+    page.locator("details.not-sent summary").last.click()
+
+
+def blocked_reply_then_inbox(inbox: str) -> Callable[[Any], None]:
+    """Send a reply the policy blocks, then open the inbox, whose row says "Not sent"."""
+
+    def action(page: Any) -> None:
+        blocked_reply(page)
+        page.goto(urljoin(page.url, inbox))
+
+    return action
+
+
+def reported_message(page: Any) -> None:
+    """Report the seller's first message, so it shows it was reported, without its form."""
+    report = page.locator("details.report").first
+    report.locator("summary").click()
+    report.locator("select[name=reason]").select_option("spam")
+    report.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
+
 def wrong_password(page: Any) -> None:
     page.fill("#id_username", "buyer@example.com")
     page.fill("#id_password", "not the password")
@@ -132,6 +159,13 @@ def sign_in_paused(page: Any) -> None:
             return
         wrong_password(page)
     raise AssertionError("sign-ins were not paused")
+
+
+def trash_one(*, user: User, keep: Thread) -> Thread:
+    """Delete one of the user's conversations (not ``keep``), so their Trash shows a row."""
+    participant = Participant.objects.filter(user=user, is_deleted=False).exclude(thread=keep)[0]
+    thread_trash(participant=participant)
+    return participant.thread
 
 
 def pages_for(role: str, demo: Demo) -> list[Page]:
@@ -159,14 +193,24 @@ def pages_for(role: str, demo: Demo) -> list[Page]:
         OrderItemFactory(order=order, title="Stoneware mug, blue")
         product = Product.objects.first()
         assert product is not None
+        trashed = trash_one(user=demo.buyer, keep=thread)
         return [
             Page("inbox", "/messages/"),
             Page("inbox-unread", "/messages/?folder=unread"),
             Page("inbox-archived", "/messages/?folder=archived"),
+            Page("inbox-trash", "/messages/?folder=trash"),
+            Page("thread-in-trash", f"/messages/{trashed.pk}/"),
             Page("inbox-search", "/messages/?q=order"),
             Page("inbox-shortcuts", "/messages/", prepare=press("?")),
             Page("thread", f"/messages/{thread.pk}/"),
             Page("thread-blocked-reply", f"/messages/{thread.pk}/", prepare=blocked_reply),
+            Page("thread-blocked-shown", f"/messages/{thread.pk}/", prepare=blocked_reply_shown),
+            Page(
+                "inbox-not-sent",
+                f"/messages/{thread.pk}/",
+                prepare=blocked_reply_then_inbox("/messages/"),
+            ),
+            Page("thread-reported", f"/messages/{thread.pk}/", prepare=reported_message),
             Page("start-order", f"/orders/{order.number}/contact/"),
             Page("ask-product", f"/products/{product.pk}/ask/"),
             Page("orders", "/orders/"),
@@ -180,15 +224,23 @@ def pages_for(role: str, demo: Demo) -> list[Page]:
     assert thread is not None
     saved_reply = SavedReply.objects.filter(seller=demo.seller).first()
     assert saved_reply is not None
+    trash_one(user=demo.seller, keep=thread)
     return [
         Page("inbox", "/seller/"),
         Page("inbox-unread", "/seller/?folder=unread"),
         Page("inbox-sent", "/seller/?folder=sent"),
         Page("inbox-archived", "/seller/?folder=archived"),
         Page("inbox-all", "/seller/?folder=all"),
+        Page("inbox-trash", "/seller/?folder=trash"),
         Page("inbox-search", "/seller/?folder=all&q=order"),
         Page("inbox-shortcuts", "/seller/", prepare=press("?")),
         Page("thread", f"/seller/messages/{thread.pk}/"),
+        Page("thread-blocked-shown", f"/seller/messages/{thread.pk}/", prepare=blocked_reply_shown),
+        Page(
+            "inbox-not-sent",
+            f"/seller/messages/{thread.pk}/",
+            prepare=blocked_reply_then_inbox("/seller/?folder=all"),
+        ),
         Page("orders", "/seller/orders/"),
         Page("order", f"/seller/orders/{thread.order.number}/"),  # type: ignore[union-attr]
         Page("performance", "/seller/performance/"),

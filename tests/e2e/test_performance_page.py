@@ -18,7 +18,13 @@ SEEDED_AT = datetime(2026, 4, 2, 12, 0, tzinfo=UTC)
 
 
 def shown(moment: datetime) -> str:
-    return f"{moment:%b} {moment.day}, {moment:%H:%M}"
+    """As the page writes a moment (core/moments.py): relative today and yesterday, else a date."""
+    days = (SEEDED_AT.date() - moment.date()).days
+    if days == 0:
+        return f"today at {moment:%H:%M}"
+    if days == 1:
+        return f"yesterday at {moment:%H:%M}"
+    return f"{moment:%b} {moment.day}, {moment.year}, {moment:%H:%M}"
 
 
 @pytest.fixture

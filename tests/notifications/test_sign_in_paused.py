@@ -65,7 +65,7 @@ def test_the_notice_speaks_spanish_to_a_spanish_reader():
         "Alguien intentó varias veces iniciar sesión en tu cuenta de Message Center con una "
         "contraseña incorrecta, así que pausamos el inicio de sesión en ella por un tiempo para "
         "protegerla.\n\n"
-        "Podrás volver a iniciar sesión a partir del 15 de enero de 2027 a las 08:15 (UTC).\n\n"
+        "Podrás volver a iniciar sesión a partir del 15 ene 2027, 08:15 (UTC).\n\n"
         "Si fuiste tú, espera hasta entonces y vuelve a intentarlo. Si no fuiste tú, no tienes "
         "que hacer nada: esos intentos no entraron en tu cuenta.\n\n"
         "--\nLas respuestas a este correo no se entregan: responde en Message Center.\n"
@@ -73,4 +73,4 @@ def test_the_notice_speaks_spanish_to_a_spanish_reader():
     )
     html = email.alternatives[0][0]
     assert '<html lang="es">' in html
-    assert "Podrás volver a iniciar sesión a partir del 15 de enero de 2027 a las 08:15" in html
+    assert "Podrás volver a iniciar sesión a partir del 15 ene 2027, 08:15" in html

@@ -132,22 +132,29 @@ def test_the_sender_sees_their_message_while_the_replica_lags(replica_databases)
     assert inbox_snippets(seller_inbox) == ["Where is my parcel?"]
     assert shown_messages(seller_page) == ["Where is my parcel?"]
     assert tables(seller_on_replica) == [
-        # The inbox: its rows, their threads, the folder counts, a restriction, the badge.
+        # The inbox: its rows, their threads, the folder counts, a restriction, the badge,
+        # the reader's own blocked messages ("Not sent").
         "messaging_participant",
         "messaging_thread",
         "messaging_participant",
         "messaging_sellerrestriction",
         "messaging_participant",
+        "messaging_message",
         # The thread page: the seller's side, the thread, the saved replies, the messages
-        # and their files, the seller's evidence export, the badge, the order's items.
+        # and their files, the order's items, the buyer's other orders and conversations,
+        # the team's notes and who can be assigned, the seller's evidence export, the badge.
         "messaging_participant",
         "messaging_thread",
         "messaging_savedreply",
         "messaging_message",
         "messaging_attachment",
+        "orders_orderitem",
+        "orders_order",
+        "messaging_participant",
+        "messaging_threadnote",
+        "accounts_shopmember",
         "messaging_evidenceexport",
         "messaging_participant",
-        "orders_orderitem",
     ]
 
     pair.resume()

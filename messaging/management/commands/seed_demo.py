@@ -1,5 +1,7 @@
 """Build a small demo marketplace with known logins. Running it again changes nothing."""
 
+import hashlib
+import io
 from datetime import timedelta
 from decimal import Decimal
 from random import Random
@@ -8,14 +10,17 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
 
-from accounts.demo import BUYERS, DEMO_PASSWORD, DEMO_STAFF_EMAIL, SELLERS
-from accounts.models import Role, SellerProfile, User
+from accounts.demo import BUYERS, DEMO_PASSWORD, DEMO_STAFF_EMAIL, SELLERS, TEAM
+from accounts.models import Role, SellerProfile, ShopMember, User
 from messaging.models import Participant, SavedReply, Thread
 from messaging.replies.services import saved_reply_create
 from messaging.threads.services import message_send, thread_mark_no_response_needed, thread_start
 from notifications.models import Notification, NotificationStatus
+from orders.images import image_prepare
 from orders.models import Order, OrderItem, OrderStatus, Product
+from orders.services import product_image_set
 
 PRODUCTS = {
     "seller@example.com": [
@@ -179,6 +184,27 @@ HISTORY_THANKS = (
 )
 
 
+# Demo product pictures: a tile in one of these colours (picked by SKU) with the initials.
+PICTURE_COLOURS = ("#0b5cad", "#1e6b34", "#8a4b00", "#6639ba", "#b42318", "#0f766e")
+PICTURE_SIZE = 240
+
+
+def demo_picture(product: Product) -> bytes:
+    """A PNG tile for a demo product: the same bytes for the same product on every run."""
+    digest = hashlib.sha256(product.sku.encode()).digest()
+    colour = PICTURE_COLOURS[digest[0] % len(PICTURE_COLOURS)]
+    words = [word for word in product.title.split() if word[:1].isalpha() and len(word) > 1]
+    initials = "".join(word[0] for word in words[:2]).upper()
+    tile = Image.new("RGB", (PICTURE_SIZE, PICTURE_SIZE), "white")
+    draw = ImageDraw.Draw(tile)
+    draw.rounded_rectangle((12, 12, PICTURE_SIZE - 12, PICTURE_SIZE - 12), radius=36, fill=colour)
+    font = ImageFont.load_default(size=96)
+    draw.text((PICTURE_SIZE / 2, PICTURE_SIZE / 2), initials, fill="white", font=font, anchor="mm")
+    out = io.BytesIO()
+    tile.save(out, "PNG")
+    return out.getvalue()
+
+
 def order_number(index: int) -> str:
     return f"112-{1000000 + index * 7919:07d}-{5000000 + index * 104729:07d}"
 
@@ -202,6 +228,11 @@ class Command(BaseCommand):
             SellerProfile.objects.get_or_create(user=users[email], defaults={"shop_name": shop})
         for email, name, language in BUYERS:
             users[email] = self._user(email, name, Role.BUYER, language)
+        for email, name, shop_email, member_role, language in TEAM:
+            users[email] = self._user(email, name, Role.BUYER, language)
+            ShopMember.objects.get_or_create(
+                user=users[email], defaults={"shop": users[shop_email], "role": member_role}
+            )
         if not User.objects.filter(email=DEMO_STAFF_EMAIL).exists():
             User.objects.create_superuser(
                 DEMO_STAFF_EMAIL, DEMO_PASSWORD, display_name="Trust & Safety"
@@ -214,6 +245,10 @@ class Command(BaseCommand):
                     sku=sku,
                     defaults={"title": title, "price": Decimal(price)},
                 )
+                if not products[sku].image:
+                    product_image_set(
+                        product=products[sku], image=image_prepare(demo_picture(products[sku]))
+                    )
         for index, (buyer, seller, sku, status, days, conversation) in enumerate(ORDERS, 1):
             order = self._order(
                 order_number(index), users[buyer], users[seller], products[sku], status, days, now
@@ -239,6 +274,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  seller  {email:<22} {DEMO_PASSWORD}")
         for email, *_ in BUYERS:
             self.stdout.write(f"  buyer   {email:<22} {DEMO_PASSWORD}")
+        for email, _name, shop_email, member_role, _language in TEAM:
+            self.stdout.write(
+                f"  {member_role:<7} {email:<22} {DEMO_PASSWORD}  ({shop_email}'s team)"
+            )
         self.stdout.write(f"  staff   {DEMO_STAFF_EMAIL:<22} {DEMO_PASSWORD}  (/admin/)")
 
     def _user(self, email: str, name: str, role: str, language: str) -> User:

@@ -11,8 +11,14 @@ from rest_framework.test import APIClient
 
 from messaging.attachments import checks
 from messaging.attachments.checks import FileRejection
-from messaging.attachments.reasons import KIND_LABELS, REJECTION_LABELS, rejection_display
+from messaging.attachments.reasons import (
+    KIND_LABELS,
+    REFUSED_KIND_LABELS,
+    REJECTION_LABELS,
+    rejection_display,
+)
 from tests.accounts.factories import BuyerFactory
+from tests.messaging import badfiles
 from tests.messaging.factories import thread_with_message
 
 PIXEL_FLOOD = FileRejection(
@@ -55,7 +61,34 @@ def test_every_kind_of_file_a_reason_names_has_a_label():
     assert {kind: english(label) for kind, label in KIND_LABELS.items()} == checks.KIND_NAMES
 
 
-@pytest.mark.parametrize("label", [*REJECTION_LABELS.values(), *KIND_LABELS.values()])
+def test_every_kind_of_refused_file_has_a_label():
+    assert {
+        kind: english(label) for kind, label in REFUSED_KIND_LABELS.items()
+    } == checks.REFUSED_KIND_NAMES
+
+
+@pytest.mark.parametrize(
+    ("mime", "kind"),
+    [
+        ("application/vnd.microsoft.portable-executable", "windows_program"),
+        ("application/x-dosexec", "windows_program"),
+        ("application/x-executable", "program"),
+        ("application/zip", "zip"),
+        ("application/x-7z-compressed", "archive"),
+        ("text/html", "web_page"),
+        ("application/x-sh", "script"),
+        ("image/webp", "image"),
+        ("video/mp4", "video"),
+        ("application/x-never-heard-of", "other"),
+    ],
+)
+def test_a_refused_type_is_named_in_words_a_person_knows(mime, kind):
+    assert checks.refused_kind(mime) == kind
+
+
+@pytest.mark.parametrize(
+    "label", [*REJECTION_LABELS.values(), *KIND_LABELS.values(), *REFUSED_KIND_LABELS.values()]
+)
 def test_every_label_has_a_spanish_translation(label):
     assert spanish(label) != english(label)
     assert label_fields(spanish(label)) == label_fields(english(label))
@@ -85,11 +118,35 @@ def test_every_label_has_a_spanish_translation(label):
             "El archivo es una imagen JPEG, así que su nombre debe terminar en .jpg o .jpeg.",
         ),
         (
+            FileRejection(
+                0,
+                "setup.exe",
+                "type_not_allowed",
+                {
+                    "mime": "application/vnd.microsoft.portable-executable",
+                    "file_kind": "windows_program",
+                },
+            ),
+            "The file is a Windows program. "
+            "Only text, PDF, JPEG, GIF, PNG and Word files can be sent.",
+            "El archivo es un programa de Windows. "
+            "Solo se pueden enviar archivos de texto, PDF, JPEG, GIF, PNG y Word.",
+        ),
+        (
+            FileRejection(
+                0, "files.zip", "type_not_allowed", {"mime": "application/zip", "file_kind": "zip"}
+            ),
+            "The file is a ZIP archive. Only text, PDF, JPEG, GIF, PNG and Word files can be sent.",
+            "El archivo es un archivo ZIP. "
+            "Solo se pueden enviar archivos de texto, PDF, JPEG, GIF, PNG y Word.",
+        ),
+        (
+            # Refused before refusals named the kind of file: a generic phrase, never the MIME.
             FileRejection(0, "files.zip", "type_not_allowed", {"mime": "application/zip"}),
-            "Files of type application/zip are not allowed; "
-            "send text, PDF, JPEG, GIF, PNG or Word files.",
-            "No se permiten archivos de tipo application/zip; "
-            "envía archivos de texto, PDF, JPEG, GIF, PNG o Word.",
+            "The file is a type of file we don't accept. "
+            "Only text, PDF, JPEG, GIF, PNG and Word files can be sent.",
+            "El archivo es un tipo de archivo que no aceptamos. "
+            "Solo se pueden enviar archivos de texto, PDF, JPEG, GIF, PNG y Word.",
         ),
         (
             FileRejection(0, "big.docx", "docx_too_many_members", {"limit": 1000}),
@@ -156,10 +213,10 @@ def test_the_api_names_each_refused_file_with_its_codes_and_params():
             "index": 1,
             "name": "files.txt",
             "code": "type_not_allowed",
-            "reason": "Files of type application/zip are not allowed; "
-            "send text, PDF, JPEG, GIF, PNG or Word files.",
+            "reason": "The file is a ZIP archive. "
+            "Only text, PDF, JPEG, GIF, PNG and Word files can be sent.",
             "reason_code": "type_not_allowed",
-            "params": {"mime": "application/zip"},
+            "params": {"mime": "application/zip", "file_kind": "zip"},
         },
     ]
 
@@ -181,3 +238,70 @@ def test_a_refused_file_is_explained_in_spanish_on_the_page(client):
         '<span class="file-name">empty.txt</span> '
         '<span class="file-reason">El archivo está vacío.</span>'
     ) in content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        (
+            "en",
+            "The file is a Windows program. "
+            "Only text, PDF, JPEG, GIF, PNG and Word files can be sent.",
+        ),
+        (
+            "es",
+            "El archivo es un programa de Windows. "
+            "Solo se pueden enviar archivos de texto, PDF, JPEG, GIF, PNG y Word.",
+        ),
+    ],
+)
+def test_a_refused_program_is_explained_in_words_on_the_page(client, language, reason):
+    buyer = BuyerFactory(language=language)
+    thread, _ = thread_with_message(buyer=buyer)
+    client.force_login(buyer)
+    program = SimpleUploadedFile("invoice.pdf", badfiles.windows_executable())
+
+    response = client.post(
+        reverse("messaging:thread", args=[thread.pk]), {"body": "See the file", "files": [program]}
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        f'<span class="file-name">invoice.pdf</span> <span class="file-reason">{reason}</span>'
+    ) in content
+    assert "portable-executable" not in content
+
+
+@pytest.mark.django_db
+def test_the_api_names_a_refused_program_in_words_and_keeps_the_codes():
+    buyer = BuyerFactory()
+    thread, _ = thread_with_message(buyer=buyer)
+    client = APIClient()
+    client.force_authenticate(buyer)
+    program = SimpleUploadedFile("setup.pdf", badfiles.windows_executable())
+
+    response = client.post(
+        f"/api/v1/threads/{thread.pk}/messages",
+        {"body": "See the file", "files": [program]},
+        format="multipart",
+    )
+
+    body = response.json()
+    assert response.status_code == 400
+    assert body["detail"] == "One file cannot be sent; nothing was sent."
+    assert body["files"] == [
+        {
+            "index": 0,
+            "name": "setup.pdf",
+            "code": "type_not_allowed",
+            "reason": "The file is a Windows program. "
+            "Only text, PDF, JPEG, GIF, PNG and Word files can be sent.",
+            "reason_code": "type_not_allowed",
+            "params": {
+                "mime": "application/vnd.microsoft.portable-executable",
+                "file_kind": "windows_program",
+            },
+        }
+    ]

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 T0 = datetime(2026, 3, 30, 9, 0, tzinfo=UTC)
 NOW = datetime(2026, 4, 2, 12, 0, tzinfo=UTC)
-PERFORMANCE_QUERIES = 5  # session, user, the day counters, the late/unanswered list, badge
+PERFORMANCE_QUERIES = 6  # session, user, day counters, late/unanswered list, badge, has a team
 CSV_QUERIES = 3  # session, user, the obligations (streamed)
 
 
@@ -94,7 +94,7 @@ def test_seller_sees_the_three_windows_and_the_daily_chart(
     html = response.content.decode()
     assert html.count('<p class="metric-rate below">33.3%</p>') == 3
     assert html.count("<dd>16h 00m</dd>") == 3  # (2 h + 30 h) / 2
-    assert "Figures cover complete days up to April 1, 2026 (UTC)." in html
+    assert "Figures cover complete days up to Apr 1, 2026 (UTC)." in html
     assert 'href="/seller/performance.csv"' in html
 
 
@@ -299,7 +299,9 @@ def test_seller_thread_page_shows_the_countdown_until_answered(
     services.message_send(thread=thread, sender=seller, body="Shipped.", now=NOW)
 
     html = seller_client.get(f"/seller/messages/{thread.pk}/").content.decode()
-    assert "countdown" not in html
+    assert 'class="countdown' not in html
+    # The page still keeps a place for it, should the buyer write again while it is open.
+    assert '<div id="response-due" data-due="0"></div>' in html
 
 
 # Reminders
@@ -524,17 +526,17 @@ def test_page_lists_the_late_and_unanswered_messages_of_the_90_days(
     assert (
         f'<th scope="row"><a href="/seller/messages/{question.pk}/">'
         "Product question · Travel laptop sleeve</a></th> "
-        '<td><time datetime="2026-03-30T11:00:00+00:00">Mar 30, 11:00</time></td> '
-        '<td><time datetime="2026-03-31T11:00:00+00:00">Mar 31, 11:00</time></td> '
+        '<td><time datetime="2026-03-30T11:00:00+00:00">Mar 30, 2026, 11:00</time></td> '
+        '<td><time datetime="2026-03-31T11:00:00+00:00">Mar 31, 2026, 11:00</time></td> '
         '<td><span class="tag status-failed">Not answered</span></td> '
         "<td>2d 1h so far</td>"
     ) in html
     assert (
         f'<th scope="row"><a href="/seller/messages/{late.pk}/">'
         "Shipping · Order 112-0000002-0000002</a></th> "
-        '<td><time datetime="2026-03-30T09:00:00+00:00">Mar 30, 09:00</time></td> '
-        '<td><time datetime="2026-03-31T09:00:00+00:00">Mar 31, 09:00</time></td> '
-        '<td><time datetime="2026-03-31T15:00:00+00:00">Mar 31, 15:00</time></td> '
+        '<td><time datetime="2026-03-30T09:00:00+00:00">Mar 30, 2026, 09:00</time></td> '
+        '<td><time datetime="2026-03-31T09:00:00+00:00">Mar 31, 2026, 09:00</time></td> '
+        '<td><time datetime="2026-03-31T15:00:00+00:00">Mar 31, 2026, 15:00</time></td> '
         "<td>6h 00m</td>"
     ) in html
     assert "Showing the" not in html

@@ -5,9 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from core.errors import ApplicationError
+from core.moments import moment_text
 from messaging.models import ModerationAction, SellerRestriction
 from messaging.moderation.selectors import restriction_get_active
 from messaging.moderation.services import restriction_lift, seller_restrict
@@ -197,7 +198,7 @@ def test_the_seller_inbox_shows_a_restriction_in_force_with_reason_and_end(
     seller_client, seller, staff
 ):
     restriction = restrict(seller, staff, now=timezone.now() - timedelta(hours=1))
-    until = formats.date_format(timezone.localtime(restriction.ends_at), "DATETIME_FORMAT")
+    until = moment_text(restriction.ends_at)
 
     html = seller_client.get("/seller/").content.decode()
 

@@ -98,7 +98,7 @@ def test_every_label_has_a_spanish_translation(label):
             "phone_number",
             {"disguises": ["digits_as_words", "spaced_out"]},
             "Phone number, disguised with digits written as words and spaced-out characters",
-            "Número de teléfono, camuflado con cifras escritas con palabras y "
+            "Número de teléfono, con camuflaje mediante cifras escritas con palabras y "
             "caracteres separados por espacios",
         ),
     ],

@@ -323,7 +323,12 @@ def test_bad_attachment_is_refused_and_each_file_named(
     )
     body = mail.outbox[0].body
     assert body.startswith("Your message was not delivered: a file cannot be sent.\n\n- ")
-    assert "- setup.exe: " in body
+    # The file is named in words a person knows, never by its MIME type.
+    assert (
+        "- setup.exe: The file is a Windows program. "
+        "Only text, PDF, JPEG, GIF, PNG and Word files can be sent.\n" in body
+    )
+    assert "x-dosexec" not in body
 
 
 def test_automatic_email_is_refused_but_never_bounced(

@@ -38,7 +38,7 @@ LIST_PAGE_QUERIES = 4  # session, user, unread badge, the saved replies
 API_LIST_QUERIES = 1
 # The seller's thread page (already read) with saved replies: its own queries, the saved
 # replies and the order's first item for {item}.
-SELLER_THREAD_QUERIES = 11  # the thread page, with its evidence box (tests/messaging/threads)
+SELLER_THREAD_QUERIES = 15  # the thread page, with its evidence box (tests/messaging/threads)
 
 
 def as_user(user) -> APIClient:

@@ -167,7 +167,9 @@ def test_the_seller_thread_page_links_to_the_order_page(seller_client, buyer, se
 def test_the_buyer_blocks_and_unblocks_the_seller_from_the_thread(buyer_client, buyer, seller):
     thread, _ = thread_with_message(buyer=buyer, seller=seller)
 
-    blocked = buyer_client.post(f"/messages/{thread.pk}/block-seller/", follow=True)
+    blocked = buyer_client.post(
+        f"/messages/{thread.pk}/block-seller/", {"confirmed": "yes"}, follow=True
+    )
 
     assert SellerBlock.objects.filter(buyer=buyer, seller=seller).exists()
     assert "Unblock this seller" in blocked.content.decode()

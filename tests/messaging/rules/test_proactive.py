@@ -427,8 +427,17 @@ def test_the_messaging_actions_of_an_order_exactly(order, seller, buyer):
         remaining=1,
         unavailable=proactive.Unavailable(
             "too_early",
-            "A review can be requested from 5 days after delivery: from 2026-03-07 09:00 UTC.",
+            "A review can be requested from %(days)d days after delivery: from %(starts)s.",
+            {"days": 5, "starts": days(5)},
         ),
+    )
+    # The API writes the moment in UTC; the order page as pages write every date.
+    assert actions.review_request.unavailable is not None
+    assert actions.review_request.unavailable.detail == (
+        "A review can be requested from 5 days after delivery: from 2026-03-07 09:00 UTC."
+    )
+    assert actions.review_request.unavailable.page_detail == (
+        "A review can be requested from 5 days after delivery: from Mar 7, 2026, 09:00."
     )
     assert (
         actions.order_number,

@@ -22,9 +22,9 @@ from messaging.threads.services import (
     message_send,
     thread_archive,
     thread_bulk_update,
-    thread_delete_for_me,
     thread_start,
 )
+from messaging.threads.trash import thread_trash
 from tests.accounts.factories import BuyerFactory, SellerFactory, StaffFactory
 from tests.messaging.factories import thread_with_message
 from tests.orders.factories import OrderFactory
@@ -33,9 +33,9 @@ pytestmark = pytest.mark.django_db
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 API = "/api/v1"
-# Session, user, page rows, their threads (by id), result count, folder counts, unread badge:
-# never more with rows.
-INBOX_SEARCH_QUERIES = 7
+# Session, user, page rows, their threads (by id), the reader's own blocked messages ("Not
+# sent"), result count, folder counts, unread badge: never more with rows.
+INBOX_SEARCH_QUERIES = 8
 SELLER_INBOX_SEARCH_QUERIES = INBOX_SEARCH_QUERIES + 1  # + the seller's restriction
 BLOCKED_BODY = "Tangerine deal: write to me at tangerine@example.org"
 
@@ -201,7 +201,7 @@ def test_search_stays_inside_the_folder(buyer, seller, full_text):
     answered, _ = thread_with_message(buyer=buyer, seller=seller, body="Blue kettle")
     thread_archive(participant=side(archived, buyer))
     message_send(thread=answered, sender=seller, body="Sent it.")
-    thread_delete_for_me(participant=side(kept, seller))
+    thread_trash(participant=side(kept, seller))
 
     assert found(buyer, folder="inbox", text="kettle", full_text=full_text) == [
         answered.id,
@@ -379,7 +379,7 @@ def test_search_documents_follow_their_participants_sort_key_and_flags(postgresq
     assert copies(mine) == ((at(1), False, True, False),) * 2
     assert thread_bulk_update(user=buyer, thread_ids=[thread.pk], action="unarchive") == 1
     assert copies(mine) == ((at(1), False, False, False),) * 2
-    thread_delete_for_me(participant=theirs)
+    thread_trash(participant=theirs)
     assert copies(theirs) == ((at(1), True, False, True),) * 2
     # Any other writer too: the copies are kept by the database, not by the services.
     Participant.objects.filter(pk=mine.pk).update(is_archived=True, last_message_at=at(5))

@@ -18,14 +18,15 @@ from tests.orders.factories import OrderFactory, OrderItemFactory, ProductFactor
 
 pytestmark = pytest.mark.django_db
 
-# session, user, the page's rows, their threads (by id), the tab counts, the header badge
-INBOX_QUERIES = 6
+# session, user, the page's rows, their threads (by id), the reader's own blocked messages
+# after each row's last activity ("Not sent"), the tab counts, the header badge
+INBOX_QUERIES = 7
 SELLER_INBOX_QUERIES = INBOX_QUERIES + 1  # + the seller's restriction in force, if any
 # session, user, orders (with their conversation's id), their items, the header badge
 BUYER_ORDERS_QUERIES = 5
-SELLER_ORDERS_QUERIES = 4  # no items listed
-# session, user, participant, messages, their attachments, marking read
-UPDATES_QUERIES = 7
+SELLER_ORDERS_QUERIES = 5  # no items listed; + the seller's restriction in force, if any
+# session, user, participant, messages, their attachments, marking read, the buyer's reports
+UPDATES_QUERIES = 8
 
 
 def logged_in(user) -> Client:

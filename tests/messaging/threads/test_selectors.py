@@ -11,7 +11,7 @@ from django.urls import reverse
 from core.errors import ApplicationError, NotFound
 from core.pagination import encode_cursor
 from messaging.models import Message, Participant, ParticipantRole
-from messaging.threads import context_processors, selectors, services
+from messaging.threads import context_processors, selectors, services, trash
 from tests.accounts.factories import BuyerFactory, SellerFactory
 from tests.messaging.factories import thread_with_message
 
@@ -219,7 +219,7 @@ def test_a_later_page_starts_at_its_cursor_in_the_index(buyer, seller, role, fol
         ("buyer", "sent"),
         ("buyer", "all"),
         ("seller", "inbox"),
-        ("seller", "trash"),
+        ("seller", "spam"),
         ("buyer", ""),
     ],
 )
@@ -232,11 +232,11 @@ def test_folder_not_valid_for_the_role_is_refused(buyer, seller, role, folder):
     assert error.value.code == "invalid_folder"
 
 
-def test_thread_deleted_for_me_is_in_no_folder_but_the_other_side_keeps_it(buyer, seller):
+def test_thread_deleted_for_me_is_only_in_my_trash_and_the_other_side_keeps_it(buyer, seller):
     thread, _ = thread_with_message(buyer=buyer, seller=seller, now=at(0))
     services.thread_archive(participant=side(thread, seller))
-    services.thread_delete_for_me(participant=side(thread, seller))
-    services.thread_delete_for_me(participant=side(thread, buyer))
+    trash.thread_trash(participant=side(thread, seller))
+    trash.thread_trash(participant=side(thread, buyer))
 
     seller_folders = {f: listed(seller, f) for f in selectors.SELLER_FOLDERS}
     buyer_folders = {f: listed(buyer, f) for f in selectors.BUYER_FOLDERS}
@@ -247,13 +247,14 @@ def test_thread_deleted_for_me_is_in_no_folder_but_the_other_side_keeps_it(buyer
         "sent": [],
         "archived": [],
         "all": [],
+        "trash": [thread.id],
     }
-    assert buyer_folders == {"inbox": [], "unread": [], "archived": []}
+    assert buyer_folders == {"inbox": [], "unread": [], "archived": [], "trash": [thread.id]}
 
 
 def test_thread_deleted_by_one_side_stays_with_the_other(buyer, seller):
     thread, _ = thread_with_message(buyer=buyer, seller=seller, now=at(0))
-    services.thread_delete_for_me(participant=side(thread, buyer))
+    trash.thread_trash(participant=side(thread, buyer))
 
     assert listed(buyer, "inbox") == []
     assert listed(seller, "needs_response") == [thread.id]
@@ -266,12 +267,19 @@ def test_thread_folder_counts_for_a_seller(buyer, seller):
     deleted, _ = thread_with_message(buyer=buyer, seller=seller, now=at(3))
     services.message_send(thread=replied, sender=seller, body="Sent today.", now=at(4))
     services.thread_archive(participant=side(archived, seller))
-    services.thread_delete_for_me(participant=side(deleted, seller))
+    trash.thread_trash(participant=side(deleted, seller))
 
     counts = selectors.thread_folder_counts(user=seller)
 
     assert waiting.id in listed(seller, "needs_response")
-    assert counts == {"needs_response": 2, "unread": 2, "sent": 1, "archived": 1, "all": 3}
+    assert counts == {
+        "needs_response": 2,
+        "unread": 2,
+        "sent": 1,
+        "archived": 1,
+        "all": 3,
+        "trash": 1,
+    }
 
 
 def test_thread_folder_counts_for_a_buyer(buyer, seller):
@@ -281,21 +289,27 @@ def test_thread_folder_counts_for_a_buyer(buyer, seller):
     deleted, _ = thread_with_message(buyer=buyer, seller=seller, now=at(3))
     services.message_send(thread=unread, sender=seller, body="Shipped.", now=at(4))
     services.thread_archive(participant=side(archived, buyer))
-    services.thread_delete_for_me(participant=side(deleted, buyer))
+    trash.thread_trash(participant=side(deleted, buyer))
 
     counts = selectors.thread_folder_counts(user=buyer)
 
-    assert counts == {"inbox": 2, "unread": 1, "archived": 1}
+    assert counts == {"inbox": 2, "unread": 1, "archived": 1, "trash": 1}
 
 
 def test_thread_folder_counts_are_zero_for_a_user_without_threads(buyer, seller):
-    assert selectors.thread_folder_counts(user=buyer) == {"inbox": 0, "unread": 0, "archived": 0}
+    assert selectors.thread_folder_counts(user=buyer) == {
+        "inbox": 0,
+        "unread": 0,
+        "archived": 0,
+        "trash": 0,
+    }
     assert selectors.thread_folder_counts(user=seller) == {
         "needs_response": 0,
         "unread": 0,
         "sent": 0,
         "archived": 0,
         "all": 0,
+        "trash": 0,
     }
 
 
@@ -306,7 +320,7 @@ def test_unread_thread_count_counts_threads_not_messages(buyer, seller):
     read, _ = thread_with_message(buyer=buyer, seller=seller, now=at(3))
     deleted, _ = thread_with_message(buyer=buyer, seller=seller, now=at(4))
     services.thread_mark_read(participant=side(read, seller))
-    services.thread_delete_for_me(participant=side(deleted, seller))
+    trash.thread_trash(participant=side(deleted, seller))
 
     assert selectors.thread_unread_count(user=seller) == 1
     assert selectors.thread_unread_count(user=buyer) == 0
@@ -412,4 +426,11 @@ def test_thread_folder_counts_stop_one_past_the_cap(buyer, seller):
     counts = selectors.thread_folder_counts(user=seller, cap=2)
 
     # Five threads, four waiting, five unread: each count stops at cap + 1 = 3.
-    assert counts == {"needs_response": 3, "unread": 3, "sent": 1, "archived": 0, "all": 3}
+    assert counts == {
+        "needs_response": 3,
+        "unread": 3,
+        "sent": 1,
+        "archived": 0,
+        "all": 3,
+        "trash": 0,
+    }

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from core.errors import ApplicationError, NotFound, RateLimited
 from messaging.models import Message, MessageKind, Participant, ParticipantRole, Thread
-from messaging.threads import services
+from messaging.threads import services, trash
 from tests.accounts.factories import BuyerFactory
 from tests.messaging.factories import thread_with_message
 from tests.orders.factories import OrderFactory, ProductFactory
@@ -85,12 +85,16 @@ def test_new_message_brings_archived_and_deleted_thread_back(buyer, seller):
     thread, _ = thread_with_message(buyer=buyer, seller=seller)
     buyer_side, seller_side = sides(thread)
     services.thread_archive(participant=buyer_side)
-    services.thread_delete_for_me(participant=seller_side)
+    trash.thread_trash(participant=seller_side)
 
     services.message_send(thread=thread, sender=buyer, body="Hello again")
 
     buyer_side, seller_side = sides(thread)
-    assert (buyer_side.is_archived, seller_side.is_deleted) == (False, False)
+    assert (buyer_side.is_archived, seller_side.is_deleted, seller_side.trashed_at) == (
+        False,
+        False,
+        None,
+    )
 
 
 @pytest.mark.parametrize(
@@ -175,7 +179,7 @@ def test_seller_cannot_ask_about_own_product():
     assert Thread.objects.count() == 0
 
 
-def test_read_unread_archive_unarchive_delete_change_only_my_side(buyer, seller):
+def test_read_unread_archive_unarchive_trash_change_only_my_side(buyer, seller):
     thread, _ = thread_with_message(buyer=buyer, seller=seller)
     _, seller_side = sides(thread)
 
@@ -187,11 +191,15 @@ def test_read_unread_archive_unarchive_delete_change_only_my_side(buyer, seller)
     assert sides(thread)[1].is_archived is True
     services.thread_unarchive(participant=seller_side)
     assert sides(thread)[1].is_archived is False
-    services.thread_delete_for_me(participant=seller_side)
+    trash.thread_trash(participant=seller_side)
 
     buyer_side, seller_side = sides(thread)
-    assert seller_side.is_deleted is True
-    assert (buyer_side.is_deleted, buyer_side.is_archived) == (False, False)
+    assert (seller_side.is_deleted, seller_side.trashed_at is not None) == (True, True)
+    assert (buyer_side.is_deleted, buyer_side.is_archived, buyer_side.trashed_at) == (
+        False,
+        False,
+        None,
+    )
 
 
 def test_no_response_needed_is_for_sellers_only(buyer, seller):

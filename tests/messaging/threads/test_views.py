@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from messaging.models import Message, Participant, ParticipantRole, Thread
 from messaging.threads import selectors, services
@@ -16,12 +17,17 @@ T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 ACTIONS = ["read", "unread", "archive", "unarchive", "delete", "no-response-needed"]
 
 # Pinned query counts (session, user, page queries, unread badge); they must not grow with rows.
-# The page queries: its participant rows, their threads (by id), the folder counts.
-BUYER_INBOX_QUERIES = 6
-SELLER_INBOX_QUERIES = 7  # + the seller's restriction in force, if any
-# + the messages' attachments, + whether the seller is blocked, + the reader's evidence export
-BUYER_THREAD_QUERIES = 11
-SELLER_THREAD_QUERIES = 11  # + the seller's saved replies for the reply box
+# The page queries: its participant rows, their threads (by id), the reader's own blocked
+# messages after each row's last activity ("Not sent"), the folder counts.
+BUYER_INBOX_QUERIES = 7
+SELLER_INBOX_QUERIES = 8  # + the seller's restriction in force, if any
+# + the messages' attachments, + whether the seller is blocked, + the reader's evidence export,
+# + the buyer's reports of the thread's messages
+BUYER_THREAD_QUERIES = 12
+# + the seller's saved replies for the reply box, + the buyer's other orders from the seller
+# and other conversations with them (tests/messaging/threads/test_history.py), + the team's
+# notes in the thread and the people it can be assigned to (tests/messaging/team)
+SELLER_THREAD_QUERIES = 15
 
 
 def at(hours: float) -> datetime:
@@ -69,6 +75,7 @@ def test_buyer_inbox_lists_conversations_with_folder_tabs(buyer_client, buyer, s
         {"folder": "inbox", "label": "Inbox", "count": 2, "more": False},
         {"folder": "unread", "label": "Unread", "count": 1, "more": False},
         {"folder": "archived", "label": "Archived", "count": 0, "more": False},
+        {"folder": "trash", "label": "Trash", "count": 0, "more": False},
     ]
     html = response.content.decode()
     assert "<h1>Your messages</h1>" in html
@@ -144,6 +151,7 @@ def test_seller_inbox_opens_on_needs_response_with_tab_counts(seller_client, buy
         {"folder": "sent", "label": "Sent", "count": 1, "more": False},
         {"folder": "archived", "label": "Archived", "count": 0, "more": False},
         {"folder": "all", "label": "All", "count": 3, "more": False},
+        {"folder": "trash", "label": "Trash", "count": 0, "more": False},
     ]
     html = response.content.decode()
     assert (
@@ -260,7 +268,7 @@ def test_seller_thread_page_shows_the_waiting_buyer_and_marks_it_read(seller_cli
     assert response.templates[0].name == "seller/thread.html"
     html = response.content.decode()
     assert "<h1>Alex Buyer <small>Shipping</small></h1>" in html
-    assert "Waiting for your reply since" in html
+    assert "The buyer wrote just now and is waiting for your reply." in html
     assert "Where is it?" in html
     seller_side = side(thread, seller)
     assert seller_side.unread_count == 0
@@ -399,7 +407,12 @@ def test_rate_limited_reply_shows_the_error_and_writes_nothing(
             "Conversation moved to the inbox.",
             {"is_archived": False},
         ),
-        ("delete", "/seller/", "Conversation deleted for you.", {"is_deleted": True}),
+        (
+            "delete",
+            "/seller/",
+            "Conversation moved to Trash. It will be removed for good on Apr 2, 2025.",
+            {"is_deleted": True, "trashed_at": at(1)},
+        ),
         (
             "no-response-needed",
             "/seller/messages/{id}/",
@@ -409,8 +422,9 @@ def test_rate_limited_reply_shows_the_error_and_writes_nothing(
     ],
 )
 def test_seller_thread_action_changes_only_the_seller_side(
-    seller_client, buyer, seller, action, location, flash, state
+    seller_client, buyer, seller, action, location, flash, state, monkeypatch
 ):
+    monkeypatch.setattr(timezone, "now", lambda: at(1))
     thread, _ = thread_with_message(buyer=buyer, seller=seller, now=at(0))
     seller_side = side(thread, seller)
     if action == "unread":
