@@ -220,6 +220,8 @@ def test_a_viewer_reads_but_cannot_reply(seller, buyer):
     )
 
     assert page.status_code == 200
+    assert 'id="viewer-read-only"' in page.content.decode()
+    assert 'class="reply card"' not in page.content.decode()
     assert reply.status_code == 403
     assert (api.status_code, api.json()["code"]) == (403, "role_forbidden")
     assert Message.objects.filter(thread=thread).count() == 1
