@@ -160,3 +160,19 @@ def test_the_note_form_and_the_assign_form_of_the_thread_page(seller, buyer):
     )
     side = participant_get(user=seller, thread_id=thread.id)
     assert side.assignee_id == ana.id
+
+
+def test_listing_notes_costs_the_same_however_many(seller, buyer, django_assert_num_queries):
+    thread, _ = thread_with_message(buyer=buyer, seller=seller)
+    client = APIClient()
+    client.force_authenticate(seller)
+    participant = participant_get(user=seller, thread_id=thread.id)
+    notes.note_add(participant=participant, author=seller, body="One.")
+    # The seller's side, the thread, the notes with their authors, their mentions.
+    with django_assert_num_queries(4):
+        assert len(client.get(f"/api/v1/threads/{thread.id}/notes").json()) == 1
+    for n in range(5):
+        notes.note_add(participant=participant, author=seller, body=f"Note {n}.")
+
+    with django_assert_num_queries(4):
+        assert len(client.get(f"/api/v1/threads/{thread.id}/notes").json()) == 6

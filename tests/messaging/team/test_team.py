@@ -350,3 +350,21 @@ def test_the_shop_and_the_buyer_write_as_themselves(seller, buyer, seller_client
     assert list(
         Message.objects.filter(thread=thread).order_by("id").values_list("sender_id", "author_id")
     ) == [(buyer.id, None), (seller.id, None)]
+
+
+def test_the_team_page_costs_the_same_however_large_the_team(seller, django_assert_num_queries):
+    owner = signed_in(seller)
+    member_of(seller, MemberRole.AGENT)
+    # Session, user, members (with their users), open invitations, the unread badge, the shop's
+    # name (its profile) in the page's introduction.
+    with django_assert_num_queries(6):
+        assert owner.get("/seller/team/").status_code == 200
+    for n in range(5):
+        member_of(seller, MemberRole.VIEWER, email=f"viewer{n}@team.example")
+        invite(seller, f"new{n}@team.example")
+
+    with django_assert_num_queries(6):
+        response = owner.get("/seller/team/")
+
+    assert len(response.context["team_members"]) == 6
+    assert len(response.context["invitations"]) == 5
