@@ -45,6 +45,22 @@ class Mailbox:
         raise AssertionError(f"expected {count} emails within {timeout}s, got {len(self.messages)}")
 
 
+def wait_for_rows(queryset, fields: tuple[str, ...], expected: list[tuple], timeout: float = 30):
+    """Wait until the rows read `expected`.
+
+    The SMTP server holds a message as soon as the DATA command ends; the worker records
+    the row as sent a moment later, when the server's answer reaches it.
+    """
+    deadline = time.monotonic() + timeout
+    rows: list[tuple] = []
+    while time.monotonic() < deadline:
+        rows = list(queryset.values_list(*fields))
+        if rows == expected:
+            return rows
+        time.sleep(0.05)
+    raise AssertionError(f"rows stayed {rows!r}, expected {expected!r}")
+
+
 def smtp_server(mailbox: Mailbox) -> Controller:
     controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     controller.start()
