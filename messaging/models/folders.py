@@ -6,6 +6,8 @@ from django.utils.translation import pgettext_lazy
 
 class Folder(models.TextChoices):
     NEEDS_RESPONSE = "needs_response", pgettext_lazy("folder", "Needs response")
+    MINE = "mine", pgettext_lazy("folder", "Mine")
+    UNASSIGNED = "unassigned", pgettext_lazy("folder", "Unassigned")
     INBOX = "inbox", pgettext_lazy("folder", "Inbox")
     UNREAD = "unread", pgettext_lazy("folder", "Unread")
     SENT = "sent", pgettext_lazy("folder", "Sent")
@@ -19,6 +21,8 @@ BUYER_FOLDERS = (Folder.INBOX, Folder.UNREAD, Folder.ARCHIVED, Folder.TRASH)
 
 SELLER_FOLDERS = (
     Folder.NEEDS_RESPONSE,
+    Folder.MINE,
+    Folder.UNASSIGNED,
     Folder.UNREAD,
     Folder.SENT,
     Folder.ARCHIVED,
@@ -27,13 +31,21 @@ SELLER_FOLDERS = (
 )
 
 
-def folder_condition(folder: str) -> models.Q:
+# A seller team's folders: the conversations of its inbox assigned to the person looking (the
+# shop's own account or a member), and those assigned to no one. Their tabs show once the shop
+# has a team; a shop working alone has nothing to share out.
+TEAM_FOLDERS = frozenset({Folder.MINE, Folder.UNASSIGNED})
+
+
+def folder_condition(folder: str, *, person_id: int | None = None) -> models.Q:
     """The filter that puts a participant row in a folder (deleted rows are in none).
 
     Rows in Trash are deleted rows too: Trash is not a condition on the folder flags (see
-    ``ParticipantQuerySet.for_user_in_folder``).
+    ``ParticipantQuerySet.for_user_in_folder``). *Mine* is the rows assigned to ``person_id``.
     """
     conditions = {
+        Folder.MINE: models.Q(assignee_id=person_id, is_archived=False),
+        Folder.UNASSIGNED: models.Q(assignee__isnull=True, is_archived=False),
         Folder.NEEDS_RESPONSE: models.Q(needs_response_since__isnull=False),
         Folder.INBOX: models.Q(is_archived=False),
         Folder.UNREAD: models.Q(unread_count__gt=0),

@@ -113,17 +113,23 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
         """The user's rows in their folders: neither in Trash nor deleted."""
         return self.filter(user=user, is_deleted=False)
 
-    def in_folder(self, folder: str) -> "ParticipantQuerySet":
-        return self.filter(folder_condition(folder))
+    def in_folder(self, folder: str, *, person_id: int | None = None) -> "ParticipantQuerySet":
+        return self.filter(folder_condition(folder, person_id=person_id))
 
     def in_trash(self) -> "ParticipantQuerySet":
         return self.filter(trashed_at__isnull=False)
 
-    def for_user_in_folder(self, user: User, folder: str) -> "ParticipantQuerySet":
-        """The user's rows in one folder; Trash holds only rows that are in no other folder."""
+    def for_user_in_folder(
+        self, user: User, folder: str, *, person_id: int | None = None
+    ) -> "ParticipantQuerySet":
+        """The user's rows in one folder; Trash holds only rows that are in no other folder.
+
+        *Mine* is what is assigned to ``person_id``: the member of the shop's team looking, or
+        the shop's own account (the default).
+        """
         if folder == Folder.TRASH:
             return self.filter(user=user).in_trash()
-        return self.for_user(user).in_folder(folder)
+        return self.for_user(user).in_folder(folder, person_id=person_id or user.pk)
 
     def needs_response(self) -> "ParticipantQuerySet":
         return self.in_folder(Folder.NEEDS_RESPONSE)

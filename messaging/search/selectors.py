@@ -36,6 +36,10 @@ ORDER_NUMBER = re.compile(r"\b(\d{3})-(\d{7})-(\d{7})\b")
 ORDER_DIGITS = re.compile(r"^\d{17}$")
 
 
+# The assignee filter's value for the threads assigned to no one.
+ASSIGNEE_NONE = "none"
+
+
 @dataclass(frozen=True)
 class ThreadFilters:
     """What the user narrowed an inbox folder to; empty fields do not filter."""
@@ -45,10 +49,18 @@ class ThreadFilters:
     # Last activity in the thread at or after ``active_from`` and before ``active_before``.
     active_from: datetime | None = None
     active_before: datetime | None = None
+    # A seller team's threads assigned to this person (their user id), or to no one ("none").
+    assignee: str = ""
 
     @property
     def is_empty(self) -> bool:
-        return not (search_terms(self.text) or self.topic or self.active_from or self.active_before)
+        return not (
+            search_terms(self.text)
+            or self.topic
+            or self.active_from
+            or self.active_before
+            or self.assignee
+        )
 
 
 def search_terms(text: str) -> list[str]:
@@ -79,6 +91,10 @@ def threads_filter(
         rows = rows.filter(last_message_at__gte=filters.active_from)
     if filters.active_before is not None:
         rows = rows.filter(last_message_at__lt=filters.active_before)
+    if filters.assignee == ASSIGNEE_NONE:
+        rows = rows.filter(assignee__isnull=True)
+    elif filters.assignee:
+        rows = rows.filter(assignee_id=int(filters.assignee))
     terms = search_terms(filters.text)
     if not terms:
         return rows
@@ -99,10 +115,17 @@ def documents_filter(
     """The user's search documents in a folder matching ``filters``, alone (PostgreSQL).
 
     None where the documents cannot answer without the participant rows: no words to look
-    for, a topic (it is the thread's), a folder whose flags they do not carry, or SQLite.
+    for, a topic (it is the thread's), an assignee (the participant's), a folder whose flags
+    they do not carry, or SQLite.
     """
     terms = search_terms(filters.text)
-    if not terms or filters.topic or folder not in DOCUMENT_FOLDERS or not uses_full_text():
+    if (
+        not terms
+        or filters.topic
+        or filters.assignee
+        or folder not in DOCUMENT_FOLDERS
+        or not uses_full_text()
+    ):
         return None
     documents = SearchDocument.objects.filter(
         document_match(user=user, terms=terms), folder_condition(folder), is_deleted=False

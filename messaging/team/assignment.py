@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import MemberRole, ShopMember, User
 from core.errors import ApplicationError, NotFound
 from messaging.models import Participant, ParticipantRole
+from messaging.threads.live import inbox_version_bump
 
 
 def assignee_choices(*, shop: User) -> list[User]:
@@ -47,7 +48,8 @@ def threads_assign(
 ) -> list[Participant]:
     """Assign the shop's threads (one or many) to a person of the team, or unassign them.
 
-    Every id must be one of the shop's threads, or nothing changes (404).
+    Every id must be one of the shop's threads, or nothing changes (404). Threads in Trash
+    can be assigned too: a new message brings them back to the inbox, to their assignee.
     """
     ids = sorted(set(thread_ids))
     if not ids:
@@ -65,4 +67,6 @@ def threads_assign(
     Participant.objects.filter(pk__in=[row.pk for row in rows]).update(assignee=assignee)
     for row in rows:
         row.assignee = assignee
+    # The team's open inboxes: *Mine* and *Unassigned* changed for someone.
+    inbox_version_bump(user_ids=[shop.pk])
     return rows

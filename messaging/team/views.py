@@ -16,7 +16,8 @@ from accounts import members
 from accounts.access import require_seller
 from accounts.models import MemberRole, User
 from accounts.typing import AuthenticatedHttpRequest
-from core.errors import ApplicationError
+from core.converters import id_from_text
+from core.errors import ApplicationError, NotFound
 from messaging.team import assignment, notes, selectors, services
 
 
@@ -189,15 +190,18 @@ def thread_assign(request: AuthenticatedHttpRequest, thread_id: int) -> HttpResp
     """Assign one of the shop's threads to a person of the team, or unassign it."""
     notes.team_side_get(user=request.user, thread_id=thread_id)
     raw = request.POST.get("assignee", "")
+    assignee_id = id_from_text(raw) if raw else None
+    if raw and assignee_id is None:
+        flash.error(request, _("Pick someone of the team who can reply."))
+        return redirect("messaging:seller-thread", thread_id)
     try:
-        assignee_id = int(raw) if raw else None
         assignment.threads_assign(
             shop=request.user, thread_ids=[thread_id], assignee_id=assignee_id
         )
-    except (ValueError, ApplicationError) as error:
-        if isinstance(error, ApplicationError) and error.status == 404:
-            raise
-        flash.error(request, _("Pick someone of the team who can reply."))
+    except NotFound:
+        raise
+    except ApplicationError as error:
+        flash.error(request, error.message)
     else:
         flash.success(
             request,

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import members
 from accounts.typing import api_user
 from core.api import (
     ErrorSerializer,
@@ -17,6 +18,7 @@ from core.api import (
     StrictDateTimeField,
     StrictIntegerField,
 )
+from core.converters import id_from_text
 from core.errors import ApplicationError, NotFound
 from core.replica import replica_reads_allow
 from messaging.attachments import uploads
@@ -82,6 +84,11 @@ class ThreadOutputSerializer(serializers.Serializer):
         allow_null=True,
         help_text="When a thread in my Trash is deleted for good for me (within the hour "
         "after); null when it is not in Trash.",
+    )
+    assignee_id = serializers.IntegerField(
+        allow_null=True,
+        help_text="Sellers: the person of the team the thread is assigned to (their user id), "
+        "or null. Always null for buyers.",
     )
 
     def get_snippet(self, participant: Participant) -> str:
@@ -228,8 +235,17 @@ class ThreadListApi(APIView):
             required=False,
             allow_blank=True,  # empty means the default folder
             help_text="Buyers: inbox (the default), unread, archived, trash. Sellers: "
-            "needs_response (the default), unread, sent, archived, all, trash. `trash` lists "
-            "the threads I deleted, each with its `purge_at`.",
+            "needs_response (the default), mine, unassigned, unread, sent, archived, all, "
+            "trash. `trash` lists the threads I deleted, each with its `purge_at`. A seller "
+            "team's `mine` is the threads in the inbox assigned to the token's person, "
+            "`unassigned` those assigned to no one.",
+        )
+        assignee = StrictCharField(
+            required=False,
+            allow_blank=True,
+            max_length=20,
+            help_text="Sellers: only the threads assigned to this person of the team (their "
+            "user id, as `GET /team` lists them), or `none` for those assigned to no one.",
         )
         # Empty is the first page; anything else is a cursor handed out, or `invalid_cursor`.
         cursor = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
@@ -276,6 +292,10 @@ class ThreadListApi(APIView):
             )
         data = filters.validated_data
         user = api_user(request)
+        assignee = data.get("assignee", "")
+        if assignee and assignee != search.ASSIGNEE_NONE and id_from_text(assignee) is None:
+            detail = "A person's user id, or `none`."
+            raise ApplicationError("invalid_parameter", detail, fields={"assignee": [detail]})
         page = thread_list_for_user(
             user=user,
             folder=data.get("folder") or folder_default_for_user(user),
@@ -285,7 +305,9 @@ class ThreadListApi(APIView):
                 text=data.get("q", ""),
                 topic=data.get("topic", ""),
                 active_from=data.get("updated_since"),
+                assignee=assignee,
             ),
+            person_id=members.acting_user(request._request).pk,
         )
         return Response(
             {

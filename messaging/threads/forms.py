@@ -1,5 +1,6 @@
 """Forms of the conversation pages: the reply box, starting a thread, the inbox filters."""
 
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -8,8 +9,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from messaging.models import Topic
-from messaging.search.selectors import MAX_QUERY_LENGTH, ThreadFilters
+from messaging.search.selectors import ASSIGNEE_NONE, MAX_QUERY_LENGTH, ThreadFilters
 
 
 class ReplyForm(forms.Form):
@@ -48,13 +50,32 @@ class InboxFilterForm(forms.Form):
         label=_("Active until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, seller_view: bool = False, **kwargs: Any) -> None:
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        seller_view: bool = False,
+        assignees: Sequence[User] = (),
+        **kwargs: Any,
+    ) -> None:
+        """``assignees``: the people of a seller's team (no filter by assignee without one)."""
         super().__init__(*args, **kwargs)
         self.fields["q"].help_text = (
             _("An order number, a buyer's name or words in the messages.")
             if seller_view
             else _("An order number, a seller's name or words in the messages.")
         )
+        if assignees:
+            field = self.fields["assignee"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [
+                ("", _("Anyone or no one")),
+                (ASSIGNEE_NONE, _("No one")),
+                *((str(person.pk), person.display_name) for person in assignees),
+            ]
+        else:
+            del self.fields["assignee"]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -74,4 +95,5 @@ class InboxFilterForm(forms.Form):
             active_before=(
                 datetime.combine(end + timedelta(days=1), time.min, zone) if end else None
             ),
+            assignee=self.cleaned_data.get("assignee", ""),
         )

@@ -1,6 +1,7 @@
 """Every read of threads and messages. Scoping to the user is the permission check."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -8,7 +9,7 @@ from django.db import connections, router
 from django.db.models import Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import ShopMember, User
 from core.errors import ApplicationError, NotFound
 from core.pagination import Page, decode_cursor, encode_cursor
 from messaging.models import (
@@ -104,9 +105,11 @@ def _folder_check(*, user: User, folder: str) -> None:
         )
 
 
-def _folder_rows(*, user: User, folder: str, filters: ThreadFilters | None) -> ParticipantQuerySet:
+def _folder_rows(
+    *, user: User, folder: str, filters: ThreadFilters | None, person_id: int | None = None
+) -> ParticipantQuerySet:
     _folder_check(user=user, folder=folder)
-    rows = _participant_page_rows().for_user_in_folder(user, folder)
+    rows = _participant_page_rows().for_user_in_folder(user, folder, person_id=person_id)
     if filters is not None:
         rows = search.threads_filter(rows, user=user, filters=filters)
     return rows
@@ -119,16 +122,18 @@ def thread_list_for_user(
     cursor: str | None = None,
     limit: int = PAGE_SIZE,
     filters: ThreadFilters | None = None,
+    person_id: int | None = None,
 ) -> Page[Participant]:
     """List one page of a user's threads in a folder, keyset-paginated, optionally filtered.
 
     "Needs response" is ordered by the oldest waiting buyer message first (most urgent);
     every other folder by newest activity first. ``filters`` narrow the folder to a search.
+    ``person_id`` is who looks, for *Mine*: a member of the shop's team (default: the user).
     """
     _folder_check(user=user, folder=folder)
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     if folder == Folder.NEEDS_RESPONSE:
-        rows = _folder_rows(user=user, folder=folder, filters=filters)
+        rows = _folder_rows(user=user, folder=folder, filters=filters, person_id=person_id)
         if cursor:
             since, last_id = decode_cursor(cursor, types=(datetime, int))
             # The redundant bound lets the index seek to the cursor; the OR alone is a filter
@@ -155,7 +160,7 @@ def thread_list_for_user(
             )
             items = list(rows.order_by("-last_message_at", "-id"))
         else:
-            rows = _folder_rows(user=user, folder=folder, filters=filters)
+            rows = _folder_rows(user=user, folder=folder, filters=filters, person_id=person_id)
             items = list(_newest_first(rows, after=after, id_field="id")[: limit + 1])
         key = lambda p: (p.last_message_at, p.id)  # noqa: E731
     next_cursor = encode_cursor(*key(items[limit - 1])) if len(items) > limit else None
@@ -181,12 +186,15 @@ def thread_ids_active_since(
     since: datetime,
     filters: ThreadFilters | None = None,
     limit: int = MAX_PAGE_SIZE,
+    person_id: int | None = None,
 ) -> list[int]:
     """List the ids of a user's threads in a folder with activity after ``since``, newest first.
 
     At most ``limit``: an open page says "N new conversations" with them.
     """
-    rows = _folder_rows(user=user, folder=folder, filters=filters).prefetch_related(None)
+    rows = _folder_rows(
+        user=user, folder=folder, filters=filters, person_id=person_id
+    ).prefetch_related(None)
     return list(
         rows.filter(last_message_at__gt=since)
         .order_by("-last_message_at", "-id")
@@ -195,37 +203,68 @@ def thread_ids_active_since(
 
 
 def thread_match_count(
-    *, user: User, folder: str, filters: ThreadFilters, cap: int = MATCH_COUNT_CAP
+    *,
+    user: User,
+    folder: str,
+    filters: ThreadFilters,
+    cap: int = MATCH_COUNT_CAP,
+    person_id: int | None = None,
 ) -> int:
     """Count a user's threads in a folder matching ``filters``, stopping at ``cap`` + 1."""
     _folder_check(user=user, folder=folder)
     documents = search.documents_filter(user=user, folder=folder, filters=filters)
     if documents is not None:
         return documents.order_by()[: cap + 1].count()
-    rows = _folder_rows(user=user, folder=folder, filters=filters)
+    rows = _folder_rows(user=user, folder=folder, filters=filters, person_id=person_id)
     return rows.order_by()[: cap + 1].count()
 
 
-def thread_folder_counts(*, user: User, cap: int = FOLDER_COUNT_CAP) -> dict[str, int]:
+@dataclass(frozen=True)
+class FolderCounts:
+    """The threads in each of a user's folders (capped), and whether the shop has a team."""
+
+    counts: dict[str, int]
+    # A shop with a team shares its inbox out (the *Mine* and *Unassigned* tabs).
+    has_team: bool
+
+
+def thread_folder_counts(
+    *, user: User, cap: int = FOLDER_COUNT_CAP, person_id: int | None = None
+) -> FolderCounts:
     """Count a user's threads in each of their folders, each count stopping at ``cap`` + 1.
 
     A count above ``cap`` is shown as "999+". Counting a busy seller's twenty thousand
     threads exactly would make every inbox page slower the more the seller sells; capped,
-    each folder reads at most ``cap`` + 1 entries of its own partial index, all in one query.
+    each folder reads at most ``cap`` + 1 entries of its own partial index, all in one query,
+    which also says whether the shop has a team (one more index probe). ``person_id`` is who
+    looks, for *Mine* (default: the user).
     """
     folders = folder_list_for_user(user)
     selects: list[str] = []
     params: list[Any] = []
     for folder in folders:
-        rows = Participant.objects.for_user_in_folder(user, folder).order_by().values("id")
+        rows = (
+            Participant.objects.for_user_in_folder(user, folder, person_id=person_id)
+            .order_by()
+            .values("id")
+        )
         sql, row_params = rows[: cap + 1].query.sql_with_params()
         selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")  # noqa: S608
         params.extend(row_params)
+    team_sql, team_params = (
+        ShopMember.objects.filter(shop=user).values("id")[:1].query.sql_with_params()
+    )
+    selects.append(f"EXISTS ({team_sql})")
+    params.extend(team_params)
     # Raw SQL is not routed by itself: it runs where the ORM would read participants.
     with connections[router.db_for_read(Participant)].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(selects), params)
         row = cursor.fetchone()
-    return {folder.value: count for folder, count in zip(folders, row, strict=True)}
+    *counts, has_team = row
+    return FolderCounts(
+        counts={folder.value: count for folder, count in zip(folders, counts, strict=True)},
+        has_team=bool(has_team),
+    )
 
 
 def thread_unread_count(*, user: User, cap: int = FOLDER_COUNT_CAP) -> int:

@@ -41,7 +41,7 @@ from messaging.models import (
     ParticipantRole,
     Thread,
 )
-from messaging.models.folders import Folder
+from messaging.models.folders import TEAM_FOLDERS, Folder
 from messaging.models.threads import Topic
 from messaging.moderation import selectors as moderation
 from messaging.moderation.forms import ReportForm
@@ -50,7 +50,8 @@ from messaging.policy.reasons import blocked_explanation
 from messaging.replies import views as saved_reply_views
 from messaging.rules.selectors import seller_block_exists
 from messaging.rules.services import thread_block_seller, thread_unblock_seller
-from messaging.team import presence
+from messaging.search.selectors import ASSIGNEE_NONE
+from messaging.team import assignment, presence
 from messaging.team.panel import team_panel_context
 from messaging.templatetags.trash import UNDO_TAG
 from messaging.threads import fragments, live, selectors, sending
@@ -60,6 +61,7 @@ from messaging.threads.idempotency import FORM_TOKEN_FIELD, form_send_once
 from messaging.threads.links import thread_path
 from messaging.threads.selectors import (
     MATCH_COUNT_CAP,
+    FolderCounts,
     folder_default_for_user,
     folder_list_for_user,
     message_list_after,
@@ -167,23 +169,32 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
     # Where the page's live updates start: read before the rows, so nothing after is missed.
     live_since = _inbox_since_text(timezone.now(), _inbox_version(user))
     folder = request.GET.get("folder") or folder_default_for_user(user)
-    filter_form = InboxFilterForm(request.GET, seller_view=seller_view)
+    person_id = members.acting_user(request).pk  # whose *Mine* it is
+    counts = thread_folder_counts(user=user, person_id=person_id)
+    assignees = _inbox_assignees(user, counts)
+    filter_form = InboxFilterForm(request.GET, seller_view=seller_view, assignees=assignees)
     # Invalid filters are explained above the form and the folder is listed unfiltered.
     filters = filter_form.filters() if filter_form.is_valid() else None
     searching = filters is not None and not filters.is_empty
     match_count = None
     try:
         page = thread_list_for_user(
-            user=user, folder=folder, cursor=request.GET.get("cursor"), filters=filters
+            user=user,
+            folder=folder,
+            cursor=request.GET.get("cursor"),
+            filters=filters,
+            person_id=person_id,
         )
         if searching and filters is not None:
-            match_count = thread_match_count(user=user, folder=folder, filters=filters)
+            match_count = thread_match_count(
+                user=user, folder=folder, filters=filters, person_id=person_id
+            )
     except ApplicationError as error:
         if error.code not in {"invalid_folder", "invalid_cursor"}:
             raise
         flash.error(request, error.message)
         return redirect(request.path)
-    tabs = _folder_tabs(user)
+    tabs = _folder_tabs(user, counts)
     template = "seller/inbox.html" if seller_view else "messaging/inbox.html"
     # Filters carried by the folder tabs and the pager links.
     filter_params = (
@@ -213,6 +224,8 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
                 since=live_since,
             ),
             "trash_days": settings.TRASH_PURGE_DAYS,
+            # A team's people, for the bulk "Assign to" (and the filter by assignee).
+            "assignees": assignees,
             # Sellers see a restriction in force where they work (one indexed query).
             "restriction": (
                 moderation.restriction_get_active(seller_id=user.pk, now=timezone.now())
@@ -640,18 +653,28 @@ def _microseconds(moment: datetime) -> int:
     return (moment - datetime.fromtimestamp(0, UTC)) // timedelta(microseconds=1)
 
 
-def _folder_tabs(user: User) -> list[dict[str, object]]:
-    """The folder tabs with their counts, each capped (shown as "999+")."""
-    counts = thread_folder_counts(user=user)
+def _folder_tabs(user: User, counts: FolderCounts) -> list[dict[str, object]]:
+    """The folder tabs with their counts, each capped (shown as "999+").
+
+    *Mine* and *Unassigned* are tabs once the shop has a team.
+    """
     return [
         {
             "folder": f.value,
             "label": Folder(f).label,
-            "count": min(counts[f.value], selectors.FOLDER_COUNT_CAP),
-            "more": counts[f.value] > selectors.FOLDER_COUNT_CAP,
+            "count": min(counts.counts[f.value], selectors.FOLDER_COUNT_CAP),
+            "more": counts.counts[f.value] > selectors.FOLDER_COUNT_CAP,
         }
         for f in folder_list_for_user(user)
+        if counts.has_team or f not in TEAM_FOLDERS
     ]
+
+
+def _inbox_assignees(user: User, counts: FolderCounts) -> list[User]:
+    """Who the inbox's threads can be assigned to and filtered by: a team's people, or none."""
+    if not (user.is_seller and counts.has_team):
+        return []
+    return assignment.assignee_choices(shop=user)
 
 
 def _inbox_live(
@@ -740,7 +763,11 @@ def inbox_updates(request: AuthenticatedHttpRequest) -> JsonResponse:
     version = _inbox_version(user)
     if version and version == told_version:
         return _no_store(JsonResponse({"changed": False, "since": request.GET["since"]}))
-    filter_form = InboxFilterForm(request.GET, seller_view=seller_view)
+    person_id = members.acting_user(request).pk  # whose *Mine* it is
+    counts = thread_folder_counts(user=user, person_id=person_id)
+    filter_form = InboxFilterForm(
+        request.GET, seller_view=seller_view, assignees=_inbox_assignees(user, counts)
+    )
     filters = filter_form.filters() if filter_form.is_valid() else None
     searching = filters is not None and not filters.is_empty
     rows: list[dict[str, object]] = []
@@ -750,7 +777,11 @@ def inbox_updates(request: AuthenticatedHttpRequest) -> JsonResponse:
     if searching or request.GET.get("cursor") or request.GET.get("notice") == "1":
         # Counted from the page's load, so the cursor's time stays where it was.
         new = thread_ids_active_since(
-            user=user, folder=folder, since=since, filters=filters if searching else None
+            user=user,
+            folder=folder,
+            since=since,
+            filters=filters if searching else None,
+            person_id=person_id,
         )
         if new:
             notice = {
@@ -761,7 +792,7 @@ def inbox_updates(request: AuthenticatedHttpRequest) -> JsonResponse:
                 % {"count": len(new)},
             }
     else:
-        page = thread_list_for_user(user=user, folder=folder)
+        page = thread_list_for_user(user=user, folder=folder, person_id=person_id)
         order = [row.thread_id for row in page.items]
         fresh = [row for row in page.items if row.last_message_at > since - INBOX_LOOK_BACK]
         html = fragments.inbox_rows(rows=fresh, seller_view=seller_view)
@@ -789,7 +820,7 @@ def inbox_updates(request: AuthenticatedHttpRequest) -> JsonResponse:
                         "more": tab["more"],
                         "html": render_to_string("includes/tab_count.html", {"tab": tab}),
                     }
-                    for tab in _folder_tabs(user)
+                    for tab in _folder_tabs(user, counts)
                 },
                 "unread": _unread_badge(user),
             }
@@ -874,12 +905,38 @@ _BULK_DONE = {
 }
 
 
+def _bulk_assign(request: AuthenticatedHttpRequest, ids: list[int]) -> HttpResponse:
+    """Assign the ticked conversations to a person of the shop's team (or to no one)."""
+    raw = request.POST.get("assignee", "")
+    assignee_id = None if raw == ASSIGNEE_NONE else id_from_text(raw)
+    if raw != ASSIGNEE_NONE and assignee_id is None:
+        flash.error(request, _("Choose who to assign the conversations to."))
+        return redirect(_inbox_url(request))
+    try:
+        rows = assignment.threads_assign(shop=request.user, thread_ids=ids, assignee_id=assignee_id)
+    except NotFound:
+        raise  # a 404 page, whether or not it exists for someone else
+    except ApplicationError as error:
+        flash.error(request, error.message)
+    else:
+        n = len(rows)
+        done = (
+            ngettext("%(n)d conversation assigned.", "%(n)d conversations assigned.", n)
+            if assignee_id is not None
+            else ngettext("%(n)d conversation unassigned.", "%(n)d conversations unassigned.", n)
+        )
+        flash.success(request, done % {"n": n})
+    return redirect(_inbox_url(request))
+
+
 @login_required
 @require_POST
 def thread_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Apply one action to the conversations ticked in the inbox, then go back to it."""
     ids = _posted_ids(request.POST.getlist("thread"))
     action = request.POST.get("action", "")
+    if action == "assign":
+        return _bulk_assign(request, ids)
     try:
         now = timezone.now()
         if action == "trash":

@@ -93,6 +93,7 @@ def test_thread_list_returns_my_threads_as_i_see_them(buyer_api, buyer, seller):
                 "needs_response_since": None,
                 "trashed_at": None,
                 "purge_at": None,
+                "assignee_id": None,
             }
         ],
         "next_cursor": None,

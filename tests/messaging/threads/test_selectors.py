@@ -243,6 +243,8 @@ def test_thread_deleted_for_me_is_only_in_my_trash_and_the_other_side_keeps_it(b
 
     assert seller_folders == {
         "needs_response": [],
+        "mine": [],
+        "unassigned": [],
         "unread": [],
         "sent": [],
         "archived": [],
@@ -272,8 +274,12 @@ def test_thread_folder_counts_for_a_seller(buyer, seller):
     counts = selectors.thread_folder_counts(user=seller)
 
     assert waiting.id in listed(seller, "needs_response")
-    assert counts == {
+    assert counts.has_team is False
+    assert counts.counts == {
         "needs_response": 2,
+        # Nothing is assigned: every thread of the inbox (not Archived, not Trash).
+        "mine": 0,
+        "unassigned": 2,
         "unread": 2,
         "sent": 1,
         "archived": 1,
@@ -293,18 +299,20 @@ def test_thread_folder_counts_for_a_buyer(buyer, seller):
 
     counts = selectors.thread_folder_counts(user=buyer)
 
-    assert counts == {"inbox": 2, "unread": 1, "archived": 1, "trash": 1}
+    assert counts.counts == {"inbox": 2, "unread": 1, "archived": 1, "trash": 1}
 
 
 def test_thread_folder_counts_are_zero_for_a_user_without_threads(buyer, seller):
-    assert selectors.thread_folder_counts(user=buyer) == {
+    assert selectors.thread_folder_counts(user=buyer).counts == {
         "inbox": 0,
         "unread": 0,
         "archived": 0,
         "trash": 0,
     }
-    assert selectors.thread_folder_counts(user=seller) == {
+    assert selectors.thread_folder_counts(user=seller).counts == {
         "needs_response": 0,
+        "mine": 0,
+        "unassigned": 0,
         "unread": 0,
         "sent": 0,
         "archived": 0,
@@ -426,8 +434,10 @@ def test_thread_folder_counts_stop_one_past_the_cap(buyer, seller):
     counts = selectors.thread_folder_counts(user=seller, cap=2)
 
     # Five threads, four waiting, five unread: each count stops at cap + 1 = 3.
-    assert counts == {
+    assert counts.counts == {
         "needs_response": 3,
+        "mine": 0,
+        "unassigned": 3,
         "unread": 3,
         "sent": 1,
         "archived": 0,

@@ -53,7 +53,7 @@ def seen_by(user: User, thread: Thread, *, word: str) -> dict[str, object]:
         "last_message_is_mine": side.last_message_is_mine,
         "unread_count": side.unread_count,
         "unread_threads": selectors.thread_unread_count(user=user),
-        "folder_counts": selectors.thread_folder_counts(user=user),
+        "folder_counts": selectors.thread_folder_counts(user=user).counts,
         "needs_response_since": side.needs_response_since,
         "search": list(found.values_list("thread_id", flat=True)),
         "emails": Notification.objects.filter(recipient=user).count(),
