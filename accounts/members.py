@@ -39,7 +39,6 @@ SESSION_KEY = "_acting_shop"
 # Pages and API routes only an owner may use (any method).
 OWNER_ONLY_ROUTES = frozenset(
     {
-        "notifications:settings",
         "notifications:undo-send",
         "notifications:address-add",
         "notifications:address-remove",
@@ -58,10 +57,12 @@ OWNER_ONLY_ROUTES = frozenset(
         "messaging:team-member-remove",
     }
 )
-# Requests every member may make, whatever the role: about their own session and their own
-# API tokens (a token acts with its member's role).
+# Requests every member may make, whatever the role: about their own session, their own API
+# tokens (a token acts with its member's role) and their own emails (the settings page edits
+# the member's own; the shop's addresses and undo time stay the owner's).
 OWN_ACCOUNT_ROUTES = frozenset(
     {
+        "notifications:settings",
         "accounts:logout",
         "accounts:language-set",
         "accounts:api-tokens",

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from core.api import ErrorSerializer, RateLimitedSerializer
 from messaging.models import (
     Attachment,
+    Message,
 )
 
 
@@ -104,6 +105,19 @@ class MessageOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     findings = FindingSerializer(many=True)
     attachments = AttachmentOutputSerializer(many=True, source="attachments.all")
+    author_id = serializers.SerializerMethodField(
+        help_text="Sellers: the person of the shop's team who wrote it (their user id, as "
+        "`GET /team` lists them); null when the shop's own account wrote it. Always null for "
+        "buyers: they see the shop, never who in its team wrote."
+    )
+
+    def get_author_id(self, message: Message) -> int | None:
+        request = self.context.get("request")
+        viewer = getattr(request, "user", None)
+        # A seller sees only their own shop's threads: any seller message shown is the shop's.
+        if viewer is None or not getattr(viewer, "is_seller", False):
+            return None
+        return message.author_id
 
 
 class PolicyViolationSerializer(ErrorSerializer):

@@ -7,7 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import members
 from accounts import services as account_services
+from accounts.models import MemberRole
 from accounts.selectors import notification_address_list, undo_send_seconds_for
 from accounts.typing import AuthenticatedHttpRequest
 from core.errors import ApplicationError, NotFound
@@ -41,17 +43,29 @@ def _render(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
+    # A member of a seller's team sets their own emails (assigned threads, mentions); the
+    # shop's undo time and team addresses are its owners'.
+    person = members.acting_user(request)
+    membership = getattr(request, "member", None)
+    manages_shop = membership is None or membership.role == MemberRole.OWNER
     initial = {
-        "mode": user.notification_mode,
-        "digest_interval_minutes": user.digest_interval_minutes,
+        "mode": person.notification_mode,
+        "digest_interval_minutes": person.digest_interval_minutes,
     }
     context = {
         "form": form or PreferenceForm(initial=initial),
         "address_form": address_form or AddressForm(),
-        "undo_form": undo_form
-        or UndoSendForm(initial={"seconds": undo_send_seconds_for(user=user)}),
-        "addresses": list(notification_address_list(user=user)) if user.is_seller else [],
-        "notifications": notification_list_recent(user=user),
+        "undo_form": (
+            undo_form or UndoSendForm(initial={"seconds": undo_send_seconds_for(user=user)})
+            if manages_shop
+            else None
+        ),
+        "addresses": (
+            list(notification_address_list(user=user)) if user.is_seller and manages_shop else []
+        ),
+        "manages_shop": manages_shop,
+        "team_person": person if person.pk != user.pk else None,
+        "notifications": notification_list_recent(user=person),
     }
     return render(request, "notifications/settings.html", context, status=status)
 
@@ -65,7 +79,7 @@ def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             account_services.notification_preference_update(
-                user=request.user,
+                user=members.acting_user(request),
                 mode=form.cleaned_data["mode"],
                 digest_interval_minutes=form.cleaned_data["digest_interval_minutes"],
             )

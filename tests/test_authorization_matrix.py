@@ -435,7 +435,6 @@ OWNER_ONLY = {
     "messaging:team-invitation-revoke",
     "messaging:team-member-role",
     "messaging:team-member-remove",
-    "notifications:settings",
     "notifications:undo-send",
     "notifications:address-add",
     "notifications:address-remove",
@@ -451,6 +450,7 @@ OWNER_ONLY = {
 }
 # Every member's own, whatever the role: their session, their own API tokens, an invitation.
 MEMBERS_OWN = {
+    "notifications:settings",  # their own emails
     "accounts:logout",
     "accounts:language-set",
     "accounts:api-tokens",

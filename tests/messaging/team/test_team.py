@@ -7,6 +7,7 @@ import pytest
 from django.core import signing
 from django.test import Client
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from accounts.models import ApiToken, MemberRole, Role, ShopInvitation, ShopMember, User
 from accounts.tokens import token_create
@@ -227,19 +228,64 @@ def test_a_viewer_reads_but_cannot_reply(seller, buyer):
     assert Message.objects.filter(thread=thread).count() == 1
 
 
+def test_a_viewer_is_offered_no_action_an_agent_is(seller, buyer):
+    thread, _ = thread_with_message(buyer=buyer, seller=seller)
+    member_of(seller, MemberRole.AGENT)  # a team: the assign and note forms show
+    shown = {}
+    for role in (MemberRole.VIEWER, MemberRole.AGENT):
+        client = signed_in(member_of(seller, role, email=f"{role}2@team.example"))
+        thread_page = client.get(f"/seller/messages/{thread.id}/").content.decode()
+        inbox = client.get("/seller/").content.decode()
+        shown[role] = [
+            marker in page
+            for page, marker in [
+                (thread_page, 'class="actions"'),
+                (thread_page, f"/messages/{thread.id}/archive/"),
+                (thread_page, 'class="team-assign"'),
+                (thread_page, 'class="team-note-form"'),
+                (inbox, 'class="bulk-bar"'),
+                (inbox, 'value="assign"'),
+            ]
+        ]
+
+    assert shown == {MemberRole.VIEWER: [False] * 6, MemberRole.AGENT: [True] * 6}
+
+
 @pytest.mark.parametrize(
     ("role", "expected"),
     [(MemberRole.OWNER, 200), (MemberRole.AGENT, 403), (MemberRole.VIEWER, 403)],
 )
-def test_only_owners_open_the_team_webhooks_and_notification_pages(seller, role, expected):
+def test_only_owners_open_the_team_and_webhook_pages(seller, role, expected):
     client = signed_in(member_of(seller, role))
 
     statuses = {
         path: client.get(path).status_code
-        for path in ["/seller/team/", "/account/notifications/webhooks/", "/account/notifications/"]
+        for path in ["/seller/team/", "/account/notifications/webhooks/"]
     }
 
     assert statuses == dict.fromkeys(statuses, expected)
+
+
+@pytest.mark.parametrize("role", [MemberRole.OWNER, MemberRole.AGENT, MemberRole.VIEWER])
+def test_each_member_sets_their_own_emails_and_the_shops_stay(seller, role):
+    person = member_of(seller, role)
+    client = signed_in(person)
+
+    page = client.get("/account/notifications/")
+    saved = client.post(
+        "/account/notifications/", {"mode": "digest", "digest_interval_minutes": "60"}
+    )
+
+    person.refresh_from_db()
+    seller.refresh_from_db()
+    assert saved.status_code == 302
+    assert (person.notification_mode, person.digest_interval_minutes) == ("digest", 60)
+    assert seller.notification_mode == "immediate"
+    html = page.content.decode()
+    assert f"These are your own emails, Ana {role}, sent to {role}@team.example" in html
+    # The shop's team addresses and undo time: its owners' only.
+    owner = role == MemberRole.OWNER
+    assert ("Team addresses" in html, 'name="seconds"' in html) == (owner, owner)
 
 
 def test_a_member_sees_nothing_of_another_shop(seller, buyer):
@@ -339,7 +385,20 @@ def test_an_agents_token_sends_for_the_shop(seller, buyer, api_client):
     assert sent.status_code == 201
     message = Message.objects.get(thread=thread, body="On its way.")
     assert (message.sender_id, message.author_id) == (seller.id, agent.id)
-    assert "author" not in sent.json()
+    assert sent.json()["author_id"] == agent.id
+    # The team sees who wrote it; the buyer sees the shop's message and no one behind it.
+    team_view = api_client.get(f"/api/v1/threads/{thread.id}/messages").json()["results"]
+    buyer_api = APIClient()
+    buyer_api.force_authenticate(buyer)
+    buyer_view = buyer_api.get(f"/api/v1/threads/{thread.id}/messages").json()["results"]
+    assert [(m["sender_role"], m["author_id"]) for m in team_view] == [
+        ("buyer", None),
+        ("seller", agent.id),
+    ]
+    assert [(m["sender_role"], m["author_id"]) for m in buyer_view] == [
+        ("buyer", None),
+        ("seller", None),
+    ]
 
 
 def test_the_shop_and_the_buyer_write_as_themselves(seller, buyer, seller_client):

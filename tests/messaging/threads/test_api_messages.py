@@ -90,6 +90,7 @@ def message_payload(message: Message, *, attachments: list | None = None) -> dic
         "created_at": iso(message.created_at),
         "findings": message.findings,
         "attachments": attachments or [],
+        "author_id": None,
     }
 
 

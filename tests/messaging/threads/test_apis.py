@@ -212,6 +212,7 @@ def test_start_about_an_order_creates_the_thread_and_first_message(buyer_api, bu
         "created_at": iso(message.created_at),
         "findings": [],
         "attachments": [],
+        "author_id": None,
     }
     assert side(thread, seller).unread_count == 1
 
@@ -385,6 +386,7 @@ def test_thread_detail_returns_the_thread_and_the_messages_i_may_see(seller_api,
             "created_at": iso(at(0)),
             "findings": [],
             "attachments": [],
+            "author_id": None,
         }
     ]
 
@@ -427,6 +429,7 @@ def test_send_message_returns_201_with_the_message(buyer, seller):
         "created_at": iso(message.created_at),
         "findings": [],
         "attachments": [],
+        "author_id": None,
     }
     assert side(thread, seller).needs_response_since is None
     assert side(thread, buyer).unread_count == 1

@@ -70,6 +70,7 @@ def test_send_with_undo_seconds_answers_202_sending_until_the_undo_time(conversa
         "created_at": iso(at(120)),
         "findings": [],
         "attachments": [],
+        "author_id": None,
         "undo_until": iso(at(125)),
     }
 
