@@ -9,7 +9,8 @@ stale: any change to what it shows is a new key.
 - An inbox row: the reader's side of the thread (unread count, waiting since, last activity
   and who wrote last), the other party's name, the subject, the order or product (and its
   picture's version), the last message's text, the reader's own blocked message when it is
-  the latest ("Not sent", with what the policy found), and the relative times as they read
+  the latest ("Not sent", with what the policy found), the team's assignee by name, and the
+  relative times as they read
   at this moment ("5 minutes ago", "3h 12m left"), so a row is rendered again when its times
   change.
 
@@ -33,6 +34,7 @@ from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts.models import User
 from core.cache import CacheUnavailable, cache_call
 from core.moments import moment_text
 from messaging.clock.deadline import countdown
@@ -183,10 +185,18 @@ def message_items(
 
 
 def inbox_rows(
-    *, rows: Iterable[Participant], seller_view: bool, now: datetime | None = None
+    *,
+    rows: Iterable[Participant],
+    seller_view: bool,
+    now: datetime | None = None,
+    assignees: Iterable[User] = (),
 ) -> list[SafeString]:
-    """Return each inbox row's ``<li>``; threads must come with what a row shows loaded."""
+    """Return each inbox row's ``<li>``; threads must come with what a row shows loaded.
+
+    ``assignees``: the people of a seller's team; a row assigned to one of them names them.
+    """
     now = now or timezone.now()
+    names = {person.pk: person.display_name for person in assignees}
     rows = list(rows)
     not_sent = messages_not_sent_for_rows(rows=rows)
     fragments: list[Fragment] = []
@@ -220,6 +230,7 @@ def inbox_rows(
             thread.product.image_version if thread.product is not None else None,
             last.body if last is not None else None,
             None if blocked is None else (blocked.pk, not_sent_reason),
+            assignee_name := names.get(row.assignee_id) if row.assignee_id else None,
         )
         context = {
             "p": row,
@@ -228,6 +239,7 @@ def inbox_rows(
             "when": when,
             "due": due,
             "not_sent_reason": not_sent_reason,
+            "assignee_name": assignee_name,
         }
         fragments.append((shown, context))
     return _render_cached(ROW_TEMPLATE, fragments)

@@ -207,7 +207,9 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
         {
             "page": page,
             # Called by the template where the rows are shown (the engine calls a callable).
-            "inbox_rows": partial(fragments.inbox_rows, rows=page.items, seller_view=seller_view),
+            "inbox_rows": partial(
+                fragments.inbox_rows, rows=page.items, seller_view=seller_view, assignees=assignees
+            ),
             "folder": folder,
             "tabs": tabs,
             "seller_view": seller_view,
@@ -765,9 +767,8 @@ def inbox_updates(request: AuthenticatedHttpRequest) -> JsonResponse:
         return _no_store(JsonResponse({"changed": False, "since": request.GET["since"]}))
     person_id = members.acting_user(request).pk  # whose *Mine* it is
     counts = thread_folder_counts(user=user, person_id=person_id)
-    filter_form = InboxFilterForm(
-        request.GET, seller_view=seller_view, assignees=_inbox_assignees(user, counts)
-    )
+    assignees = _inbox_assignees(user, counts)
+    filter_form = InboxFilterForm(request.GET, seller_view=seller_view, assignees=assignees)
     filters = filter_form.filters() if filter_form.is_valid() else None
     searching = filters is not None and not filters.is_empty
     rows: list[dict[str, object]] = []
@@ -795,7 +796,7 @@ def inbox_updates(request: AuthenticatedHttpRequest) -> JsonResponse:
         page = thread_list_for_user(user=user, folder=folder, person_id=person_id)
         order = [row.thread_id for row in page.items]
         fresh = [row for row in page.items if row.last_message_at > since - INBOX_LOOK_BACK]
-        html = fragments.inbox_rows(rows=fresh, seller_view=seller_view)
+        html = fragments.inbox_rows(rows=fresh, seller_view=seller_view, assignees=assignees)
         rows = [
             {
                 "thread": row.thread_id,

@@ -331,3 +331,34 @@ def test_the_team_inbox_costs_the_same_however_many_people_and_threads(
 
     assert (len(first.context["page"].items), len(second.context["page"].items)) == (1, 5)
     assert len(second.context["assignees"]) == 7
+
+
+def test_a_row_names_its_assignee_and_changes_when_it_changes(seller, team_inbox):
+    anas, bens, owners, nobodys, _archived = team_inbox["threads"]
+    owner = signed_in(seller)
+
+    def assigned_to(response) -> dict[int, str]:
+        rows = re.findall(
+            r'data-thread="(\d+)".*?(?:<span class="assigned">Assigned to ([^<]+)</span>|</li>)',
+            response.content.decode(),
+            re.S,
+        )
+        return {int(thread_id): name for thread_id, name in rows}
+
+    before = assigned_to(owner.get("/seller/?folder=all"))
+    threads_assign(shop=seller, thread_ids=[bens.id], assignee_id=team_inbox["ana"].id)
+    after = assigned_to(owner.get("/seller/?folder=all"))
+
+    assert before == {
+        team_inbox["threads"][4].id: "Ana",
+        nobodys.id: "",
+        owners.id: "Sam Seller",
+        bens.id: "Ben",
+        anas.id: "Ana",
+    }
+    assert after[bens.id] == "Ana"
+    # The buyer's rows never name anyone of the team.
+    assert (
+        "Assigned to"
+        not in signed_in(team_inbox["threads"][0].buyer).get("/messages/").content.decode()
+    )
