@@ -132,6 +132,11 @@ def test_seed_demo_conversations_are_in_the_right_folders():
         "seller@example.com": ["damaged_defective", "product_question"],
         "gadgets@example.com": ["product_question", "shipping"],
     }
+    # Gadget Garage's agent has the product question; the rest are unassigned.
+    assigned = Participant.objects.filter(assignee__isnull=False)
+    assert list(assigned.values_list("user__email", "thread__topic", "assignee__email")) == [
+        ("gadgets@example.com", "product_question", "agent@example.com")
+    ]
 
 
 @pytest.mark.parametrize(("email", "start_page"), DEMO_LOGINS)

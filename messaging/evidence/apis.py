@@ -79,7 +79,10 @@ class ThreadEvidenceApi(APIView):
             "(the order, every message with its exact UTC time, sender, delivery and read "
             "state, the files' names, sizes and SHA-256, thumbnails of images) and a ZIP with "
             "the PDF, the original files and a `manifest.json` signed with Ed25519 (public "
-            "key at `/evidence/public-key`). Answers 202 with the export; follow its `url` "
+            "key at `/evidence/public-key`). The seller's export (the shop's, whichever "
+            "member asks) also holds the team's internal notes, in a section of their own "
+            "and under `internal_notes` in the manifest; the buyer's never does. "
+            "Answers 202 with the export; follow its `url` "
             "until `status` is `ready`, then GET its `download_url`. Asking again while one "
             "is being built returns that one. The file is kept 7 days."
         ),

@@ -4,7 +4,8 @@ Layout::
 
     attachments/<id>-<name>   the original files, byte for byte as stored
     transcript.pdf            the PDF transcript
-    manifest.json             every file with its size and SHA-256, and every message as data
+    manifest.json             every file with its size and SHA-256, every message as data and,
+                              in the seller's team's export only, its internal notes
     manifest.sig              {"algorithm": "Ed25519", "key_id", "signature"} of manifest.json
 
 The archive is written to a temporary file and each attachment is copied from storage in
@@ -149,6 +150,12 @@ def manifest_build(
             else None
         ),
         "messages": [message.as_json() for message in evidence.messages],
+        # The team's own export only: the key is absent from the buyer's and staff's.
+        **(
+            {"internal_notes": [note.as_json() for note in evidence.notes]}
+            if evidence.notes is not None
+            else {}
+        ),
         "files": files,
         "signing": {
             "algorithm": signing.ALGORITHM,

@@ -4,7 +4,9 @@ Nothing here decides visibility: the messages come from ``selectors.evidence_mes
 participant, the thread page's own selector). This module only chooses which of their details
 a reader may see: the policy's findings on their own blocked messages (the send showed them),
 whether they read the other side's messages; staff also get the review, the reports and the
-moderation trail of every message, and both sides' read state.
+moderation trail of every message, and both sides' read state. The shop's export also holds
+its team's internal notes (``selectors.evidence_notes``), apart from the conversation; the
+buyer's never does.
 """
 
 import re
@@ -113,6 +115,25 @@ class MessageEntry:
 
 
 @dataclass
+class NoteEntry:
+    """An internal note of the seller's team: in the team's own exports only."""
+
+    id: int
+    created_at: datetime
+    # None: the author's account is gone.
+    author_name: str | None
+    body: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "created_at": self.created_at.isoformat(),
+            "author": {"name": self.author_name},
+            "body": self.body,
+        }
+
+
+@dataclass
 class Evidence:
     export: EvidenceExport
     thread: Thread
@@ -120,6 +141,9 @@ class Evidence:
     reader_role: str  # buyer, seller, or staff
     messages: list[MessageEntry]
     last_read: dict[str, datetime | None]  # by role; staff exports only
+    # The team's internal notes, oldest first; None where the reader is not the seller's team
+    # (the buyer, staff): their export has no notes section at all.
+    notes: list[NoteEntry] | None = None
 
     @property
     def is_staff_export(self) -> bool:
@@ -245,6 +269,20 @@ def evidence_collect(*, export: EvidenceExport) -> Evidence:
             entry.actions = details["actions"]
         messages.append(entry)
     last_read = {role: p.last_read_at for role, p in participants.items()} if is_staff else {}
+    found = selectors.evidence_notes(export=export, participant=participants.get(reader_role))
+    notes = (
+        [
+            NoteEntry(
+                id=note.pk,
+                created_at=note.created_at,
+                author_name=note.author.display_name if note.author is not None else None,
+                body=note.body,
+            )
+            for note in found
+        ]
+        if found is not None
+        else None
+    )
     return Evidence(
         export=export,
         thread=thread,
@@ -252,4 +290,5 @@ def evidence_collect(*, export: EvidenceExport) -> Evidence:
         reader_role=reader_role,
         messages=messages,
         last_read=last_read,
+        notes=notes,
     )

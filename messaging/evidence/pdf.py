@@ -38,7 +38,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from messaging.evidence.content import Evidence, FileEntry, MessageEntry
+from messaging.evidence.content import Evidence, FileEntry, MessageEntry, NoteEntry
 from messaging.models import MessageStatus, ModerationAction, ParticipantRole
 from messaging.policy.reasons import CATEGORY_LABELS, reason_display
 from orders.models import OrderStatus
@@ -128,6 +128,17 @@ class Styles:
             "message", parent=base, leftIndent=4 * mm, spaceBefore=2, spaceAfter=2
         )
         self.right = ParagraphStyle("right", parent=base, fontSize=8, alignment=TA_RIGHT)
+        # Notes are set apart from the conversation: another colour, a tinted box.
+        self.note = ParagraphStyle(
+            "note",
+            parent=base,
+            leftIndent=4 * mm,
+            spaceBefore=2,
+            spaceAfter=2,
+            textColor=colors.HexColor("#5a4300"),
+            backColor=colors.HexColor("#fff6d8"),
+            borderPadding=2,
+        )
 
 
 def role_label(role: str) -> str:
@@ -293,6 +304,40 @@ def _message_flowables(
     return [KeepTogether([*head, *first]), *parts[1:]]
 
 
+def _note_flowables(number: int, note: NoteEntry, styles: Styles) -> list[Flowable]:
+    author = note.author_name if note.author_name is not None else _("Former member")
+    label = _("Note %(number)s") % {"number": number}
+    heading = f"{text(label)} · {utc(note.created_at)} · {text(author)}"
+    return [
+        KeepTogether(
+            [
+                Paragraph(heading, styles.meta),
+                Paragraph(f"id {note.id}", styles.small),
+                Paragraph(text(note.body), styles.note),
+            ]
+        )
+    ]
+
+
+def _notes_heading_flowables(notes: list[NoteEntry], styles: Styles) -> list[Flowable]:
+    parts: list[Flowable] = [
+        Spacer(1, 8),
+        Paragraph(text(_("Internal notes (team only)")), styles.h2),
+        Paragraph(
+            text(
+                _(
+                    "Notes your team wrote in this conversation, oldest first, times in UTC. "
+                    "They are not part of the conversation: the buyer never saw them."
+                )
+            ),
+            styles.small,
+        ),
+    ]
+    if not notes:
+        parts.append(Paragraph(text(_("No internal notes.")), styles.body))
+    return parts
+
+
 def _summary_flowables(
     evidence: Evidence, generated_at: datetime, key_id: str, styles: Styles
 ) -> list[Flowable]:
@@ -318,6 +363,11 @@ def _summary_flowables(
                 "moderation actions"
             )
             if evidence.is_staff_export
+            else _(
+                "The conversation as it is shown to you, then your team's internal notes, "
+                "which the buyer never saw"
+            )
+            if evidence.notes is not None
             else _("The conversation as it is shown to you"),
         ),
         (_("Generated"), utc(generated_at)),
@@ -491,6 +541,10 @@ def transcript_write(
             yield from _message_flowables(number, entry, evidence, styles)
             if progress is not None:
                 progress(number / total)
+        if evidence.notes is not None:
+            yield from _notes_heading_flowables(evidence.notes, styles)
+            for number, note in enumerate(evidence.notes, start=1):
+                yield from _note_flowables(number, note, styles)
         yield from _closing_flowables(key_id, styles)
 
     document = SimpleDocTemplate(

@@ -2,7 +2,8 @@
 
 Scoping to the requester is the permission check: another user's export is a 404. What a
 participant's export shows comes from the thread page's own selector
-(``message_list_for_participant``), so the export can never show more than the page does.
+(``message_list_for_participant``), so the export can never show more than the page does;
+the team's internal notes come from the notes panel's own selector, for the seller's side only.
 """
 
 from collections import defaultdict
@@ -22,7 +23,10 @@ from messaging.models import (
     ModerationAction,
     ModerationCase,
     Participant,
+    ParticipantRole,
+    ThreadNote,
 )
+from messaging.team.notes import note_list
 from messaging.threads.selectors import message_list_for_participant
 
 
@@ -84,6 +88,24 @@ def evidence_messages(*, export: EvidenceExport) -> QuerySet[Message]:
         .prefetch_related("attachments")
         .order_by("created_at", "id")
     )
+
+
+def evidence_notes(
+    *, export: EvidenceExport, participant: Participant | None
+) -> QuerySet[ThreadNote] | None:
+    """The team's internal notes an export contains, oldest first, or None: it has none.
+
+    Only the seller's side's own export (the shop, whichever member asked) has them, as the
+    thread page's notes panel shows them; the buyer's and staff's never do.
+    """
+    if (
+        export.scope != EvidenceScope.PARTICIPANT
+        or participant is None
+        or participant.user_id != export.requested_by_id
+        or participant.role != ParticipantRole.SELLER
+    ):
+        return None
+    return note_list(participant=participant)
 
 
 def evidence_participants(*, thread_id: int) -> dict[str, Participant]:

@@ -13,11 +13,12 @@ from messaging.models.threads import Participant
 class SearchDocument(models.Model):
     """The words one participant finds a thread by, for full-text search on PostgreSQL.
 
-    The order number, the product, the other party's name and the text of every message this
-    participant may see (a blocked message only in its sender's document). Kept apart from
-    the participant row so that reading or archiving a thread does not rewrite it; written
-    by messaging/search/services.py when a message is delivered or blocked. Elsewhere it stays empty
-    and search matches substrings instead.
+    The order number, the product, the other party's name, the text of every message this
+    participant may see (a blocked message only in its sender's document) and, in the shop's
+    document only, its team's internal notes. Kept apart from the participant row so that
+    reading or archiving a thread does not rewrite it; written by messaging/search/services.py
+    when a message is delivered or blocked and when a note is written. Elsewhere (SQLite) it
+    stays empty and search matches substrings instead.
     """
 
     participant = models.OneToOneField(

@@ -2,6 +2,7 @@
 
 On PostgreSQL every participant has a search document (``messaging.models.SearchDocument``)
 which ``messaging.search.services`` keeps; this module turns a query into filters over them.
+The shop's side of a thread is also found by its team's internal notes; the buyer's never is.
 """
 
 import re
@@ -15,7 +16,13 @@ from django.db.models.functions import Cast
 from django.db.models.lookups import Contains
 
 from accounts.models import User
-from messaging.models import Message, MessageStatus, SearchDocument
+from messaging.models import (
+    Message,
+    MessageStatus,
+    ParticipantRole,
+    SearchDocument,
+    ThreadNote,
+)
 from messaging.models.folders import Folder, folder_condition
 from messaging.models.threads import ParticipantQuerySet
 from messaging.search.folding import Folded, fold
@@ -164,8 +171,10 @@ def _substring_filter(
 ) -> ParticipantQuerySet:
     """Every term in a visible message, the order number, the product or the other's name.
 
-    Text and terms are compared folded (``messaging.search.folding``): "ceramica" finds
-    "Cerámica" and the other way round, as the full-text search does on PostgreSQL.
+    On the shop's side also in a note of its team (never on the buyer's: the role is checked
+    on the row, not only on the user). Text and terms are compared folded
+    (``messaging.search.folding``): "ceramica" finds "Cerámica" and the other way round, as
+    the full-text search does on PostgreSQL.
     """
     for raw in terms:
         term = fold(raw) or ""
@@ -175,10 +184,16 @@ def _substring_filter(
             Contains(Folded("body"), term),
             thread_id=OuterRef("thread_id"),
         )
-        rows = rows.filter(
-            Exists(visible)
+        matches = (
+            Q(Exists(visible))
             | Q(thread__order__number__icontains=number)
             | Q(Contains(Folded("thread__product__title"), term))
             | _counterpart_matches(user=user, term=term)
         )
+        if user.is_seller:
+            noted = ThreadNote.objects.filter(
+                Contains(Folded("body"), term), thread_id=OuterRef("thread_id")
+            )
+            matches |= Q(Exists(noted), role=ParticipantRole.SELLER)
+        rows = rows.filter(matches)
     return rows

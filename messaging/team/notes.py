@@ -2,7 +2,10 @@
 
 A note is the team's alone. Only the seller's side of a thread reaches these functions (the
 buyer's side is a uniform 404), and nothing here touches what the buyer can see: no message,
-no unread count, no response clock, no search document, no webhook.
+no unread count, no response clock, no webhook. A note's words go into the shop's search
+document of the thread, in the note's transaction, so the team finds the thread by them; the
+buyer's document never gets them. The shop's evidence export of the thread lists the notes
+apart from the conversation; the buyer's has none.
 
 ``@Name`` mentions a member of the team (or the shop's own account) by display name, as the
 team page shows it; each person mentioned is emailed once per note, as their notification
@@ -20,6 +23,7 @@ from django.utils.text import Truncator
 from accounts.models import ShopMember, User
 from core.errors import ApplicationError, NotFound
 from messaging.models import Participant, ParticipantRole, ThreadNote
+from messaging.search import services as search
 from messaging.threads.links import thread_link
 from messaging.threads.selectors import participant_get
 from notifications.models import NotificationKind
@@ -72,7 +76,7 @@ def mentioned(body: str, people: list[User]) -> list[User]:
 def note_add(
     *, participant: Participant, author: User, body: str, now: datetime | None = None
 ) -> ThreadNote:
-    """Write a note in the thread for the team; email the people it @mentions."""
+    """Write a note in the thread for the team, searchable by it; email the people it @mentions."""
     _seller_side(participant)
     text = (body or "").replace("\r\n", "\n").strip()
     if not text:
@@ -89,6 +93,7 @@ def note_add(
     note = ThreadNote.objects.create(
         thread_id=participant.thread_id, author=author, body=text, created_at=now or timezone.now()
     )
+    search.note_document_append(note=note, participant=participant)
     people = [p for p in mentioned(text, team_people(shop=shop)) if p.pk != author.pk]
     if people:
         note.mentions.set(people)

@@ -14,8 +14,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from accounts.demo import BUYERS, DEMO_PASSWORD, DEMO_STAFF_EMAIL, SELLERS, TEAM
 from accounts.models import Role, SellerProfile, ShopMember, User
-from messaging.models import Participant, SavedReply, Thread
+from messaging.models import Participant, ParticipantRole, SavedReply, Thread
 from messaging.replies.services import saved_reply_create
+from messaging.team.assignment import threads_assign
 from messaging.threads.services import message_send, thread_mark_no_response_needed, thread_start
 from notifications.models import Notification, NotificationStatus
 from orders.images import image_prepare
@@ -262,6 +263,16 @@ class Command(BaseCommand):
                 topic="product_question",
                 body="Do these earbuds support multipoint pairing with a laptop and a phone?",
                 now=now - timedelta(hours=2),
+            )
+        # Gadget Garage's agent has the product question in *Mine*; the rest are unassigned.
+        earbuds = Participant.objects.filter(
+            thread__product=products["GG-EAR-11"], role=ParticipantRole.SELLER
+        )
+        if not earbuds.filter(assignee__isnull=False).exists():
+            threads_assign(
+                shop=users["gadgets@example.com"],
+                thread_ids=list(earbuds.values_list("thread_id", flat=True)),
+                assignee_id=users["agent@example.com"].pk,
             )
         for seller_index, (seller_email, *_) in enumerate(SELLERS):
             self._history(seller_index, users[seller_email], users, products, now)

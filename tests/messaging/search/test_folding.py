@@ -7,7 +7,7 @@ import pytest
 from django.db import connections
 
 from accounts.models import Role, SellerProfile, User
-from messaging.models import Message, Participant, Thread
+from messaging.models import Message, Participant, Thread, ThreadNote
 from messaging.models.threads import MessageStatus, ParticipantRole, ThreadKind, Topic
 from messaging.search.folding import fold
 from messaging.search.selectors import ThreadFilters, threads_filter
@@ -15,7 +15,7 @@ from orders.models import Order, Product
 
 SQLITE = "sqlite_fold"
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
-MODELS = [User, SellerProfile, Product, Order, Thread, Participant, Message]
+MODELS = [User, SellerProfile, Product, Order, Thread, Participant, Message, ThreadNote]
 
 
 def test_fold_drops_accents_and_case():
@@ -79,6 +79,7 @@ def test_sqlite_substring_search_ignores_accents_both_ways(sqlite):
         status=MessageStatus.DELIVERED,
         body="¿Dónde está mi ENVÍO?",
     )
+    ThreadNote.objects.using(sqlite).create(thread=thread, author=shop, body="Revisar el almacén")
 
     assert connections[sqlite].vendor == "sqlite"
     assert found(sqlite, buyer, "ceramica") == [thread.id]  # the shop's name
@@ -87,3 +88,6 @@ def test_sqlite_substring_search_ignores_accents_both_ways(sqlite):
     assert found(sqlite, buyer, "envio donde") == [thread.id]  # a message
     assert found(sqlite, shop, "lucia perez") == [thread.id]  # the buyer's name
     assert found(sqlite, shop, "envíos") == []
+    # The team's note: found by the shop's side, folded, and never by the buyer.
+    assert found(sqlite, shop, "ALMACEN revisar") == [thread.id]
+    assert found(sqlite, buyer, "almacen") == []

@@ -96,9 +96,17 @@ def test_a_note_reaches_nothing_the_buyer_sees(seller, buyer):
     api.force_authenticate(buyer)
     detail = str(api.get(f"/api/v1/threads/{thread.id}").json())
     messages = str(api.get(f"/api/v1/threads/{thread.id}/messages").json())
-    search = buyer_client.get("/messages/", {"q": "carrier"}).content.decode()
+    search = buyer_client.get("/messages/", {"q": "carrier"})
+    api_search = api.get("/api/v1/threads", {"q": "carrier"}).json()["results"]
+    seller_api = APIClient()
+    seller_api.force_authenticate(seller)
+    team_search = seller_api.get("/api/v1/threads", {"q": "carrier", "folder": "all"}).json()
     assert "carrier is late" not in page + detail + messages
-    assert f"/messages/{thread.id}/" not in search
+    assert list(search.context["page"].items) == []
+    assert f"/messages/{thread.id}/" not in search.content.decode()
+    assert api_search == []
+    # The team finds it by the same word: the note is searchable, for the seller's side only.
+    assert [row["id"] for row in team_search["results"]] == [thread.id]
     # No email, no webhook, and the 24-hour clock is still running.
     assert Notification.objects.count() == mail_rows
     assert WebhookDelivery.objects.count() == 0
