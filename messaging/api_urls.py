@@ -79,6 +79,13 @@ urlpatterns = [
         name="message-report",
     ),
     path("team", team_apis.TeamApi.as_view(), name="team"),
+    path("team/invitations", team_apis.TeamInvitationsApi.as_view(), name="team-invitations"),
+    path(
+        "team/invitations/<id:invitation_id>",
+        team_apis.TeamInvitationApi.as_view(),
+        name="team-invitation",
+    ),
+    path("team/members/<id:member_id>", team_apis.TeamMemberApi.as_view(), name="team-member"),
     path("threads/assign", team_apis.ThreadAssignApi.as_view(), name="threads-assign"),
     path(
         "threads/<id:thread_id>/notes",

@@ -378,6 +378,16 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     # The team and assignment: sellers (and their teams) only.
     ("api:team", "GET"): (*API_ANON, 404, 200, 404, 404, 200),
     ("api:team", "POST"): (*API_ANON, *NOT_ALLOWED),
+    # Managing the team: the shop's account (and owners, below); another seller's own team.
+    ("api:team-invitations", "GET"): (*API_ANON, 404, 200, 404, 404, 200),
+    ("api:team-invitations", "POST"): (*API_ANON, 404, 400, 404, 404, 400),  # no email given
+    ("api:team-invitation", "GET"): (*API_ANON, *NOT_ALLOWED),
+    ("api:team-invitation", "POST"): (*API_ANON, *NOT_ALLOWED),
+    ("api:team-invitation", "DELETE"): (*API_ANON, 404, 404, 404, 404, 204),
+    ("api:team-member", "GET"): (*API_ANON, *NOT_ALLOWED),
+    ("api:team-member", "POST"): (*API_ANON, *NOT_ALLOWED),
+    ("api:team-member", "PATCH"): (*API_ANON, 404, 404, 404, 404, 400),  # no role given
+    ("api:team-member", "DELETE"): (*API_ANON, 404, 404, 404, 404, 204),
     ("api:threads-assign", "GET"): (*API_ANON, *NOT_ALLOWED),
     ("api:threads-assign", "POST"): (*API_ANON, 404, 400, 404, 404, 400),  # no threads given
     # Internal notes: the seller's side of the thread only (the buyer gets the same 404).
@@ -432,6 +442,9 @@ MEMBER_ROLES = ("owner", "agent", "viewer", "other_member")
 # An owner's alone, whatever the method: the team, webhooks, the shop's notification settings.
 OWNER_ONLY = {
     "messaging:team",
+    "api:team-invitations",
+    "api:team-invitation",
+    "api:team-member",
     "messaging:team-invitation-revoke",
     "messaging:team-member-role",
     "messaging:team-member-remove",

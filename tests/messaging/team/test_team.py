@@ -427,3 +427,16 @@ def test_the_team_page_costs_the_same_however_large_the_team(seller, django_asse
 
     assert len(response.context["team_members"]) == 6
     assert len(response.context["invitations"]) == 5
+
+
+def test_the_join_page_is_two_queries(seller, django_assert_num_queries):
+    link = invite(seller, "new@team.example")
+    for n in range(3):
+        member_of(seller, MemberRole.AGENT, email=f"agent{n}@team.example")
+
+    # The invitation with its shop and the shop's profile (for its name), the inviter.
+    with django_assert_num_queries(2):
+        response = Client().get(link)
+
+    assert response.status_code == 200
+    assert "Sam&#x27;s Shop" in response.content.decode()
