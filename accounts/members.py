@@ -36,6 +36,10 @@ from core.errors import ApplicationError
 # shop the session acts for. A session without it is the person's own.
 SESSION_KEY = "_acting_shop"
 
+# Set when a member switches to their own account (to see what they bought as a buyer): the
+# shop they can switch back to, ``{"id", "name"}``, so the header offers it without a query.
+SESSION_OWN_KEY = "member_own_account_of"
+
 # Pages and API routes only an owner may use (any method).
 OWNER_ONLY_ROUTES = frozenset(
     {
@@ -66,6 +70,7 @@ OWNER_ONLY_ROUTES = frozenset(
 OWN_ACCOUNT_ROUTES = frozenset(
     {
         "notifications:settings",
+        "messaging:team-switch",
         "accounts:logout",
         "accounts:language-set",
         "accounts:api-tokens",
@@ -132,6 +137,16 @@ def membership_for(user: User) -> ShopMember | None:
 def session_act_for(request: HttpRequest, membership: ShopMember) -> None:
     """From now on this session acts for the membership's shop."""
     request.session[SESSION_KEY] = membership.shop_id
+    request.session.pop(SESSION_OWN_KEY, None)
+
+
+def session_act_as_self(request: HttpRequest, membership: ShopMember) -> None:
+    """From now on this session is the person's own (a buyer's); they can switch back."""
+    request.session.pop(SESSION_KEY, None)
+    request.session[SESSION_OWN_KEY] = {
+        "id": membership.shop_id,
+        "name": membership.shop.public_name,
+    }
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.members.signed_in")

@@ -45,6 +45,7 @@ urlpatterns = [
         name="team-member-remove",
     ),
     path("team/join/<str:token>/", team_views.team_join, name="team-join"),
+    path("team/switch/", team_views.team_switch, name="team-switch"),
     path(
         "seller/messages/<id:thread_id>/notes/",
         team_views.thread_note_add,

@@ -411,6 +411,10 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     # a name and password (none given here).
     ("messaging:team-join", "GET"): (200,) * 7,
     ("messaging:team-join", "POST"): (400,) * 7,
+    # A member switching between the shop and their own account; no one else has anything to
+    # switch to (nor a member without a `to`).
+    ("messaging:team-switch", "GET"): (*LOGIN, *NOT_ALLOWED),
+    ("messaging:team-switch", "POST"): (*LOGIN, 404, 404, 404, 404, 404),
     # The provider's signed webhook, not a session page: 404 until a signing key is configured.
     ("inbound_email:mailgun", "GET"): (404,) * 7,
     ("inbound_email:mailgun", "POST"): (404,) * 7,
@@ -464,6 +468,7 @@ OWNER_ONLY = {
 # Every member's own, whatever the role: their session, their own API tokens, an invitation.
 MEMBERS_OWN = {
     "notifications:settings",  # their own emails
+    "messaging:team-switch",  # to their own account and back
     "accounts:logout",
     "accounts:language-set",
     "accounts:api-tokens",

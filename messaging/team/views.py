@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages as flash
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -210,3 +210,32 @@ def thread_assign(request: AuthenticatedHttpRequest, thread_id: int) -> HttpResp
             else _("Conversation unassigned."),
         )
     return redirect("messaging:seller-thread", thread_id)
+
+
+@login_required
+@require_POST
+def team_switch(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A member switches between acting for their shop and their own (buyer's) account.
+
+    ``to=self``: the person's own account, to see what they bought; ``to=shop``: back to the
+    shop, if they are still on its team. Anything else, or someone on no team: 404.
+    """
+    target = request.POST.get("to")
+    membership = getattr(request, "member", None)
+    if target == "self" and membership is not None:
+        members.session_act_as_self(request, membership)
+        flash.success(request, _("You are using your own account."))
+        return redirect("home")
+    if target == "shop" and membership is None:
+        membership = members.membership_for(request.user)
+        if membership is not None:
+            members.session_act_for(request, membership)
+            flash.success(
+                request,
+                _("You are working for %(shop)s.") % {"shop": membership.shop.public_name},
+            )
+            return redirect("messaging:seller-inbox")
+        if request.session.pop(members.SESSION_OWN_KEY, None) is not None:
+            flash.error(request, _("You are no longer on that shop's team."))
+            return redirect("home")
+    raise Http404

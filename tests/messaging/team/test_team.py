@@ -440,3 +440,53 @@ def test_the_join_page_is_two_queries(seller, django_assert_num_queries):
 
     assert response.status_code == 200
     assert "Sam&#x27;s Shop" in response.content.decode()
+
+
+def test_a_member_who_also_buys_switches_to_their_own_account_and_back(seller, buyer):
+    agent = member_of(seller, MemberRole.AGENT)
+    own_thread, _ = thread_with_message(buyer=agent, seller=SellerFactory())
+    shop_thread, _ = thread_with_message(buyer=buyer, seller=seller)
+    client = signed_in(agent)
+    as_shop = client.get("/seller/").content.decode()
+
+    to_self = client.post("/team/switch/", {"to": "self"}, follow=True)
+    own_inbox = client.get("/messages/")
+    shop_page = client.get(f"/seller/messages/{shop_thread.id}/")
+    back = client.post("/team/switch/", {"to": "shop"})
+    seller_inbox = client.get("/seller/")
+
+    assert f'data-thread="{shop_thread.id}"' in as_shop
+    assert "My own account" in as_shop
+    assert [str(m) for m in to_self.context["messages"]] == ["You are using your own account."]
+    assert "Work for Sam&#x27;s Shop" in own_inbox.content.decode()
+    assert [p.thread_id for p in own_inbox.context["page"].items] == [own_thread.id]
+    assert shop_page.status_code == 404  # as themselves, the shop's threads are not theirs
+    assert (back.status_code, back["Location"]) == (302, "/seller/")
+    assert [p.thread_id for p in seller_inbox.context["page"].items] == [shop_thread.id]
+
+
+def test_a_member_removed_while_on_their_own_account_cannot_switch_back(seller):
+    agent = member_of(seller, MemberRole.AGENT)
+    client = signed_in(agent)
+    client.post("/team/switch/", {"to": "self"}, follow=True)
+    ShopMember.objects.filter(user=agent).delete()
+
+    refused = client.post("/team/switch/", {"to": "shop"}, follow=True)
+    again = client.post("/team/switch/", {"to": "shop"})
+
+    assert [str(m) for m in refused.context["messages"]] == [
+        "You are no longer on that shop's team."
+    ]
+    assert "Work for" not in refused.content.decode()
+    assert again.status_code == 404
+
+
+def test_no_one_else_has_anything_to_switch_to(seller, buyer, seller_client):
+    buyer_client = signed_in(buyer)
+
+    assert [
+        buyer_client.post("/team/switch/", {"to": "shop"}).status_code,
+        buyer_client.post("/team/switch/", {"to": "self"}).status_code,
+        seller_client.post("/team/switch/", {"to": "shop"}).status_code,
+        seller_client.post("/team/switch/", {"to": "self"}).status_code,
+    ] == [404] * 4
