@@ -8,23 +8,13 @@
 (function () {
   "use strict";
   var live = document.getElementById("inbox-live");
-  if (!live || !window.fetch || !live.dataset.updatesUrl) return;
+  if (!live || !window.fetch || !window.MessageCenter || !live.dataset.updatesUrl) return;
   var announcer = document.getElementById("inbox-announce");
   var notice = live.querySelector("[data-inbox-notice]");
   var noticeText = live.querySelector("[data-inbox-notice-text]");
 
-  var INTERVAL_MS = 3000;
-  var MAX_BACKOFF_MS = 60000;
   // The server's cursor: the latest activity this page was told of and the inbox version.
   var since = live.dataset.since || "0";
-  var delay = INTERVAL_MS;
-  var timer = null;
-  var inFlight = false;
-
-  function schedule(ms) {
-    clearTimeout(timer);
-    if (document.visibilityState === "visible") timer = setTimeout(poll, ms);
-  }
 
   function say(text) {
     if (!announcer || !text) return;
@@ -116,38 +106,18 @@
     });
   }
 
-  function poll() {
-    if (inFlight || document.visibilityState !== "visible") return;
-    inFlight = true;
-    var url = live.dataset.updatesUrl + "&since=" + encodeURIComponent(since);
-    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (!response.ok) throw new Error(String(response.status));
-        return response.json();
-      })
-      .then(function (data) {
-        if (data.changed) {
-          showRows(data);
-          showNotice(data);
-          showCounts(data);
-        }
-        since = data.since;
-        live.dataset.since = since;
-        delay = INTERVAL_MS;
-      })
-      .catch(function () {
-        // Offline or signed out: ask less often, up to once a minute.
-        delay = Math.min(delay * 2, MAX_BACKOFF_MS);
-      })
-      .then(function () {
-        inFlight = false;
-        schedule(delay);
-      });
-  }
-
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") poll();
-    else clearTimeout(timer);
+  window.MessageCenter.livePoll({
+    url: function () {
+      return live.dataset.updatesUrl + "&since=" + encodeURIComponent(since);
+    },
+    apply: function (data) {
+      if (data.changed) {
+        showRows(data);
+        showNotice(data);
+        showCounts(data);
+      }
+      since = data.since;
+      live.dataset.since = since;
+    },
   });
-  schedule(INTERVAL_MS);
 })();

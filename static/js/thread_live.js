@@ -14,20 +14,10 @@
   // show who else of the team has the conversation open or is replying.
   var presenceLine = document.getElementById("team-presence");
   var replyBox = document.getElementById("id_body");
-  if (!list || !window.fetch || !list.dataset.updatesUrl) return;
+  if (!list || !window.fetch || !window.MessageCenter || !list.dataset.updatesUrl) return;
 
-  var INTERVAL_MS = 3000;
-  var MAX_BACKOFF_MS = 60000;
   // The server's cursor: the highest id and the latest time this page was told of.
   var after = list.dataset.after || "0";
-  var delay = INTERVAL_MS;
-  var timer = null;
-  var inFlight = false;
-
-  function schedule(ms) {
-    clearTimeout(timer);
-    if (document.visibilityState === "visible") timer = setTimeout(poll, ms);
-  }
 
   function add(item) {
     if (document.getElementById("m" + item.id)) return;
@@ -51,47 +41,34 @@
     return rect.bottom - window.innerHeight < 200;
   }
 
-  function poll() {
-    if (inFlight || document.visibilityState !== "visible") return;
-    inFlight = true;
-    var url = list.dataset.updatesUrl + "?after=" + encodeURIComponent(after);
-    if (due) url += "&due=" + encodeURIComponent(due.dataset.due || "0");
-    if (presenceLine) {
-      var replying = replyBox && replyBox.value.trim() !== "";
-      url += "&presence=" + (replying ? "replying" : "viewing");
-    }
-    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (!response.ok) throw new Error(String(response.status));
-        return response.json();
-      })
-      .then(function (data) {
-        var follow = nearBottom();
-        data.messages.forEach(add);
-        if (data.obligation && due) {
-          due.dataset.due = data.obligation.due;
-          due.innerHTML = data.obligation.countdown_html;
-          if (dueAction) dueAction.innerHTML = data.obligation.action_html;
-        }
-        if (presenceLine && typeof data.presence === "string" && presenceLine.textContent !== data.presence) {
-          presenceLine.textContent = data.presence;
-        }
-        if (data.after) after = data.after;
-        list.dataset.after = after;
-        if (data.messages.length && follow) {
-          list.lastElementChild.scrollIntoView({ block: "nearest" });
-        }
-        delay = INTERVAL_MS;
-      })
-      .catch(function () {
-        // Offline or signed out: ask less often, up to once a minute.
-        delay = Math.min(delay * 2, MAX_BACKOFF_MS);
-      })
-      .then(function () {
-        inFlight = false;
-        schedule(delay);
-      });
-  }
+  var poll = window.MessageCenter.livePoll({
+    url: function () {
+      var url = list.dataset.updatesUrl + "?after=" + encodeURIComponent(after);
+      if (due) url += "&due=" + encodeURIComponent(due.dataset.due || "0");
+      if (presenceLine) {
+        var replying = replyBox && replyBox.value.trim() !== "";
+        url += "&presence=" + (replying ? "replying" : "viewing");
+      }
+      return url;
+    },
+    apply: function (data) {
+      var follow = nearBottom();
+      data.messages.forEach(add);
+      if (data.obligation && due) {
+        due.dataset.due = data.obligation.due;
+        due.innerHTML = data.obligation.countdown_html;
+        if (dueAction) dueAction.innerHTML = data.obligation.action_html;
+      }
+      if (presenceLine && typeof data.presence === "string" && presenceLine.textContent !== data.presence) {
+        presenceLine.textContent = data.presence;
+      }
+      if (data.after) after = data.after;
+      list.dataset.after = after;
+      if (data.messages.length && follow) {
+        list.lastElementChild.scrollIntoView({ block: "nearest" });
+      }
+    },
+  });
 
   if (presenceLine && replyBox) {
     // Starting (or clearing) a reply tells the team at once, not at the next poll.
@@ -104,10 +81,4 @@
       }
     });
   }
-
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") poll();
-    else clearTimeout(timer);
-  });
-  schedule(INTERVAL_MS);
 })();
