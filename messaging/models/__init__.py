@@ -19,7 +19,7 @@ from messaging.models.relay import InboundEmail, InboundEmailStatus, InboundWebh
 from messaging.models.replies import SavedReply
 from messaging.models.rules import ProactiveReason, SellerBlock, UnsolicitedOptOut
 from messaging.models.search import SearchDocument, SearchRefresh
-from messaging.models.team import ThreadNote
+from messaging.models.team import TeamActivity, TeamActivityKind, ThreadNote
 from messaging.models.threads import (
     BlockedMessage,
     Message,
@@ -67,6 +67,8 @@ __all__ = [
     "SearchRefresh",
     "SellerBlock",
     "SellerRestriction",
+    "TeamActivity",
+    "TeamActivityKind",
     "Thread",
     "ThreadKind",
     "ThreadNote",

@@ -1,8 +1,10 @@
-"""A seller's team at work on a thread: internal notes the buyer never sees."""
+"""A seller's team at work on a thread: internal notes and a record of its actions, which
+the buyer never sees."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ThreadNote(models.Model):
@@ -32,3 +34,49 @@ class ThreadNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note {self.pk} in thread {self.thread_id}"
+
+
+class TeamActivityKind(models.TextChoices):
+    ASSIGNED = "assigned", _("assigned the conversation")
+    UNASSIGNED = "unassigned", _("unassigned the conversation")
+    ARCHIVED = "archived", _("archived the conversation")
+    UNARCHIVED = "unarchived", _("moved the conversation to the inbox")
+    MARKED_UNREAD = "marked_unread", _("marked the conversation unread")
+    NO_RESPONSE_NEEDED = "no_response_needed", _("marked the conversation as needing no response")
+    TRASHED = "trashed", _("deleted the conversation")
+    RESTORED = "restored", _("restored the conversation")
+
+
+class TeamActivity(models.Model):
+    """Who of a seller's team did what to one of the shop's threads: shown to the team only.
+
+    Messages name their author themselves (``Message.author``); this records the actions. A
+    member's actions are recorded, and every assignment (by whoever made it); the shop's own
+    account working alone leaves no trail.
+    """
+
+    thread = models.ForeignKey("messaging.Thread", on_delete=models.CASCADE, related_name="+")
+    # The person: a member of the team, or the shop's own account.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=TeamActivityKind.choices)
+    # For an assignment: to whom.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["thread", "-created_at", "-id"], name="team_activity_thread_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=TeamActivityKind.values),
+                name="team_activity_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} in thread {self.thread_id}"

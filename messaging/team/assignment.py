@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.members import acting_member_id
 from accounts.models import MemberRole, ShopMember, User
 from core.errors import ApplicationError, NotFound
-from messaging.models import Participant, ParticipantRole
+from messaging.models import Participant, ParticipantRole, TeamActivityKind
+from messaging.team.activity import team_activity_record
 from messaging.threads.live import inbox_version_bump
 
 
@@ -67,6 +69,12 @@ def threads_assign(
     Participant.objects.filter(pk__in=[row.pk for row in rows]).update(assignee=assignee)
     for row in rows:
         row.assignee = assignee
+    team_activity_record(
+        thread_ids=ids,
+        kind=TeamActivityKind.ASSIGNED if assignee is not None else TeamActivityKind.UNASSIGNED,
+        assignee=assignee,
+        actor_id=acting_member_id() or shop.pk,
+    )
     # The team's open inboxes: *Mine* and *Unassigned* changed for someone.
     inbox_version_bump(user_ids=[shop.pk])
     return rows

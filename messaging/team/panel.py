@@ -6,7 +6,7 @@ from accounts import members
 from accounts.models import MemberRole
 from accounts.typing import AuthenticatedHttpRequest
 from messaging.models import Participant
-from messaging.team import assignment, notes
+from messaging.team import activity, assignment, notes
 
 
 def team_panel_context(
@@ -14,12 +14,23 @@ def team_panel_context(
 ) -> dict[str, Any]:
     """What the seller's thread page shows of the team: notes, assignment, who may write.
 
-    Two queries: the notes (with their authors) and the people the thread can be assigned to.
+    Two queries: the notes (with their authors) and the people the thread can be assigned to;
+    a shop with a team, a third: who of the team did what to the thread lately.
     """
     me = getattr(request, "member", None)
+    assignees = assignment.assignee_choices(shop=request.user)
+    team_activity = (
+        [
+            {"text": activity.team_activity_text(row), "at": row.created_at}
+            for row in activity.team_activity_list(thread_id=participant.thread_id)
+        ]
+        if len(assignees) > 1
+        else []
+    )
     return {
         "team_notes": list(notes.note_list(participant=participant)),
-        "assignees": assignment.assignee_choices(shop=request.user),
+        "team_activity": team_activity,
+        "assignees": assignees,
         "assignee_id": participant.assignee_id,
         "team_can_write": me is None or me.role != MemberRole.VIEWER,
         "team_person_id": members.acting_user(request).pk,

@@ -35,6 +35,7 @@ from messaging.models import (
     MessageStatus,
     Participant,
     ParticipantRole,
+    TeamActivityKind,
     Thread,
     ThreadKind,
     Topic,
@@ -44,6 +45,7 @@ from messaging.moderation import services as moderation
 from messaging.policy.content import content_policy_check
 from messaging.replies.selectors import saved_reply_expand, saved_reply_get
 from messaging.search import services as search
+from messaging.team.activity import team_activity_record
 from messaging.threads.delivery import message_deliver, participants_lock
 from messaging.threads.live import inbox_version_bump
 from messaging.threads.trash import threads_restore, threads_trash
@@ -451,16 +453,25 @@ def thread_mark_unread(*, participant: Participant) -> None:
     """Mark a thread unread for one participant."""
     if not participant.unread_count:
         _participant_update(participant, unread_count=1)
+    _team_record(participant, TeamActivityKind.MARKED_UNREAD)
 
 
 def thread_archive(*, participant: Participant) -> None:
     """Move a thread out of the inbox for one participant; a new message brings it back."""
     _participant_update(participant, is_archived=True)
+    _team_record(participant, TeamActivityKind.ARCHIVED)
 
 
 def thread_unarchive(*, participant: Participant) -> None:
     """Move a thread back to the inbox for one participant."""
     _participant_update(participant, is_archived=False)
+    _team_record(participant, TeamActivityKind.UNARCHIVED)
+
+
+def _team_record(participant: Participant, kind: str) -> None:
+    """A seller's team sees which of its members did this (``messaging.team.activity``)."""
+    if participant.role == ParticipantRole.SELLER:
+        team_activity_record(thread_ids=[participant.thread_id], kind=kind)
 
 
 @transaction.atomic
@@ -474,6 +485,7 @@ def thread_mark_no_response_needed(
     participants_lock(participant.thread)
     obligations_exclude(thread_id=participant.thread_id, now=now or timezone.now())
     _participant_update(participant, needs_response_since=None)
+    _team_record(participant, TeamActivityKind.NO_RESPONSE_NEEDED)
 
 
 BULK_THREAD_ACTIONS = ("read", "archive", "unarchive", "no-response-needed", "trash", "restore")
@@ -512,7 +524,11 @@ def thread_bulk_trash(
     All or nothing, as ``thread_bulk_update``; threads already in Trash keep their date.
     """
     rows = _bulk_rows(user=user, ids=_bulk_ids(thread_ids))
-    return threads_trash(rows=rows, now=now or timezone.now())
+    now = now or timezone.now()
+    moved = threads_trash(rows=rows, now=now)
+    if user.is_seller:
+        team_activity_record(thread_ids=moved, kind=TeamActivityKind.TRASHED, now=now)
+    return moved
 
 
 @transaction.atomic
@@ -533,16 +549,23 @@ def thread_bulk_update(
     now = now or timezone.now()
     inbox_version_bump(user_ids=[user.pk])
     if action == "trash":
-        return len(threads_trash(rows=rows, now=now))
+        moved = threads_trash(rows=rows, now=now)
+        if user.is_seller:
+            team_activity_record(thread_ids=moved, kind=TeamActivityKind.TRASHED, now=now)
+        return len(moved)
     if action == "restore":
+        if user.is_seller:
+            team_activity_record(thread_ids=ids, kind=TeamActivityKind.RESTORED, now=now)
         return threads_restore(rows=rows)
     rows = rows.filter(is_deleted=False)
     if action == "read":
         return rows.filter(unread_count__gt=0).update(unread_count=0, last_read_at=now)
-    if action == "archive":
-        return rows.filter(is_archived=False).update(is_archived=True)
-    if action == "unarchive":
-        return rows.filter(is_archived=True).update(is_archived=False)
+    if action in ("archive", "unarchive"):
+        archive = action == "archive"
+        kind = TeamActivityKind.ARCHIVED if archive else TeamActivityKind.UNARCHIVED
+        if user.is_seller:
+            team_activity_record(thread_ids=ids, kind=kind, now=now)
+        return rows.filter(is_archived=not archive).update(is_archived=archive)
     waiting = list(rows.needs_response().select_related("thread").order_by("thread_id"))
     for participant in waiting:
         thread_mark_no_response_needed(participant=participant, now=now)

@@ -22,8 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
-from messaging.models import Participant, SearchDocument
+from messaging.models import Participant, ParticipantRole, SearchDocument, TeamActivityKind
 from messaging.models.threads import ParticipantQuerySet
+from messaging.team.activity import team_activity_record
 from messaging.threads.live import inbox_version_bump
 
 
@@ -47,6 +48,8 @@ def thread_trash(*, participant: Participant, now: datetime | None = None) -> No
     if Participant.objects.filter(pk=participant.pk, is_deleted=False).update(**fields):
         _set(participant, **fields)
         inbox_version_bump(user_ids=[participant.user_id])  # the user's other open tabs
+        if participant.role == ParticipantRole.SELLER:
+            team_activity_record(thread_ids=[participant.thread_id], kind=TeamActivityKind.TRASHED)
 
 
 def thread_restore(*, participant: Participant) -> None:
@@ -56,6 +59,8 @@ def thread_restore(*, participant: Participant) -> None:
         raise NotInTrash()
     _set(participant, **fields)
     inbox_version_bump(user_ids=[participant.user_id])
+    if participant.role == ParticipantRole.SELLER:
+        team_activity_record(thread_ids=[participant.thread_id], kind=TeamActivityKind.RESTORED)
 
 
 def threads_trash(*, rows: ParticipantQuerySet, now: datetime) -> list[int]:

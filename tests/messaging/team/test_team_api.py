@@ -204,6 +204,7 @@ def test_team_reads_and_assigning_cost_the_same_however_large_the_team(seller, b
 
     assert costs() == small
     # The token (with its user), then: the team; the invitations (inviters joined); assigning,
-    # inside its savepoint (SAVEPOINT, RELEASE): the team, the threads locked, one UPDATE.
-    assert small == [2, 2, 6]
+    # inside its savepoint (SAVEPOINT, RELEASE): the team, the threads locked, one UPDATE, one
+    # INSERT of the team's activity for all the threads.
+    assert small == [2, 2, 7]
     assert Participant.objects.filter(assignee=ana.user).count() == 23
