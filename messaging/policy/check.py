@@ -100,7 +100,7 @@ def _clean_domains(own_domains: tuple[str, ...]) -> tuple[str, ...]:
 # labels the account as "insta: tallerluz" would.
 _NAME_THEN_ID = re.compile(
     r"(?<![a-z0-9])(?:ig|insta|instagram|fb|facebook|tiktok|tg|telegram|wa|wsp|whatsapp|"
-    r"snap|snapchat|twitter|youtube|signal|viber|skype|discord)[ _\-]+(?=@?[a-z])",
+    r"snap|snapchat|sc|twitter|youtube|signal|viber|skype|discord)[ _\-]+(?=@?[a-z])",
     re.IGNORECASE,
 )
 
@@ -124,14 +124,92 @@ def _filename_view(name: str) -> str:
 _GENERATED_NAME = re.compile(
     r"(?:whatsapp (?:image|video|audio|document|ptt)|screenshot|screen shot|captura de pantalla|"
     r"captura|img|vid|pxl|dsc|photo|video|signal|telegram|mvimg|pano|wa)"
-    r"[\s_\-]?.{0,12}?(?:19|20)\d\d[\-_.]?[01]\d[\-_.]?[0-3]\d",
+    r"[\s_\-]?.{0,12}?(?:19|20)\d\d[\-_.]?[01]\d[\-_.]?[0-3]\d"
+    # Names made of a timestamp: "FB_IMG_1718483467123.jpg", "Snapchat-1234567890.jpg",
+    # "received_1234567890123456.jpeg"; Telegram's "telegram-cloud-photo-size-2-...".
+    r"|(?:fb_img|snapchat|received|inshot|mvimg)[_\-]\d{9,}|telegram-cloud-(?:photo|document)",
     re.IGNORECASE,
 )
+
+
+# A handle glued to the word before it ("catalogo@oakpine.pdf", "tiktok@oakpine_demo.mp4"),
+# with no dot in it, so not an address.
+_GLUED_HANDLE = re.compile(
+    r"(?<=[a-z0-9])@[a-z_][a-z0-9_]{2,29}(?![a-z0-9_]|\.[a-z])", re.IGNORECASE
+)
+# A name, then the network it is on, ending the file name: "oakpine_ig.jpg",
+# "sizes_by_oak.pine_on_insta.png".
+_ID_THEN_NAME = re.compile(
+    r"(?:^|[ _\-])(?P<id>[a-z][a-z0-9.]{2,29}?)[ _\-]+(?:on[ _\-]+)?"
+    r"(?P<network>ig|insta|instagram|tiktok|fb|facebook|snap|snapchat)$",
+    re.IGNORECASE,
+)
+# What a file of a post or a story is called, not an account's name.
+_NOT_AN_ID = frozenset(
+    (
+        *("photo", "pic", "picture", "image", "img", "screenshot", "screen", "shot", "foto"),
+        *("captura", "imagen", "video", "story", "post", "reel", "ad", "anuncio", "promo"),
+        *("receipt", "recibo", "comment", "comentario", "message", "mensaje", "chat", "profile"),
+        *("perfil", "page", "pagina", "the", "from", "de", "del", "en", "my", "mi"),
+    )
+)
+_NETWORK_NAMES = {
+    "ig": "Instagram",
+    "insta": "Instagram",
+    "instagram": "Instagram",
+    "tiktok": "TikTok",
+    "fb": "Facebook",
+    "facebook": "Facebook",
+    "snap": "Snapchat",
+    "snapchat": "Snapchat",
+}
+
+
+_NETWORK_ENDINGS = tuple(_NETWORK_NAMES)
+
+
+def _handles_in_name(name: str) -> list[RawFinding]:
+    """Handles that only a file name's shape gives away: glued to a word before, or with
+    the network's name after them."""
+    stem, dot, extension = name.rpartition(".")
+    if not (dot and stem and extension.casefold() in FILE_EXTENSIONS):
+        stem = name
+    found = []
+    for match in _GLUED_HANDLE.finditer(stem) if "@" in stem else ():
+        reason = english_reason("social_media_handle")
+        found.append(
+            RawFinding(
+                match.start(), match.end(), "social_handle", reason, "social_media_handle", "", ()
+            )
+        )
+    # The pattern is searched only where the name ends with a network's name.
+    network = _ID_THEN_NAME.search(stem) if stem.lower().endswith(_NETWORK_ENDINGS) else None
+    if network is not None and network.group("id").casefold() not in _NOT_AN_ID:
+        detail = _NETWORK_NAMES[network.group("network").casefold()]
+        reason = english_reason("social_media_account", detail)
+        found.append(
+            RawFinding(
+                network.start("id"),
+                network.end("network"),
+                "social_handle",
+                reason,
+                "social_media_account",
+                detail,
+                (),
+            )
+        )
+    return found
 
 
 def _scan_filename(name: str, domains: tuple[str, ...]) -> list[RawFinding]:
     # A file name is too short for the statistical pass to judge.
     found = scan(_filename_view(name), domains, statistical=False)
+    if not _GENERATED_NAME.match(name):
+        found.extend(
+            handle
+            for handle in _handles_in_name(name)
+            if not any(f.category == "social_handle" for f in found)
+        )
     if found and _GENERATED_NAME.match(name):
         # Its digits are the date and time it was taken: no phone number either.
         found = [

@@ -70,7 +70,10 @@ class SpanSet:
 # --- links ----------------------------------------------------------------------------------
 
 # "hxxps://" is the defanged spelling people use to slip a link past filters.
-_SCHEME_URL = re.compile(r"\b(?:https?|hxxps?|ftp)://[^\s<>\"'`]+|\bwww\d{0,3}\.[^\s<>\"'`]+")
+# "www" after an "@" is an address's domain ("ana@www.shop.com"), read as one.
+_SCHEME_URL = re.compile(
+    r"\b(?:https?|hxxps?|ftp)://[^\s<>\"'`]+|(?<![@.\w])www\d{0,3}\.[^\s<>\"'`]+"
+)
 _DOT_LABEL = re.compile(r"\.[0-9a-z\u00c0-\U0010ffff]")
 # The look-behind sits after the first character (the same test) so the engine can skip
 # positions by it. The labels are possessive, which gives the same matches: after a shorter
@@ -189,6 +192,14 @@ def find_links(text: str, own_domains: tuple[str, ...]) -> LinkScan:
         )
         host = value[:host_end].rstrip(".-")
         labels = host.split(".")
+        if (
+            len(labels) >= 2
+            and labels[-1] not in tlds
+            and not labels[-1].isalpha()
+            and labels[-1].translate(_LEET) in tlds
+        ):
+            # "oakandpine.c0m": digits standing in for the letters of the ending.
+            labels[-1] = labels[-1].translate(_LEET)
         if len(labels) < 2 or labels[-1] not in tlds or not all(labels):
             continue
         has_path = host_end < len(value) and value[host_end] == "/"
@@ -213,6 +224,21 @@ def find_links(text: str, own_domains: tuple[str, ...]) -> LinkScan:
 # --- e-mail addresses -----------------------------------------------------------------------
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
+_NAMES_WITH_AN_A = {
+    **dict.fromkeys(("whatsapp", "whatsap", "wasap", "wassap", "guasap"), "WhatsApp"),
+    "telegram": "Telegram",
+    "wechat": "WeChat",
+    "signal": "Signal",
+    "viber": "Viber",
+    "kakao": "KakaoTalk",
+    "instagram": "Instagram",
+    "snapchat": "Snapchat",
+    "facebook": "Facebook",
+    # "em@il", "gm@il": the words themselves, neither an address nor an app.
+    "email": "",
+    "gmail": "",
+}
+_NETWORK_NAMES = frozenset(("Instagram", "Snapchat", "Facebook"))
 _EMAIL = re.compile(r"(?<![\w.%+\-])[\w.%+\-]{1,64}@[\w\-]+(?:\.[\w\-]+)*")
 
 
@@ -228,6 +254,16 @@ def find_emails(text: str, claimed: SpanSet) -> list[Hit]:
         # The local part is word characters and ".%+-": it holds a letter or digit unless
         # it is all "_.%+-" (cheaper to test by stripping them).
         if not local.strip("_.%+-"):
+            continue
+        name = _NAMES_WITH_AN_A.get(f"{local}a{domain.split('.', 1)[0]}".casefold())
+        if name is not None:
+            # "wh@tsapp", "telegr@m": an "@" standing for the "a" of an app's name, a name
+            # only disguised to be given as a way to talk elsewhere.
+            word_end = start + len(local) + 1 + len(domain.split(".", 1)[0])
+            if name in _NETWORK_NAMES:
+                hits.append(Hit("social_handle", start, word_end, "social_media_account", name))
+            elif name:
+                hits.append(Hit("messaging_app", start, word_end, "messaging_app_named", name))
             continue
         labels = [label for label in domain.strip(".-").split(".") if label]
         if len(labels) >= 2 and labels[-1] not in tlds and labels[-1].translate(_LEET) in tlds:
@@ -258,13 +294,16 @@ _PROVIDER = "|".join(sorted(WEBMAIL_PROVIDERS | {"proton", "live", "onet", "wp"}
 _USER = r"(?=[a-z0-9._%+\-]*[\d._])[a-z][a-z0-9._%+\-]{2,63}"
 # "nina.rojas on gmail", "inaki.etxeberria en outlook"
 _USER_ON_PROVIDER = re.compile(
-    rf"(?<![\w@.])(?P<user>{_USER})(?![\w@])\s*,?\s+(?:on|en|at|in|de|@|,)\s+"
+    # "ana.ruiz85, gmail": a comma alone between them too.
+    rf"(?<![\w@.])(?P<user>{_USER})(?![\w@])(?:\s*,?\s+(?:on|en|at|in|de|@|,)\s+|\s*,\s*|"
+    r"\s*\(\s*(?:(?:on|en|at|in|de)\s+)?)"
     rf"(?:(?:my|mi|the|el|su|your|tu)\s+)?(?P<provider>{_PROVIDER})\b(?!\.\w)"
 )
 # "correo de yahoo: benja.soto84", "búscame en outlook como inaki.e", "hotmail - nina_r88"
 _PROVIDER_THEN_USER = re.compile(
     rf"\b(?P<provider>{_PROVIDER})\b(?!\.\w)(?:\s+(?:address|account|id|user(?:name)?|mail|"
-    r"direccion|cuenta|usuario|correo))?\s*(?:is|es|:|=|-|como|as|soy|i'?m)\s*"
+    r"direccion|cuenta|usuario|correo)\s*(?:is|es|:|=|-|como|as|soy|i'?m)?|"
+    r"\s*(?:is|es|:|=|-|como|as|soy|i'?m))\s*"
     rf"(?P<user>{_USER})(?![\w@])"
 )
 
@@ -305,12 +344,26 @@ def _users_near_providers(text: str, hits: list[Hit]) -> None:
             hits.append(Hit("email", start, end, "webmail_user_name"))
 
 
+# "the same as my username here, at gmail", "el mismo que mi nombre de tienda, en hotmail":
+# the marketplace name the buyer already sees, on a mail provider.
+_SAME_NAME_ON_PROVIDER = re.compile(
+    r"\b(?:(?:the )?same as|igual que|(?:el|lo) mismo que|like) (?:my|mi|our|nuestro) "
+    r"(?:user ?name|usuario|nombre(?: de usuario| de (?:la )?tienda)?|shop name|store name|"
+    r"name)(?: here| aqui| de aqui| on here| on the site)?[ \t]*,?[ \t]*(?:at|on|en|@|arroba|"
+    rf"de|in|with|con)[ \t]+(?P<provider>{_PROVIDER})\b"
+)
+
+
 def find_webmail_accounts(text: str) -> list[Hit]:
     """Find a webmail user name given without its domain: "my gmail is ana.g1988"."""
     hits = [
         Hit("email", match.start(), match.end("user"), "webmail_user_name")
         for match in _WEBMAIL_ACCOUNT.finditer(text)
     ]
+    hits.extend(
+        Hit("email", match.start(), match.end(), "webmail_user_name")
+        for match in _SAME_NAME_ON_PROVIDER.finditer(text)
+    )
     for pattern in (_USER_ON_PROVIDER, _PROVIDER_THEN_USER):
         for match in pattern.finditer(text):
             user = match.group("user").rstrip(".")
@@ -332,8 +385,17 @@ _SPLIT_DOMAIN = re.compile(
     r"\b(?P<name>[a-z][a-z0-9\-]{3,40})[\s,;:\u2014\u2013\-]*"
     r"(?:(?:just|simply|then|y|and|solo|luego)\s+)?(?:(?:y es|and it'?s|and is)\s+)?"
     r"(?:add|append|followed by|ends? (?:in|with)|ending (?:in|with)|put|termina(?:do)? en|"
-    r"acaba(?:do)? en|agrega(?:le)?|anade(?:le)?|ponle|seguido de|\+|y es|and it'?s)"
+    r"acaba(?:do)? en|agrega(?:le)?|anade(?:le)?|ponle|seguido de|\+|y es|and it'?s|"
+    r"pero con|but with)"
     r"[^.\n]{0,25}?(?<![\w.])\.(?P<tld>[a-z]{2,6})\b(?!\.\w)"
+)
+# "type hartleyleather into your browser and finish it with .co.uk", "busca velasluna en
+# Google y termínalo con .mx": a name to look up, then, in the same sentence, its ending.
+_LOOKUP_DOMAIN = re.compile(
+    r"\b(?:type|search(?: for)?|google|look up|enter|busca(?:r|nos|me)?|escribe|teclea|pon)\s+"
+    r"(?P<name>[a-z][a-z0-9\-]{3,40})\b[^.\n]{0,50}?\b(?:finish|end|complete|add|append|"
+    r"termina|acaba|completa|agrega|anade|ponle|cierra)\w*\b[^.\n]{0,20}?(?<![\w.])"
+    r"\.(?P<tld>[a-z]{2,6}(?:\.[a-z]{2})?)\b(?!\.\w)"
 )
 _NOT_A_NAME = frozenset(
     (
@@ -343,16 +405,29 @@ _NOT_A_NAME = frozenset(
 )
 
 
+_LOCAL_BEFORE_AT = re.compile(r"[\w.%+\-]{1,64}$")
+
+
 def find_split_domains(text: str, own_domains: tuple[str, ...]) -> list[Hit]:
     """Find a site name whose ending is given apart, with a word telling how to join them."""
     if " ." not in text:
         return []
     tlds = top_level_domains()
     hits: list[Hit] = []
-    for match in _SPLIT_DOMAIN.finditer(text):
+    for match in (*_SPLIT_DOMAIN.finditer(text), *_LOOKUP_DOMAIN.finditer(text)):
         name, tld = match.group("name"), match.group("tld")
-        if tld not in tlds or tld in FILE_EXTENSIONS or name in _NOT_A_NAME:
+        last = tld.rsplit(".", 1)[-1]
+        if last not in tlds or tld in FILE_EXTENSIONS or name in _NOT_A_NAME:
             continue
+        if any(hit.start <= match.start("name") < hit.end for hit in hits):
+            continue
+        start = match.start("name")
+        if start > 1 and text[start - 1] == "@":
+            # "ventas@ceramicasol, con .es al final": an address whose ending comes apart.
+            local = _LOCAL_BEFORE_AT.search(text, 0, start - 1)
+            if local is not None:
+                hits.append(Hit("email", local.start(), match.end("tld"), "email_address"))
+                continue
         host = f"{name}.{tld}"
         if is_own_host(host, own_domains):
             continue
@@ -486,12 +561,14 @@ _PHONE_CUES = re.compile(
     r"\b(?:call|calls|calling|phone|tel|tlf|telf|telefono|movil|mobile|cell|celular|text|"
     r"texts|sms|whatsapp|wasap|signal|telegram|hotline|helpline|llama|llamar|llamame|"
     r"llamanos|llame|llamen|llamada|marca|contact|contacto|reach|fax|number is|numero es|"
-    r"my number|mi numero|linea|line)\b"
+    r"my number|mi numero|linea|line|my (?:no|num|nr|nro)|mi (?:num|nro|no)|cel|celu|"
+    r"agendame|agendalo)\b"
 )
 _CURRENCY_AFTER = re.compile(r"^\s?(?:€|\$|£|eur|euros?|usd|dollars?|dolares|pesos|mxn|gbp)")
 _UNIT_AFTER = re.compile(
     r"^\s?(?:cm|mm|km|m|kg|g|gr|lb|lbs|oz|mah|wh|kwh|v|w|hz|ghz|gb|tb|mb|ft|in|inch|"
-    r"x|ml|l|units?|unidades|pcs|piezas|%)\b"
+    r"x|ml|l|units?|unidades|pcs|piezas|%|grams?|gramos|kilos?|kilograms?|metres?|meters?|"
+    r"metros|litres?|liters?|litros|inches|pulgadas|pieces|feet|pounds|libras)\b"
 )
 # The regions whose national numbers count as phone numbers (the marketplace's buyers and
 # sellers write from these): a national number is one when it is valid in one of them, or,
@@ -521,12 +598,50 @@ def _is_valid_phone(run: str, digits: str, lenient: bool) -> bool:
             return False
         # A known country code and ten or more digits: old or unusual plans still count.
         return phonenumbers.is_possible_number(number) or len(digits) >= 10 or lenient
+    if len(digits) >= 11 and _is_international_without_plus(run, digits, lenient):
+        return True
     national = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
     # North American 555 numbers are reserved for fiction but people type them as real.
     # They are accepted whatever the regions below say, so skip parsing them.
     if len(national) == 10 and national[0] in "23456789" and national[3:6] == "555":
         return True
     return _is_national_number(digits, lenient or _FORMATTED_NATIONAL.match(run) is not None)
+
+
+# The country codes of the marketplace's regions (see _REGIONS_BY_LENGTH), by region.
+_COUNTRY_CODES = {
+    "ES": "34",
+    "CL": "56",
+    "PE": "51",
+    "MX": "52",
+    "GB": "44",
+    "AR": "54",
+    "CO": "57",
+}
+_FIRST_GROUP = re.compile(r"\d+")
+
+
+def _is_international_without_plus(run: str, digits: str, lenient: bool) -> bool:
+    """Tell whether ``run`` opens with a country code of the marketplace's regions written
+    without its "+" ("34 612 345 678", "3 4 6 1 2 3 4 5 6 7 8"), as a group of its own,
+    before a valid number there (a possible one, ``lenient``, after "call me on")."""
+    first = _FIRST_GROUP.match(run)
+    spaced = first is not None and len(first.group()) == 1 and len(run) >= 2 * len(digits) - 1
+    for region, code in _COUNTRY_CODES.items():
+        if not digits.startswith(code) or not (
+            spaced or (first is not None and first.group() == code)
+        ):
+            continue
+        try:
+            number = phonenumbers.parse("+" + digits, None)
+        except phonenumbers.NumberParseException:
+            return False
+        if lenient and phonenumbers.is_possible_number(number):
+            return number.country_code == int(code)
+        return phonenumbers.region_code_for_number(number) == region and (
+            phonenumbers.is_valid_number(number)
+        )
+    return False
 
 
 def is_amount_or_measure(after: str) -> bool:
@@ -601,6 +716,9 @@ def find_phones(text: str, skip: SpanSet) -> list[Hit]:
         # "tel+34612483907": a "+" and ten digits open a number even glued to a word.
         glued_international = run.startswith("+") and len(digits) >= 10
         if (before.isalnum() and not glued_international) or after.isalpha():
+            continue
+        if after == "-" and text[end + 1 : end + 2].isalpha():
+            # "415-555-0198-BLK": a code with a colour or a size at its end.
             continue
         if _DATE_SHAPE.match(run) or _NOT_PHONE_SHAPE.match(run):
             continue

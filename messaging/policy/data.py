@@ -114,6 +114,15 @@ CONFUSABLES: dict[str, str] = {
     "ⅼ": "l",
     "ǀ": "l",
     "∣": "l",
+    "\u2027": ".",
+    # Small capitals ("ᴡʜᴀᴛꜱᴀᴘᴘ"), which NFKC does not fold.
+    "ʙ": "b",
+    "ꜰ": "f",
+    "ɢ": "g",
+    "ʜ": "h",
+    "ɪ": "i",
+    "ǫ": "q",
+    "ꜱ": "s",
 }
 
 

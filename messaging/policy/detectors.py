@@ -36,6 +36,7 @@ from .language import (
 )
 from .model import semantic_findings
 from .normalize import (
+    DOT_HINT_WORDS,
     NUMBER_WORD_SET,
     Normalized,
     digit_count,
@@ -205,6 +206,16 @@ def scan(text: str, own_domains: tuple[str, ...], statistical: bool = True) -> l
             plain_hits.extend(find_phones(folded.text, _not_phones(plain)))
         taken = [(found.start, found.end, found.category) for found in findings]
         plain_hits = [hit for hit in plain_hits if not _taken(folded, hit, taken)]
+        # A plain address wider than what the disguise-reading found in it ("o00.000+0@a0.com"
+        # read as "000 000 0@a0.com") replaces that narrower finding.
+        for hit in _wider_than_taken(folded, plain.hits, taken):
+            start, end = folded.span(hit.start, hit.end)
+            findings -= {
+                found
+                for found in findings
+                if found.category == hit.category and start <= found.start and found.end <= end
+            }
+            plain_hits.append(hit)
         _add_findings(findings, per_category, folded, plain_hits, plain.own_spans)
     for window in _reversed_windows(folded.text, folded_keywords):
         for found in _reversed_findings(folded, own_domains, window):
@@ -248,7 +259,7 @@ _REVERSED_SHAPE = re.compile(
 # One scan of the folded text finds the wording detectors' trigger words, the number words
 # the normaliser needs and the hints of a text written backwards.
 _KEYWORDS = trigger_scan_with(
-    NUMBER_WORD_SET | frozenset(_REVERSED_HINTS) | frozenset(_REVERSED_ENDINGS)
+    NUMBER_WORD_SET | DOT_HINT_WORDS | frozenset(_REVERSED_HINTS) | frozenset(_REVERSED_ENDINGS)
 )
 _REVERSED_HINT = re.compile("|".join(re.escape(hint) for hint in _REVERSED_HINTS))
 # How much text around a hint, or an ending read backwards, is read the other way round.
@@ -391,9 +402,43 @@ def _without_reported(hits: list[Hit], words: str) -> list[Hit]:
     dropped = {
         id(hit)
         for hit in wording
-        if any(start <= hit.start and hit.end <= end for start, end in reported)
+        if any(
+            start <= hit.start and _end_before_marks(words, hit.start, hit.end) <= end
+            for start, end in reported
+        )
     }
     return [hit for hit in hits if id(hit) not in dropped]
+
+
+def _end_before_marks(words: str, start: int, end: int) -> int:
+    """Where a finding ends without the sentence marks closing it: a sentence's span leaves
+    out its final "?" or "." (a finding on a whole sentence takes it in)."""
+    while end > start and words[end - 1] in _CLOSING_MARKS:
+        end -= 1
+    return end
+
+
+_CLOSING_MARKS = frozenset(".!?\u2026)]\"' \n")
+
+
+def _wider_than_taken(
+    normalized: Normalized, hits: list[Hit], taken: list[tuple[int, int, str]]
+) -> list[Hit]:
+    """The address hits that strictly contain a finding of their category."""
+    wider = []
+    for hit in hits:
+        if hit.category != "email":
+            continue
+        start, end = normalized.span(hit.start, hit.end)
+        if any(
+            category == hit.category
+            and start <= found_start
+            and found_end <= end
+            and (found_start, found_end) != (start, end)
+            for found_start, found_end, category in taken
+        ):
+            wider.append(hit)
+    return wider
 
 
 def _taken(normalized: Normalized, hit: Hit, taken: list[tuple[int, int, str]]) -> bool:

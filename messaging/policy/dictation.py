@@ -31,7 +31,7 @@ _CUE = re.compile(
     r"\b(?:call|calls|ring|phone|mobile|cell|number|text|whatsapp|area code|prefix|digits|"
     r"llama|llamame|llamar|llamarme|telefono|movil|cel|celular|numero|prefijo|digitos|"
     r"marca|marcame|apunta|anota|starts? with|ends? (?:in|with)|empieza|termina|primeros|"
-    r"ultimos)\b"
+    r"ultimos|primero|luego|despues|then|first|last|next)\b"
 )
 _REPEAT_WORDS = ("double", "doble", "triple", "hundred")
 # Substrings every cue holds, tested before the cue's search.
@@ -63,8 +63,14 @@ _CUE_WORDS = (
     "ends with",
     "empieza",
     "termina",
-    "primeros",
+    "primero",
     "ultimos",
+    "luego",
+    "despues",
+    "then",
+    "first",
+    "last",
+    "next",
 )
 _DIGIT_RUN = re.compile(r"\d+")
 _NUMBER_WORD = re.compile(rf"\b(?:{_UNITS}|{_TENS})\b")
@@ -154,13 +160,13 @@ def find_dictated_phones(text: str, skip: SpanSet, number_words: bool | None = N
     digit_runs = len(_DIGIT_RUN.findall(text))
     if digit_runs < 2 and number_words is False:
         return []
+    # Two parts at least: two runs of digits, or a number word.
+    if digit_runs < 2 and number_words is None and _NUMBER_WORD.search(text) is None:
+        return []
     cue = any(word in text for word in _CUE_WORDS) and _CUE.search(text) is not None
     # Without a cue, only a number said in one breath with "double" or "hundred" in it, which
     # the other steps leave as words ("double five, four eight two one, ...").
     if not cue and not any(word in text for word in _REPEAT_WORDS):
-        return []
-    # Two parts at least: two runs of digits, or a number word.
-    if digit_runs < 2 and number_words is None and _NUMBER_WORD.search(text) is None:
         return []
     # Without a number word the parts are digits alone: a far cheaper search finds them.
     pattern = _DIGIT_GROUP if number_words is False else _GROUP

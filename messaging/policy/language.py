@@ -62,13 +62,31 @@ _APP_VARIANTS: dict[str, tuple[str, ...]] = {
         "wazap",
         "whatsaap",
         "watsup",
+        # Misspellings: a letter left out, "rn" for "m".
+        "whtsapp",
+        "whatapp",
+        "vvhatsapp",
+        "wattsapp",
+        "wssp",
+        "whatsaapp",
     ),
-    "Telegram": ("telegram", "telegrama", "telegran"),
+    "Telegram": (
+        "telegram",
+        "telegrama",
+        "telegran",
+        "telegrm",
+        "telgram",
+        "telegrarn",
+        "tlgrm",
+        "tlgm",
+    ),
     "WeChat": ("wechat", "weixin"),
     "Viber": ("viber",),
     "Skype": ("skype",),
     "Discord": ("discord",),
-    "iMessage": ("imessage", "facetime"),
+    "iMessage": ("imessage", "facetime", "imsg"),
+    "Messenger": ("msngr",),
+    "Google Chat": ("googlechat", "gchat"),
     "KakaoTalk": ("kakaotalk",),
     "Threema": ("threema",),
 }
@@ -92,10 +110,14 @@ _FOOD_CONTEXT = re.compile(
     r"centeno|\brye\b|\bfibra|fibre|fiber|sesame|sesamo|\bpack|paquete|caja|\bbox"
 )
 _APP_CONTEXTUAL = (
-    r"\b(?:on|en|por|via|through|add (?:me|us) on|text (?:me|us) on|agrega(?:me|nos) en)"
+    r"\b(?:on|en|por|via|through|add (?:me|us) on|text (?:me|us) on|agrega(?:me|nos) en|"
+    r"(?:move|switch|go|come) (?:over )?to|over to|pasemos a|pasamos a|cambiamos a)"
     r"\s+(?:signal|line|messenger)\b(?!\s+(?:of|de|\d))"
     r"|\bsignal(?:\s+(?:me|us)\b|\s*:)|\bline\s*(?:id|app)\b|\bline\s*:\s*@"
     r"|\b(?:on|en|por|via|al)\s+wa\b(?!\s+(?:state|de\b))|\bwa\s*:\s*\+?\d"
+    # "the green app", "la app verde": WhatsApp by its colour.
+    r"|\b(?:the )?green (?:chat |messaging |message |phone )?app\b"
+    r"|\b(?:la )?(?:app|aplicacion) verde\b"
 )
 _APP_VARIANT_LIST = tuple(variant for variants in _APP_VARIANTS.values() for variant in variants)
 _APP = Alternation(
@@ -124,6 +146,8 @@ _APP_TRIGGERS = frozenset(
         "guasa",
         "whats",
         "wats",
+        "green",
+        "verde",
     )
 )
 _APP_SHORT_TRIGGERS = frozenset(("wsp", "wpp", "kakao", "zalo", "tg"))
@@ -134,8 +158,8 @@ _APP_NAMES_BY_GROUP = {
 }
 
 _SOCIAL_VARIANTS: dict[str, tuple[str, ...]] = {
-    "Instagram": ("instagram", "insta", "instagran"),
-    "Facebook": ("facebook", "facebok"),
+    "Instagram": ("instagram", "insta", "instagran", "instagrm", "instgram", "instagrarn"),
+    "Facebook": ("facebook", "facebok", "facebk", "feisbuk", "feisbu", "fesbuk"),
     "TikTok": ("tiktok",),
     "Twitter": ("twitter",),
     "YouTube": ("youtube",),
@@ -148,14 +172,14 @@ _SOCIAL_VARIANTS: dict[str, tuple[str, ...]] = {
 _SOCIAL_VARIANT_LIST = tuple(
     variant for variants in _SOCIAL_VARIANTS.values() for variant in variants
 )
-_SOCIAL_TRIGGERS = frozenset(("ig", "fb", "tik", "snap", "x"))
+_SOCIAL_TRIGGERS = frozenset(("ig", "fb", "tik", "snap", "x", "tt", "yt", "face"))
 _SOCIAL = Alternation(
     [
         "|".join(
             _standalone(f"net{index}", variant)
             for index, variant in enumerate(_SOCIAL_VARIANT_LIST)
         ),
-        r"\b(?:ig|fb|tik tok|snap|x)\b",
+        r"\b(?:ig|fb|tik tok|snap|x|tt|yt|face)\b",
     ]
 )
 _SOCIAL_NAMES_BY_GROUP = {
@@ -164,7 +188,10 @@ _SOCIAL_NAMES_BY_GROUP = {
         name for name, variants in _SOCIAL_VARIANTS.items() for _ in variants
     )
 }
-_SOCIAL_WEAK = frozenset({"ig", "fb", "snap", "x", "tik tok"})
+_SOCIAL_WEAK = frozenset({"ig", "fb", "snap", "x", "tik tok", "tt", "yt"})
+# The short names that read as their network's name in a reason.
+_SHORT_NETWORK_NAMES = {"tt": "TikTok", "yt": "YouTube", "tik tok": "TikTok", "face": "Facebook"}
+_SPANISH_FACE_BEFORE = re.compile(r"\b(?:en|por|al|del|mi|tu|su)(?:\s+el)?\s+$")
 
 _NEGATED = re.compile(
     r"\b(?:don'?t|do not|dont|never|no longer|not|no|nunca|tampoco|ni|sin|without|"
@@ -196,16 +223,25 @@ _FEATURE = re.compile(
             r"\bfilter\b",
             r"\bfiltro\b",
             r"\bcalls? quality\b",
+            r"\bllamadas de\b",
+            r"\bvideollamada",
+            r"\bvideo ?calls?\b",
         ]
     )
 )
 _CHANNEL_CUE = re.compile(
-    r"\b(?:my|our|mi|mis|nuestr[oa]s?|follow|follows|sigue|siguenos|sigueme|seguir|"
+    # A possessive right before the name, or before a few words naming the account ("my
+    # shop's instagram", "mi cuenta de tiktok"), not "my daughter loves TikTok".
+    r"\b(?:my|our|mi|mis|nuestr[oa]s?)\s+(?:(?:account|page|profile|cuenta|perfil|pagina|new|"
+    r"nuevo|nueva|other|otro|otra|main|business|shop'?s?|store'?s?|de|del|en|on|the|el|la|"
+    r"handle|usuario|user|name|nombre|official|oficial|tienda|shop|store|canal|channel)\s+){0,3}"
+    r"[^\w\s]?\s*$|"
+    r"\b(?:follow|follows|sigue|siguenos|sigueme|seguir|"
     r"siganos|find (?:us|me)|search (?:for )?(?:us|me)|busca(?:nos|me)?|"
     r"encuentra(?:nos|me)|check|mira|visita|add (?:us|me)|agrega(?:nos|me)|anade(?:nos|me)|"
     r"dm|message (?:us|me)|ping (?:us|me)|hit (?:us|me) up|write (?:us|me)|"
     r"escribe(?:nos|me)|habla(?:nos|me)|contact (?:us|me)|contacta(?:nos|me)|"
-    r"we'?re on|i'?m on|estamos en|estoy en|like us|dale like|"
+    r"we'?re on|i'?m on|estamos en|estoy en|like us|dale like|look (?:me|us) up|"
     r"subscribe|suscribete)\b[^.!?]{0,30}$"
 )
 # Words that follow a network's name in ordinary prose ("the Instagram ad", "my IG story"),
@@ -436,21 +472,25 @@ _NOT_A_HANDLE = frozenset(
         "ofertas",
     ]
 )
-_HANDLE_TOKEN = re.compile(r"\s*(?::\s*)?@?(?P<name>[a-z0-9][a-z0-9_.]{1,29})")
+_HANDLE_TOKEN = re.compile(r"\s*(?::\s*)?[\"'\u00ab\u201c]?@?(?P<name>[a-z0-9][a-z0-9_.]{1,29})")
 _CHANNEL_AFTER = re.compile(
-    r"^\s*(?::|=|@|(?:handle|account|cuenta|page|perfil|profile|usuario|user(?:name)?)\b)"
+    r"^\s*(?::|=|@|(?:handle|account|cuenta|page|perfil|profile|usuario|user(?:name)?|channel|"
+    r"canal)\b)"
 )
-_NAMED_AFTER = re.compile(r"^\s*(?:is|es|as|como)\b")
+_I_AM = frozenset(("soy", "somos", "i'm", "im", "we're", "were"))
+_QUOTES = frozenset("\"'\u00ab\u201c")
+_NAMED_AFTER = re.compile(r"^\s*(?:is|es|as|como|soy|somos|i'?m|we'?re)\b")
 # "search casaverde on instagram", "busca casaverde en insta": a name to look up on a network.
 _SEARCH_CUE = re.compile(
     r"(?:^|[^\w\s']\s*|\b(?:and|y|just|solo|please|por favor|pls|also|tambien|"
     r"(?:you|u) (?:can|could|may)(?: also)?|puedes|podeis|pueden)\s+)"
-    r"(?:search(?: for)?|look (?:up|for)|find|busca(?:r|nos|me)?|encuentra(?:nos|me)?)\s+"
+    r"(?:search(?: for)?|look (?:up|for)|find|follow|busca(?:r|nos|me)?|encuentra(?:nos|me)?|"
+    r"sigue(?:nos|me)?|seguir)\s+"
     r"(?!(?:it|this|that|them|these|those|lo|la|los|las|eso|esto)\b)"
     r"[\w@.\-]+(?:\s+[\w@.\-]+){0,3}\s+(?:on|en|in)\s+$"
 )
 # "_SEARCH_CUE" cannot match without one of these.
-_SEARCH_VERBS = ("search", "look ", "find", "busca", "encuentra")
+_SEARCH_VERBS = ("search", "look ", "find", "busca", "encuentra", "follow", "sigue", "seguir")
 _CLAUSE_START = re.compile(r"(?:^|[.!?\n:;,|(\-]|\b(?:and|y|or|o)\b)\s*$")
 _CLAUSE_END = re.compile(r"\s*(?:$|[.!?\n,;)|]|[^\w\s'])")
 
@@ -523,6 +563,21 @@ def names_a_network(squeezed: str) -> bool:
     return _NETWORK_SQUEEZED.search(squeezed) is not None
 
 
+# Someone else using an app, or the buyer telling others about the purchase there: "my
+# sister uses WhatsApp all day", "le voy a contar a mis amigas por WhatsApp".
+_OTHERS_USE = re.compile(
+    r"\b(?:my|mi|mis|our|nuestr[oa]s?)\s+(?:little |older |younger )?(?:sister|brother|mom|mum|"
+    r"mother|dad|father|son|daughter|friends?|wife|husband|kids?|children|family|partner|"
+    r"hermanas?|hermanos?|madre|padre|mama|papa|hijos?|hijas?|amig[oa]s?|esposa|esposo|"
+    r"novi[oa]|abuel[oa]s?|familia|pareja)\b[^.!?\n]{0,30}\b(?:uses?|has|have|is on|are on|"
+    r"loves?|likes?|watch(?:es)?|usa|usan|tiene|tienen|esta en|estan en|le gusta|les gusta|"
+    r"ve|ven|mira|miran)\b[^.!?\n]{0,20}$"
+    r"|\b(?:tell|show|share (?:it )?with|contar(?:le)?|contarles|ensenar(?:le|les)?|"
+    r"compartir(?:lo)? con|decir(?:le|les)?)\s+(?:a\s+)?(?:my|mis|mi)\s+(?:friends|family|"
+    r"amig[oa]s|familia)\b[^.!?\n]{0,20}$"
+)
+
+
 def find_app_mentions(
     text: str,
     squeezed: str,
@@ -547,7 +602,12 @@ def find_app_mentions(
         (
             named,
             named or not present.isdisjoint(_APP_SHORT_TRIGGERS),
-            "wa" in present or "line" in text or "signal" in text or "messenger" in text,
+            "wa" in present
+            or "line" in text
+            or "signal" in text
+            or "messenger" in text
+            or "green" in text
+            or "verde" in text,
             not present.isdisjoint(_APP_NICKNAME_TRIGGERS),
         )
     )
@@ -560,6 +620,8 @@ def find_app_mentions(
         if _NEGATED.search(text[max(sentence_start, start - 40) : start]):
             continue
         if features.within(sentence_start, sentence_end):
+            continue
+        if _OTHERS_USE.search(text, max(sentence_start, start - 80), start):
             continue
         if _APP_AS_SUBJECT.match(text, end) or _DEFINITION.search(
             text, sentence_start, sentence_end
@@ -576,7 +638,9 @@ def find_app_mentions(
             value = match.group()
             name = next(
                 (label for label in ("Signal", "Line", "Messenger") if label.lower() in value),
-                "WhatsApp" if value in ("wsp", "wpp") else value.strip().title(),
+                "WhatsApp"
+                if value in ("wsp", "wpp") or "green" in value or "verde" in value
+                else value.strip().title(),
             )
         hits.append(Hit("messaging_app", start, end, "messaging_app_named", name))
     return hits
@@ -623,12 +687,17 @@ def find_social_mentions(
         if _DEFINITION.search(text, sentence_start, sentence_end):
             continue
         value = match.group()
+        if value == "face" and _SPANISH_FACE_BEFORE.search(before) is None:
+            # Facebook is "el face" in Spanish; "face" alone is the word.
+            continue
         if not _names_an_account(text, start, end, before, value in _SOCIAL_WEAK):
             continue
         if value in _SOCIAL_WORDS and not _handle_like_after(text, start, end):
             # "72\" x 36\"", "the 2-snap wire": the word, not the network.
             continue
-        name = _SOCIAL_NAMES_BY_GROUP.get(match.lastgroup or "", value.upper())
+        name = _SOCIAL_NAMES_BY_GROUP.get(
+            match.lastgroup or "", _SHORT_NETWORK_NAMES.get(value, value.upper())
+        )
         hits.append(Hit("social_handle", start, end, "social_media_account", name))
     return hits
 
@@ -660,6 +729,9 @@ def _names_an_account(text: str, start: int, end: int, before: str, weak: bool) 
         if named is not None:
             channel_cue = _CHANNEL_CUE.search(before) is not None
             if channel_cue or search_cue or not named.group("name").isalpha():
+                return True
+            # "en YouTube soy «Taller Chema»": the sender's own name there, in quotes.
+            if named_after.group().strip() in _I_AM and text[named.start("name") - 1] in _QUOTES:
                 return True
     if search_cue:
         return True
@@ -1214,13 +1286,15 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
         ),
         r"\b(?:newsletter(?! (?:stand|holder|rack|display|box|tray|paper|racks|stands))|"
         r"mailing list|email list|boletin|lista de correo|lista de difusion|"
-        r"sign up for (?:our|my)|subscribe to (?:our|my)|join our (?:list|club|community|vip)|"
+        r"sign up for (?:our|my|restock|stock|back in stock)|subscribe to (?:our|my)|"
+        r"join our (?:list|club|community|vip)|"
         r"suscribete|suscribase|unete a nuestr|early access|acceso anticipado)",
         "newsletter",
     ),
     (
-        ("refer", "invit", "recomienda"),
+        ("refer", "invit", "recomienda", "bring a friend", "trae a"),
         r"\b(?:referral|refer a friend|refer your friends|refer friends|invite a friend|"
+        r"bring a friend|trae a (?:una? amig[oa]|tus amig[oa]s)|"
         r"recomienda(?:nos)?(?: \w+){0,3} a (?:un|una|tus) amig|invita a (?:un|tus) amig|"
         r"codigo de (?:referido|invitacion)|referido)",
         "referral_credit",
@@ -1430,6 +1504,287 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
     ),
     *_PROMOTIONS,
 )
+_MARKETING += (
+    (
+        (
+            *("loyal", "returning", "repeat", "regular", "vip", "frequent"),
+            *("fieles", "habituales", "frecuentes", "recurrentes"),
+        ),
+        # "loyal customers get 20% off their second order"
+        r"\b(?:loyal|returning|repeat|regular|vip|frequent)\s+(?:customers?|buyers?|clients?|"
+        r"shoppers?)\s+(?:always\s+)?(?:get|receive|enjoy|save|earn)\b"
+        r"|\b(?:los\s+)?clientes\s+(?:fieles|habituales|frecuentes|vip|recurrentes)\s+"
+        r"(?:siempre\s+)?(?:tienen|reciben|obtienen|se llevan|disfrutan|ahorran)\b",
+        "loyalty_programme",
+    ),
+    (
+        (
+            *("bundle", "package", "combine", "special price", "special deal", "precio si"),
+            *("precio por", "precio con", "precio especial"),
+        ),
+        # "I can bundle both at a special price", "te hago precio si las pides juntas"
+        r"\b(?:i|we) (?:can|could|'ll|will|would) (?:bundle|package|combine)\b[^.!?\n]{0,40}"
+        r"\b(?:price|discount|deal|offer|rate)\b"
+        r"|\bspecial (?:price|deal|rate) (?:if|when|for) (?:you )?(?:buy|get|order|add|take)\b"
+        r"|\bte (?:hago|dejo|doy) (?:un )?(?:buen |mejor )?precio(?: especial)? (?:si|por|con) "
+        r"(?:\w+ ){0,3}(?:juntos|juntas|ambos|ambas|los dos|las dos|el set|el juego|todo)\b",
+        "upsell",
+    ),
+    (
+        (
+            *("last chance", "final hours", "ends tonight", "ends at midnight", "ends today"),
+            *("midnight", "prices go up", "price goes up", "prices increase", "prices rise"),
+            *("stock up", "ultima oportunidad", "ultimas horas", "precios suben"),
+            *("precios subiran", "precios aumentan", "precios van a subir", "esta noche"),
+            *("medianoche", "termina hoy", "acaba hoy", "este finde", "este fin de semana"),
+        ),
+        # "last chance: the bundle disappears at midnight", "stock up now, prices go up"
+        rf"{_NOT_BUYER_BEFORE}\b(?:last chance|final hours|(?:ends|disappears|goes away|expires|"
+        r"is gone) (?:tonight|at midnight|today|soon|this (?:weekend|week))|"
+        r"prices? (?:go(?:es)? up|(?:will )?(?:increase|rise|go up)) (?:on|from|after|next|soon|"
+        r"tomorrow|this)|stock up (?:now|today|while|before)|ultima oportunidad|ultimas horas|"
+        r"(?:los )?precios? (?:suben|subiran|aumentan|aumentaran|van a subir) (?:el|a partir|"
+        r"desde|manana|pronto|la proxima|este)|(?:termina|se acaba|desaparece|acaba) (?:esta noche|"
+        r"hoy|a medianoche|este (?:finde|fin de semana)))\b" + _NOT_BUYER,
+        "scarcity_push",
+    ),
+    (
+        (
+            *("almost out", "almost sold", "almost gone", "selling fast", "selling out"),
+            *("going fast", "sell out", "sells out", "handful left", "agotando", "casi agotad"),
+            *("quedan pocos", "quedan pocas", "vuelan", "volando"),
+        ),
+        # "we're almost out of the blue ones", "selling fast!", "se están agotando"
+        rf"{_NOT_BUYER_BEFORE}\b(?:(?:we'?re|we are|i'?m|i am) almost (?:out|sold out)|"
+        r"almost (?:gone|sold out)|selling (?:out )?fast|going fast|(?:they |these |it )?"
+        r"sells? out (?:fast|quickly|every time|quick)|only a handful left|"
+        r"se (?:estan|van|nos estan) agotando|casi agotad[oa]s?|quedan (?:muy )?poc[oa]s|"
+        r"(?:se )?(?:estan )?(?:vuelan|volando))\b" + _NOT_BUYER,
+        "scarcity_push",
+    ),
+    (
+        (
+            *("added", "listed", "got in", "stocked", "uploaded", "put up", "acabamos de"),
+            *("collection", "coleccion", "linea", " line ", "range", " drop ", "nuevos"),
+            *("nuevas", "brand new", "new models", "new designs", "new colo", "new products"),
+            *("new pieces", "new items", "new arrivals", "new styles"),
+        ),
+        # "we just added a brand new range of candles", "our winter line is finally here"
+        r"\b(?:we|i) (?:just |have just |'ve just |recently )?(?:added|listed|got in|stocked|"
+        r"uploaded|put up)\b[^.!?\n]{0,30}\b(?:new|brand new|fresh)\b[^.!?\n]{0,30}"
+        r"\b(?:range|line|collection|designs?|models?|colou?rs?|styles?|items|products|pieces)\b"
+        r"|\b(?:tenemos|nos (?:llegaron|han llegado)|sacamos|lanzamos)\s+(?:\w+\s+)?"
+        r"(?:nuev[oa]s\s+(?:modelos|disenos|colores|productos|piezas|articulos|estampados|"
+        r"referencias|bolsos)|(?:linea|coleccion) nueva)\b"
+        r"|\b(?:we have|we'?ve got|we just got|we got)\s+(?:some\s+)?(?:brand\s+)?new\s+"
+        r"(?:models|designs|colou?rs|products|pieces|items|arrivals|styles)\b"
+        r"|\bacabamos de (?:subir|anadir|agregar|publicar|recibir|meter)\b[^.!?\n]{0,40}"
+        r"\bnuev[oa]s?\b"
+        r"|\b(?:our|my|nuestr[oa]|mi) (?:new |nueva |nuevo )?(?:\w+ )?(?:collection|coleccion|"
+        r"line|linea|range|drop) (?:is |are |ya )?(?:finally |already |now )?(?:here|out|live|"
+        r"in stock|available|disponible|aqui|esta aqui|llego|ha llegado)\b" + _NOT_BUYER,
+        "new_collection",
+    ),
+    (
+        (
+            *("si compras", "si llevas", "si pides", "si te llevas", "if you buy"),
+            *("si me compras", "si me llevas", "si me pides"),
+            *("if you order", "if you get", "if you take", "if you add"),
+        ),
+        # "si compras dos te regalo el envío", "if you buy another one, shipping is free"
+        r"\b(?:si (?:me )?(?:compras|llevas|te llevas|pides)|if you (?:buy|order|get|take|add))\s+"
+        r"(?:dos|tres|cuatro|[2-9]|two|three|four|otr[oa]s?|another|one more|a second|uno mas|"
+        r"una mas|mas)\b[^.!?\n]{0,40}\b(?:regalo|gratis|free|descuento|discount|off|on us|"
+        r"rebaja|mejor precio|better price|mitad|half|mas barat\w*|cheaper)\b",
+        "multi_buy_offer",
+    ),
+    (
+        ("price of", "al precio de", "por el precio de", "por precio de"),
+        # "3 for the price of 2", "tres al precio de dos"
+        r"\b(?:[2-5]|two|three|four|five|dos|tres|cuatro|cinco)\s+(?:\w+\s+)?(?:for|por|al)\s+"
+        r"(?:the )?(?:price|precio) (?:of|de)\s+"
+        r"(?:[1-4]|one|two|three|four|una?|dos|tres|cuatro)\b",
+        "multi_buy_offer",
+    ),
+    (
+        ("might also", "may also", "could also", "puede interesar", "podria interesar"),
+        # "you might also want the matching coasters", "te puede interesar la lámpara"
+        r"\byou (?:might|may|could) also (?:want|need|like|love|enjoy|be interested)\b"
+        r"|\b(?:te|le|les|os) (?:puede|podria|pueden|podrian) (?:interesar|gustar|encantar)\b",
+        "other_products",
+    ),
+    (
+        (
+            *("future order", "next order", "fees", "comision", "not listed", "aren't listed"),
+            *("isn't listed", "publicad", "fuera de la"),
+        ),
+        # "message me directly for future orders and save the fees", "tengo más modelos que
+        # no están publicados aquí"
+        r"\b(?:directly|direct|directamente|por fuera)\b[^.!?\n]{0,40}\b(?:future|next|"
+        r"proxim[oa]s?|futur[oa]s?) (?:orders?|purchases?|pedidos?|compras?)\b"
+        r"|\b(?:future|next|proxim[oa]s?|futur[oa]s?) (?:orders?|purchases?|pedidos?|compras?)"
+        r"\b[^.!?\n]{0,40}\b(?:directly|direct|directamente|por fuera|conmigo|with me)\b"
+        r"|\b(?:save|avoid|skip) (?:the |on )?(?:fees?|commission|platform fees?)\b"
+        r"|\b(?:not|aren'?t|isn'?t) (?:listed|published|posted) "
+        r"(?:here|on (?:the|this) (?:site|app|platform|marketplace))"
+        r"|\bno (?:estan|esta|tengo) publicad[oa]s? (?:aqui|en la (?:app|plataforma|pagina))"
+        r"|\bfuera de la (?:app|plataforma)\b[^.!?\n]{0,30}\b(?:mas barato|descuento|precio)",
+        "sale_outside_marketplace",
+    ),
+    (
+        ("oferta dura", "oferta vale", "offer ends", "offer is valid", "offer lasts", "aprovecha"),
+        # "aprovecha, la oferta dura hasta el domingo", "the offer ends Sunday"
+        r"\b(?:(?:la )?oferta (?:dura|vale|es valida|termina|acaba) (?:hasta|solo)|"
+        r"(?:the |this )?offer (?:ends|is valid|lasts|runs) (?:until|till|through|only|on|this|"
+        rf"\b{_WEEKDAY}\b)|aprovecha(?:lo|la|los|las|d)?\b[^.!?\n]{{0,40}}\b(?:oferta|descuento|"
+        r"precio|rebaja|promo))" + _NOT_BUYER,
+        "promotes_sale",
+    ),
+)
+_MARKETING += (
+    (
+        (
+            *("promo", "discount", "descuento", "rebajas", "oferta", " sale", "deal"),
+            *("reduction", "markdown", "savings", "returning", "repeat", "loyal", "regular"),
+            *("repiten", "vuelven"),
+        ),
+        # "we're running a little promotion this month", "loads of reductions across the
+        # store", "promoción para clientes que repiten"
+        r"\b(?:we'?re|we are|i'?m|i am|we'?ve got|we have|estamos|tenemos)\s+(?:running|having|"
+        r"doing|holding|offering|haciendo|con|got)?\s*(?:a |an |una |un |our |nuestra )?"
+        r"(?:\w+ ){0,2}(?:promotion|promo|sale|discount|deal|promocion|descuento|rebajas|"
+        r"ofertas?)\b(?! (?:on|en) (?:your|tu|su) (?:order|pedido))"
+        r"|\b(?:reductions?|discounts?|savings|markdowns?|deals|offers|descuentos|rebajas|"
+        r"ofertas)\s+(?:across|throughout|on everything in|en toda|en todo) (?:the |our |la |"
+        r"nuestra |el )?(?:store|shop|site|range|tienda|web|catalogo)"
+        r"|\b(?:for|para) (?:our )?(?:returning|repeat|loyal|regular) (?:customers|buyers|clients)"
+        r"|\bpara (?:los )?clientes que (?:repiten|vuelven|compran de nuevo)" + _NOT_BUYER,
+        "promotes_sale",
+    ),
+    (
+        ("short while", "limited time", "poco tiempo", "tiempo limitado", "while it last"),
+        # "back in stock, but only for a short while", "disponible por poco tiempo"
+        r"\b(?:back in stock|restocked|available again|disponible de nuevo|vuelve a estar "
+        r"disponible|de vuelta|otra vez disponible|is back)\b[^.!?\n]{0,40}\b(?:(?:only )?for a "
+        r"(?:short|limited) (?:while|time)|while (?:it|they|stocks?) lasts?|por (?:poco|tiempo "
+        r"limitado)|solo por (?:unos dias|esta semana))" + _NOT_BUYER,
+        "scarcity_push",
+    ),
+    (
+        (
+            *("tambien tenemos", "tambien la tenemos", "tambien lo tenemos", "tambien viene"),
+            *("we also have", "we also do", "also comes in", "also available in"),
+        ),
+        # "también tenemos la misma lámpara en dorado, por si te interesa"
+        r"\b(?:tambien (?:la |lo |los |las )?tenemos|tambien viene en|we also (?:have|do|sell)|"
+        r"(?:it |they )?also comes? in|also available in)\b[^.!?\n]{0,60}\b(?:por si te interesa|"
+        r"si te interesa|te interesa|if you'?re interested|in case you|interested|gratis|free|"
+        r"descuento|discount|%|envio gratis|free shipping)",
+        "other_products",
+    ),
+    (
+        ("at cost", "cost price", "precio de coste", "precio de costo", "below cost"),
+        # "what's left is going at cost", "lo que queda va a precio de coste"
+        r"\b(?:going|goes|sold|selling|priced|va|van|sale|salen|vendemos|vendo|dejamos|dejo)\s+"
+        r"(?:\w+\s+)?(?:at|a) (?:cost(?: price)?|precio de cost[eo])\b|\bbelow cost\b"
+        r"|\bpor debajo (?:del? )?cost[eo]\b" + _NOT_BUYER,
+        "promotes_sale",
+    ),
+    (
+        ("if you grab", "if you get", "si te animas", "no extra charge", "no extra cost"),
+        # "if you grab one this week I'll include a cover at no extra charge", "si te animas
+        # esta semana te regalo una funda"
+        r"\b(?:if you (?:grab|get|order|buy|pick up|take)|si te animas|si te decides)\b"
+        r"[^.!?\n]{0,60}\b(?:at no (?:extra )?(?:charge|cost)|no extra (?:charge|cost)|for free|"
+        r"free of charge|on the house|te regalo|de regalo|gratis|sin coste)",
+        "multi_buy_offer",
+    ),
+)
+_MARKETING += (
+    (
+        ("wholesale", "bulk", "por mayor", "mayoreo", "mayorista"),
+        # "we also do wholesale", "hacemos precio por mayoreo"
+        r"\b(?:we|i) (?:also )?(?:do|sell|offer|have)\b[^.!?\n]{0,20}\b(?:wholesale|bulk)\b"
+        r"|\b(?:wholesale|bulk) (?:prices?|orders?|discounts?|rates?|price list)\b"
+        r"|\b(?:vendo|vendemos|hago|hacemos|tenemos|tengo)\b[^.!?\n]{0,20}\b(?:al por mayor|"
+        r"por mayor|mayoreo|precio mayorista|precios mayoristas)\b"
+        r"|\bprecios? (?:de |por |al )?(?:por )?(?:mayor|mayoreo)\b",
+        "other_products",
+    ),
+    (
+        ("custom", "bespoke", "personalised", "personalized", "personalizados", "a medida"),
+        # "I take custom orders too, just message me", "hago pedidos personalizados"
+        r"\b(?:i|we) (?:also )?(?:take|do|make|accept) (?:custom|bespoke|personali[sz]ed) "
+        r"(?:orders|pieces|designs|work|items)\b"
+        r"|\b(?:hago|hacemos|acepto|aceptamos|tomo|tomamos) (?:tambien )?(?:pedidos|encargos|"
+        r"trabajos|piezas) (?:personalizados|personalizadas|a medida)\b",
+        "other_products",
+    ),
+    (
+        ("pre-order", "preorder", "pre order", "preventa"),
+        # "pre-orders for the spring collection open tomorrow", "abrimos preventa"
+        r"\bpre-?\s?orders? (?:for|are|open|now|start|close)\b|\b(?:abrimos|abre|empieza|arranca) "
+        r"(?:la )?preventa\b|\bpreventa (?:de|abierta|ya)\b",
+        "new_collection",
+    ),
+    (
+        ("giveaway", "raffle", "prize draw", "monthly draw", "sorteo", "sorteamos", "rifa"),
+        # "we're doing a giveaway this month", "este mes sorteamos una cesta"
+        r"\b(?:we'?re|we are|i'?m|i am|estamos|we'?ll be) (?:doing|running|having|holding|"
+        r"haciendo)\s+(?:a |an |our |un |una |nuestro )?(?:\w+ )?(?:giveaway|raffle|prize draw|"
+        r"sorteo|rifa)\b|\b(?:giveaway|raffle|sorteo|rifa)\s+(?:for|para|entre|this|este|each|"
+        r"every|among)\b|\b(?:sorteamos|rifamos)\b|\benter(?:ed)? (?:you )?(?:into|in) (?:our|the) "
+        r"(?:monthly )?(?:draw|giveaway|raffle)\b"
+        r"|\b(?:entras|participas) en (?:el|un|nuestro) sorteo\b",
+        "promotes_sale",
+    ),
+    (
+        (
+            *("order early", "pide pronto", "avoid disappointment", "christmas", "navidad"),
+            *("holiday", "easter", "valentine", "mother's day", "dia de la madre"),
+        ),
+        # "our Christmas boxes are ready, order early to avoid disappointment"
+        r"\border early\b|\bavoid disappointment\b|\bpide(?:la|lo|las|los)? pronto\b"
+        r"|\b(?:our|nuestr[oa]s|the|las|los) (?:christmas|holiday|navidad|easter|valentine'?s?|"
+        r"mother'?s day|dia de la madre|san valentin|halloween|pascua) (?:boxes|gift sets?|"
+        r"hampers?|collection|range|specials?|cajas|cestas|coleccion|packs?|lotes) (?:are |is |"
+        r"estan |ya estan |ya )?(?:ready|here|out|available|listas|listos|disponibles|aqui)\b",
+        "new_collection",
+    ),
+    (
+        ("want", "quieres", "queres"),
+        # "want 10% off? just ask for the code"
+        r"\b(?:want|quieres|queres)\s+(?:a |un )?\d+ ?%(?: off| de descuento| descuento| dto)?"
+        r"(?=\s*\?)",
+        "promotes_sale",
+    ),
+    (
+        ("free gift", "free sample", "free shipping", "free delivery", "regalo con", "gratis con"),
+        # "free gift with every order over $40", "regalo con cada pedido de más de 40 €"
+        r"\b(?:free (?:gift|sample|shipping|delivery)|(?:un )?regalo|envio gratis|muestra gratis)"
+        r"\s+(?:with|on|con|en|por)\s+(?:every|each|all|any|cada|todos? los|toda)\s+"
+        r"(?:orders?|purchases?|pedidos?|compras?)\b",
+        "promotes_sale",
+    ),
+)
+_MARKETING += (
+    (
+        ("bundle", "pack", "lote", "combo", " set "),
+        # "we've got a bundle of six at a really good price", "tenemos un pack de seis a buen
+        # precio"
+        r"\b(?:we'?ve got|we have|we do|tenemos|hacemos|hay)\s+(?:a |an |un |una )?(?:\w+ )?"
+        r"(?:bundle|pack|set|lote|combo)\b[^.!?\n]{0,40}\b(?:price|precio|discount|descuento|"
+        r"%|off|deal|oferta)",
+        "upsell",
+    ),
+    (
+        ("nuestra tienda", "our shop", "our store", "toda la tienda", "whole shop"),
+        # "todo en nuestra tienda está al 30% hasta el domingo"
+        r"\b(?:nuestra tienda|our (?:shop|store)|toda la tienda|the whole (?:shop|store))\b"
+        r"[^.!?\n]{0,30}\b(?:al |at |a )?\d+ ?%",
+        "promotes_sale",
+    ),
+)
 _MARKETING_PATTERNS = tuple(
     (frozenset(triggers), re.compile(pattern), code) for triggers, pattern, code in _MARKETING
 )
@@ -1507,7 +1862,9 @@ def find_marketing(
             match = pattern.search(plain)
         else:
             match = pattern.search(text)
-        if match and _asks_about_an_offer(text, match.start()):
+        if match and (
+            _asks_about_an_offer(text, match.start()) or _buyer_before(text, match.start())
+        ):
             continue
         if match:
             hits.append(Hit("marketing", match.start(), match.end(), reason_code))
@@ -1518,8 +1875,30 @@ def find_marketing(
 # vigente?", "does the clearance in your listing include this one?"
 _OFFER_QUESTION = re.compile(
     r"\b(?:anuncio|listing|your ad|the ad|sigue|siguen|still|vigente|valid|aplica|apply|"
-    r"applies|incluye|include|includes|cuenta|count)\b"
+    r"applies|incluye|include|includes|cuenta|count|"
+    # "are you having a sale for Black Friday?", "¿tienen rebajas en enero?"
+    r"are you (?:having|doing|running|planning)|do you (?:have|do|run|ever)|"
+    r"will you (?:have|do|be having|run)|is there|are there|any chance|tienen|tienes|tendran|"
+    r"how (?:do|can|could) i|como (?:puedo|me|hago)|is (?:this|it|that)|es (?:esta|este|esto)|"
+    r"(?:tu|tus|your) (?:tienda|shop|store|listing|anuncio|web)|"
+    r"(?:can|could) you do|if i|when i|si (?:compro|pido|me llevo|vuelvo)|me (?:haces|hace|dejas|"
+    r"deja|das|da)|"
+    r"tendras|hacen|haceis|haran|hay|habra|vais a|van a)\b"
 )
+
+
+# The buyer on what they bought or like, earlier in the sentence: "lo compré en rebajas",
+# "I love the new collection!"
+_BUYER_BEFORE_OFFER = re.compile(
+    r"\b(?:i (?:bought|ordered|got|paid|love|loved|like|liked|adore|saw)|(?:lo|la|los|las) "
+    r"(?:compre|pedi)|compre|pedi|me (?:encanta|encanto|gusta|gusto)|"
+    r"(?:i'?ll|i will|we'?ll) wait|esperare|esperaremos|wait for)\b"
+)
+
+
+def _buyer_before(text: str, position: int) -> bool:
+    start, _ = _sentence_of(text, position)
+    return _BUYER_BEFORE_OFFER.search(text, start, position) is not None
 
 
 def _asks_about_an_offer(text: str, position: int) -> bool:
@@ -1550,7 +1929,12 @@ _REVIEW = re.compile(
             r"\bcomentarios?",
             r"\bcalificacion",
             r"\bpuntuacion",
-            r"5(?<!\w5)\s*-?\s*(?:stars?|estrellas?)",
+            r"5(?<!\w5)\s*-?\s*(?:stars?|estrellas?|estrellitas?)",
+            # "change your 2 stars to 5": any count of stars is a rating.
+            r"[1-4](?<!\w[1-4])\s*-?\s*(?:stars?|estrellas?|estrellitas?)",
+            # "una mala nota": a grade, where "nota" alone is a note
+            r"\bmala nota",
+            r"\bnota (?:baja|negativa|mala)",
             r"\bfive\s*-?\s*(?:stars?|estrellas?)",
             r"\bcinco\s*-?\s*(?:stars?|estrellas?)",
         ]
@@ -1560,6 +1944,7 @@ _REVIEW = re.compile(
 _INCENTIVE = re.compile(
     r"\b(?:refund\w*|reimburs\w*|money back|cash ?back|gift ?cards?|gifts?|(?<!feel )free(?! to)|"
     r"freebies?|discount\w*|coupons?|vouchers?|credit|bonus|rewards?|compensat\w*|"
+    r"surprises?|treats?|sorpresas?|regalitos?|detallitos?|"
     r"pay (?:you|for)|payment|samples?|reembols\w*|devuelv\w*|devolv(?:emos|ere|eremos)|"
     r"regal\w*|gratis|descuento\w*|cupon\w*|vale|credito|bono|recompensa|compens\w*|"
     r"pag(?:o|amos|are|aremos|ar)|muestras?)\b|\$\s?\d+(?:[.,]\d+)?|"
@@ -1571,7 +1956,8 @@ _INCENTIVE = re.compile(
 _BUYER_REVIEW = re.compile(
     r"\b(?:my|mi)\s+(?:\w+\s+)?(?:reviews?|rating|feedback|resena|valoracion|opinion)\b|"
     r"\bi(?:'ll| will|'d| would| already| just)?\s+(?:leave|left|write|wrote|post|posted|"
-    r"give|gave|change|changed|update|updated|remove|removed|rate|rated)\b|"
+    r"give(?!\s+(?:you|u|ya)\b)|gave|change|changed|update|updated|remove|removed|rate|"
+    r"rated)\b|"
     # "que no publique una opinión negativa" is the subjunctive, asked of the buyer.
     r"(?<!\bque )(?<!\bno )\b(?:deje|escribi|puse|publique|he dejado|he escrito|dejare|"
     r"cambiare|pondre)\b"
@@ -1635,7 +2021,7 @@ _DONT_REVIEW = re.compile(
     r"(?<!\bi )(?<!\bwe )(?<!\byo )\b(?:don'?t|do not|dont|pls don'?t|no)\s+(?:\w+\s+)?"
     r"(?:post|leave|write|give|put|publish|dejes|deje|pongas|ponga|publiques|publique|"
     r"escribas|escriba|califiques|califique|valores|valore|opines|opine|menciones|mencione)\b"
-    r"[^.!?]{0,30}?\b(?:negative|bad|low|poor|1\s*-?\s*star|one\s*-?\s*star|mala|negativ\w*|"
+    r"[^.!?]{0,30}?\b(?:negative|bad|low|poor|1\s*-?\s*star|one\s*-?\s*star|mala|mal|negativ\w*|"
     r"baja|todavia|aun|review|rating|feedback|resena|opinion|valoracion|calificacion)\b"
 )
 # "before you leave a review, talk to me", "antes de valorar, háblame", "instead of reviewing"
@@ -1647,7 +2033,7 @@ _CONTACT_BEFORE_REVIEW = re.compile(
     r"contacta|contacte|contactame|avisa|avisame|dime|digame|comunica|comuniquese)"
     r"|\b(?:talk to|contact|message|write to|reach out to|speak to|habla conmigo|"
     r"hable conmigo|escribeme|contactame|avisame)\b[^.!?]{0,40}\b(?:before|first|antes)\b"
-    r"[^.!?]{0,30}\b(?:review|rating|rate|resena|valor|opin|calific)"
+    r"[^.!?]{0,30}\b(?:review|rating|rate|feedback|resena|valor|opin|calific|comentario)"
     r"|\b(?:instead of|rather than|en (?:lugar|vez) de)\s+(?:leaving |posting |writing )?"
     r"(?:a |an )?(?:review|reviewing|rating|calificar|valorar|opinar|resenar)"
     r"|\b(?:hold off|wait)\b[^.!?]{0,25}\b(?:review|rating|posting)"
@@ -1667,7 +2053,8 @@ _RATING_PRESSURE = re.compile(
 
 
 _REVIEW_VERB = re.compile(
-    r"\b(?:valorar|valores|valore|calificar|califiques|califique|opinar|opines|opine|resenar|puntuar|reviewing|rating)\b"
+    r"\b(?:valorar|valores|valore|calificar|califiques|califique|opinar|opines|opine|resenar|"
+    r"puntuar|reviewing|rating|rate)\b"
 )
 
 
@@ -1696,6 +2083,12 @@ _REVIEW_TRIGGERS = frozenset(
         "puntuaci",
         "star",
         "estrella",
+        "estrellit",
+        "nota",
+        "you rate",
+        "rate the",
+        "rate us",
+        "rate me",
     )
 )
 
@@ -1839,11 +2232,19 @@ def find_review_manipulation(text: str, present: frozenset[str] | None = None) -
 # --- opt-out instructions -------------------------------------------------------------------
 
 _REPLY_KEYWORD = re.compile(
-    r"\b(?:reply|respond|text|send|answer|type|write|responde|responda|respondenos|"
+    r"\b(?:reply|respond|text|txt|msg|sms|send|answer|type|write|responde|responda|respondenos|"
     r"contesta|conteste|envia|envie|escribe|escriba|manda|mande)\b"
     r"(?:\s+(?:with|con|us|nos|me))?\s*[:\-]?\s*[\"'(\[]?\s*"
     r"(?:stop|baja|opt[\s-]?out|unsubscribe|unsub|remove|no mas|salir|alto|parar|"
-    r"desuscribir)\b"
+    r"desuscribir|basta|stop2end)\b"
+    # "STOP to end", "BAJA al 22333": the word and where it goes or what it does
+    r"|(?:^|(?<=[.!?\n])\s*|\b(?:text|txt|sms|msg|send|envia|manda)\s+)(?:stop|baja|basta|salir|"
+    r"unsub)\s+(?:to|al|a)\s+(?:end|quit|cancel|stop|opt out|unsubscribe|\d{4,6}|terminar|"
+    r"cancelar|salir)\b"
+    # "para cancelar responde NO"
+    r"|\b(?:para (?:cancelar|darte de baja|salir)|to (?:cancel|opt out|unsubscribe|stop))"
+    r"[,:]?\s+(?:reply|text|send|responde|contesta|envia|manda|escribe)\s+[\"'(\[]?\s*"
+    r"(?:no|n|stop|baja|end|fin|x)\b"
 )
 _UNSUBSCRIBE = re.compile(
     r"\b(?:unsubscribe|opt[\s-]?out|darte de baja|date de baja|dese de baja|darse de baja|"
@@ -1853,6 +2254,7 @@ _UNSUBSCRIBE = re.compile(
 _UNSUBSCRIBE_AFTER = re.compile(
     r"^\s*(?:here|aqui|below|abajo|:|at\b|en\b|via\b|by\b|clicking|link|enlace|using|"
     r"pulsando|haciendo clic|from (?:these|our|this|all)|de (?:estos|nuestr|todos)|"
+    r"from (?:the )?(?:platform|marketplace|site|app)|de (?:la )?(?:plataforma|app|aplicacion)|"
     r"anytime|en cualquier momento)"
 )
 _UNSUBSCRIBE_BEFORE = re.compile(
@@ -1865,26 +2267,36 @@ _FIRST_PERSON = re.compile(
     r"como (?:me|puedo)|can i|puedo|we'd)\b"
 )
 _TURN_OFF = re.compile(
-    r"\b(?:turn off|switch off|disable|deactivate|mute|silence|desactiva|desactive|"
-    r"desactivar|silencia|silencie|apaga|apague)\b[^.!?]{0,30}\b(?:messages|mensajes|"
-    r"notifications|notificaciones|emails|correos|reminders|recordatorios|communications|"
-    r"comunicaciones|alerts|alertas|chat|avisos)\b"
+    r"\b(?:turn off|switch off|disable|deactivate|mute|silence|block|desactiva|desactive|"
+    r"desactivar|silencia|silencie|apaga|apague|bloquea|bloquee|quita|quite)\b[^.!?]{0,30}\b(?:messages|mensajes|notifications|notificaciones|emails|correos|"
+    r"reminders|recordatorios|communications|comunicaciones|alerts|alertas|chat|avisos|"
+    r"conversation|conversacion|notis)\b"
     # "los mensajes de la plataforma llegan tarde, le pido que los desactive"
     r"|\b(?:messages|mensajes|notifications|notificaciones|avisos)\b[^.!?]{0,80}"
     r"(?:\b(?:los|las) (?:desactive|desactives|desactiva|silencie|silencies|apague|apagues)|"
-    r"\bdesactiv[ae]los|\b(?:turn|switch) them off|\b(?:mute|disable|silence) them)\b"
+    r"\bdesactiv[ae](?:los|las)|\b(?:turn|switch)(?:ed|ing)? them off|"
+    r"\b(?:mute|muted|disable|disabled|silence|silenced) them)\b"
+    # "turn the app's alerts off", "switch these messages off"
+    r"|(?:^|(?<=[.!?,;:\n])\s*|\b(?:please|pls|just|simply|and|then|so)\s+)(?:turn|switch) "
+    r"(?:the |these |those |its |all )?(?:(?:app|site|platform|marketplace)"
+    r"'?s )?(?:chat |app |in-app )?(?:messages|notifications|alerts|emails|reminders|notis) off\b"
 )
 # Where the sender will go instead: the switch-off is the seller's, even asked politely.
 _ELSEWHERE = re.compile(
     r"\b(?:another way|other ways?|elsewhere|outside (?:the|this)|"
     r"off (?:the )?(?:platform|site|app)|keep in touch|directly|por otro lado|por otra via|"
     r"por otro medio|por fuera|fuera de la|"
-    r"directamente|de otra forma|de otra manera)\b"
+    r"directamente|de otra forma|de otra manera|myself|personally|on my own|yo mismo|yo misma|"
+    r"por mi cuenta|my (?:own )?(?:number|phone|email|mobile)|mi (?:numero|telefono|correo|movil)|"
+    r"(?:over|by|via) (?:text|sms|phone|email)|por (?:mensaje de texto|sms|texto|telefono))\b"
 )
 
 
 _REPLY_TRIGGERS = frozenset(
     (
+        "basta",
+        "para cancelar",
+        "to cancel",
         "stop",
         "baja",
         "opt",
@@ -1912,6 +2324,14 @@ _UNSUBSCRIBE_TRIGGERS = frozenset(
 _CONDITIONAL_TRIGGERS = frozenset(("want", "wish", "stop", "receiv", "quier", "dese", "recibir"))
 _TURN_OFF_TRIGGERS = frozenset(
     (
+        "block",
+        "bloque",
+        "them off",
+        "messages off",
+        "alerts off",
+        "notifications off",
+        "quita",
+        "quite",
         "turn off",
         "switch off",
         "disable",
@@ -1966,10 +2386,13 @@ def find_opt_out(text: str, present: frozenset[str] | None = None) -> list[Hit]:
     for match in turn_offs:
         before = _preceding(text, match.start(), 30)
         _, sentence_end = _sentence_of(text, match.start())
+        sentence_start, _ = _sentence_of(text, match.start())
         if (
             _FIRST_PERSON.search(before)
             or _BUYER_ASKS.search(before)
             or text[sentence_end : sentence_end + 1] == "?"
+            # "desactivé las notificaciones, contéstame por aquí": staying in the chat.
+            or _STAYS_HERE.search(text, sentence_start, sentence_end)
         ) and not _ELSEWHERE.search(text, match.end(), match.end() + 120):
             continue
         hits.append(
@@ -2010,6 +2433,9 @@ _WHOLE_WORD_TRIGGERS = frozenset(
         "tik",
         "snap",
         "x",
+        "tt",
+        "yt",
+        "face",
         "tg",
         "wa",
         "wsp",
@@ -2126,6 +2552,23 @@ _BUYER_OWN_REVIEW = re.compile(
     r"voy a (?:dejar|poner|dar))\b"
     r"|\bno (?:quiero|voy a|pienso) (?:dejar|poner|escribir|publicar)\b"
     r"|\b(?:honest|sincer\w*|honest[oa]|imparcial)\b"
+    # "seguro que dejo una buena reseña", "I'll definitely leave a good review"
+    r"|\b(?:dejo|pongo|doy|escribo|dejaremos|pondremos)\s+(?:una |la |mi |las )?(?:buena |mala |"
+    r"excelente )?(?:resena|valoracion|opinion|calificacion|\d estrellas|cinco estrellas)\b"
+    r"|\bi(?:'ll| will)\s+(?:definitely |surely |certainly |for sure )?(?:leave|give|write|post)\b"
+    # "sorry for the 3-star review", "perdón por las 3 estrellas"
+    r"|\b(?:sorry|apologies|apologi[sz]e|perdon|disculpa|disculpe|lo siento)\b[^.!?]{0,12}"
+    r"\b(?:for|about|por)\b[^.!?]{0,20}\b(?:review|rating|stars?|resena|valoracion|estrellas?|"
+    r"calificacion|opinion|nota)\b"
+)
+
+
+# The buyer stopping messages to themselves: "unsubscribe me from the alerts", "please stop
+# the notifications for this order", "dame de baja".
+_BUYER_OPTS_OUT = re.compile(
+    r"\b(?:unsubscribe|remove|take) me\b|\bstop (?:sending|messaging|texting|emailing) me\b|"
+    r"\b(?:dame|darme|denme) de baja\b|\bno me (?:mandes|mande|envies|envie|escribas|escriba)\b|"
+    r"\bi (?:already|have|'ve|turned|switched|muted|disabled)\b"
 )
 
 
@@ -2133,7 +2576,9 @@ _BUYER_OWN_REVIEW = re.compile(
 _BUYER_THANKS = re.compile(r"^\W*(?:thanks|thank you|many thanks|gracias|muchas gracias)\b")
 _STAYS_HERE = re.compile(
     r"\bhere (?:in|on) (?:the|this) (?:chat|site|platform|marketplace|app)\b|"
-    r"\b(?:por aqui|aqui en el chat|en este chat|por este chat|por la plataforma)\b"
+    r"\b(?:por aqui|aqui en el chat|en este chat|por este chat|por la plataforma)\b|"
+    r"\b(?:reply|answer|write|message|respond) (?:to me |me )?here\b|"
+    r"\b(?:contestame|respondeme|escribeme|contesta|responde) aqui\b"
 )
 
 
@@ -2153,8 +2598,38 @@ def buyer_voice(category: str, sentence: str) -> bool:
             )
         )
     if category == "opt_out":
-        return _BUYER_ASKS.search(sentence) is not None or _STAYS_HERE.search(sentence) is not None
-    return _BUYER_ASKING.search(sentence) is not None or _BUYER_THANKS.search(sentence) is not None
+        return (
+            _BUYER_ASKS.search(sentence) is not None
+            or _STAYS_HERE.search(sentence) is not None
+            or _BUYER_OPTS_OUT.search(sentence) is not None
+        )
+    return (
+        _BUYER_ASKING.search(sentence) is not None
+        or _BUYER_THANKS.search(sentence) is not None
+        or _asks_the_seller(sentence)
+    )
+
+
+# The buyer asking the seller what they will offer: "are you having a sale for Black
+# Friday?", "¿tienen rebajas en enero?", "is there a discount for two?"
+_ASKS_THE_SELLER = re.compile(
+    r"^\W*(?:are you (?:having|doing|running|planning|going to)|do you (?:have|do|run|ever|"
+    r"offer|give)|will you (?:have|do|be|run|offer)|is there|are there|any chance|"
+    r"(?:tienen|tienes|tendran|tendras|hacen|haceis|haran|hay|habra|vais a|van a|ofrecen|"
+    r"ofreces|dan|das)|(?:can|could) you do|if i|when i|si (?:compro|pido|me llevo|vuelvo)|"
+    r"me (?:haces|hace|dejas|deja|das|da))\b"
+)
+
+
+# A question about the seller's own shop or listing: "¿todo en tu tienda está al 30%?"
+_YOUR_SHOP = re.compile(r"\b(?:tu|tus|your) (?:tienda|shop|store|listing|listings|anuncio|web)\b")
+
+
+def _asks_the_seller(sentence: str) -> bool:
+    stripped = sentence.strip()
+    return (stripped.endswith("?") or stripped.startswith("\u00bf")) and bool(
+        _ASKS_THE_SELLER.search(stripped.lstrip("\u00bf")) or _YOUR_SHOP.search(stripped)
+    )
 
 
 # The buyer asking about their own order: "Can I add a matching pillow for $10?"

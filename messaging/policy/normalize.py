@@ -29,7 +29,7 @@ from .data import (
     WORD_TLDS,
     top_level_domains,
 )
-from .patterns import literal_union
+from .patterns import TriggerScan, literal_union
 
 Edit = tuple[int, int, str]
 # Above this many edits, deletions are applied with a mask (see ``Normalized._delete``).
@@ -251,14 +251,41 @@ def _fold_with_map(text: str) -> Normalized:
 _BRACKETED = re.compile(
     r"[ \t]{0,3}[\[({<][ \t]{0,3}(\.|dot|punto|pto|@|at|arroba)[ \t]{0,3}[\])}>][ \t]{0,3}"
 )
+# "ana -at- gmail *dot* com": the word between two of the same symbols.
+_WRAPPED = re.compile(
+    r"[ \t]{0,3}([\-*_~=+|#:])\1?[ \t]{0,2}(dot|punto|pto|at|arroba)[ \t]{0,2}\1\1?[ \t]{0,3}"
+    r"(?=[a-z0-9])"
+)
+_WRAPPED_HINT = re.compile(
+    r"[\-*_~=+|#:][ \t]{0,2}(?:dot|punto|pto|at|arroba)[ \t]{0,2}[\-*_~=+|#:]"
+)
+
+
+def _without_overlaps(edits: list[Edit]) -> list[Edit]:
+    """Sort ``edits`` and drop each one overlapping an earlier one: two readings of the same
+    stretch, of which the first stands."""
+    edits = sorted(edits)
+    kept = edits[:1]
+    for edit in edits[1:]:
+        if edit[0] >= kept[-1][1]:
+            kept.append(edit)
+    return kept
+
+
 _GLUED_A = re.compile(r"(?<=[a-z0-9])\(a\)(?=[a-z0-9])")
 
 
 def _undo_brackets(normalized: Normalized) -> Normalized:
     text = normalized.text
-    if not ("(" in text or "[" in text or "{" in text or "<" in text):
-        return normalized
     edits: list[Edit] = []
+    if _WRAPPED_HINT.search(text) is not None:
+        for match in _WRAPPED.finditer(text):
+            if match.start() == 0 or not text[match.start() - 1].isalnum():
+                continue
+            symbol = "." if match.group(2) in ("dot", "punto", "pto") else "@"
+            edits.append((match.start(), match.end(), symbol))
+    if not ("(" in text or "[" in text or "{" in text or "<" in text):
+        return normalized.apply(edits) if edits else normalized
     for match in _BRACKETED.finditer(text):
         symbol = "." if match.group(1) in (".", "dot", "punto", "pto") else "@"
         edits.append((match.start(), match.end(), symbol))
@@ -267,13 +294,17 @@ def _undo_brackets(normalized: Normalized) -> Normalized:
         edits.append((match.start(), match.end(), "@"))
     if not edits:
         return normalized
-    edits.sort()
-    return normalized.apply(edits)
+    return normalized.apply(_without_overlaps(edits))
 
 
 # --- the "@" sign named in words: "ana at sign gmail dot com" ------------------------------
 
-_AT_SIGN_NAME = re.compile(r"\bat[ \-]?(?:sign|symbol)\b|\b(?:signo|simbolo)(?: de)? arroba\b")
+# "(the at sign)", "(el signo de arroba)": the article goes with the sign's name.
+# A mail provider's name in two words: "g mail", "gee mail", "hot mail".
+_SPLIT_PROVIDER = re.compile(r"\b(?:g|gee)[ \t\-]mail\b|\bhot[ \t\-]mail\b")
+_AT_SIGN_NAME = re.compile(
+    r"\b(?:the[ \t]+)?at[ \-]?(?:sign|symbol)\b|\b(?:el[ \t]+)?(?:signo|simbolo)(?: de)? arroba\b"
+)
 
 
 # "www casaverde com": a host name read out with spaces for dots.
@@ -284,6 +315,10 @@ _BLANKS = re.compile(r"[ \t]+")
 def _undo_symbol_names(normalized: Normalized) -> Normalized:
     text = normalized.text
     edits: list[Edit] = []
+    if "mail" in text:
+        for match in _SPLIT_PROVIDER.finditer(text):
+            word = "hotmail" if match.group().startswith("hot") else "gmail"
+            edits.append((match.start(), match.end(), word))
     if "sign" in text or "simbol" in text:
         edits.extend((match.start(), match.end(), "@") for match in _AT_SIGN_NAME.finditer(text))
     if "www" in text:
@@ -526,7 +561,9 @@ def _has_spoken_separator(text: str) -> bool:
 _ON_WORDS = frozenset({"on", "en"})
 _LOCAL_MARK = re.compile(r"[._\d]")
 _EMAIL_CUE = re.compile(
-    r"(?:e-?mail|mail|correo|write|escrib|contact|reach|message|a line|send|envia|manda)"
+    r"(?:e-?mail|mail|correo|write|escrib|contact|reach|message|a line|send|envia|manda|"
+    # "it's my shop name, velasluna, on gmail": the name said to be the user name.
+    r"name|nombre|user|usuario)"
     r"[^.!?\n]{0,40}$"
 )
 _KNOWN_HOSTS = SHORTENER_HOSTS | SOCIAL_HOSTS | MESSAGING_HOSTS
@@ -1128,7 +1165,8 @@ _NO_DOT_NAMES = frozenset(
         "your",
     )
 )
-_GAP = r"[ \t]+(?:(?:dot|punto|pto)[ \t]+)?"
+# A blank, or "dot" between blanks, where the dot goes; "oakandpine, the dot com" too.
+_GAP = r"(?:,?[ \t]+(?:(?:the|el|y)[ \t]+)?(?:dot|punto|pto)[ \t]+|[ \t]+)"
 # Only the name and the gap are consumed, so "drive google com" is tried at "google com" too.
 _SPACED_COMMON_TLD = re.compile(
     rf"(?<![\w.\-])(?P<name>{_HOST_PART}){_GAP}(?=(?P<tld>com|net|org)\b)"
@@ -1160,9 +1198,171 @@ _KNOWN_SPACED = frozenset(
 )
 
 
-def _undo_missing_dots(normalized: Normalized) -> Normalized:
+# "casaverde_com", "mueblesnogal_com_ar": underscores where the dots go before a common
+# ending (an underscore before a country code alone is a file's language: "manual_es").
+_UNDERSCORE_TLD = re.compile(
+    r"(?<=[a-z0-9]{3})_(?=(?:com|net|org)(?:_[a-z]{2})?(?![a-z0-9_]))|(?<=_com|_net|_org)_(?=[a-z]{2}(?![a-z0-9_]))"
+)
+# "oakandpine shop (add a dot before shop)": the reader is told where the dot goes.
+_ADD_DOT_BEFORE = re.compile(
+    r"\b(?:add|put|insert|with|pon(?:le)?|agrega(?:le)?|anade(?:le)?|mete(?:le)?|con)[ \t]+"
+    r"(?:(?:a|the|un|el)[ \t]+)?(?:dot|period|punto)[ \t]+(?:before|in front of|antes de(?:l)?)"
+    r"[ \t]+(?:(?:the|el)[ \t]+)?(?P<tld>[a-z]{2,12})\b"
+)
+
+
+# "ceramicasol. es (todo junto)", "oakpine shop, no spaces": told to write it as one word.
+_JOIN_HINT = re.compile(
+    r"\b(?:todo (?:junto|pegado)|sin (?:los )?espacios?|no spaces?|without (?:the )?spaces?|"
+    r"with (?:a|the) dot|con (?:un |el )?punto|(?:dot|punto) (?:in (?:the )?middle|en medio)|"
+    r"(?:all )?one word|en una sola palabra)\b"
+)
+_JOINED_BY_HINT = re.compile(
+    rf"(?<![\w.\-])(?P<name>{_HOST_PART})(?P<gap>\.?[ \t]+)(?=(?P<tld>[a-z]{{2,12}})\b)"
+)
+_JOINED_ENDINGS = frozenset(
+    ("com", "net", "org", "shop", "store", "online", "site", "io", "es", "mx", "ar", "cl", "co")
+)
+
+
+# "oakandpine*com", "oakandpine ~ com", "oakandpine/com": another symbol where the dot goes.
+_SYMBOL_FOR_DOT = re.compile(
+    rf"(?<![\w.\-])(?P<name>{_HOST_PART})(?P<gap>[ \t]?[*~/\\|#^=+;\u2027][ \t]?)"
+    r"(?=(?:com|net|org)\b(?![/\\\-]))"
+)
+_SYMBOL_THEN_COUNTRY = re.compile(
+    r"(?P<gap>[ \t]?[*~/\\|#^=+;\u2027][ \t]?)(?P<cc>[a-z]{2})(?![a-z0-9])"
+)
+_SYMBOL_FOR_DOT_HINT = re.compile(r"[*~/\\|#^=+;\u2027][ \t]?(?:com|net|org)\b")
+# "oakandpine dotcom", "oakandpine(dotcom)", "oakandpine dot-com", "oakandpine 'dot' com".
+_DOT_WORD_GLUED = re.compile(
+    r"(?<=[a-z0-9]{3})(?:[ \t]*[(\[]?[ \t]*(?:dot|punto)-?|[ \t]?['\"\u201c\u2018](?:dot|punto)"
+    r"['\"\u201d\u2019][ \t]?)(?=(?:com|net|org)\b)"
+)
+# After a word naming a site, a name and its ending with a space for the dot: "our website
+# is oakandpine shop", "web: ceramicasol es", "visit oakandpine io". Two endings need no cue:
+# "oakandpine co uk", "ceramicasol com mx".
+_SITE_CUE = re.compile(
+    r"\b(?:website|site|web|webpage|page|pagina|sitio|url|domain|dominio|visit|visita|"
+    r"entra (?:a|en)|go to|tienda online|online store|online shop)\b[ \t]*"
+    r"(?:(?:is|es|:|=|at|en|a|on|-|\u2013|\u2014|our|my|mi|nuestra|nuestro|la|el|the)[ \t]*){0,3}$"
+)
+_SITE_NAME_ENDING = re.compile(
+    rf"(?<![\w.\-])(?P<name>{_HOST_PART})(?P<gap>[ \t]+)(?=(?P<tld>com|net|org|shop|store|"
+    r"online|site|io|co|es|mx|ar|cl|pe|uy|de|fr|it|uk|us|ca|au|br|info|biz|app|dev|me)\b)"
+)
+_TWO_ENDINGS = re.compile(
+    rf"(?<![\w.\-])(?P<name>{_HOST_PART})(?P<gap>[ \t]+)(?P<second>co|com)(?P<gap2>[ \t]+)"
+    r"(?=(?:uk|mx|ar|au|br|co|pe|cl|uy|nz|za|jp|in|ve|ec|bo|py)\b(?![ \t]?[a-z0-9]))"
+)
+# Shorteners written without their dot before a path: "bitly/3xQ9aZk", "tinyurl/yc4h7k2p".
+_GLUED_SHORTENER = re.compile(r"\b(?:bitly|tinyurl|cuttly)(?=[ \t]?/[ \t]?[a-z0-9])")
+_SHORTENER_HOSTS = {"bitly": "bit.ly", "tinyurl": "tinyurl.com", "cuttly": "cutt.ly"}
+
+
+# The words that a site name told apart from its dots comes with: one pass finds which occur.
+_SITE_WORDS = frozenset(
+    ("site", "web", "page", "pagina", "url", "domain", "dominio", "visit", "entra", "go to")
+) | {"online"}
+_JOIN_WORDS = frozenset(("junt", "pegad", "space", "espacio", "word", "dot", "punto"))
+DOT_HINT_WORDS = (
+    _SITE_WORDS
+    | _JOIN_WORDS
+    | frozenset(_SHORTENER_HOSTS)
+    | {"period", " co ", " com ", "_com", "_net", "_org"}
+)
+_DOT_HINTS = TriggerScan(DOT_HINT_WORDS)
+
+
+_TWO_ENDINGS_HINT = re.compile(
+    r" (?:co|com)[ \t]+(?:uk|mx|ar|au|br|co|pe|cl|uy|nz|za|jp|in|ve|ec|bo|py)\b"
+)
+
+
+def _dots_told_apart(text: str, hints: frozenset[str]) -> list[Edit]:
+    """The dots of a site name written apart from it, or told in words: "ceramicasol. es
+    (todo junto)", "oakandpine dotcom", "our website is oakandpine shop", "casaverde_com"."""
+    edits: list[Edit] = []
+    dot_word = not hints.isdisjoint(("dot", "punto"))
+    if dot_word:
+        edits.extend((m.start(), m.end(), ".") for m in _DOT_WORD_GLUED.finditer(text))
+    site_cue = not hints.isdisjoint(_SITE_WORDS)
+    for match in _SITE_NAME_ENDING.finditer(text) if site_cue else ():
+        name = match.group("name")
+        if (
+            len(name) >= 4
+            and name not in PROSE_WORDS
+            and name not in _NO_DOT_NAMES
+            and _SITE_CUE.search(text, max(0, match.start() - 40), match.start()) is not None
+            # An ending that is also a word ("es", "it") ends the clause: "la web nueva es
+            # genial" is a sentence.
+            and (
+                match.group("tld") not in WORD_TLDS
+                or text[match.end() + len(match.group("tld")) :][:2].strip(" \t")[:1]
+                in ("", *_SENTENCE_END, "/")
+            )
+        ):
+            edits.append((match.start("gap"), match.end("gap"), "."))
+    if (" co " in hints or " com " in hints) and _TWO_ENDINGS_HINT.search(text) is not None:
+        for match in _TWO_ENDINGS.finditer(text):
+            name = match.group("name")
+            if len(name) >= 4 and name not in PROSE_WORDS and name not in _NO_DOT_NAMES:
+                edits.append((match.start("gap"), match.end("gap"), "."))
+                edits.append((match.start("gap2"), match.end("gap2"), "."))
+    if not hints.isdisjoint(_SHORTENER_HOSTS):
+        edits.extend(
+            (m.start(), m.end(), _SHORTENER_HOSTS[m.group()])
+            for m in _GLUED_SHORTENER.finditer(text)
+        )
+    if not hints.isdisjoint(_JOIN_WORDS) and (hint := _JOIN_HINT.search(text)) is not None:
+        tlds = top_level_domains()
+        # Only the last name and ending before the hint, close to it.
+        candidates = list(_JOINED_BY_HINT.finditer(text, max(0, hint.start() - 40), hint.start()))
+        for match in candidates[-1:]:
+            name, tld = match.group("name"), match.group("tld")
+            if (
+                tld in tlds
+                and len(name) >= 5
+                and name not in PROSE_WORDS
+                and ("." in match.group("gap") or tld in _JOINED_ENDINGS)
+            ):
+                edits.append((match.start("gap"), match.end("gap"), "."))
+    if not hints.isdisjoint(("_com", "_net", "_org")):
+        edits.extend((m.start(), m.end(), ".") for m in _UNDERSCORE_TLD.finditer(text))
+    if dot_word or "period" in hints:
+        for hint in _ADD_DOT_BEFORE.finditer(text):
+            tld = hint.group("tld")
+            if tld not in top_level_domains():
+                continue
+            named = re.search(
+                rf"(?<![\w.\-]){_HOST_PART}(?P<gap>[ \t]+){tld}\b", text[: hint.start()]
+            )
+            if named is not None and named.group().split()[0] not in _NO_DOT_NAMES:
+                edits.append((named.start("gap"), named.end("gap"), "."))
+    return edits
+
+
+def _undo_missing_dots(
+    normalized: Normalized, dot_hints: frozenset[str] | None = None
+) -> Normalized:
+    """Put back the dots of host names written without them.
+
+    ``dot_hints`` are the words of ``DOT_HINT_WORDS`` the text holds, if the caller knows.
+    """
     text = normalized.text
     edits: list[Edit] = []
+    if _SYMBOL_FOR_DOT_HINT.search(text) is not None:
+        for match in _SYMBOL_FOR_DOT.finditer(text):
+            name = match.group("name")
+            if len(name) >= 4 and name not in _NO_DOT_NAMES and not name.isdigit():
+                edits.append((match.start("gap"), match.end("gap"), "."))
+                # "velasluna*com*mx": the country code after the same kind of symbol.
+                country = _SYMBOL_THEN_COUNTRY.match(text, match.end() + 3)
+                if country is not None and country.group("cc") in top_level_domains():
+                    edits.append((country.start("gap"), country.end("gap"), "."))
+    hints = _DOT_HINTS.present(text) if dot_hints is None else dot_hints
+    if hints:
+        edits.extend(_dots_told_apart(text, hints))
     if ("_" in text or "-" in text) and _GLUED_WORD.search(text):
         edits.extend((m.start(), m.end(), "@") for m in _GLUED_AT.finditer(text))
         edits.extend((m.start(), m.end(), ".") for m in _GLUED_DOT.finditer(text))
@@ -1172,7 +1372,7 @@ def _undo_missing_dots(normalized: Normalized) -> Normalized:
         # "{pedidos}{@}{velasaroma}{.}{store}": brackets around the parts of an address.
         edits.extend((m.start(), m.end(), "") for m in _BRACKETS_BY_SYMBOL.finditer(text))
     if edits:
-        normalized = normalized.apply(sorted(edits))
+        normalized = normalized.apply(_without_overlaps(edits))
         text = normalized.text
     if " /" in text or "/ " in text or "slash" in text or "barra" in text or "diagonal" in text:
         edits = [(m.start(), m.end(), "/") for m in _SLASH_WORD.finditer(text)]
@@ -1231,12 +1431,12 @@ def normalize_with_keywords(
 ) -> tuple[Normalized, frozenset[str] | None, Normalized, frozenset[str] | None]:
     """``normalize``, also returning ``keywords_of`` the folded text if no step changed it.
 
-    ``keywords_of`` must return every word of ``NUMBER_WORD_SET`` the text holds (as a
-    substring, anywhere): without one, digits written as words cannot occur and that step
-    is skipped. The keywords are None once a step changes the text. The third value is the
-    text with its characters folded and no other step applied: where it holds a plain
-    address, that address is blocked whatever a later step made of the words around it. The
-    fourth is ``keywords_of`` that folded text, whatever the steps did.
+    ``keywords_of`` must return every word of ``NUMBER_WORD_SET`` and ``DOT_HINT_WORDS`` the
+    text holds (as a substring, anywhere): without one, digits written as words cannot occur
+    and that step is skipped. The keywords are None once a step changes the text. The third
+    value is the text with its characters folded and no other step applied: where it holds a
+    plain address, that address is blocked whatever a later step made of the words around
+    it. The fourth is ``keywords_of`` that folded text, whatever the steps did.
     """
     normalized = folded = fold_characters(text)
     keywords = keywords_of(normalized.text) if keywords_of is not None else None
@@ -1248,6 +1448,9 @@ def normalize_with_keywords(
             if not number_words:
                 continue
             changed = _digits_from_words(normalized, number_words)
+        elif step is _undo_missing_dots and keywords is not None:
+            # The keyword scan found the words that tell where a host name's dots go.
+            changed = _undo_missing_dots(normalized, keywords & DOT_HINT_WORDS)
         else:
             changed = step(normalized)
         if changed is not normalized:

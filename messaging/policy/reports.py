@@ -15,11 +15,12 @@ from .language import sentences
 # Someone else, or something that came in the parcel, did the asking or the offering.
 _THIRD_PARTY = (
     r"(?:someone|somebody|some(?:one|body) (?:claiming|pretending|saying|writing)|a person|"
-    r"a (?:guy|man|woman|lady|stranger|seller|user|profile|number|account)|another seller|"
+    r"a (?:guy|man|woman|lady|stranger|seller|user|profile|number|account)|"
+    r"another (?:seller|shop|store|vendor|buyer|user|company)|other (?:sellers|shops|stores)|"
     r"(?:the|that|this|a|an) (?:other |previous |first |last )?"
     r"(?:seller|vendor|shop|store|courier|driver|card|flyer|leaflet|note|paper|insert|slip|"
     r"sticker|box|package|parcel|letter|email|message|text|sms|dm|caller|account|profile|"
-    r"qr code|ad|postcard|brochure)|"
+    r"qr code|ad|postcard|brochure|tag|label|manual|packaging|instructions|sticker)|"
     r"(?:your|tu|su|vuestro|vuestra) (?:colleague|coworker|co-worker|employee|staff|partner|"
     r"driver|courier|rep|representative|agent|team member|assistant|companero|companera|"
     r"empleado|empleada|colega|socio|socia|repartidor|mensajero|agente)|"
@@ -29,7 +30,8 @@ _THIRD_PARTY = (
     r"una (?:señora|senora|chica|mujer|cuenta|tarjeta|nota|hoja|carta|postal)|"
     r"otro vendedor|(?:el|la|un|una|ese|esa) (?:otro |anterior )?"
     r"(?:vendedor|vendedora|tienda|repartidor|mensajero|tarjeta|papel|papelito|folleto|nota|"
-    r"caja|paquete|correo|mensaje|perfil|cuenta|volante|panfleto|sobre))"
+    r"caja|paquete|correo|mensaje|perfil|cuenta|volante|panfleto|sobre|etiqueta|manual|"
+    r"embalaje|empaque|instrucciones|pegatina))"
 )
 _REPORTING_VERB = (
     r"(?:asked|asking|asks|told|telling|tells|wanted|wants|offered|offering|offers|"
@@ -66,6 +68,10 @@ _RECEIVED = (
 # Asking whether what came in is allowed: "is it normal for a seller to ask me to ...".
 _IS_IT_ALLOWED = (
     r"(?:is (?:it|this|that) (?:normal|allowed|ok|okay|legit|safe|a scam)|"
+    # "it says limited edition on the box": text printed on what arrived.
+    r"(?:it|that|which) (?:says|said|reads|read|pone|dice|decia)\b[^.!?]{0,40}\b(?:on|in|en) "
+    r"(?:the|its|la|el|su) (?:box|label|tag|package|packaging|sticker|leaflet|manual|lid|back|"
+    r"caja|etiqueta|paquete|embalaje|pegatina|folleto|manual|tapa)|"
     r"es normal que|(?:esta|es) permitido|es (?:una )?estafa|es fraude)"
 )
 _THIRD_PARTY_RE = re.compile(rf"\b{_THIRD_PARTY}\b")

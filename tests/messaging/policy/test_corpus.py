@@ -41,7 +41,7 @@ def test_the_corpus_is_large_bilingual_adversarial_and_split(dev, held_out):
     hard_negatives = sum("hard_negative" in row.tags for row in rows)
     categories = Counter(category for row in rows for category in row.categories)
 
-    assert (len(dev), len(held_out)) == (1417, 406)
+    assert (len(dev), len(held_out)) == (2533, 406)
     assert set(languages) == {"en", "es"}
     assert languages["es"] / size >= 0.35
     assert disguised_positives / size >= 0.30
@@ -69,20 +69,20 @@ def test_development_split_quality(dev_report):
     overall = dev_report["overall"]
 
     assert overall["precision"] >= 0.995, overall
-    assert overall["recall"] >= 0.98, overall
+    assert overall["recall"] >= 0.985, overall
     assert overall["false_positive_rate"] <= 0.005, overall
-    assert dev_report["disguised"]["recall"] >= 0.98
-    assert dev_report["by_language"]["es"]["recall"] >= 0.98
+    assert dev_report["disguised"]["recall"] >= 0.985
+    assert dev_report["by_language"]["es"]["recall"] >= 0.985
 
 
 def test_held_out_split_quality(held_out_report):
     overall = held_out_report["overall"]
 
-    assert overall["precision"] >= 0.96, overall
-    assert overall["recall"] >= 0.86, overall
-    assert overall["false_positive_rate"] <= 0.04, overall
-    assert held_out_report["disguised"]["recall"] >= 0.83
-    assert held_out_report["by_language"]["es"]["recall"] >= 0.88
+    assert overall["precision"] >= 0.97, overall
+    assert overall["recall"] >= 0.875, overall
+    assert overall["false_positive_rate"] <= 0.03, overall
+    assert held_out_report["disguised"]["recall"] >= 0.855
+    assert held_out_report["by_language"]["es"]["recall"] >= 0.895
 
 
 def test_every_category_is_recalled_on_the_development_split(dev_report):

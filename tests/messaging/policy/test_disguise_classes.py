@@ -97,6 +97,244 @@ BLOCKED: list[tuple[str, str, str]] = [
     ("phone", "¿A qué número te puedo llamar mañana?", None),
     ("social_handle", "Are you on Instagram?", "are you on instagram"),
     ("messaging_app", "¿Tenés whats?", None),
+    # the dots of a domain: symbols or underscores in their place, told where they go
+    ("url", "see casaverdedecor_com for more colours", "casaverdedecor_com"),
+    ("url", "está todo en mueblesnogal_com_ar", "mueblesnogal_com_ar"),
+    ("url", "la tienda está en velasluna*com*mx", "velasluna*com*mx"),
+    ("url", "oakandpine ~ com has the sizes", "oakandpine ~ com"),
+    ("url", "try oakandpine dotcom", "oakandpine dotcom"),
+    ("url", "oakandpine 'dot' com", "oakandpine 'dot' com"),
+    ("url", "everything's on oakandpine, the dot com", "oakandpine, the dot com"),
+    ("url", "check oakandpine shop (add a dot before shop)", "oakandpine shop"),
+    ("url", "Más modelos en ceramicasol. es (todo junto)", "ceramicasol. es"),
+    ("url", "nuestra web: ceramicasol store (con un punto en medio)", "ceramicasol store"),
+    ("url", "our website is oakandpine shop", "oakandpine shop"),
+    ("url", "web: ceramicasol es", "ceramicasol es"),
+    ("url", "oakandpine co uk", "oakandpine co uk"),
+    ("url", "the manual is on oakandpine.c0m/manuals", "oakandpine.c0m/manuals"),
+    ("url", "bitly/3xQ9aZk for the size chart", "bitly/3xQ9aZk"),
+    (
+        "url",
+        "type hartleyleather into your browser and finish it with .co.uk",
+        "hartleyleather into your browser and finish it with .co.uk",
+    ),
+    # "at" and "dot" between symbols, the provider named apart from the user name
+    (
+        "email",
+        "escríbeme a anaruiz85 -arroba- gmail -punto- com",
+        "anaruiz85 -arroba- gmail -punto- com",
+    ),
+    ("email", "anaruiz*at*gmail*dot*com", "anaruiz*at*gmail*dot*com"),
+    (
+        "email",
+        "write to me: peterson_r (the at sign) outlook (dot) com",
+        "peterson_r (the at sign) outlook (dot) com",
+    ),
+    ("email", "es mi nombre de tienda, velasluna, en gmail", "velasluna, en gmail"),
+    ("email", "my email's ana.ruiz85, gmail", "ana.ruiz85, gmail"),
+    ("email", "gmail account anaruiz85", "gmail account anaruiz85"),
+    ("email", "correo anaruiz85 arroba g mail", None),
+    # app names misspelt, with an "@" for their "a", by their colour, short names
+    ("messaging_app", "hmu on whtsapp, much easier than this chat", "whtsapp"),
+    ("messaging_app", "Let's continue on Telegrarn, user gabe_leather", "Telegrarn"),
+    ("messaging_app", "wh@tsapp me and I'll send the video", "wh@tsapp"),
+    ("messaging_app", "sigamos por la app verde, el número es el de la factura", "la app verde"),
+    ("messaging_app", "let's move to Signal", "move to Signal"),
+    ("messaging_app", "tlgrm: oakpine", "tlgrm"),
+    ("messaging_app", "vvhatsapp me", "vvhatsapp"),
+    ("messaging_app", "wssp me", "wssp"),
+    ("messaging_app", "msngr me", "msngr"),
+    ("messaging_app", "imsg me", "imsg"),
+    ("messaging_app", "google chat me", "google chat"),
+    ("messaging_app", "mándame un ᴡʜᴀᴛꜱᴀᴘᴘ y te paso el vídeo", "ᴡʜᴀᴛꜱᴀᴘᴘ"),
+    ("social_handle", "Instagrm: hartley.leather", "Instagrm"),
+    ("social_handle", "feisbuk: taller.aurora", "feisbuk"),
+    ("social_handle", "my tt is oakpine", "tt"),
+    ("social_handle", "yt channel: oakpine", "yt"),
+    ("social_handle", "follow oakpine on ig", "ig"),
+    ("social_handle", "look me up on Facebook, Hartley Leather Goods", "Facebook"),
+    ("social_handle", "En YouTube soy «Taller Chema»; ahí está el tutorial", "YouTube"),
+    # a number dictated in parts with no word for calling before it
+    (
+        "phone",
+        "primero 612, después 345, luego 678, llámame por la tarde",
+        "612, después 345, luego 678",
+    ),
+    ("phone", "my no. is 07700 900123", "07700 900123"),
+    # marketing: loyalty, bundles, urgency, launches, cross-selling, selling outside
+    ("marketing", "Loyal customers get 20% off their second order.", "Loyal customers get"),
+    ("marketing", "I can bundle both at a special price.", "I can bundle both at a special price"),
+    ("marketing", "Last chance: the holiday bundle disappears at midnight.", "Last chance"),
+    ("marketing", "Stock up now, prices go up on the 1st.", "Stock up now"),
+    ("marketing", "Hurry, we're almost out of the blue ones.", "we're almost out"),
+    ("marketing", "Se están agotando, corre.", "Se están agotando"),
+    (
+        "marketing",
+        "Hi! We just added a brand new range of scented candles to the shop.",
+        "We just added a brand new range",
+    ),
+    ("marketing", "Our winter line is finally here.", "Our winter line is finally here"),
+    ("marketing", "Get 3 for the price of 2 on all mugs.", "3 for the price of 2"),
+    ("marketing", "You might also want the matching coasters.", "You might also want"),
+    ("marketing", "Te puede interesar también la lámpara a juego.", "Te puede interesar"),
+    (
+        "marketing",
+        "Message me directly for future orders and save the fees.",
+        "directly for future orders",
+    ),
+    (
+        "marketing",
+        "Tengo más modelos que no están publicados aquí, pregúntame.",
+        "no están publicados aquí",
+    ),
+    ("marketing", "Aprovecha, la oferta dura hasta el domingo.", "Aprovecha, la oferta"),
+    ("marketing", "Si compras dos te regalo el envío.", "Si compras dos te regalo"),
+    (
+        "marketing",
+        "Just so you know, we're running a little promotion for returning customers.",
+        "we're running a little promotion",
+    ),
+    (
+        "marketing",
+        "Our teapot is back in stock but only for a short while.",
+        "is back in stock but only for a short while",
+    ),
+    (
+        "marketing",
+        "Lo que queda va a precio de coste.",
+        "va a precio de coste",
+    ),
+    (
+        "marketing",
+        "If you grab one this week I'll include a cushion cover at no extra charge.",
+        "If you grab one this week I'll include a cushion cover at no extra charge",
+    ),
+    # review manipulation: any count of stars, feedback, a surprise for a good review
+    (
+        "review_manipulation",
+        "Could you change your 2 stars to 5? I'll send a free replacement.",
+        "change your 2 stars",
+    ),
+    (
+        "review_manipulation",
+        "If anything's wrong, message me before leaving feedback!",
+        "message me before leaving feedback",
+    ),
+    (
+        "review_manipulation",
+        "Good reviews get a surprise in your next parcel 😉",
+        "reviews get a surprise",
+    ),
+    # opt-out: the marketplace's messages, blocked or muted, while the seller writes elsewhere
+    (
+        "opt_out",
+        "Unsubscribe from the platform's emails and I'll send you my newsletter myself.",
+        "Unsubscribe",
+    ),
+    (
+        "opt_out",
+        "Do me a favour and block notifications from the marketplace, I'll contact you myself.",
+        "block notifications",
+    ),
+    ("opt_out", "Mute this conversation and look out for my text instead.", None),
+    (
+        "opt_out",
+        "These notifications are unreliable, it'd be easier if you turned them off and we "
+        "carried on over text.",
+        None,
+    ),
+    # the same classes in Latin American Spanish: voseo, diminutives, "el face", "celu"
+    (
+        "marketing",
+        "Mirá, si me comprás otra te la dejo a mitad de precio.",
+        "si me comprás otra te la dejo a mitad",
+    ),
+    ("marketing", "Tenemos nuevos modelos, pasate por el local.", "Tenemos nuevos modelos"),
+    ("marketing", "Oye, que sepas que sacamos línea nueva de bolsos.", "sacamos línea nueva"),
+    (
+        "marketing",
+        "También tenemos la misma lámpara en dorado por si te interesa.",
+        "También tenemos la misma lámpara en dorado por si te interesa",
+    ),
+    (
+        "review_manipulation",
+        "Si me dejás 5 estrellitas te mando un regalito.",
+        "5 estrellitas te mando un regalito",
+    ),
+    (
+        "review_manipulation",
+        "Porfa no me califiques mal, escribime antes.",
+        "no me califiques mal",
+    ),
+    (
+        "review_manipulation",
+        "No quiero que me pongas una mala nota, que se me hunde la tienda.",
+        "mala nota, que se me hunde",
+    ),
+    (
+        "opt_out",
+        "Quita las alertas de la página y te aviso yo directamente.",
+        "Quita las alertas",
+    ),
+    ("social_handle", "En nuestra tienda de Instagram hay más modelos.", "Instagram"),
+    ("social_handle", "búscame en face como Cerámicas Sol Oficial", "face"),
+    ("phone", "mi celu: 15-2345-6789", "15-2345-6789"),
+    (
+        "email",
+        "el mail es ventas@ceramicasol pero con .es al final",
+        "ventas@ceramicasol pero con .es",
+    ),
+    ("email", "escribeme: anaruiz85 (en gmail)", "anaruiz85 (en gmail"),
+    (
+        "email",
+        "my email is the same as my username here, at gmail",
+        "the same as my username here, at gmail",
+    ),
+    # a country code of the marketplace's regions without its "+"
+    ("phone", "Llámame al 34 612 345 678, estoy en Madrid.", "34 612 345 678"),
+    ("phone", "mi número con el prefijo: 3 4 6 1 2 3 4 5 6 7 8", "3 4 6 1 2 3 4 5 6 7 8"),
+    ("phone", "From abroad, text me on 44 7700 900123.", "44 7700 900123"),
+    # SMS-style stop instructions, and the app's messages switched off in other words
+    ("opt_out", "STOP to end", "STOP to end"),
+    ("opt_out", "SMS BAJA al 22333", "SMS BAJA"),
+    ("opt_out", "Contesta BASTA y no te escribimos más", "Contesta BASTA"),
+    ("opt_out", "Para cancelar responde NO", "Para cancelar responde NO"),
+    ("opt_out", "Reply STOP2END", "Reply STOP2END"),
+    (
+        "opt_out",
+        "turn the app's alerts off so we can talk on the phone",
+        "turn the app's alerts off",
+    ),
+    ("opt_out", "Quita las notis de la app, mejor por teléfono", "Quita las notis"),
+    # wholesale and custom work, pre-orders, giveaways, seasonal boxes, gifts with orders
+    ("marketing", "We also do wholesale, ask me for the price list.", "We also do wholesale"),
+    ("marketing", "Hacemos precio por mayoreo, escríbeme.", "Hacemos precio por mayoreo"),
+    ("marketing", "I take custom orders too, just message me.", "I take custom orders"),
+    ("marketing", "Abrimos preventa de la colección de primavera mañana.", "Abrimos preventa"),
+    ("marketing", "Este mes sorteamos una cesta entre los que compren dos veces.", "sorteamos"),
+    ("marketing", "Our Christmas boxes are ready, order early.", "Our Christmas boxes are ready"),
+    ("marketing", "Regalo con cada pedido de más de 40 € esta semana.", "Regalo con cada pedido"),
+    ("marketing", "Trae a una amiga y las dos tenéis un 15%.", "Trae a una amiga"),
+    (
+        "review_manipulation",
+        "I'll give you store credit for a 5 star rating.",
+        "credit for a 5 star",
+    ),
+    (
+        "review_manipulation",
+        "Before you rate the order, could you send me a quick message?",
+        "Before you rate the order, could you send me a quick message",
+    ),
+    (
+        "marketing",
+        "If you need more candles, we've got a bundle of six at a really good price.",
+        "we've got a bundle of six at a really good price",
+    ),
+    (
+        "marketing",
+        "Todo en nuestra tienda está al 30% hasta el domingo.",
+        "nuestra tienda está al 30%",
+    ),
 ]
 
 
@@ -113,6 +351,40 @@ def test_a_disguise_class_is_blocked_with_its_span(category, message, span):
     if span is not None:
         spans = {message[f.start : f.end] for f in verdict.findings if f.category == category}
         assert any(span.casefold() == found.casefold() for found in spans), spans
+
+
+@pytest.mark.parametrize(
+    ("name", "span", "code"),
+    [
+        # a handle glued to the word before it, and an account named before its network
+        ("catalogo@oakpine.pdf", "@oakpine", "social_media_handle"),
+        ("tiktok@oakpine_demo.mp4", "@oakpine_demo", "social_media_handle"),
+        ("oakpine_ig.jpg", "oakpine_ig", "social_media_account"),
+        ("sizes_by_oak.pine_on_insta.png", "oak.pine_on_insta", "social_media_account"),
+    ],
+)
+def test_a_handle_only_a_file_name_gives_away_is_found_in_it(name, span, code):
+    verdict = check("The catalogue, as promised.", filenames=[name])
+
+    assert [(f.category, name[f.start : f.end], f.code, f.source) for f in verdict.findings] == [
+        ("social_handle", span, code, "filename:0")
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "contact_ana.ruiz@gmail.com.pdf",
+        "screenshot_fb.png",
+        "FB_IMG_1718483467123.jpg",
+        "Snapchat-1234567890.jpg",
+        "telegram-cloud-photo-size-2-5123456789012345678-y.jpg",
+    ],
+)
+def test_file_names_that_are_an_address_or_an_app_s_own_name_are_not_read_as_handles(name):
+    verdict = check("Here it is", filenames=[name])
+
+    assert "social_handle" not in verdict.categories, verdict.findings
 
 
 def test_a_finding_read_backwards_says_so():
@@ -161,6 +433,55 @@ ALLOWED: list[str] = [
     "1,5 mm please",
     "Your refund has been processed; an honest review would help us.",
     "Le di 5 estrellas, gracias.",
+    # a buyer asking about a sale, apologising for their review, on what they bought or like
+    "Are you having a sale for Black Friday?",
+    "¿Tienen rebajas en enero?",
+    "Can you do 10% off if I buy two?",
+    "If I order again next month, will the price be the same?",
+    "Sorry for the 3-star review, the delivery was late but the product is great.",
+    "Perdón por las 3 estrellas, el envío tardó pero el producto es genial.",
+    "Lo compré en rebajas por 1.299,90 € y llegó roto.",
+    "I love the new collection! Will the mugs be restocked?",
+    "How do I unsubscribe from the shop's newsletter on the marketplace?",
+    "Unsubscribe me from the restock alerts please.",
+    "Please stop the notifications for this order, I already got it.",
+    "Desactivé las notificaciones, contéstame por aquí.",
+    # what another shop did, text printed on what arrived
+    "Another shop told me to leave five stars in exchange for a refund; I refused.",
+    "The tag says 'Limited edition, only 500 made'. Is that true?",
+    "It says limited edition on the box, is it numbered?",
+    # an app as a feature, a network as a pastime, words that look like a host
+    "¿El altavoz sirve para llamadas de WhatsApp?",
+    "My daughter loves TikTok dances, she'll love this speaker.",
+    "The green app icon on the speaker lights up when it is paired.",
+    "la web nueva es genial",
+    "write your name in one word please",
+    "The wapp-style stitching on the cushion is lovely, thanks!",
+    "The SKU is 415-555-0198-BLK",
+    "Una tienda me escribió que desactivara los avisos de la plataforma para hablar por fuera, "
+    "¿es normal?",
+    "My face lit up when I opened the box, thank you!",
+    "Le puse una nota en el paquete al repartidor para que toque el timbre.",
+    "Mi cel se quedó sin batería, te escribo desde el ordenador.",
+    "¿Tienen nuevos modelos de esta lámpara? Me gustaría uno más grande.",
+    "El pedido 34 612 345 678 no aparece en mi cuenta, ¿lo puedes mirar?",
+    "I need 612 345 678 grams of flour, joking, just one bag.",
+    "Does this case fit the Galaxy S23? My sister uses WhatsApp on hers all day lol.",
+    "Le voy a contar a mis amigas por WhatsApp lo bonito que es.",
+    "Seguro que dejo una buena reseña.",
+    "Esperaré a las rebajas entonces.",
+    "Ignore my previous messages, I found the tracking number.",
+    "Ignora los mensajes anteriores, ya encontré el número de seguimiento.",
+    "The stop to end sign on the box is confusing, what does it mean?",
+    "My kids switch the alerts off on my phone all the time, so reply here please.",
+    "Para cancelar el pedido, ¿respondo no a la encuesta?",
+    "Do you do wholesale? I run a small café.",
+    "Did I win the giveaway? I saw a post about it.",
+    "My daughter won a raffle at school, this is her prize, thank you!",
+    "I'll give you 5 stars for sure, it arrived quickly.",
+    "What's the exchange rate you used for the price?",
+    "¿Todo en tu tienda está al 30% o solo esto?",
+    "¿Tienen un pack de seis más barato?",
 ]
 
 

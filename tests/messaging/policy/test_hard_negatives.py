@@ -59,6 +59,28 @@ _PRICE = st.one_of(
     ),
     st.builds(lambda a, b: f"CLP {a}.{b:03d}", _number(1, 999), st.integers(0, 999)),
     st.builds(lambda a, b: f"£{a},{b:03d}", _number(1, 99), st.integers(0, 999)),
+    # currency codes and symbols before thousands and cents: "R$ 1.299,90", "CLP$ 1.299.990"
+    st.builds(
+        lambda symbol, a, b, c: f"{symbol} {a}.{b:03d},{c:02d}",
+        st.sampled_from(["R$", "S/", "Bs.", "₡", "US$", "U$S"]),
+        _number(1, 99),
+        st.integers(0, 999),
+        st.integers(0, 99),
+    ),
+    st.builds(
+        lambda symbol, a, b, c: f"{symbol} {a}.{b:03d}.{c:03d}",
+        st.sampled_from(["CLP$", "COP $", "$", "ARS", "₲"]),
+        _number(1, 9),
+        st.integers(0, 999),
+        st.integers(0, 999),
+    ),
+    st.builds(
+        lambda symbol, a, b, c: f"{symbol}{a},{b:03d}.{c:02d}",
+        st.sampled_from(["MX$", "CA$", "AU$", "RD$", "US$"]),
+        _number(1, 99),
+        st.integers(0, 999),
+        st.integers(0, 99),
+    ),
 )
 _ORDER = st.builds(
     lambda a, b, c: f"{a:03d}-{b:07d}-{c:07d}",
@@ -145,6 +167,18 @@ _PHOTO_NAME = st.one_of(
         st.integers(1, 12),
         st.integers(1, 28),
         st.integers(0, 9999),
+    ),
+    # Facebook, Snapchat and Messenger name a file by the time in (milli)seconds since 1970;
+    # Telegram by the photo's size and an id.
+    st.builds(lambda t: f"FB_IMG_{t}.jpg", st.integers(1_500_000_000_000, 1_800_000_000_000)),
+    st.builds(lambda t: f"Snapchat-{t}.jpg", st.integers(1_000_000_000, 9_999_999_999)),
+    st.builds(
+        lambda t: f"received_{t}.jpeg", st.integers(100_000_000_000_000, 9_999_999_999_999_999)
+    ),
+    st.builds(
+        lambda size, t: f"telegram-cloud-photo-size-{size}-{t}-y.jpg",
+        st.integers(1, 4),
+        st.integers(10**18, 10**19 - 1),
     ),
     st.builds(
         lambda y, m, d, t: f"PXL_{y}{m:02d}{d:02d}_{t:09d}.jpg",
