@@ -289,7 +289,19 @@ _WEBMAIL_ACCOUNT = re.compile(
 )
 
 
-_PROVIDER = "|".join(sorted(WEBMAIL_PROVIDERS | {"proton", "live", "onet", "wp"}))
+# A provider may be named by a description or with its name split: "correo de google",
+# "g mail", "hot mail".
+_PROVIDER_DESCRIBED = frozenset(
+    {
+        *("g mail", "g-mail", "hot mail", "google mail", "correo de google", "mail de google"),
+        *("correo de gmail", "correo de microsoft", "microsoft mail", "y mail", "yahoo mail"),
+    }
+)
+_PROVIDER = "|".join(
+    sorted(WEBMAIL_PROVIDERS | {"proton", "live", "onet", "wp"} | _PROVIDER_DESCRIBED, key=len)[
+        ::-1
+    ]
+)
 # A user name: letters with a dot, an underscore or digits in it ("nina.rojas", "benja84").
 _USER = r"(?=[a-z0-9._%+\-]*[\d._])[a-z][a-z0-9._%+\-]{2,63}"
 # "nina.rojas on gmail", "inaki.etxeberria en outlook"

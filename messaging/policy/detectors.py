@@ -19,6 +19,7 @@ from .contacts import (
     find_webmail_accounts,
 )
 from .dictation import find_dictated_phones
+from .frames import find_frames
 from .language import (
     NAMED_ID_TRIGGERS,
     classify_handles,
@@ -59,7 +60,10 @@ _HUNDREDS_WORD = re.compile(r"\b\w+cient[oa]s\b")
 _SPACED_OUT = re.compile(r"(?:\S ){3}\S")
 _SPLIT_LETTERS = re.compile(r"(?<![\w.\-])\w([.\-])\w(?:\1\w)+(?![\w\-])")
 _MAX_PER_CATEGORY = 50
-_PROVIDER_HINTS = ("mail", "yahoo", "outlook", "icloud", "proton", "gmx", "yandex", "zoho", "aol")
+_PROVIDER_HINTS = (
+    *("mail", "yahoo", "outlook", "icloud", "proton", "gmx", "yandex", "zoho", "aol"),
+    *("correo de google", "correo de microsoft"),
+)
 _KEYWORDS: TriggerScan  # set below, once the hints of backwards text are defined
 _SQUEEZE = re.compile(r"[\W_]+")
 _ALNUM = re.compile(r"[^\W_]")
@@ -191,6 +195,7 @@ def scan(text: str, own_domains: tuple[str, ...], statistical: bool = True) -> l
     hits.extend(find_marketing(words, present, view))
     hits.extend(find_review_manipulation(words, present))
     hits.extend(find_opt_out(words, present))
+    hits.extend(find_frames(words, frozenset(hit.category for hit in hits)))
     if statistical:
         hits.extend(_model_hits(view, hits))
     hits = _without_reported(hits, words)

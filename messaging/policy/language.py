@@ -578,6 +578,13 @@ _OTHERS_USE = re.compile(
 )
 
 
+# The writer choosing to stay in the marketplace's chat, the app named only as the other way.
+_PREFERS_HERE = re.compile(
+    r"\b(?:prefer\w*|prefier\w*|rather)\b(?![^.!?\n]{0,12}\b(?:not|no|nunca|never)\b)[^.!?\n]{0,40}"
+    r"\b(?:here|aqui|aca|this chat|este chat|the platform|la plataforma)\b"
+)
+
+
 def find_app_mentions(
     text: str,
     squeezed: str,
@@ -623,6 +630,11 @@ def find_app_mentions(
             continue
         if _OTHERS_USE.search(text, max(sentence_start, start - 80), start):
             continue
+        if _APP_FAILED_BEFORE.search(text, max(sentence_start, start - 24), start):
+            continue
+        if _PREFERS_HERE.search(text, sentence_start, sentence_end):
+            # "I use WhatsApp with my family, but I'd rather keep our chat here."
+            continue
         if _APP_AS_SUBJECT.match(text, end) or _DEFINITION.search(
             text, sentence_start, sentence_end
         ):
@@ -649,8 +661,12 @@ def find_app_mentions(
 # The app doing something to a file, not a way to reach the sender.
 _APP_AS_SUBJECT = re.compile(
     r"\s+(?:saved|renamed|compressed|converted|exported|cropped|shrank|blurred|ruined|"
-    r"changed|guardo|renombro|comprimio|cambio|estropeo)\b"
+    r"changed|guardo|renombro|comprimio|cambio|estropeo|keeps crashing|crashed|is down|"
+    r"was down|isn'?t working|stopped working|no (?:me )?funciona|se (?:me )?cayo|"
+    r"se (?:me )?colgo|esta caido)\b"
 )
+# The app failing, said before it: "se me cayo el WhatsApp".
+_APP_FAILED_BEFORE = re.compile(r"\bse (?:me |nos )?(?:cayo|colgo|rompio|bloqueo) (?:el |la )?$")
 # A short name read as an abbreviation: "in the manual FB stands for front bracket".
 _DEFINITION = re.compile(
     r"\b(?:stands? for|means|short for|abbreviation|significa|quiere decir|abreviatura)\b"
@@ -692,6 +708,11 @@ def find_social_mentions(
             continue
         if not _names_an_account(text, start, end, before, value in _SOCIAL_WEAK):
             continue
+        if _OTHERS_USE.search(text, max(sentence_start, start - 80), start) or (
+            _RELATIVE_FOLLOWS.search(text, sentence_start, start)
+        ):
+            # "my brother follows your shop on TikTok": someone else's account.
+            continue
         if value in _SOCIAL_WORDS and not _handle_like_after(text, start, end):
             # "72\" x 36\"", "the 2-snap wire": the word, not the network.
             continue
@@ -700,6 +721,14 @@ def find_social_mentions(
         )
         hits.append(Hit("social_handle", start, end, "social_media_account", name))
     return hits
+
+
+_RELATIVE_FOLLOWS = re.compile(
+    r"\b(?:my|mi|mis)\s+(?:sister|brother|mom|mum|mother|dad|father|son|daughter|friends?|"
+    r"wife|husband|partner|hermanas?|hermanos?|madre|padre|mama|papa|hijos?|hijas?|"
+    r"amig[oa]s?|esposa|esposo|novi[oa]|pareja)\s+(?:follows?|sigue|siguen|saw|vio|found|"
+    r"encontro)\b"
+)
 
 
 # Short names that are also words: they name the network only before a handle-like name.
@@ -942,8 +971,20 @@ def find_requests(text: str, present: frozenset[str] | None = None) -> list[Hit]
         if kind is None:
             continue
         category, code = _ASK_CATEGORY[kind]
+        if kind in ("app", "social") and _RELATIVE_BEFORE.search(
+            text, max(0, match.start() - 40), match.start()
+        ):
+            # "mi hermana tiene WhatsApp": someone else's account, not asked for.
+            continue
         hits.append(Hit(category, match.start(), match.end(), code))
     return hits
+
+
+_RELATIVE_BEFORE = re.compile(
+    r"\b(?:my|mi|mis|our|nuestr[oa]s?)\s+(?:sister|brother|mom|mum|mother|dad|father|son|"
+    r"daughter|friends?|wife|husband|kids?|family|partner|hermanas?|hermanos?|madre|padre|mama|"
+    r"papa|hijos?|hijas?|amig[oa]s?|esposa|esposo|novi[oa]|abuel[oa]s?|familia|pareja)\s+$"
+)
 
 
 # --- marketing ------------------------------------------------------------------------------
@@ -1863,7 +1904,9 @@ def find_marketing(
         else:
             match = pattern.search(text)
         if match and (
-            _asks_about_an_offer(text, match.start()) or _buyer_before(text, match.start())
+            _asks_about_an_offer(text, match.start())
+            or _buyer_before(text, match.start())
+            or (reason_code not in _OFF_MARKETPLACE and _others_offer(text, match.start()))
         ):
             continue
         if match:
@@ -1892,8 +1935,43 @@ _OFFER_QUESTION = re.compile(
 _BUYER_BEFORE_OFFER = re.compile(
     r"\b(?:i (?:bought|ordered|got|paid|love|loved|like|liked|adore|saw)|(?:lo|la|los|las) "
     r"(?:compre|pedi)|compre|pedi|me (?:encanta|encanto|gusta|gusto)|"
-    r"(?:i'?ll|i will|we'?ll) wait|esperare|esperaremos|wait for)\b"
+    r"(?:i'?ll|i will|we'?ll) wait|esperare|esperaremos|wait for|"
+    # The buyer's own cart and invoice: "I had a coupon applied", "me quedo con descuento".
+    r"i (?:had|used|applied)|my cart|mi carrito|me quedo|me salio|aplique|me aplicaron|"
+    # ... or wants their order cancelled: "I'd like to cancel the order, refund me directly".
+    r"(?:i'?d like|i want|i need) to cancel|(?:quiero|quisiera|necesito) cancelar)\b"
 )
+
+
+# An offer that is not the seller's to push: the marketplace's own coupon, one the buyer
+# thanks for, one a relative used, or the buyer's own next order ("the marketplace gave me a
+# coupon for my next order", "gracias por el descuento de la otra vez").
+_OTHERS_OFFER = re.compile(
+    r"\b(?:marketplace|plataforma|platform|the app|la app|app's)\b|"
+    r"\b(?:thanks|thank you|gracias) (?:for|por) (?:the|that|el|la|ese|esa) (?:discount|"
+    r"coupon|code|offer|deal|descuento|cupon|codigo|oferta|rebaja)\b|"
+    r"\b(?:my|mi|mis)\s+(?:sister|brother|mom|mum|mother|dad|father|son|daughter|friends?|"
+    r"wife|husband|partner|hermanas?|hermanos?|madre|padre|mama|papa|hijos?|hijas?|"
+    r"amig[oa]s?|esposa|esposo|novi[oa]|pareja)\s+(?:bought|got|ordered|used|compro|pidio|"
+    r"uso|consiguio)\b|"
+    r"\b(?:my next|mi proxim[oa]|mi siguiente)\b"
+)
+# Codes about leaving the marketplace, which naming it never excuses.
+_OFF_MARKETPLACE = frozenset(
+    {
+        "sale_outside_marketplace",
+        "cheaper_if_cancelled",
+        "payment_outside_marketplace",
+        "asks_for_home_address",
+        "own_shop",
+        "social_media_for_offers",
+    }
+)
+
+
+def _others_offer(text: str, position: int) -> bool:
+    start, end = _sentence_of(text, position)
+    return _OTHERS_OFFER.search(text[start:end].lstrip()) is not None
 
 
 def _buyer_before(text: str, position: int) -> bool:
@@ -2281,6 +2359,10 @@ _TURN_OFF = re.compile(
     r"(?:the |these |those |its |all )?(?:(?:app|site|platform|marketplace)"
     r"'?s )?(?:chat |app |in-app )?(?:messages|notifications|alerts|emails|reminders|notis) off\b"
 )
+_BY_MISTAKE = re.compile(
+    r"\b(?:sin querer|por error|por accidente|by accident|accidentally|by mistake|"
+    r"that'?s why|por eso|del grupo|group chat|de la familia|family chat|work chat)\b"
+)
 # Where the sender will go instead: the switch-off is the seller's, even asked politely.
 _ELSEWHERE = re.compile(
     r"\b(?:another way|other ways?|elsewhere|outside (?:the|this)|"
@@ -2393,6 +2475,9 @@ def find_opt_out(text: str, present: frozenset[str] | None = None) -> list[Hit]:
             or text[sentence_end : sentence_end + 1] == "?"
             # "desactivé las notificaciones, contéstame por aquí": staying in the chat.
             or _STAYS_HERE.search(text, sentence_start, sentence_end)
+            # "silencie las notificaciones sin querer": what the writer did by mistake, or
+            # to another chat.
+            or _BY_MISTAKE.search(text, sentence_start, sentence_end)
         ) and not _ELSEWHERE.search(text, match.end(), match.end() + 120):
             continue
         hits.append(
@@ -2481,7 +2566,8 @@ _MODEL_TOPIC = {
         r"price|precio|discount|descuento|\bdto\b|\boff\b|%|\bsale\b|rebaja|oferta|offer|deal|"
         r"promo|coupon|cupon|\bcode\b|codigo|collection|coleccion|launch|lanz|estren|\bstock\b|"
         r"unidades|units|\bleft\b|quedan|nueva temporada|new season|\bfree\b|gratis|cheap|"
-        r"barat|outlet|black friday|cyber|buen fin|liquidacion|clearance|\d ?x ?\d|also|too\b|"
+        r"barat|outlet|black friday|cyber|buen fin|liquidacion|clearance|"
+        r"(?<!\d)\d ?x ?\d(?![.,]?\d)|also|too\b|"
         r"tambien|matching|a juego|next time|proxima|again|directly|directo|por fuera|outside|"
         r"comision|commission|\bon us\b|half|mitad|bogo|newsletter|points|puntos|refer"
     ),
@@ -2498,7 +2584,8 @@ def _topic_words(pattern: str) -> tuple[frozenset[str], frozenset[str]]:
         core = part.replace("\\b", "")
         if core == part and re.escape(core) == core.replace(" ", "\\ "):
             plain.add(core)
-        elif part == "\\d ?x ?\\d":
+        elif "\\d ?x ?\\d" in part:
+            # "2x1", "3 x 2": a multi-buy, not a measurement ("10x10", "2x2.5")
             bounded.add("x")
         elif part.startswith(("\\u", "\\U")):
             # an emoji or a star, written as its escape
@@ -2538,9 +2625,22 @@ def model_finding_stands(category: str, sentence: str) -> bool:
     of a few words at least, about that category's subject, not in the buyer's own voice."""
     if len(sentence.split()) < _MODEL_MIN_WORDS:
         return False
-    if _MODEL_TOPIC[category].search(sentence) is None:
+    topic = _MODEL_TOPIC[category].search(sentence)
+    if topic is None:
+        return False
+    if (
+        category == "marketing"
+        and topic.group() in ("price", "precio")
+        and _MODEL_TOPIC[category].search(sentence, topic.end()) is None
+        and _ADDRESSED.search(sentence) is None
+    ):
+        # A price named and nothing else about selling, addressed to no one: "US$1,000.01
+        # order today, price check".
         return False
     return not buyer_voice(category, sentence)
+
+
+_ADDRESSED = re.compile(r"\b(?:you|your|our|we|tu|tus|te|le|usted|nuestr[oa]s?)\b")
 
 
 # The buyer on their own review: "I don't want to leave a bad review", "le di 5 estrellas";
@@ -2582,6 +2682,24 @@ _STAYS_HERE = re.compile(
 )
 
 
+# The buyer about reviews they read before buying: "the page says 4.8 stars from 200 reviews".
+_READ_REVIEWS = re.compile(
+    r"\b(?:i read|i've read|i checked|lei|he leido|mire|vi) (?:the |las |los |tus |your )?"
+    r"(?:reviews|resenas|opiniones|valoraciones|ratings)\b|"
+    r"\b\d(?:[.,]\d)? (?:stars|estrellas) (?:from|de|con|in|en) \d+ "
+    r"(?:reviews|resenas|opiniones|valoraciones|ratings)\b|"
+    # ... or a change they already made: "ya subi las estrellas", "I bumped my review up".
+    r"\bya (?:subi|cambie|actualice|puse|deje|borre|quite)\b|"
+    r"\bi (?:bumped|raised|updated|changed|edited)\b"
+)
+
+
+# The buyer about their own next order: "I'll stock up next time I order".
+_BUYER_NEXT_ORDER = re.compile(
+    r"\bnext time i (?:order|buy|shop)\b|\bla proxima vez que (?:pida|compre)\b"
+)
+
+
 def buyer_voice(category: str, sentence: str) -> bool:
     """Tell whether ``sentence`` speaks as the buyer about their own review, purchase or
     messages ("I'll leave a review when it arrives", "can I add a pillow?", "how can I turn
@@ -2590,6 +2708,7 @@ def buyer_voice(category: str, sentence: str) -> bool:
     if category == "review_manipulation":
         return (
             _BUYER_REVIEW.search(sentence) is not None
+            or _READ_REVIEWS.search(sentence) is not None
             or _BUYER_OWN_REVIEW.search(sentence) is not None
             or (_BUYER_ASKS.search(sentence) is not None and _INCENTIVE.search(sentence) is None)
             or (
@@ -2606,6 +2725,7 @@ def buyer_voice(category: str, sentence: str) -> bool:
     return (
         _BUYER_ASKING.search(sentence) is not None
         or _BUYER_THANKS.search(sentence) is not None
+        or _BUYER_NEXT_ORDER.search(sentence) is not None
         or _asks_the_seller(sentence)
     )
 

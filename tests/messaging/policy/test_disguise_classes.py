@@ -520,3 +520,184 @@ def test_the_statistical_pass_finds_what_the_rules_miss(category, message):
 def test_a_seller_cannot_hide_an_offer_behind_a_report_word():
     assert check("Use code SAVE10 on your next order, I found it works great").is_blocked
     assert check("I found your 5 star review, I will send a gift for it").is_blocked
+
+
+# What the semantic frames (frames.py) find by the roles that co-occur, not by a fixed
+# sentence: (category, code, message, the text the finding spans), with the rules alone.
+FRAMES: list[tuple[str, str, str, str]] = [
+    (
+        "marketing",
+        "promotes_sale",
+        "Psst, everything in our shop is 30 percent off until Monday",
+        "our shop is 30 percent off",
+    ),
+    (
+        "marketing",
+        "promotes_sale",
+        "fyi storewide sale this wknd, 2nd one half price",
+        "sale this wknd",
+    ),
+    (
+        "marketing",
+        "promotes_sale",
+        "Heads up: the whole store is on clearance this week only",
+        "clearance this week only",
+    ),
+    (
+        "marketing",
+        "new_collection",
+        "New designs dropped in our catalog today",
+        "New designs dropped in our catalog",
+    ),
+    (
+        "marketing",
+        "scarcity_push",
+        "We're down to the last few bowls of this glaze and won't restock, so be quick",
+        "last few bowls of this glaze and won't restock, so be quick",
+    ),
+    (
+        "marketing",
+        "future_order_discount",
+        "Si vuelves a comprar te hago precio especial en tu proximo pedido",
+        "precio especial en tu proximo",
+    ),
+    (
+        "marketing",
+        "future_order_discount",
+        "Para clientes habituales: envio gratis en la siguiente compra",
+        "clientes habituales: envio gratis",
+    ),
+    (
+        "review_manipulation",
+        "review_incentive",
+        "Could you take the 2-star review down? We'll refund the shipping in return",
+        "review down? We'll refund",
+    ),
+    (
+        "review_manipulation",
+        "rating_pressure",
+        "Una calificacion baja me penaliza mucho, ¿podrias modificarla?",
+        "calificacion baja me penaliza",
+    ),
+    (
+        "opt_out",
+        "switch_off_messages",
+        "pls opt out of the messages here, it's easier for both of us",
+        "opt out of the messages",
+    ),
+    (
+        "opt_out",
+        "switch_off_messages",
+        "Puedes silenciar los mensajes de la app? te escribo por otro lado",
+        "silenciar los mensajes",
+    ),
+    (
+        "opt_out",
+        "switch_off_messages",
+        "pausa las notificaciones de la app y te escribo luego",
+        "pausa las notificaciones",
+    ),
+    (
+        "opt_out",
+        "switch_off_messages",
+        "le pido que deje de recibir los mensajes del chat, le contacto yo",
+        "deje de recibir los mensajes",
+    ),
+    (
+        "marketing",
+        "upsell",
+        "Si te gusto el collar, mira los pendientes a juego que acabo de subir",
+        "a juego que acabo de subir",
+    ),
+    (
+        "marketing",
+        "scarcity_push",
+        "This is the last batch of the lavender oil I'll ever make, so stock up",
+        "last batch of the lavender oil I'll ever make, so stock up",
+    ),
+    (
+        "marketing",
+        "cheaper_if_cancelled",
+        "cancela y t lo vndo yo x menos, sin la app",
+        "cancela y t lo vndo yo x menos",
+    ),
+    (
+        "review_manipulation",
+        "asks_to_change_review",
+        "No me pongas menos de 5, que me penalizan.",
+        "menos de 5",
+    ),
+    ("messaging_app", "messaging_app_named", "text me on w/app", "text me on w/app"),
+    ("messaging_app", "messaging_app_named", "pasame tu wasa y te mando fotos", "pasame tu wasa"),
+    (
+        "messaging_app",
+        "messaging_app_named",
+        "you can find me on the app with the paper plane icon: lucia_costura",
+        "find me on the app with the paper plane",
+    ),
+    (
+        "review_manipulation",
+        "review_gating",
+        "antes de escribir nada en la ficha del producto, dame la oportunidad de arreglarlo",
+        "antes de escribir nada en la ficha del producto",
+    ),
+    (
+        "social_handle",
+        "social_media_account",
+        "add me on fb, I post the offcuts first",
+        "add me on fb",
+    ),
+    (
+        "social_handle",
+        "social_media_account",
+        "drop your IG and I'll follow you",
+        "IG and I'll follow",
+    ),
+]
+
+
+@pytest.mark.parametrize(("category", "code", "message", "span"), FRAMES)
+def test_a_frame_of_co_occurring_roles_is_found_with_its_span(category, code, message, span):
+    verdict = check(message, statistical=False)
+
+    assert verdict.verdict == "block"
+    assert verdict.categories == (category,)
+    found = [(f.category, f.code, message[f.start : f.end]) for f in verdict.findings]
+    assert found == [(category, code, span)]
+
+
+def test_a_network_frame_names_the_network():
+    verdict = check("add me on fb, I post the offcuts first", statistical=False)
+
+    assert [f.params for f in verdict.findings] == [{"detail": "Facebook"}]
+
+
+def test_an_app_described_by_its_icon_is_named():
+    verdict = check("buscame en la app del avioncito como lucia_costura", statistical=False)
+
+    assert [(f.code, f.params) for f in verdict.findings] == [
+        ("messaging_app_named", {"detail": "Telegram"})
+    ]
+
+
+def test_a_frame_needs_all_its_roles_close_together():
+    # An offer and a scope three sentences apart are not one push to buy.
+    apart = "Clearance tags are yellow. The lamp works. It is bright. Our shop closes at six."
+    together = "Clearance tags are yellow in our shop."
+
+    assert check(apart, statistical=False).verdict == "allow"
+    assert [f.code for f in check(together, statistical=False).findings] == ["promotes_sale"]
+
+
+@pytest.mark.parametrize(
+    ("message", "span"),
+    [
+        ("mi correo de google: anaruiz85", "correo de google: anaruiz85"),
+        ("my google mail is lena_k77", "google mail is lena_k77"),
+    ],
+)
+def test_a_mail_provider_described_next_to_a_user_name_is_an_address(message, span):
+    verdict = check(message, statistical=False)
+
+    found = [(f.category, f.code, message[f.start : f.end]) for f in verdict.findings]
+    assert found == [("email", "webmail_user_name", span)]

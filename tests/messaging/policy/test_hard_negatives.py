@@ -4,6 +4,7 @@ and messaging apps give photos."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -213,3 +214,70 @@ def test_file_names_phones_and_apps_give_photos_are_allowed(name, text):
     verdict = check(text, filenames=[name])
 
     assert not verdict.is_blocked, (name, verdict.findings)
+
+
+# The confusable of each semantic frame: the buyer asking about an offer, their own review
+# or settings, a device's manual, an app named only as something the writer uses.
+FRAME_CONFUSABLES = [
+    "Is there a discount if I order two of the lamps?",
+    "Vi la oferta en la plataforma, ¿aplica tambien a este articulo?",
+    "The collection page says new colours are coming, will the grey one be back in stock?",
+    "Me quedo el precio con descuento en la factura, todo bien.",
+    "Perdon por el retraso, te mando la segunda unidad esta semana sin coste.",
+    "I'll update my rating once the replacement arrives.",
+    "Lei las reseñas antes de comprar y por eso te elegi.",
+    "The product page says 4.8 stars from 200 reviews, is that for this size?",
+    "Le he dado 5 estrellas",
+    "How do I turn off shipping notifications? I get five a day.",
+    "Silencie las notificaciones sin querer, por eso tarde en contestar.",
+    "El manual dice: para desactivar las alertas del dispositivo, mantenga pulsado el boton.",
+    "Unsubscribe me from the restock alerts please.",
+    "I use WhatsApp with my family, but I'd rather keep our chat here.",
+    "Uso WhatsApp con mi familia, pero prefiero seguir por aqui.",
+    "Se me cayo el WhatsApp toda la mañana, por eso contesto tarde aqui.",
+    "My WhatsApp keeps crashing, so sorry if I answer late here.",
+    "Do you have any more of the blue ones? Only 2 were left when I ordered.",
+    "Mi hermana tiene WhatsApp pero yo solo uso este chat, perdona.",
+    "¿Hacen descuento si hago otro pedido igual? Pregunto nada mas.",
+    "Ya subi las estrellas a cinco, todo perfecto al final.",
+    "My brother follows your shop on TikTok, that's how I found you.",
+    "I saw your post on Instagram, is the green one this listing?",
+    "El manual dice: para silenciar los avisos del termostato, pulse el boton dos veces.",
+    "I'd like to cancel the order, can you refund me directly here?",
+    "Quiero cancelar el pedido, ¿me devuelves el dinero directamente?",
+    "The label says rated for less than 5 amps, is that enough for a fan?",
+    "Can you send it to my address in Seattle, WA 98101?",
+    "Do you have the green one in size M?",
+    "The marketplace gave me a coupon for my next order, can I use it on this?",
+    "Con el cupon de la app me salio mas barato, ¿igual llega con factura?",
+    "Mi hermana compro en tus rebajas el año pasado y me lo recomendo.",
+    "Gracias por el descuento de la otra vez, fue un detalle.",
+    "Before you write anything, please check the size chart on the product page.",
+    "No voy a publicar nada, tranquilo, solo manda el cambio.",
+    "whats up, can you send the invoice?",
+    "Is the mug cheaper this week or was that last week's price?",
+    "I found it cheaper in the shop down the street but I prefer buying from you.",
+    "Take a look at the photo, the matching lid doesn't fit.",
+    "¿Tienes los pendientes a juego con el collar?",
+    "The paper plane decoration arrived bent, can you send another?",
+    "el avioncito de madera llego roto, ¿me mandas otro?",
+]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "10x10 cm order and",
+        "the 2x2.5 m rug, order 4471",
+        "US$1,000.01 order today check pedido price sin",
+    ],
+)
+def test_a_measurement_or_a_bare_price_is_not_an_offer(message):
+    assert check(message).verdict == "allow"
+
+
+@pytest.mark.parametrize("message", FRAME_CONFUSABLES)
+def test_the_confusables_of_the_semantic_frames_are_allowed(message):
+    verdict = check(message)
+
+    assert verdict.verdict == "allow", verdict.findings

@@ -82,7 +82,10 @@ _SUFFIX = st.sampled_from(
     ]
 )
 _PROVIDER = st.sampled_from(["gmail", "hotmail", "outlook", "yahoo", "icloud", "proton", "gmx"])
-_DOMAIN = st.builds(lambda name, suffix: f"{name}.{suffix}", _LABEL | _PROVIDER, _SUFFIX)
+# Never the marketplace's own domain (check's default), which is allowed by design.
+_DOMAIN = st.builds(lambda name, suffix: f"{name}.{suffix}", _LABEL | _PROVIDER, _SUFFIX).filter(
+    lambda domain: domain != "marketplace.com"
+)
 _EMAIL = st.builds(lambda local, domain: f"{local}@{domain}", _LOCAL, _DOMAIN)
 _URL = st.builds(
     lambda scheme, domain, path: f"{scheme}{domain}{path}",
