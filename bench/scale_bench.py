@@ -4,7 +4,8 @@ For each tier (env BENCH_TIERS, default "S,L"; S, L or XL, and S always, as the 
 flatness) it uses the database bench_<tier>, seeding it
 with `manage.py seed_bench` unless it already holds the same seed, then times every page and
 service next to its baseline (bench/scale_measure.py), serves the app with gunicorn (2
-workers, loopback) and loads it with wrk. Progress goes to stderr.
+processes, loopback; the worker class and threads of gunicorn.conf.py) and loads it with wrk.
+Progress goes to stderr.
 
 Env: BENCH_PG (default postgres://postgres@127.0.0.1:5432), BENCH_REDIS
 (default redis://127.0.0.1:6379/9), BENCH_WRK_SECONDS (default 10).
@@ -339,7 +340,8 @@ def tier_report(tier: str, data: dict[str, Any], reused: bool) -> list[str]:
         out.append(rps)
     elif rps:
         out.append(
-            "Over HTTP (gunicorn, 2 workers, wrk 2 threads × 8 connections on the same "
+            "Over HTTP (gunicorn as gunicorn.conf.py sets it, 2 processes, wrk 2 threads × 8 "
+            "connections on the same "
             f"machine; each page {WRK_SECONDS} s in all, in two alternating rounds, the mean of "
             "the two): "
             + ", ".join(f"{name} **{value:,.0f} req/s**" for name, value in rps.items() if value)

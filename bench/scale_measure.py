@@ -167,9 +167,11 @@ def search_page(seller: User, word: str, *, full_text: bool) -> list[Participant
     filters = search.ThreadFilters(text=word)
     if full_text:
         return selectors.thread_list_for_user(user=seller, folder="all", filters=filters).items
-    rows = selectors._participant_page_rows().for_user(seller).in_folder("all")
+    rows = Participant.objects.for_user(seller).in_folder("all")
     rows = search.threads_filter(rows, user=seller, filters=filters, full_text=False)
-    return list(rows.order_by("-last_message_at", "-id")[: selectors.PAGE_SIZE + 1])
+    items = list(rows.order_by("-last_message_at", "-id")[: selectors.PAGE_SIZE + 1])
+    selectors.threads_attach(items)
+    return items
 
 
 def plan_of(select: Callable[[], object]) -> tuple[str, float]:

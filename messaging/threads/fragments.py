@@ -21,10 +21,11 @@ rendered every time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -38,7 +39,7 @@ from accounts.models import User
 from core.cache import CacheUnavailable, cache_call
 from core.moments import moment_text
 from messaging.clock.deadline import countdown
-from messaging.models import Message, MessageStatus, Participant
+from messaging.models import Attachment, Message, MessageStatus, Participant
 from messaging.policy.content import findings_highlight
 from messaging.policy.reasons import blocked_reason
 from messaging.threads.selectors import messages_not_sent_for_rows
@@ -72,6 +73,26 @@ def _version(template_name: str) -> str:
         for name in (template_name, *INCLUDED.get(template_name, ()))
     ]
     return hashlib.sha256("\0".join(sources).encode()).hexdigest()[:16]
+
+
+# Older than this, a moment reads as its date and time whatever the clock says ("Dec 30, 2026,
+# 14:05"): its day is before yesterday in every time zone.
+_SETTLED = timedelta(days=3)
+
+
+def _moment_text(value: datetime, now: datetime) -> str:
+    """``moment_text`` as a page shows it now; a settled moment's text is computed once."""
+    if now - value > _SETTLED:
+        return _settled_text(
+            value, translation.get_language(), timezone.get_current_timezone_name()
+        )
+    return moment_text(value, now=now)
+
+
+@functools.lru_cache(maxsize=4096)
+def _settled_text(value: datetime, language: str | None, zone: str) -> str:
+    # The language and the zone are the key's: they are the active ones when it is called.
+    return moment_text(value, "datetime")
 
 
 def _render_cached(template_name: str, fragments: Sequence[Fragment]) -> list[SafeString]:
@@ -127,6 +148,12 @@ def _team_author(message: Message, reader_id: int | None) -> str | None:
     return author.display_name if author is not None else None
 
 
+def _message_files(message: Message) -> list[Attachment]:
+    """A message's files: as the thread page lists them (``listed_files``), or prefetched."""
+    listed: list[Attachment] | None = getattr(message, "listed_files", None)
+    return listed if listed is not None else list(message.attachments.all())
+
+
 def message_items(
     *, request: HttpRequest, messages: Iterable[Message], context: Mapping[str, Any]
 ) -> list[SafeString]:
@@ -134,12 +161,14 @@ def message_items(
 
     ``context`` is what the item template needs besides the message (the thread and, for
     buyers, the report form and ``reported``: when the reader reported each message they
-    did). Messages must come with ``sender`` and ``attachments`` loaded.
+    did). Messages must come with ``sender`` and their files loaded (``attachments``
+    prefetched, or ``listed_files``: ``message_list_for_thread_page``).
 
     A blocked message is shown to its sender folded to one line (why it was not sent), with
     its text and what the policy found in it one click away.
     """
     reader_id = request.user.pk
+    now = timezone.now()
     report = bool(context.get("report_form"))
     reported: Mapping[int, datetime] = context.get("reported") or {}
     base = {**context, "user": request.user, "csrf_token": get_token(request)}
@@ -147,27 +176,26 @@ def message_items(
     for message in messages:
         reported_at = reported.get(message.pk)
         blocked = message.status == MessageStatus.BLOCKED
+        files = _message_files(message)
         shown = (
             message.pk,
             message.status,
             message.kind,
             message.created_at.isoformat(),
-            moment_text(message.created_at),  # as it reads now: "5 minutes ago"
+            _moment_text(message.created_at, now),  # as it reads now: "5 minutes ago"
             message.body,
             message.sender_id == reader_id,
             message.sender.public_name if message.sender is not None else None,
             # Which member of the seller's team wrote it: the team's own view only.
             _team_author(message, reader_id),
-            [
-                (f.pk, f.name, f.size, bool(f.thumbnail), f.is_inline_safe)
-                for f in message.attachments.all()
-            ],
+            [(f.pk, f.name, f.size, bool(f.thumbnail), f.is_inline_safe) for f in files],
             message.findings if blocked else None,
             reported_at.isoformat() if reported_at is not None else None,
         )
         item = {
             **base,
             "message": message,
+            "files": files,
             "team_author": _team_author(message, reader_id),
             "has_report_form": False,
             "reported_at": reported_at,
@@ -209,7 +237,7 @@ def inbox_rows(
             if row.needs_response_since is not None
             else None
         )
-        when = moment_text(row.last_message_at, now=now)
+        when = _moment_text(row.last_message_at, now)
         name = thread.buyer.display_name if seller_view else thread.seller.public_name
         last = thread.last_message
         shown = (

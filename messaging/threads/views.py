@@ -65,14 +65,13 @@ from messaging.threads.selectors import (
     folder_default_for_user,
     folder_list_for_user,
     message_list_after,
-    message_list_for_participant,
+    message_list_for_thread_page,
     participant_get,
     thread_folder_counts,
     thread_get_for_order,
     thread_ids_active_since,
     thread_list_for_user,
     thread_match_count,
-    thread_unread_count,
 )
 from messaging.threads.services import (
     message_send,
@@ -234,6 +233,8 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
                 if seller_view
                 else None
             ),
+            # The header's badge, from the counts already read (the badge's own query spared).
+            **_unread_shown(user, counts),
         },
     )
 
@@ -290,7 +291,7 @@ def thread_detail(
         extra = sent
     if request.method == "GET":
         thread_mark_read(participant=participant)
-    messages = list(message_list_for_participant(participant=participant))
+    messages = message_list_for_thread_page(participant=participant)
     if not seller_view:
         extra["seller_blocked"] = seller_block_exists(
             buyer=request.user, seller_id=thread.seller_id
@@ -823,21 +824,32 @@ def inbox_updates(request: AuthenticatedHttpRequest) -> JsonResponse:
                     }
                     for tab in _folder_tabs(user, counts)
                 },
-                "unread": _unread_badge(user),
+                "unread": _unread_badge(user, counts),
             }
         )
     )
 
 
-def _unread_badge(user: User) -> dict[str, object] | None:
-    """The header's unread badge as base.html shows it; staff who sell nothing have none."""
+def _unread_shown(user: User, counts: FolderCounts) -> dict[str, object]:
+    """What the header's unread badge shows, as the context processor gives it (capped).
+
+    The *Unread* folder holds exactly the threads the badge counts, with the same cap, so its
+    count is the badge's. Staff who sell nothing have no badge.
+    """
     if user.is_staff and not user.is_seller:
-        return None
-    unread = thread_unread_count(user=user)
-    shown = {
+        return {}
+    unread = counts.counts[Folder.UNREAD.value]
+    return {
         "unread_total": min(unread, selectors.FOLDER_COUNT_CAP),
         "unread_more": unread > selectors.FOLDER_COUNT_CAP,
     }
+
+
+def _unread_badge(user: User, counts: FolderCounts) -> dict[str, object] | None:
+    """The header's unread badge as base.html shows it; staff who sell nothing have none."""
+    shown = _unread_shown(user, counts)
+    if not shown:
+        return None
     return {
         "count": shown["unread_total"],
         "more": shown["unread_more"],

@@ -34,8 +34,9 @@ pytestmark = pytest.mark.django_db
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 API = "/api/v1"
 # Session, user, page rows, their threads (by id), the reader's own blocked messages ("Not
-# sent"), result count, folder counts, unread badge: never more with rows.
-INBOX_SEARCH_QUERIES = 8
+# sent"), result count, folder counts (whose Unread count is the header badge's): never more
+# with rows.
+INBOX_SEARCH_QUERIES = 7
 SELLER_INBOX_SEARCH_QUERIES = INBOX_SEARCH_QUERIES + 1  # + the seller's restriction
 BLOCKED_BODY = "Tangerine deal: write to me at tangerine@example.org"
 

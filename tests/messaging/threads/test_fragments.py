@@ -5,7 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone, translation
 
+from core.moments import moment_text
 from messaging.models import MessageStatus
 from messaging.moderation.services import message_release
 from messaging.threads import fragments, selectors
@@ -163,3 +165,17 @@ def test_a_row_is_rendered_again_when_its_countdown_changes(buyer, seller):
     assert ">22h 00m left</span>" in early[0]
     assert ">overdue by 1h 00m</span>" in later[0]
     assert 'class="countdown countdown-overdue"' in later[0]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"])
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_settled_moment_reads_as_moment_text_says(zone, language):
+    # Past three days a row's or a message's time is computed once per moment, language and
+    # zone: it must read exactly as moment_text would write it at that instant.
+    now = datetime(2026, 5, 4, 0, 30, tzinfo=UTC)
+    moments = [now - timedelta(days=3, seconds=s) for s in (-60, 1, 3600)] + [
+        now - timedelta(days=d, hours=h) for d in (0, 1, 2, 4, 40) for h in (0, 5, 23)
+    ]
+    with translation.override(language), timezone.override(zone):
+        for value in moments:
+            assert fragments._moment_text(value, now) == moment_text(value, now=now), value

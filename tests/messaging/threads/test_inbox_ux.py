@@ -19,8 +19,9 @@ from tests.orders.factories import OrderFactory, OrderItemFactory, ProductFactor
 pytestmark = pytest.mark.django_db
 
 # session, user, the page's rows, their threads (by id), the reader's own blocked messages
-# after each row's last activity ("Not sent"), the tab counts, the header badge
-INBOX_QUERIES = 7
+# after each row's last activity ("Not sent"), the tab counts (whose Unread count is the header
+# badge's)
+INBOX_QUERIES = 6
 SELLER_INBOX_QUERIES = INBOX_QUERIES + 1  # + the seller's restriction in force, if any
 # session, user, orders (with their conversation's id), their items, the header badge
 BUYER_ORDERS_QUERIES = 5

@@ -342,16 +342,20 @@ def test_unread_thread_count_stops_one_past_its_cap(buyer, seller, client, monke
     assert selectors.thread_unread_count(user=seller, cap=2) == 3
     assert selectors.thread_unread_count(user=seller, cap=5) == 4
 
-    # The header badge shows the cap and a "+" past it, as the folder tabs do.
-    monkeypatch.setattr(context_processors, "FOLDER_COUNT_CAP", 2)
+    # The header badge shows the cap and a "+" past it, as the folder tabs do: on the inbox
+    # (from its folder counts) as on every other page (from the context processor).
     client.force_login(seller)
-    page = client.get(reverse("messaging:seller-inbox")).content.decode()
-    assert '<span class="badge" aria-hidden="true">2+</span>' in page
-    assert "(2 unread conversations or more)" in page
-    monkeypatch.setattr(context_processors, "FOLDER_COUNT_CAP", 4)
-    page = client.get(reverse("messaging:seller-inbox")).content.decode()
-    assert '<span class="badge" aria-hidden="true">4</span>' in page
-    assert "(4 unread conversations)" in page
+    for name in ["messaging:seller-inbox", "messaging:seller-orders"]:
+        for module in [context_processors, selectors]:
+            monkeypatch.setattr(module, "FOLDER_COUNT_CAP", 2)
+        page = client.get(reverse(name)).content.decode()
+        assert '<span class="badge" aria-hidden="true">2+</span>' in page
+        assert "(2 unread conversations or more)" in page
+        for module in [context_processors, selectors]:
+            monkeypatch.setattr(module, "FOLDER_COUNT_CAP", 4)
+        page = client.get(reverse(name)).content.decode()
+        assert '<span class="badge" aria-hidden="true">4</span>' in page
+        assert "(4 unread conversations)" in page
 
 
 def test_participant_get_returns_my_side_of_the_thread(buyer, seller):
@@ -444,3 +448,44 @@ def test_thread_folder_counts_stop_one_past_the_cap(buyer, seller):
         "all": 3,
         "trash": 0,
     }
+
+
+def pages_of(user, folder, *, filters=None, person_id=None) -> list[list[tuple[int, int]]]:
+    """Every page of a folder, two rows a page: each row's (thread, participant row) ids."""
+    pages, cursor = [], None
+    while True:
+        page = selectors.thread_list_for_user(
+            user=user, folder=folder, cursor=cursor, limit=2, filters=filters, person_id=person_id
+        )
+        pages.append([(row.thread_id, row.pk) for row in page.items])
+        assert all(row.thread.pk == row.thread_id for row in page.items)
+        cursor = page.next_cursor
+        if cursor is None:
+            return pages
+
+
+@pytest.mark.parametrize("role", ["buyer", "seller"])
+def test_a_folder_compiled_once_lists_what_the_orm_lists(buyer, seller, role):
+    # Unfiltered pages run a statement compiled once per folder and shape; a filter that keeps
+    # every row goes through the ORM. Both must list the same rows, page by page.
+    threads = [thread_with_message(buyer=buyer, seller=seller, now=at(n))[0] for n in range(7)]
+    services.message_send(thread=threads[0], sender=seller, body="Shipped.", now=at(8))
+    services.message_send(thread=threads[1], sender=seller, body="Shipped.", now=at(9))
+    for thread in threads[2:4]:
+        services.thread_archive(participant=side(thread, buyer))
+        services.thread_archive(participant=side(thread, seller))
+    services.thread_mark_read(participant=side(threads[4], seller))
+    trash.thread_trash(participant=side(threads[5], buyer))
+    trash.thread_trash(participant=side(threads[5], seller))
+    Participant.objects.filter(thread__in=threads[:3], user=seller).update(assignee=seller)
+    user = seller if role == "seller" else buyer
+    everything = selectors.ThreadFilters(active_from=at(-24))
+
+    for folder in selectors.folder_list_for_user(user):
+        compiled = pages_of(user, folder)
+        assert compiled == pages_of(user, folder, filters=everything), folder
+        assert sum(map(len, compiled)) == selectors.thread_folder_counts(user=user).counts[folder]
+    if role == "seller":
+        # Mine is the person's: the seller's three but the archived one; nothing for another.
+        assert sum(map(len, pages_of(seller, "mine"))) == 2
+        assert pages_of(seller, "mine", person_id=buyer.pk) == [[]]

@@ -16,11 +16,12 @@ T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
 ACTIONS = ["read", "unread", "archive", "unarchive", "delete", "no-response-needed"]
 
-# Pinned query counts (session, user, page queries, unread badge); they must not grow with rows.
+# Pinned query counts (session, user, page queries); they must not grow with rows.
 # The page queries: its participant rows, their threads (by id), the reader's own blocked
-# messages after each row's last activity ("Not sent"), the folder counts.
-BUYER_INBOX_QUERIES = 7
-SELLER_INBOX_QUERIES = 8  # + the seller's restriction in force, if any
+# messages after each row's last activity ("Not sent"), the folder counts (whose Unread count
+# is the header badge's).
+BUYER_INBOX_QUERIES = 6
+SELLER_INBOX_QUERIES = 7  # + the seller's restriction in force, if any
 # + the messages' attachments, + whether the seller is blocked, + the reader's evidence export,
 # + the buyer's reports of the thread's messages
 BUYER_THREAD_QUERIES = 12
