@@ -18,6 +18,7 @@ Preferences (on the recipient's account):
 A seller's notifications also go to the team's extra addresses.
 """
 
+import hashlib
 import logging
 import smtplib
 from collections.abc import Iterable
@@ -149,6 +150,21 @@ def _outbox_write(
     return created
 
 
+DEDUPE_KEY_MAX = Notification._meta.get_field("dedupe_key").max_length or 255
+
+
+def dedupe_key_fit(key: str) -> str:
+    """The key as stored: one naming a long address (addresses run to 254 characters).
+
+    A key longer than the column is cut and ends with a digest of the whole, so it still
+    fits and still names one event: the same event gives the same key.
+    """
+    if len(key) <= DEDUPE_KEY_MAX:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return f"{key[: DEDUPE_KEY_MAX - len(digest) - 1]}#{digest}"
+
+
 def _insert_new(rows: list[Notification]) -> list[Notification]:
     """Insert the rows whose dedupe key is not stored yet, in one statement; return those.
 
@@ -158,6 +174,8 @@ def _insert_new(rows: list[Notification]) -> list[Notification]:
     """
     if not rows:
         return []
+    for row in rows:
+        row.dedupe_key = dedupe_key_fit(row.dedupe_key)
     fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
     values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
@@ -363,7 +381,7 @@ def _digest_create(*, recipient: User, address: str, now: datetime) -> Notificat
             "items": [_digest_item(item.context) for item in items[:DIGEST_MAX_ITEMS]],
             "more": max(len(items) - DIGEST_MAX_ITEMS, 0),
         },
-        dedupe_key=f"digest:{recipient.pk}:{address}:{items[0].pk}",
+        dedupe_key=dedupe_key_fit(f"digest:{recipient.pk}:{address}:{items[0].pk}"),
         created_at=now,
         next_attempt_at=now,
     )

@@ -81,6 +81,10 @@ BUSINESS_RULE_REFUSALS = {
     "idempotency_key_reused",
     "too_many_endpoints",
     "endpoint_inactive",
+    # An invitation to an address already on the team, or past the team's caps.
+    "already_member",
+    "too_many_members",
+    "too_many_invitations",
 }
 
 

@@ -5,7 +5,7 @@ reads notes; writing one needs the owner or agent role (403 ``role_forbidden``).
 changing roles and removing members are the owners' (``accounts.members.OWNER_ONLY_ROUTES``).
 """
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from accounts import members
 from accounts.models import MemberRole, ShopMember, User
 from accounts.typing import api_user
-from core.api import StrictCharField, StrictIntegerField, error_responses
+from core.api import StrictCharField, StrictChoiceField, StrictIntegerField, error_responses
 from core.errors import NotFound
 from core.parsers import DepthLimitedJSONParser
 from messaging.models import ThreadNote
@@ -215,6 +215,11 @@ class ThreadAssignApi(APIView):
         )
 
 
+@extend_schema_field({"type": "string", "format": "email", "maxLength": 254})
+class EmailAddressField(StrictCharField):
+    """An email address: the service checks it (400 `invalid_email`), as the team page does."""
+
+
 OWNER_ONLY = "`role_forbidden`: only the shop's account and the team's owners manage the team"
 
 
@@ -230,8 +235,8 @@ class InvitationSerializer(serializers.Serializer):
 
 
 class InvitationInputSerializer(serializers.Serializer):
-    email = StrictCharField(max_length=254, help_text="Where the invitation's link is sent.")
-    role = StrictCharField(max_length=10, help_text="`owner`, `agent` or `viewer`")
+    email = EmailAddressField(max_length=254, help_text="Where the invitation's link is sent.")
+    role = StrictChoiceField(choices=MemberRole.choices)
 
 
 class TeamInvitationsApi(APIView):
@@ -314,7 +319,7 @@ class TeamInvitationApi(APIView):
 
 
 class MemberRoleInputSerializer(serializers.Serializer):
-    role = StrictCharField(max_length=10, help_text="`owner`, `agent` or `viewer`")
+    role = StrictChoiceField(choices=MemberRole.choices)
 
 
 class TeamMemberApi(APIView):

@@ -18,7 +18,6 @@ from core.api import (
     StrictDateTimeField,
     StrictIntegerField,
 )
-from core.converters import id_from_text
 from core.errors import ApplicationError, NotFound
 from core.replica import replica_reads_allow
 from messaging.attachments import uploads
@@ -56,6 +55,11 @@ Output = Callable[[Request, Message], dict[str, Any]]
 class PartySerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     name = serializers.CharField(source="public_name")
+
+
+# A user id (as the ``id`` converter reads one), ``none``, or empty (any assignee).
+ASSIGNEE_PATTERN = rf"^(?:|{search.ASSIGNEE_NONE}|[1-9][0-9]{{0,17}})$"
+ASSIGNEE_INVALID = "A person's user id, or `none`."
 
 
 class ThreadOutputSerializer(serializers.Serializer):
@@ -240,10 +244,11 @@ class ThreadListApi(APIView):
             "team's `mine` is the threads in the inbox assigned to the token's person, "
             "`unassigned` those assigned to no one.",
         )
-        assignee = StrictCharField(
+        assignee = serializers.RegexField(
+            ASSIGNEE_PATTERN,
             required=False,
             allow_blank=True,
-            max_length=20,
+            error_messages={"invalid": ASSIGNEE_INVALID},
             help_text="Sellers: only the threads assigned to this person of the team (their "
             "user id, as `GET /team` lists them), or `none` for those assigned to no one.",
         )
@@ -293,9 +298,6 @@ class ThreadListApi(APIView):
         data = filters.validated_data
         user = api_user(request)
         assignee = data.get("assignee", "")
-        if assignee and assignee != search.ASSIGNEE_NONE and id_from_text(assignee) is None:
-            detail = "A person's user id, or `none`."
-            raise ApplicationError("invalid_parameter", detail, fields={"assignee": [detail]})
         page = thread_list_for_user(
             user=user,
             folder=data.get("folder") or folder_default_for_user(user),

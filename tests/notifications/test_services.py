@@ -72,6 +72,28 @@ def test_notify_sends_a_sellers_notifications_to_every_team_address(
 
 
 @pytest.mark.django_db
+def test_addresses_as_long_as_email_allows_are_written_once_each():
+    # 254 characters, the longest address there is; two that differ only at the end.
+    long_a = "a" * 64 + "@" + ("b" * 62 + ".") * 2 + "c" * 59 + ".com"
+    long_b = long_a[:-5] + "d.com"
+    seller = SellerFactory(email="owner@shop.example")
+    NotificationAddressFactory(user=seller, email=long_a)
+    NotificationAddressFactory(user=seller, email=long_b)
+
+    first = notify(seller)
+    again = notify(seller)
+
+    assert (len(long_a), len(long_b)) == (254, 254)
+    assert [row.address for row in first] == ["owner@shop.example", long_a, long_b]
+    assert again == []
+    keys = list(Notification.objects.order_by("id").values_list("dedupe_key", flat=True))
+    assert keys[0] == "message:1:to:1:owner@shop.example"
+    assert [len(key) for key in keys[1:]] == [255, 255]
+    assert keys[1] != keys[2]
+    assert keys[1] == services.dedupe_key_fit(f"message:1:to:1:{long_a}")
+
+
+@pytest.mark.django_db
 def test_notify_again_with_the_same_key_creates_and_enqueues_nothing(
     django_capture_on_commit_callbacks,
 ):
