@@ -102,6 +102,7 @@ NOT_PAGES = {
     "messaging:team-member-remove": "post",
     "messaging:thread-note-add": "post",
     "messaging:thread-assign": "post",
+    "messaging:team-switch": "post",
     "messaging:attachment": "file",
     "messaging:attachment-thumbnail": "file",
     "orders:product-image": "file",

@@ -39,7 +39,7 @@ def test_without_a_replica_every_query_goes_to_default(buyer, seller, buyer_clie
             assert buyer_client.get(path).status_code == 200
         counts.append(len(queries))
     # The pages' usual budgets (tests/messaging/threads/test_views.py): no query more.
-    assert counts == [7, 11, 4]
+    assert counts == [6, 11, 4]
 
 
 def test_database_replica_url_adds_a_replica_read_like_the_primary():
