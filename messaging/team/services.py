@@ -25,6 +25,7 @@ from django.utils.translation import override
 
 from accounts.models import ApiToken, MemberRole, Role, ShopInvitation, ShopMember, User
 from core.errors import ApplicationError, NotFound
+from messaging.threads.live import inbox_version_bump
 from notifications.models import NotificationKind
 from notifications.services import notify_address
 
@@ -184,6 +185,8 @@ def _join(invitation: ShopInvitation, user: User, now: datetime) -> ShopMember:
             "already_member", _("This account is already on a seller's team.")
         ) from None
     ShopInvitation.objects.filter(pk=invitation.pk).update(accepted_at=now, accepted_by=user)
+    # The team's open inboxes: a shop's first member brings the Mine and Unassigned tabs.
+    inbox_version_bump(user_ids=[invitation.shop_id])
     return membership
 
 
@@ -263,3 +266,4 @@ def member_remove(*, shop: User, member_id: int, now: datetime | None = None) ->
         revoked_at=now or timezone.now()
     )
     membership.delete()
+    inbox_version_bump(user_ids=[shop.pk])  # the last member gone takes the team's tabs

@@ -95,18 +95,21 @@ def trash_purge(
     purged = 0
     for _batch in range(max_batches):
         with transaction.atomic():
-            ids = list(
+            rows = list(
                 Participant.objects.in_trash()
                 .filter(trashed_at__lt=before)
                 .order_by("trashed_at", "id")
                 .select_for_update(skip_locked=True)
-                .values_list("id", flat=True)[:batch]
+                .values_list("id", "user_id")[:batch]
             )
-            if not ids:
+            if not rows:
                 break
+            ids = [pk for pk, _user_id in rows]
             Participant.objects.filter(pk__in=ids).update(
                 trashed_at=None, purged_at=now, unread_count=0
             )
+            # Their open inboxes: the Trash count changed.
+            inbox_version_bump(user_ids=[user_id for _pk, user_id in rows])
             # Their words go with them: a thread purged is not found by search either (a new
             # message starts its document again).
             SearchDocument.objects.filter(participant_id__in=ids).delete()

@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import members
-from accounts.models import User
+from accounts.models import MemberRole, User
 from accounts.typing import AuthenticatedHttpRequest
 from core.cache import CacheUnavailable
 from core.converters import id_from_text
@@ -193,7 +193,7 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
             raise
         flash.error(request, error.message)
         return redirect(request.path)
-    tabs = _folder_tabs(user, counts)
+    tabs = _folder_tabs(user, counts, assignable=_assignable(request))
     template = "seller/inbox.html" if seller_view else "messaging/inbox.html"
     # Filters carried by the folder tabs and the pager links.
     filter_params = (
@@ -656,10 +656,13 @@ def _microseconds(moment: datetime) -> int:
     return (moment - datetime.fromtimestamp(0, UTC)) // timedelta(microseconds=1)
 
 
-def _folder_tabs(user: User, counts: FolderCounts) -> list[dict[str, object]]:
+def _folder_tabs(
+    user: User, counts: FolderCounts, *, assignable: bool = True
+) -> list[dict[str, object]]:
     """The folder tabs with their counts, each capped (shown as "999+").
 
-    *Mine* and *Unassigned* are tabs once the shop has a team.
+    *Mine* and *Unassigned* are tabs once the shop has a team; *Mine* not for a person who
+    cannot be assigned anything (a viewer of the team).
     """
     return [
         {
@@ -669,8 +672,14 @@ def _folder_tabs(user: User, counts: FolderCounts) -> list[dict[str, object]]:
             "more": counts.counts[f.value] > selectors.FOLDER_COUNT_CAP,
         }
         for f in folder_list_for_user(user)
-        if counts.has_team or f not in TEAM_FOLDERS
+        if (counts.has_team or f not in TEAM_FOLDERS) and (assignable or f != Folder.MINE)
     ]
+
+
+def _assignable(request: AuthenticatedHttpRequest) -> bool:
+    """Can the person behind the request be assigned threads (not a viewer of the team)?"""
+    membership = getattr(request, "member", None)
+    return membership is None or membership.role != MemberRole.VIEWER
 
 
 def _inbox_assignees(user: User, counts: FolderCounts) -> list[User]:
@@ -822,7 +831,7 @@ def inbox_updates(request: AuthenticatedHttpRequest) -> JsonResponse:
                         "more": tab["more"],
                         "html": render_to_string("includes/tab_count.html", {"tab": tab}),
                     }
-                    for tab in _folder_tabs(user, counts)
+                    for tab in _folder_tabs(user, counts, assignable=_assignable(request))
                 },
                 "unread": _unread_badge(user, counts),
             }

@@ -7,9 +7,10 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from accounts.models import MemberRole, ShopMember
+from accounts.models import MemberRole, ShopInvitation, ShopMember
 from accounts.tokens import token_create
 from messaging.models import Participant, ParticipantRole
+from messaging.team import services as team_services
 from messaging.team.assignment import threads_assign
 from messaging.threads import live, selectors, services
 from tests.accounts.factories import BuyerFactory, SellerFactory
@@ -362,3 +363,36 @@ def test_a_row_names_its_assignee_and_changes_when_it_changes(seller, team_inbox
         "Assigned to"
         not in signed_in(team_inbox["threads"][0].buyer).get("/messages/").content.decode()
     )
+
+
+def test_a_viewer_has_no_mine_tab_an_agent_has(seller, team_inbox):
+    viewer = member(seller, MemberRole.VIEWER, "Vera")
+
+    viewer_tabs = signed_in(viewer).get("/seller/").context["tabs"]
+    agent_tabs = signed_in(team_inbox["ana"]).get("/seller/").context["tabs"]
+
+    assert [tab["folder"] for tab in viewer_tabs][:3] == ["needs_response", "unassigned", "unread"]
+    assert [tab["folder"] for tab in agent_tabs][:3] == ["needs_response", "mine", "unassigned"]
+
+
+def test_joining_or_leaving_the_team_gives_the_shops_inboxes_a_new_version(
+    seller, django_capture_on_commit_callbacks
+):
+    before = live.inbox_version_get(user_id=seller.id)
+    with django_capture_on_commit_callbacks(execute=True):
+        team_services.invitation_create(
+            shop=seller, invited_by=seller, email="new@team.example", role=MemberRole.AGENT
+        )
+    unchanged = live.inbox_version_get(user_id=seller.id)
+    token = team_services.invitation_token(ShopInvitation.objects.get())
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = team_services.invitation_accept(
+            token=token, user=BuyerFactory(email="new@team.example")
+        )
+    joined = live.inbox_version_get(user_id=seller.id)
+    with django_capture_on_commit_callbacks(execute=True):
+        team_services.member_remove(shop=seller, member_id=membership.pk)
+    left = live.inbox_version_get(user_id=seller.id)
+
+    assert unchanged == before  # an invitation alone changes no folder
+    assert len({before, joined, left}) == 3

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from messaging.attachments.checks import IncomingFile
 from messaging.models import Message, Participant, SearchDocument, SellerBlock, Thread
-from messaging.threads import selectors, services, trash
+from messaging.threads import live, selectors, services, trash
 from messaging.threads.tasks import trash_purge_expired
 from tests.accounts.factories import BuyerFactory
 from tests.messaging import badfiles
@@ -191,6 +191,21 @@ def test_purge_is_idempotent_and_batched(buyer, seller):
         list(Participant.objects.filter(user=buyer).values_list("purged_at", flat=True))
         == [later] * 5
     )
+
+
+def test_purge_gives_the_purged_users_open_inboxes_a_new_version(
+    buyer, seller, django_capture_on_commit_callbacks
+):
+    thread, _ = thread_with_message(buyer=buyer, seller=seller, now=at(0))
+    trash.thread_trash(participant=side(thread, buyer), now=at(10))
+    versions = {user.pk: live.inbox_version_get(user_id=user.pk) for user in (buyer, seller)}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert trash.trash_purge(now=days(31)) == 1
+
+    # The buyer's Trash count changed; the seller's folders did not.
+    assert live.inbox_version_get(user_id=buyer.pk) != versions[buyer.pk]
+    assert live.inbox_version_get(user_id=seller.pk) == versions[seller.pk]
 
 
 def test_purge_stops_after_its_batches_and_the_next_run_goes_on(buyer, seller):
