@@ -208,3 +208,41 @@ def test_team_reads_and_assigning_cost_the_same_however_large_the_team(seller, b
     # INSERT of the team's activity for all the threads.
     assert small == [2, 2, 7]
     assert Participant.objects.filter(assignee=ana.user).count() == 23
+
+
+def test_managing_the_team_costs_the_same_however_large_the_team(seller):
+    client = api_for(seller)
+    client.get("/api/v1/team")  # the token's first use records it (once a minute)
+
+    def counted(method: str, path: str, body=None) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = getattr(client, method)(path, body, format="json")
+        assert response.status_code in (200, 201, 204), response.content
+        return len(captured)
+
+    def costs(n: int) -> list[int]:
+        target = member(seller, name=f"Target{n}")
+        invite = counted(
+            "post", "/api/v1/team/invitations", {"email": f"x{n}@t.example", "role": "agent"}
+        )
+        invitation = ShopInvitation.objects.latest("id").pk
+        return [
+            invite,
+            counted("delete", f"/api/v1/team/invitations/{invitation}"),
+            counted("patch", f"/api/v1/team/members/{target.pk}", {"role": "viewer"}),
+            counted("delete", f"/api/v1/team/members/{target.pk}"),
+        ]
+
+    small = costs(0)
+    for n in range(6):
+        member(seller, name=f"Agent{n}")
+        client.post(
+            "/api/v1/team/invitations", {"email": f"i{n}@t.example", "role": "viewer"}, "json"
+        )
+
+    assert costs(1) == small
+    # Inviting: the token, the shop's row lock, the checks (the address, the team's size,
+    # open invitations), the invitation, its email in the outbox, in savepoints. Withdrawing:
+    # the token, one UPDATE. A role: the token, the member, one UPDATE, in a savepoint.
+    # Removing: the token, the member, the tokens revoked, the delete and its cascade.
+    assert small == [11, 2, 5, 6]
