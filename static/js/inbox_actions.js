@@ -48,4 +48,16 @@
     var text = trigger.getAttribute && trigger.getAttribute("data-confirm");
     if (text && !window.confirm(text)) event.preventDefault();
   });
+
+  // On a narrow screen the folder tabs scroll sideways: bring the open folder into view, so
+  // "All" or "Trash" is not hidden past the edge. Only the tab strip moves, never the page.
+  var current = document.querySelector(".tabs a.current");
+  if (current) {
+    var strip = current.parentElement;
+    var left = current.offsetLeft - strip.offsetLeft;
+    var right = left + current.offsetWidth;
+    if (right > strip.scrollLeft + strip.clientWidth || left < strip.scrollLeft) {
+      strip.scrollLeft = Math.max(0, right - strip.clientWidth + 8);
+    }
+  }
 })();

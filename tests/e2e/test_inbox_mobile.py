@@ -49,6 +49,18 @@ def test_phone_inbox_shows_the_first_conversation_with_filters_folded(signed_in,
     page = session.page
     shot = session.shot("folded")
 
+    # The open folder's tab is in view, whichever it is ("All" lies past the edge at 390 px).
+    current = page.locator(".tabs a.current")
+    assert current.inner_text().split()[0] == ("All" if who == "seller" else "Inbox")
+    assert page.eval_on_selector(
+        ".tabs",
+        """(tabs) => {
+            const box = tabs.getBoundingClientRect();
+            const tab = tabs.querySelector("a.current").getBoundingClientRect();
+            return tab.left >= box.left - 1 && tab.right <= box.right + 1;
+        }""",
+    ), shot
+
     toggle = page.locator("details.filters-toggle")
     assert toggle.get_attribute("open") is None
     assert page.get_by_role("searchbox", name="Search").is_hidden()
