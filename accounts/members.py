@@ -170,6 +170,18 @@ def acting_user(request: HttpRequest) -> User:
     return user
 
 
+def request_can_write(request: HttpRequest) -> bool:
+    """May the person behind the request act on the shop's threads (the shop, or no viewer)?"""
+    membership = getattr(request, "member", None)
+    return membership is None or membership.can_write
+
+
+def request_manages_shop(request: HttpRequest) -> bool:
+    """Does the person behind the request manage the shop (the shop itself, or an owner)?"""
+    membership = getattr(request, "member", None)
+    return membership is None or membership.manages_shop
+
+
 class RoleForbidden(ApplicationError):
     """The member's role does not allow the request (the thread or page is theirs to see)."""
 

@@ -223,6 +223,16 @@ class ShopMember(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id} in {self.shop_id} ({self.role})"
 
+    @property
+    def can_write(self) -> bool:
+        """May act on the shop's threads and be assigned them (everyone but a viewer)."""
+        return self.role != MemberRole.VIEWER
+
+    @property
+    def manages_shop(self) -> bool:
+        """May manage the shop itself: its team, addresses, webhooks (an owner)."""
+        return self.role == MemberRole.OWNER
+
 
 class ShopInvitation(models.Model):
     """An owner's invitation to join the shop's team, sent by email as a signed, expiring link.

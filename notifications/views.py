@@ -9,7 +9,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import members
 from accounts import services as account_services
-from accounts.models import MemberRole
 from accounts.selectors import notification_address_list, undo_send_seconds_for
 from accounts.typing import AuthenticatedHttpRequest
 from core.errors import ApplicationError, NotFound
@@ -46,8 +45,7 @@ def _render(
     # A member of a seller's team sets their own emails (assigned threads, mentions); the
     # shop's undo time and team addresses are its owners'.
     person = members.acting_user(request)
-    membership = getattr(request, "member", None)
-    manages_shop = membership is None or membership.role == MemberRole.OWNER
+    manages_shop = members.request_manages_shop(request)
     initial = {
         "mode": person.notification_mode,
         "digest_interval_minutes": person.digest_interval_minutes,

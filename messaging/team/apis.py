@@ -148,7 +148,7 @@ def _person(membership: ShopMember) -> dict[str, object]:
         "member_id": membership.pk,
         "display_name": membership.user.display_name,
         "role": membership.role,
-        "can_be_assigned": membership.role != MemberRole.VIEWER,
+        "can_be_assigned": membership.can_write,
     }
 
 
