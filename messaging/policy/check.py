@@ -221,6 +221,36 @@ def _scan_filename(name: str, domains: tuple[str, ...]) -> list[RawFinding]:
     return found
 
 
+# A photo or a screenshot named in the body as the phone or the app saved it: "see WhatsApp
+# Image 2024-01-01 at 10.00.00.jpeg". Its digits are a date and the app where it came from.
+_GENERATED_IN_BODY = re.compile(
+    r"(?<![\w.])(?:whatsapp (?:image|video|audio|document|ptt)|screenshot|screen shot|"
+    r"captura de pantalla|img|vid|pxl|dsc|mvimg|pano|photo|video|signal|telegram|wa)"
+    r"[ _\-]?[^\s]{0,4}?(?:19|20)\d\d[\-_.]?[01]\d[\-_.]?[0-3]\d[^\n]{0,40}?"
+    r"\.(?:jpe?g|png|heic|gif|webp|mp4|mov|3gp|opus|m4a|pdf)\b",
+    re.IGNORECASE,
+)
+_MEDIA_ENDINGS = (".jp", ".png", ".heic", ".gif", ".webp", ".mp4", ".mov", ".3gp", ".opus", ".m4a")
+
+
+def _without_generated_names(text: str, found: list[RawFinding]) -> list[RawFinding]:
+    """Drop the phone numbers and app names read inside a generated file name in the body."""
+    folded = text.casefold()
+    if not any(ending in folded for ending in _MEDIA_ENDINGS) and ".pdf" not in folded:
+        return found
+    names = [match.span() for match in _GENERATED_IN_BODY.finditer(text)]
+    if not names:
+        return found
+    return [
+        f
+        for f in found
+        if not (
+            f.category in ("phone", "messaging_app")
+            and any(start <= f.start and f.end <= end for start, end in names)
+        )
+    ]
+
+
 def _finding(found: RawFinding, source: str = "body") -> Finding:
     return Finding(
         found.category, found.start, found.end, found.code, found.detail, found.disguises, source
@@ -240,7 +270,10 @@ def check(
     the rules alone, for measuring what the model adds.
     """
     domains = _clean_domains(tuple(own_domains))
-    findings = [_finding(found) for found in scan(text, domains, statistical)]
+    body = scan(text, domains, statistical)
+    if body and "20" in text:
+        body = _without_generated_names(text, body)
+    findings = [_finding(found) for found in body]
     for index, name in enumerate(filenames):
         findings.extend(
             _finding(found, f"filename:{index}") for found in _scan_filename(name, domains)

@@ -16,6 +16,7 @@ from .data import (
     MAIL_PROVIDERS,
     MESSAGING_HOSTS,
     PROSE_TLDS,
+    PROSE_WORDS,
     SHORTENER_HOSTS,
     SOCIAL_HOSTS,
     WEBMAIL_PROVIDERS,
@@ -121,12 +122,22 @@ def is_own_host(host: str, own_domains: tuple[str, ...]) -> bool:
     return any(host == domain or host.endswith("." + domain) for domain in own_domains)
 
 
-def _link_hits(host: str, start: int, end: int) -> list[Hit]:
+_NUMBER_LINK_HOSTS = frozenset(("wa.me", "api.whatsapp.com", "wa.link"))
+_LINK_NUMBER = re.compile(r"/\+?(\d{10,15})(?!\d)")
+
+
+def _link_hits(host: str, start: int, end: int, path: str = "") -> list[Hit]:
     if _host_matches(host, MESSAGING_HOSTS):
-        return [
+        hits = [
             Hit("url", start, end, "link_to_messaging_app", host),
             Hit("messaging_app", start, end, "messaging_app_link", host),
         ]
+        number = _LINK_NUMBER.search(path) if host in _NUMBER_LINK_HOSTS else None
+        if number is not None:
+            # "wa.me/525548217730": the link holds the phone number.
+            offset = start + number.start(1)
+            hits.append(Hit("phone", offset, offset + len(number.group(1)), "phone_number"))
+        return hits
     if _host_matches(host, SOCIAL_HOSTS):
         return [
             Hit("url", start, end, "link_to_social_media", host),
@@ -174,7 +185,7 @@ def find_links(text: str, own_domains: tuple[str, ...]) -> LinkScan:
         if is_own_host(host, own_domains):
             scan.own_spans.append((start, end))
             continue
-        scan.hits.extend(_link_hits(host, start, end))
+        scan.hits.extend(_link_hits(host, start, end, value))
     if "@" in text:
         scan.hits.extend(find_emails(text, scan.claimed))
     # A bare host needs a dot followed by a label character; most text only has dots that
@@ -217,8 +228,78 @@ def find_links(text: str, own_domains: tuple[str, ...]) -> LinkScan:
         if is_own_host(host, own_domains):
             scan.own_spans.append((start, end))
             continue
-        scan.hits.extend(_link_hits(host, start, end))
+        scan.hits.extend(_link_hits(host, start, end, value))
     return scan
+
+
+# --- a mail provider's host after a user name: the address, its "@" disguised ---------------
+
+# "lenak77 «arroba» gmail.com", "ana.r85 (a) hotmail.es", "ingrid.holm at the outlook.com
+# server", "email: ana.ruiz, domain gmail.com": a user name, a few marks or a word for the "@",
+# then a domain found as a link.
+_USER_BEFORE_HOST = re.compile(
+    r"(?<![\w@.])(?P<user>[a-z0-9][a-z0-9._%+\-]{1,63})[ \t]*(?:[^\w\s]{1,4}[ \t]*)?"
+    r"(?:(?P<at>at|arroba|en|on|a|de|del|in|domain|dominio)\b[ \t]*(?:(?:the|el)[ \t]+)?"
+    r"(?:[^\w\s]{1,4}[ \t]*)?)?$"
+)
+_EMAIL_CUE_BEFORE = re.compile(
+    r"\b(?:e-?mail|mail|correo|inbox|address|direccion|escrib\w*|write|send|manda\w*|envia\w*)\b"
+)
+_USER_MARK = re.compile(r"[\d._]")
+
+
+# "lo que va antes de la arroba es wei.chen y lo de después hotmail.es", "first part lena.k77,
+# second part gmail.com": the two halves of an address described.
+_HALVES_CUE = re.compile(
+    r"\b(?:before the (?:@|at)|after the (?:@|at)|antes de la (?:@|arroba)|"
+    r"despues de la (?:@|arroba)|first part|second part|primera parte|segunda parte|"
+    r"user ?name part|domain part)"
+)
+_HALF_USER = re.compile(r"(?<![\w@.])(?=[a-z0-9._%+\-]*[\d._])[a-z][a-z0-9._%+\-]{2,63}(?![\w@])")
+
+
+def emails_at_mail_hosts(text: str, hits: list[Hit]) -> list[Hit]:
+    """Read a domain found as a link as an address's domain when a user name comes right
+    before it: a webmail provider's after a user name, any domain after a word for the "@"
+    where the text speaks of an address."""
+    found: list[Hit] = []
+    halves = ("part" in text or "parte" in text or "before" in text or "antes" in text) and (
+        _HALVES_CUE.search(text) is not None
+    )
+    for hit in hits:
+        if hit.code != "external_link":
+            continue
+        if halves:
+            users = [
+                user
+                for user in _HALF_USER.finditer(text, max(0, hit.start - 90), hit.start)
+                if user.group().rsplit(".", 1)[-1] not in FILE_EXTENSIONS
+            ]
+            if users:
+                found.append(Hit("email", users[-1].start(), hit.end, "email_address"))
+                continue
+        match = _USER_BEFORE_HOST.search(text, max(0, hit.start - 80), hit.start)
+        if match is None:
+            continue
+        user = match.group("user")
+        if user.rsplit(".", 1)[-1] in FILE_EXTENSIONS or user in PROSE_WORDS or user.isdigit():
+            continue
+        webmail = hit.detail.split(".", 1)[0] in WEBMAIL_PROVIDERS
+        marked = _USER_MARK.search(user) is not None
+        spoken = match.group("at") is not None
+        if not (
+            (webmail and (marked or spoken))
+            or (
+                spoken
+                and (
+                    marked
+                    or _EMAIL_CUE_BEFORE.search(text, max(0, match.start() - 60), match.start())
+                )
+            )
+        ):
+            continue
+        found.append(Hit("email", match.start("user"), hit.end, "email_address"))
+    return found
 
 
 # --- e-mail addresses -----------------------------------------------------------------------
@@ -273,13 +354,22 @@ def find_emails(text: str, claimed: SpanSet) -> list[Hit]:
             labels.pop()
         if len(labels) >= 2:
             end = start + len(local) + 1 + len(".".join(labels))
-        elif labels and labels[0] in MAIL_PROVIDERS:
+        elif labels and (labels[0] in MAIL_PROVIDERS or _glued_ending(labels[0], tlds)):
             end = start + len(local) + 1 + len(labels[0])
         else:
             continue
         claimed.add(start, end)
         hits.append(Hit("email", start, end, "email_address"))
     return hits
+
+
+def _glued_ending(label: str, tlds: frozenset[str]) -> bool:
+    """Tell whether ``label`` is a webmail name glued to its ending: "gmailcom", "hotmailes"."""
+    for provider in WEBMAIL_PROVIDERS:
+        if label.startswith(provider) and len(label) > len(provider):
+            rest = label[len(provider) :]
+            return rest in tlds or (rest[:3] in ("com", "net", "org") and rest[3:] in tlds)
+    return False
 
 
 _WEBMAIL_ACCOUNT = re.compile(
@@ -295,6 +385,7 @@ _PROVIDER_DESCRIBED = frozenset(
     {
         *("g mail", "g-mail", "hot mail", "google mail", "correo de google", "mail de google"),
         *("correo de gmail", "correo de microsoft", "microsoft mail", "y mail", "yahoo mail"),
+        *("el de google", "google's mail", "google's email", "el de microsoft"),
     }
 )
 _PROVIDER = "|".join(
@@ -307,15 +398,23 @@ _USER = r"(?=[a-z0-9._%+\-]*[\d._])[a-z][a-z0-9._%+\-]{2,63}"
 # "nina.rojas on gmail", "inaki.etxeberria en outlook"
 _USER_ON_PROVIDER = re.compile(
     # "ana.ruiz85, gmail": a comma alone between them too.
-    rf"(?<![\w@.])(?P<user>{_USER})(?![\w@])(?:\s*,?\s+(?:on|en|at|in|de|@|,)\s+|\s*,\s*|"
-    r"\s*\(\s*(?:(?:on|en|at|in|de)\s+)?)"
+    rf"(?<![\w@.])(?P<user>{_USER})(?![\w@])(?:\s*,?\s+(?:on|en|at|in|de|del|a|@|,)\s+|\s*,\s*|"
+    r"\s*\(\s*(?:(?:on|en|at|in|de|es|es un|es una|it'?s an?|is an?)\s+)?|"
+    # "ana.ruiz — gmail", "anaruiz85, it's a gmail", "anaruiz85 (es un gmail)".
+    r"[ \t]*[\-\u2013\u2014]+[ \t]*|\s*,?\s+(?:es un|es una|it'?s an?|is an?)\s+)"
     rf"(?:(?:my|mi|the|el|su|your|tu)\s+)?(?P<provider>{_PROVIDER})\b(?!\.\w)"
+)
+# "mi email lenak77 gmail", "email: ana.r85 hotmail": after a word for an address, a user
+# name and the provider with nothing between them.
+_CUED_USER_PROVIDER = re.compile(
+    r"\b(?:e-?mail|correo(?: electronico)?|mail)\b[ \t:=\-]{0,3}(?:(?:is|es)[ \t]+)?"
+    rf"(?P<user>{_USER})(?![\w@])[ \t]+(?P<provider>{_PROVIDER})\b(?!\.\w)"
 )
 # "correo de yahoo: benja.soto84", "búscame en outlook como inaki.e", "hotmail - nina_r88"
 _PROVIDER_THEN_USER = re.compile(
     rf"\b(?P<provider>{_PROVIDER})\b(?!\.\w)(?:\s+(?:address|account|id|user(?:name)?|mail|"
     r"direccion|cuenta|usuario|correo)\s*(?:is|es|:|=|-|como|as|soy|i'?m)?|"
-    r"\s*(?:is|es|:|=|-|como|as|soy|i'?m))\s*"
+    r"\s*(?:is|es|:|=|-|->|=>|\u2192|\u21d2|>|\)|como|as|soy|i'?m))\s*"
     rf"(?P<user>{_USER})(?![\w@])"
 )
 
@@ -338,6 +437,8 @@ _NEAR_PROVIDER_CUE = re.compile(
 def _users_near_providers(text: str, hits: list[Hit]) -> None:
     """Add each user name followed, in the same clause, by a few words and a provider."""
     for provider in _PROVIDER_NAMED.finditer(text):
+        if len(hits) >= _MAX_WEBMAIL_HITS:
+            return
         low = max(0, provider.start() - _BEFORE_PROVIDER)
         match = _USER_BEFORE_PROVIDER.search(text[low : provider.start()])
         if match is None:
@@ -366,6 +467,27 @@ _SAME_NAME_ON_PROVIDER = re.compile(
 )
 
 
+# "usuario anaruiz85, dominio hotmail.es", "user: ana.r / domain: gmail.com": the two halves of
+# an address named as such.
+_USER_AND_DOMAIN = re.compile(
+    r"\b(?:user ?name|user|usuario|nombre de usuario)[ \t]*[:=]?[ \t]*"
+    r"(?P<user>[a-z0-9][a-z0-9._%+\-]{2,63})[ \t]*[,;/|\-]?[ \t]*(?:(?:and|y)[ \t]+)?"
+    r"(?:(?:the|el)[ \t]+)?(?:domain|dominio)[ \t]*(?:is|es|:|=)?[ \t]*"
+    r"(?P<domain>[a-z0-9\-]+(?:\.[a-z0-9\-]+)+)"
+)
+
+
+def find_user_and_domain(text: str) -> list[Hit]:
+    """Find an address given as a user name and a domain, each named."""
+    return [
+        Hit("email", match.start("user"), match.end("domain"), "email_address")
+        for match in _USER_AND_DOMAIN.finditer(text)
+    ]
+
+
+_MAX_WEBMAIL_HITS = 60
+
+
 def find_webmail_accounts(text: str) -> list[Hit]:
     """Find a webmail user name given without its domain: "my gmail is ana.g1988"."""
     hits = [
@@ -376,8 +498,13 @@ def find_webmail_accounts(text: str) -> list[Hit]:
         Hit("email", match.start(), match.end(), "webmail_user_name")
         for match in _SAME_NAME_ON_PROVIDER.finditer(text)
     )
-    for pattern in (_USER_ON_PROVIDER, _PROVIDER_THEN_USER):
+
+    for pattern in (_USER_ON_PROVIDER, _PROVIDER_THEN_USER, _CUED_USER_PROVIDER):
         for match in pattern.finditer(text):
+            if len(hits) >= _MAX_WEBMAIL_HITS:
+                # A message full of addresses is blocked by the first few (the report keeps
+                # fifty a category); the overlap test below grows with every hit.
+                return hits
             user = match.group("user").rstrip(".")
             if user.count(".") >= 1 and user.rsplit(".", 1)[1] in FILE_EXTENSIONS:
                 continue
@@ -398,8 +525,10 @@ _SPLIT_DOMAIN = re.compile(
     r"(?:(?:just|simply|then|y|and|solo|luego)\s+)?(?:(?:y es|and it'?s|and is)\s+)?"
     r"(?:add|append|followed by|ends? (?:in|with)|ending (?:in|with)|put|termina(?:do)? en|"
     r"acaba(?:do)? en|agrega(?:le)?|anade(?:le)?|ponle|seguido de|\+|y es|and it'?s|"
-    r"pero con|but with)"
+    r"pero con|but with|(?P<weak>(?:then|luego|despues|es un|es una|it'?s an?|is an?)\b))"
     r"[^.\n]{0,25}?(?<![\w.])\.(?P<tld>[a-z]{2,6})\b(?!\.\w)"
+    # "lenaceramics and then .com" ends the clause; "a .net developer" goes on.
+    r"(?(weak)(?=[ \t]*(?:$|[\n,;:!?)(]|\.(?!\w)|(?:y|and|pero|but|que|where|donde)\b)))"
 )
 # "type hartleyleather into your browser and finish it with .co.uk", "busca velasluna en
 # Google y termínalo con .mx": a name to look up, then, in the same sentence, its ending.
@@ -447,6 +576,89 @@ def find_split_domains(text: str, own_domains: tuple[str, ...]) -> list[Hit]:
     return hits
 
 
+# --- a site to look up on a search engine ----------------------------------------------------
+
+# "search for Lena Ceramics on google, it's cheaper there", "búscanos en google como
+# Cerámicas Luna", "googlea «ceramicas luna» y compra en la web": the seller's own site,
+# named for the buyer to find instead of linked.
+_ENGINE = r"(?:google|bing|internet|the internet|the web|la web|duckduckgo)"
+_SEARCHED = (
+    r"[\"'\u00ab\u201c]?(?P<name>[a-z0-9][\w&\-]*(?:[ \t]+[a-z0-9][\w&\-]*){0,3}?)"
+    r"[\"'\u00bb\u201d]?"
+)
+_SITE_SEARCH = (
+    re.compile(
+        r"\b(?P<verb>search(?:[ \t]+for)?(?:[ \t]+us)?|look[ \t]+(?:us[ \t]+)?up|find[ \t]+us|"
+        r"google)"
+        rf"[ \t]+(?:(?:as|for|under)[ \t]+)?{_SEARCHED}[ \t]+(?:on|in)[ \t]+{_ENGINE}\b"
+    ),
+    re.compile(
+        r"\b(?P<verb>search(?:[ \t]+for)?[ \t]+us|look[ \t]+us[ \t]+up|find[ \t]+us)[ \t]+"
+        rf"(?:on|in)[ \t]+{_ENGINE}[ \t]+(?:as|for|under)[ \t]+{_SEARCHED}"
+        r"(?=[ \t]*(?:$|[,.;:!?)\n]))"
+    ),
+    re.compile(
+        r"\b(?P<verb>busca(?:nos|me|r|lo)?|googlea(?:nos|me|r)?|encuentra(?:nos|me)|"
+        r"search(?:[ \t]+for)?|google)"
+        rf"[ \t]+(?:en[ \t]+{_ENGINE}[ \t]+(?:como[ \t]+)?|on[ \t]+{_ENGINE}[ \t]+(?:for[ \t]+)?)?"
+        rf"{_SEARCHED}(?:[ \t]+en[ \t]+{_ENGINE})?(?=[ \t]*(?:$|[,.;:!?)\n]|y\b|and\b))"
+    ),
+)
+# A purchase there, at a better price: a sale outside the marketplace too.
+_SEARCH_SALE = re.compile(
+    r"\b(?:cheaper|better price|lower price|buy|order|compra|pide|pidelo|directo|directly|"
+    r"descuento|discount|mas barato|mas barata|mejor precio|sale|oferta)"
+)
+# Where the search leads: a cheaper price, a purchase, the seller's own pages.
+_SEARCH_STEER = re.compile(
+    r"\b(?:cheaper|better price|lower price|buy|order|shop|store|site|website|web|tienda|pagina|"
+    r"compra|pide|pidelo|directo|directly|descuento|discount|first result|primer resultado|"
+    r"mas barato|mas barata|mejor precio|catalog|catalogo|more models|mas modelos|sale|oferta)"
+)
+_NOT_SEARCHED = frozenset(
+    (
+        *("how", "what", "why", "where", "the", "it", "this", "that", "your", "my", "a", "an"),
+        *("como", "que", "donde", "lo", "la", "el", "los", "las", "eso", "esto", "tu", "mi"),
+        *("un", "una", "for", "on", "en", "us", "me", "nos", "error", "model", "modelo"),
+        *("manual", "instructions", "instrucciones", "reviews", "opiniones", "google"),
+    )
+)
+
+
+def find_site_searches(text: str) -> list[Hit]:
+    """Find a shop's name given to look up on a search engine, to buy or write there."""
+    hits: list[Hit] = []
+    for pattern in _SITE_SEARCH:
+        for match in pattern.finditer(text):
+            name = match.group("name")
+            first = name.split()[0]
+            if first in _NOT_SEARCHED or name.split()[-1] in _NOT_SEARCHED or name.isdigit():
+                continue
+            engine = re.search(_ENGINE, match.group())
+            verb = match.group("verb")
+            if engine is None and not verb.startswith("googl"):
+                continue
+            sentence_end = min(
+                (i for i in (text.find(stop, match.end()) for stop in ".!?\n") if i >= 0),
+                default=len(text),
+            )
+            us = any(word in verb for word in ("us", "nos"))
+            low = max(0, match.start() - 60)
+            if (
+                not us
+                and _SEARCH_STEER.search(text, low, min(len(text), sentence_end + 80)) is None
+            ):
+                continue
+            if any(hit.start < match.end() and match.start() < hit.end for hit in hits):
+                continue
+            hits.append(Hit("url", match.start(), match.end(), "external_link", name))
+            if _SEARCH_SALE.search(text, low, min(len(text), sentence_end + 80)) is not None:
+                hits.append(
+                    Hit("marketing", match.start(), match.end(), "sale_outside_marketplace")
+                )
+    return hits
+
+
 # --- an id given after an app or network's name ------------------------------------------------
 
 _NAMED_APPS = {
@@ -488,7 +700,7 @@ _NAMED = "|".join(sorted(_NAMED_APPS.keys() | _NAMED_NETWORKS.keys(), key=len, r
 _NAMED_ID = re.compile(
     rf"\b(?P<name>{_NAMED})"
     r"\b(?:\s+(?:id|user(?:name)?|usuario|account|cuenta|handle))?"
-    r"\s*(?:is|es|:|=|,|-|\(|soy)?\s*(?:(?:arroba|at)\s+)?[/@]?"
+    r"\s*(?:is|es|:|=|,|->|=>|\u2192|-|\(|soy)?\s*(?:(?:arroba|at)\s+)?[/@]?"
     r"(?P<id>(?=[a-z0-9_.]*[\d_.])[a-z][a-z0-9_.]{2,29})(?![\w@])"
 )
 
@@ -567,7 +779,9 @@ _IDENTIFIER_WORDS = re.compile(
     r"isbn|ean|upc|gtin|sku|asin|model|modelo|id|ups|usps|fedex|dhl|correos|mrw|seur|gls|"
     r"nacex|ctt|tnt|code|codigo|door|portal|puerta|pin|cvv|card|tarjeta|dni|nif|nie|cif|"
     r"receipt|recibo|transaction|transaccion|claim|reclamacion|warranty|garantia|no|n|num|"
-    r"nr|batch|imei|vin|awb|label|etiqueta|return|devolucion)\b|#|n\.?\s?o\b|n\.?\s?º"
+    r"nr|batch|imei|vin|awb|label|etiqueta|return|devolucion|firmware|version|item|"
+    r"articulo)\b|#|n\.?\s?o\b|"
+    r"n\.?\s?º"
 )
 _PHONE_CUES = re.compile(
     r"\b(?:call|calls|calling|phone|tel|tlf|telf|telefono|movil|mobile|cell|celular|text|"
@@ -580,7 +794,8 @@ _CURRENCY_AFTER = re.compile(r"^\s?(?:€|\$|£|eur|euros?|usd|dollars?|dolares|
 _UNIT_AFTER = re.compile(
     r"^\s?(?:cm|mm|km|m|kg|g|gr|lb|lbs|oz|mah|wh|kwh|v|w|hz|ghz|gb|tb|mb|ft|in|inch|"
     r"x|ml|l|units?|unidades|pcs|piezas|%|grams?|gramos|kilos?|kilograms?|metres?|meters?|"
-    r"metros|litres?|liters?|litros|inches|pulgadas|pieces|feet|pounds|libras)\b"
+    r"metros|litres?|liters?|litros|inches|pulgadas|pieces|feet|pounds|libras|ms|secs?|seconds|"
+    r"segundos|mins|minutes|minutos|hours|horas)\b"
 )
 # The regions whose national numbers count as phone numbers (the marketplace's buyers and
 # sellers write from these): a national number is one when it is valid in one of them, or,
@@ -595,7 +810,17 @@ _REGIONS_BY_LENGTH = {
 # North American 3-3-4 with separators, Spanish mobile 3-3-3 or 3-2-2-2 with spaces or dots
 # (a part number is written "612-345-678").
 _PHONE_GROUPS = re.compile(
-    r"^(?:[2-9]\d{2}([ .\-])\d{3}\1\d{4}|[67]\d{2}([ .])(?:\d{3}\2\d{3}|\d{2}\2\d{2}\2\d{2}))$"
+    r"^(?:[2-9]\d{2}([ .\-])\d{3}\1\d{4}|[67]\d{2}([ .])(?:\d{3}\2\d{3}|\d{2}\2\d{2}\2\d{2})|"
+    # A North American toll-free number: "1-800-742-5877", a carrier's too.
+    r"1([ .\-])8(?:00|33|44|55|66|77|88)\3\d{3}\3\d{4})$"
+)
+# The words that make the number after them an identifier even in a phone number's groups:
+# "Serial 612 345 678", "Lote 612 345 678", "Firmware 6.12.345.678". ("lot" is also the word
+# in "a lot": after it, a number grouped as phones are stays one.)
+_STRONG_IDENTIFIER = re.compile(
+    r"\b(?:serial(?: number| no)?|serie|s/n|sn|lote|part(?: number| no)?|pieza|"
+    r"model(?: number| no)?|modelo|sku|ref|referencia|imei|firmware|version|ver|v|isbn|ean|upc|"
+    r"asin|gtin)\W*(?:no|nr|num|number|n)?\W*$"
 )
 _FORMATTED_NATIONAL = re.compile(r"^(?:\(\d{2,5}\)[ .\-]?|0\d{1,4}[ .\-/])\d")
 
@@ -617,7 +842,14 @@ def _is_valid_phone(run: str, digits: str, lenient: bool) -> bool:
     # They are accepted whatever the regions below say, so skip parsing them.
     if len(national) == 10 and national[0] in "23456789" and national[3:6] == "555":
         return True
+    if _is_drama_number(digits):
+        return True
     return _is_national_number(digits, lenient or _FORMATTED_NATIONAL.match(run) is not None)
+
+
+def _is_drama_number(digits: str) -> bool:
+    """The British mobile range kept for fiction ("07700 900461"): typed as real numbers too."""
+    return len(digits) == 11 and digits.startswith("07700900")
 
 
 # The country codes of the marketplace's regions (see _REGIONS_BY_LENGTH), by region.
@@ -665,6 +897,8 @@ def is_national_phone(digits: str) -> bool:
     """Tell whether ``digits`` is a valid national number in the marketplace's regions."""
     national = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
     if len(national) == 10 and national[0] in "23456789" and national[3:6] == "555":
+        return True
+    if _is_drama_number(digits):
         return True
     return _is_national_number(digits, possible_is_enough=False)
 
@@ -747,7 +981,12 @@ def find_phones(text: str, skip: SpanSet) -> list[Hit]:
         identifier = _IDENTIFIER_WORDS.search(" ".join(context.split()[-3:])) is not None
         # An international number, an area code in brackets, or digits grouped the way only
         # phone numbers are, is a phone number whatever words come before it.
-        if identifier and not cue and run[0] not in "+(" and not _PHONE_GROUPS.match(run):
+        if (
+            identifier
+            and not cue
+            and run[0] not in "+("
+            and (not _PHONE_GROUPS.match(run) or _STRONG_IDENTIFIER.search(context))
+        ):
             continue
         if len(digits) == 7:
             if not (cue and _LOCAL_SHAPE.match(run)):
@@ -758,6 +997,52 @@ def find_phones(text: str, skip: SpanSet) -> list[Hit]:
     if "8" in text:
         hits.extend(_find_vanity_numbers(text, skip, hits))
     return hits
+
+
+# An app's short name or nickname right before a phone number: "wa 612345678", "wats: 612...",
+# "cel/wa 612...", "(también whats): 612...". The number is the app's account too.
+_APP_BEFORE_NUMBER = re.compile(
+    r"(?<![a-z0-9@])(?P<app>wa|w\.a\.?|w/a|wats|whats|wh@ts|whtspp|whtsp|wtsp|wasp|ws|wsap|wssp|"
+    r"wapp|zap|zapzap|zap zap|guasa|wasa|wassa|wpp|wsp|tg|tlg|imo)(?![a-z0-9])"
+    r"[^a-z0-9\n]{0,6}$"
+)
+_APP_BEFORE_NAMES = {"tg": "Telegram", "tlg": "Telegram", "imo": "imo"}
+# An app's name earlier in the clause: "Signal works best for me: +1 646 555 0110", "my wa is
+# +44 7700 900461", "escríbeme a la app del globito verde: 314 806 2275".
+_APP_IN_CLAUSE = re.compile(
+    r"(?<![a-z0-9@])(?P<app>whatsapp|whatsap|watsapp|wasap|wassap|guasap|whatsup|telegram|signal|"
+    r"viber|wechat|wa|wsp|wpp|tg|(?:app|aplicacion) del globito verde|app verde|green app)"
+    r"(?![a-z0-9])(?P<between>[^.!?\n]{0,40})$"
+)
+_NOT_THERE = re.compile(r"\b(?:no|not|don'?t|never|nunca|sin|without|ni)\b")
+_APP_CLAUSE_NAMES = {
+    "telegram": "Telegram",
+    "tg": "Telegram",
+    "signal": "Signal",
+    "viber": "Viber",
+    "wechat": "WeChat",
+}
+
+
+def apps_before_numbers(text: str, phones: list[Hit]) -> list[Hit]:
+    """The messaging apps named by a short name or nickname right before a phone number."""
+    found: list[Hit] = []
+    for phone in phones:
+        if phone.category != "phone":
+            continue
+        low = max(0, phone.start - 24)
+        match = _APP_BEFORE_NUMBER.search(text, low, phone.start)
+        if match is not None:
+            name = _APP_BEFORE_NAMES.get(match.group("app"), "WhatsApp")
+        else:
+            match = _APP_IN_CLAUSE.search(text, max(0, phone.start - 70), phone.start)
+            if match is None or _NOT_THERE.search(text, max(0, match.start() - 20), phone.start):
+                continue
+            name = _APP_CLAUSE_NAMES.get(match.group("app"), "WhatsApp")
+        found.append(
+            Hit("messaging_app", match.start("app"), phone.end, "messaging_app_named", name)
+        )
+    return found
 
 
 # "1-800-FLOWERS": a toll-free prefix followed by letters dialled on the keypad.

@@ -11,12 +11,17 @@ from .contacts import (
     Hit,
     LinkScan,
     SpanSet,
+    apps_before_numbers,
+    emails_at_mail_hosts,
     find_handles,
     find_links,
     find_named_ids,
     find_phones,
+    find_site_searches,
     find_split_domains,
+    find_user_and_domain,
     find_webmail_accounts,
+    overlaps,
 )
 from .dictation import find_dictated_phones
 from .frames import find_frames
@@ -39,6 +44,7 @@ from .model import semantic_findings
 from .normalize import (
     DOT_HINT_WORDS,
     NUMBER_WORD_SET,
+    SPELT_HINT_WORDS,
     Normalized,
     digit_count,
     keyword_view,
@@ -46,7 +52,7 @@ from .normalize import (
     keyword_view_symbols,
     normalize_with_keywords,
 )
-from .patterns import TriggerScan
+from .patterns import TriggerScan, literal_union
 from .reports import CONTACT_CODES, WORDING_CATEGORIES, reporting_sentences
 
 _CONTACT_CATEGORIES = frozenset({"email", "phone", "url", "social_handle", "messaging_app"})
@@ -62,8 +68,9 @@ _SPLIT_LETTERS = re.compile(r"(?<![\w.\-])\w([.\-])\w(?:\1\w)+(?![\w\-])")
 _MAX_PER_CATEGORY = 50
 _PROVIDER_HINTS = (
     *("mail", "yahoo", "outlook", "icloud", "proton", "gmx", "yandex", "zoho", "aol"),
-    *("correo de google", "correo de microsoft"),
+    *("correo de google", "correo de microsoft", "de google", "de microsoft", "google's"),
 )
+_PROVIDER_HINT = re.compile(literal_union(_PROVIDER_HINTS))
 _KEYWORDS: TriggerScan  # set below, once the hints of backwards text are defined
 _SQUEEZE = re.compile(r"[\W_]+")
 _ALNUM = re.compile(r"[^\W_]")
@@ -163,14 +170,23 @@ def scan(text: str, own_domains: tuple[str, ...], statistical: bool = True) -> l
     links = find_links(view, own_domains)
     not_phones = _not_phones(links)
     hits: list[Hit] = list(links.hits)
+    if links.hits:
+        hits.extend(emails_at_mail_hosts(view, links.hits))
     hits.extend(find_split_domains(view, own_domains))
-    if any(provider in view for provider in _PROVIDER_HINTS):
+    if "googl" in view or "internet" in view or "bing" in view or "the web" in view:
+        hits.extend(find_site_searches(view))
+    if _PROVIDER_HINT.search(view) is not None:
         hits.extend(find_webmail_accounts(view))
+    if "domain" in view or "dominio" in view:
+        hits.extend(find_user_and_domain(view))
     # Without a digit there is no phone number, and keyword_view changes nothing (it reads
     # digits inside words as letters): one cheap test stands in for both their searches.
     has_digit = _has_digit(view)
     if has_digit:
-        hits.extend(find_phones(view, not_phones))
+        phone_hits = find_phones(view, not_phones)
+        if phone_hits:
+            hits.extend(phone_hits)
+            hits.extend(apps_before_numbers(view, phone_hits))
     phones = SpanSet()
     for hit in hits:
         if hit.category in ("phone", "email"):
@@ -185,7 +201,15 @@ def scan(text: str, own_domains: tuple[str, ...], statistical: bool = True) -> l
     # ``keywords`` holds them for the folded text, which is ``words`` if nothing changed it.
     present = keywords if keywords is not None and words == view else triggers_in(words)
     if not present.isdisjoint(NAMED_ID_TRIGGERS) or _names_more(words):
-        hits.extend(find_named_ids(keyword_view_symbols(words)))
+        named = find_named_ids(keyword_view_symbols(words))
+        if words != view:
+            # "my line is lenak77": the keyword view reads the id's digits as letters.
+            named.extend(
+                hit
+                for hit in find_named_ids(keyword_view_symbols(view))
+                if not overlaps(hit.start, hit.end, [(h.start, h.end) for h in named])
+            )
+        hits.extend(named)
     hits.extend(classify_handles(words, squeezed, find_handles(view, links.claimed), present))
     # One search for any app or network name serves both detectors.
     network = names_a_network(squeezed)
@@ -262,9 +286,14 @@ _REVERSED_SHAPE = re.compile(
 
 
 # One scan of the folded text finds the wording detectors' trigger words, the number words
-# the normaliser needs and the hints of a text written backwards.
+# and the odd spellings of "at" and "dot" the normaliser needs, and the hints of a text
+# written backwards.
 _KEYWORDS = trigger_scan_with(
-    NUMBER_WORD_SET | DOT_HINT_WORDS | frozenset(_REVERSED_HINTS) | frozenset(_REVERSED_ENDINGS)
+    NUMBER_WORD_SET
+    | DOT_HINT_WORDS
+    | SPELT_HINT_WORDS
+    | frozenset(_REVERSED_HINTS)
+    | frozenset(_REVERSED_ENDINGS)
 )
 _REVERSED_HINT = re.compile("|".join(re.escape(hint) for hint in _REVERSED_HINTS))
 # How much text around a hint, or an ending read backwards, is read the other way round.

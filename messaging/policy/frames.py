@@ -307,7 +307,11 @@ _APP = (
     # The app described by its icon.
     *("paper plane icon", "paper plane app", "app with the paper plane", "app del avion"),
     *("icono del avion", "green bubble app", "app de la burbuja verde", "green phone icon"),
-    *("app del telefonito verde",),
+    *("app del telefonito verde", "plane app", "plane icon", "green logo"),
+    *("logo verde", "green icon", "icono verde", "whatsappea", "wasapea", "guasapea"),
+    *("telegramea", "app with the paper aeroplane", "app with the paper airplane"),
+    *("app del avion de papel", "encrypted messenger"),
+    *("encrypted messaging app", "encrypted chat app", "app cifrada", "app de mensajeria cifrada"),
 )
 _CUE = (
     *("do you have", "have you got", "got$", "are you on", "tienes", "tenes", "teneis"),
@@ -317,12 +321,17 @@ _CUE = (
     *("contacta", "number", "numero", "num$", "id$", "user", "usuario", "easier"),
     *("mas facil", "mejor por", "better on", "faster on", "mas rapido", "ping me", "call me"),
     *("llamame", "ring me", "find me", "buscame", "me on", "por ahi", "over there"),
+    *("same username", "same user name", "same name", "same number", "mismo usuario"),
+    *("mismo nombre", "mismo numero", "agregame", "anademe", "add us", "escribenos"),
 )
 _APP_VETO = re.compile(
-    r"\b(?:prefer|prefiero|preferimos|here|aqui|aca|por este|don't use|dont use|no uso|"
+    r"\b(?:prefer|prefiero|preferimos|(?<!as )here|(?<!que )aqui|aca|por este|don't use|"
+    r"dont use|no uso|"
     r"no tengo|don't have|dont have|no lo uso|never use|nunca uso|sin whats|"
     r"someone|alguien|otro vendedor|another seller|other sellers|otros vendedores|"
     r"muchos vendedores|many sellers|me pidieron|asked me|is it safe|es seguro|this chat|"
+    r"received a|recibi un|me llego un|claiming|diciendo ser|pretending|haciendose pasar|"
+    r"silenced|muted|by mistake|por error|sin querer|group chat|chat del grupo|"
     r"este chat|hermana|hermano|madre|padre|sister|brother|mom|mum|family|familia|hij[oa]|"
     r"son|daughter|friend|amig[oa]|"
     r"image|imagen|video \d|screenshot|captura|policy|politica|rules|normas|"
@@ -335,13 +344,14 @@ _APP_VETO = re.compile(
 
 _NETWORK = (
     *("ig$", "insta$", "instagram", "fb$", "facebook", "face$", "tiktok", "tik tok", "snap$"),
-    *("snapchat", "twitter"),
+    *("snapchat", "twitter", "ghost app", "app del fantasma", "fantasmita"),
 )
 _ACCOUNT_CUE = (
     *("drop your", "drop ur", "send me your", "send me ur", "pass me your", "what's your"),
     *("whats your", "what is your", "cual es tu", "pasame tu", "dame tu", "dm me", "dm you"),
     *("i'll dm", "ill dm", "i'll follow", "follow me", "sigueme", "te sigo", "add me"),
     *("agregame", "anademe", "find me on", "buscame en", "hablame por", "write me on"),
+    *("my dms", "mis dms", "un privado", "por priv", "al priv", "hmu", "hit me up"),
 )
 _SOCIAL_VETO = re.compile(
     r"\b(?:story|stories|your post|tu post|the post|el post|reel|ad on|ads on|anuncio en|"

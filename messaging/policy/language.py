@@ -114,7 +114,7 @@ _APP_CONTEXTUAL = (
     r"(?:move|switch|go|come) (?:over )?to|over to|pasemos a|pasamos a|cambiamos a)"
     r"\s+(?:signal|line|messenger)\b(?!\s+(?:of|de|\d))"
     r"|\bsignal(?:\s+(?:me|us)\b|\s*:)|\bline\s*(?:id|app)\b|\bline\s*:\s*@"
-    r"|\b(?:on|en|por|via|al)\s+wa\b(?!\s+(?:state|de\b))|\bwa\s*:\s*\+?\d"
+    r"|\b(?:on|en|por|via|al)\s+wa\b(?!\s+(?:state|de\b))|\b(?:wa|w/a)\s*:\s*\+?\d"
     # "the green app", "la app verde": WhatsApp by its colour.
     r"|\b(?:the )?green (?:chat |messaging |message |phone )?app\b"
     r"|\b(?:la )?(?:app|aplicacion) verde\b"
@@ -128,6 +128,9 @@ _APP = Alternation(
         _APP_SHORT,
         _APP_CONTEXTUAL,
         rf"(?P<nickname>{_APP_NICKNAMES})",
+        # The app's name made a verb: "wasapeame", "whatsappeanos", "telegrameame".
+        r"\b(?:whats?app?|wh?atsap|wass?app?|guas?app?|uatsap|telegram)e(?:a|e|ar|ame|anos|"
+        r"eame|eanos|amos)\b",
     ]
 )
 _APP_TRIGGERS = frozenset(
@@ -148,6 +151,7 @@ _APP_TRIGGERS = frozenset(
         "wats",
         "green",
         "verde",
+        "w/a",
     )
 )
 _APP_SHORT_TRIGGERS = frozenset(("wsp", "wpp", "kakao", "zalo", "tg"))
@@ -582,6 +586,20 @@ _OTHERS_USE = re.compile(
 _PREFERS_HERE = re.compile(
     r"\b(?:prefer\w*|prefier\w*|rather)\b(?![^.!?\n]{0,12}\b(?:not|no|nunca|never)\b)[^.!?\n]{0,40}"
     r"\b(?:here|aqui|aca|this chat|este chat|the platform|la plataforma)\b"
+    # "but let's keep it here", "mejor seguimos por aquí".
+    r"|\b(?:let'?s keep|keep (?:it|this|talking|chatting|things)|let'?s (?:stay|talk|continue)|"
+    r"seguimos|sigamos|continuemos|mejor) (?:\w+ ){0,2}(?:here|aqui|aca|por aqui|por aca|"
+    r"in this chat|en este chat|on the platform|en la plataforma)\b"
+)
+# A message the writer received there, or what the writer did to a chat by mistake: "I got a
+# WhatsApp from an unknown number", "silencié el chat de WhatsApp sin querer".
+_RECEIVED_THERE = re.compile(
+    r"\b(?:received|got|recibi|recibido|me llego|me ha llegado|me mandaron|me enviaron|"
+    r"me escribieron)\s+(?:a|an|un|una|this|este|ese|some|unos|several|varios)\s+(?:\w+\s+)?$"
+)
+_OWN_ACTION = re.compile(
+    r"\b(?:silenced|muted|archived|by mistake|accidentally|por error|sin querer|"
+    r"por equivocacion)\b"
 )
 
 
@@ -610,12 +628,14 @@ def find_app_mentions(
             named,
             named or not present.isdisjoint(_APP_SHORT_TRIGGERS),
             "wa" in present
+            or "w/a" in text
             or "line" in text
             or "signal" in text
             or "messenger" in text
             or "green" in text
             or "verde" in text,
             not present.isdisjoint(_APP_NICKNAME_TRIGGERS),
+            "ape" in text or "ppe" in text or "rame" in text,
         )
     )
     features = _FeatureMentions(text)
@@ -631,6 +651,10 @@ def find_app_mentions(
         if _OTHERS_USE.search(text, max(sentence_start, start - 80), start):
             continue
         if _APP_FAILED_BEFORE.search(text, max(sentence_start, start - 24), start):
+            continue
+        if _RECEIVED_THERE.search(text, max(sentence_start, start - 40), start) or (
+            _OWN_ACTION.search(text, sentence_start, sentence_end)
+        ):
             continue
         if _PREFERS_HERE.search(text, sentence_start, sentence_end):
             # "I use WhatsApp with my family, but I'd rather keep our chat here."
@@ -652,6 +676,10 @@ def find_app_mentions(
                 (label for label in ("Signal", "Line", "Messenger") if label.lower() in value),
                 "WhatsApp"
                 if value in ("wsp", "wpp") or "green" in value or "verde" in value
+                else "Telegram"
+                if value.startswith("telegram")
+                else "WhatsApp"
+                if value.endswith(("a", "e", "ar", "ame", "anos", "amos"))
                 else value.strip().title(),
             )
         hits.append(Hit("messaging_app", start, end, "messaging_app_named", name))
@@ -660,7 +688,8 @@ def find_app_mentions(
 
 # The app doing something to a file, not a way to reach the sender.
 _APP_AS_SUBJECT = re.compile(
-    r"\s+(?:saved|renamed|compressed|converted|exported|cropped|shrank|blurred|ruined|"
+    r"\s+(?:saved|renamed|compressed|converted|exported|cropped|shrank|blurred|ruined|says|"
+    r"said|dice|pay\b|"
     r"changed|guardo|renombro|comprimio|cambio|estropeo|keeps crashing|crashed|is down|"
     r"was down|isn'?t working|stopped working|no (?:me )?funciona|se (?:me )?cayo|"
     r"se (?:me )?colgo|esta caido)\b"
@@ -776,6 +805,14 @@ def _names_an_account(text: str, start: int, end: int, before: str, weak: bool) 
     )
 
 
+_MAIL_HOST_HANDLE = re.compile(
+    r"(?:gmail|googlemail|hotmail|outlook|yahoo|ymail|icloud|protonmail|proton|aol|gmx|yandex|"
+    r"zoho|live|msn)\.[a-z]{2,6}\b"
+)
+# "hit me up on tele: @mesa_roja", "mi tele: @mika_shop": Telegram by its nickname.
+_TELEGRAM_NICKNAME = re.compile(r"\b(?:tele|tlg|tlgm)\b[^a-z0-9\n]{0,4}$")
+
+
 def classify_handles(
     text: str, squeezed: str, spans: list[Span], present: frozenset[str] | None = None
 ) -> list[Hit]:
@@ -786,8 +823,15 @@ def classify_handles(
     any_app = mentions_app(text, squeezed, present)
     for start, end in spans[:_MAX_HITS]:
         before = _preceding(text, start, 50)
-        if any_app and _APP.search(before):
+        if _MAIL_HOST_HANDLE.match(text, start + 1, end):
+            # "@gmail.com", "@ o u t l o o k . i e": an address's domain, not a handle.
+            hits.append(Hit("email", start, end, "email_address"))
+        elif any_app and _APP.search(before):
             hits.append(Hit("messaging_app", start, end, "messaging_app_username"))
+        elif _TELEGRAM_NICKNAME.search(before):
+            # "tele" is Telegram to some and a network's short name to others: both stand.
+            hits.append(Hit("messaging_app", start, end, "messaging_app_username"))
+            hits.append(Hit("social_handle", start, end, "social_media_handle"))
         else:
             hits.append(Hit("social_handle", start, end, "social_media_handle"))
     return hits
@@ -800,12 +844,12 @@ _ASK_EN = (
     r"(?:can|could|would) you (?:share|send|give|tell|text|pass)(?: me| us)?|"
     r"please (?:share|send|give)(?: me| us)?|share|send me|give me|tell me|i need|need|"
     r"leave me|drop me|provide|do you have|have you got|got|is there)"
-    r"\s+(?:(?:your|ur|yr|a|an|any)\s+)?"
+    r"\s+(?:(?:your|ur|yr|a|an|any|the best|the right|the correct|a good)\s+)?"
     r"(?:(?:personal|private|direct|best|contact|own|work|cell|mobile|phone|whatsapp|"
     r"telegram|e-?mail)\s+){0,2}"
 )
 _NOUN_EN = (
-    r"(?P<email>e-?mail(?: address)?|mail address)|"
+    r"(?P<email>e-?mail(?: address)?|mail address|gmail|hotmail|outlook)|"
     r"(?P<phone>phone(?: number)?|cell(?:phone)?(?: number)?|mobile(?: number)?|telephone|"
     r"number|contact (?:info|information|details|number))|"
     r"(?P<app>whatsapp|telegram|signal|wechat|viber|skype|discord|line id)|"
@@ -821,9 +865,9 @@ _ASK_ES = (
     r"\s+(?:(?:tu|su|vuestro|un|una|el|algun|alguna)\s+)?"
 )
 _NOUN_ES = (
-    r"(?P<email>correo(?: electronico)?|email|e-mail|mail)|"
+    r"(?P<email>correo(?: electronico)?|email|e-mail|mail|gmail|hotmail|outlook)|"
     r"(?P<phone>telefono|numero(?= ?[?.!,]|$| de (?:telefono|movil|celular|contacto))|"
-    r"movil|celular|contacto|datos de contacto)|"
+    r"movil|celular|celu|cel|contacto|datos de contacto)|"
     r"(?P<app>whatsapp|wasap|guasap|telegram|telegrama|signal|wechat)|"
     r"(?P<social>instagram|insta|ig|facebook|face|tiktok)|"
     r"(?P<url>(?:pagina|sitio) web|web|tienda (?:online|en linea|web)|enlace a (?:tu|su) "
@@ -859,6 +903,10 @@ _ASKS_MORE_HINTS: tuple[tuple[str, ...], ...] = (
     ("numero", "telefono", "movil", "celular", "cel ", "correo", "mail"),
     ("numero", "telefono", "movil", "celular", "cel ", "correo", "mail"),
     ("own ",),
+    ("mail", "inbox", "address"),
+    ("correo", "mail"),
+    ("sell", "vend", "link", "enlace", "pagina", "tienda"),
+    ("call", "text", "ring", "phone", "llam", "sms", "mensaje al"),
 )
 _ASKS_MORE = (
     # "are you on Facebook?", "¿estás en Instagram?", "¿tenés whats?", "do you use Telegram?"
@@ -896,6 +944,50 @@ _ASKS_MORE = (
     re.compile(
         r"\bthe (?:address|url|link) of your (?:shop'?s |store'?s )?own "
         r"(?P<url>site|website|store|shop|page)\b"
+    ),
+    # "where can I email you the photos?", "which inbox should I use?", "can I email you?",
+    # "let me know your email", "type the address below"
+    re.compile(
+        r"\b(?:(?:where|how) (?:can|could|should|do) (?:i|we) (?P<email>e-?mail) (?:you|u)\b|"
+        r"(?:what|which) (?P<email2>e-?mail(?: address)?|inbox|mail address) (?:should|can|could|"
+        r"do) (?:i|we|you) (?:use|send|write|email)\b|"
+        r"is there an? (?P<email3>e-?mail(?: address)?|address) (?:i|we) (?:can|could) "
+        r"(?:e-?mail|send|write)\b|"
+        r"(?:can|could|may) (?:i|we) (?P<email4>e-?mail) (?:you|u)\b(?! (?:here|through|via|on "
+        r"the))|"
+        r"let me know (?:your|ur) (?P<email5>e-?mail(?: address)?)\b|"
+        r"(?:type|write|put|leave|drop) (?:the|your|ur) (?P<email6>e-?mail(?: address)?|address) "
+        r"(?:below|here|down)\b)"
+    ),
+    # "¿a qué correo te lo mando?", "¿dónde te mando las fotos por correo?", "escríbeme tu email"
+    re.compile(
+        r"\b(?:a|en) (?:que|cual) (?P<email>correo|mail|email|direccion de correo|e-mail) "
+        r"(?:te|le|os|les) (?:\w+ )?(?:mando|envio|escribo|paso|reenvio|mandamos|enviamos)\b|"
+        r"\bdonde te (?:lo |la |los |las )?(?:mando|envio|paso)\b[^.?!\n]{0,25}\bpor "
+        r"(?P<email2>correo|mail|email)\b|"
+        r"\b(?:escribeme|escribenos|anotame|ponme) (?:tu|su) (?P<email3>correo|mail|email)\b"
+    ),
+    # "where else do you sell?", "send me the link to your shop", "pásame el enlace de tu web",
+    # "¿tienes página?", "¿dónde más vendes?"
+    re.compile(
+        r"\bwhere else (?:do|can|could) (?:you|u|i) (?P<url>sell|buy from you)\b|"
+        r"\bdonde mas (?P<url2>vend\w*|te (?:puedo )?compr\w*)\b|"
+        r"\b(?:send|give|share|drop) me (?:the|a|your) (?P<url3>link|url) (?:to|of|for) "
+        r"(?:your|ur) (?:own )?(?:shop|store|site|website|page)\b|"
+        r"\b(?:pasame|mandame|dame|me pasas|me mandas|me das|comparteme) (?:el|un|tu) "
+        r"(?P<url4>link|enlace) (?:de|a) (?:tu|su|vuestra) (?:tienda|web|pagina)\b|"
+        r"\b(?:tienes|tiene|teneis|tienen|tenes) (?P<url5>pagina|tienda online|tienda en linea|"
+        r"tienda propia)\b(?=\s*(?:[?.!,]|$|propia|aparte|web|fuera))"
+    ),
+    # "can I call you?", "¿te puedo llamar?", "send me a text", "¿me mandas un SMS?"
+    re.compile(
+        r"\b(?:can|could|may) (?:i|we) (?P<phone>call|text|ring|phone) (?:you|u)\b"
+        r"(?! (?:here|through|via|on the))|"
+        r"\b(?:te|le|os) (?:puedo|podemos|podria) (?P<phone2>llamar)\b|"
+        r"\bpuedo (?P<phone3>llamarte|llamarle)\b|"
+        r"\b(?:send|shoot) me an? (?P<phone4>text|sms)\b|"
+        r"\b(?:mandame|enviame|me mandas|me envias) (?:un|el) (?P<phone5>sms|mensaje al "
+        r"(?:movil|celular|telefono|cel))\b"
     ),
 )
 _ASK_CATEGORY = {
@@ -953,19 +1045,116 @@ _REQUEST_TRIGGERS = frozenset(
 )
 
 
+# Phrases only the later requests of ``_ASKS_MORE`` need ("where else do you sell?", "can I
+# call you?", "¿tienes página?"); the other requests, and every pointer, hold a trigger of
+# ``_REQUEST_TRIGGERS`` ("mail", "number", "site", "contact", ...).
+_MORE_REQUEST_TRIGGERS = frozenset(
+    (
+        *("inbox", "address below", "address here", "where else", "donde mas", "link de tu"),
+        *("link de su", "link a tu", "tienes pagina", "tiene pagina", "teneis pagina"),
+        *("tienen pagina", "tenes pagina", "tienes tienda", "tiene tienda", "teneis tienda"),
+        *("tienen tienda", "tenes tienda", "can i call", "could i call", "may i call"),
+        *("can we call", "can i text", "could i text", "can i ring", "could i ring"),
+        *("puedo llamar", "podemos llamar", "podria llamar", "puedo llamarte"),
+        *("puedo llamarle", "me a text", "me an sms", "me a sms", "un sms", "el sms"),
+        *("mensaje al movil", "mensaje al celular", "mensaje al cel"),
+    )
+)
+
+# Contact details the writer points to instead of writing them: "my number is in my profile",
+# "mi correo está en la factura", "the website is printed on the card", "te paso mi número
+# por privado".
+_PLACE = (
+    r"(?:profile|perfil|bio|invoice|factura|label|etiqueta|box|caja|card|tarjeta|leaflet|"
+    r"folleto|flyer|packaging|paquete|package|parcel|receipt|recibo|albaran|delivery note|"
+    r"business card|tarjeta de visita|manual|insert)"
+)
+_POINTED = (
+    r"(?:(?P<email>e-?mail(?: address)?|correo(?: electronico)?|mail)|"
+    r"(?P<phone>(?:phone |mobile |cell )?number|numero(?: de telefono| de movil)?|telefono|"
+    r"contact (?:details|info)|datos de contacto)|"
+    r"(?P<url>website|web ?site|web|site|pagina(?: web)?|tienda online)|"
+    r"(?P<app>whatsapp|wasap|telegram))"
+)
+_POINTERS = re.compile(
+    r"\b(?:my|our|mi|mis|nuestr[oa]s?)\s+(?:personal\s+|own\s+|direct\s+)?"
+    rf"{_POINTED}\s+(?:is|are|es|esta|estan|aparece|aparecen|viene|vienen|sale)\s+"
+    r"(?:also\s+|tambien\s+|all\s+)?(?:(?:printed|written|impres[oa]s?|escrit[oa]s?)\s+)?"
+    rf"(?:in|on|at|inside|en|dentro de)\s+(?:my|the|your|mi|el|la|tu|su|los|las)\s+"
+    rf"(?:\w+\s+)?{_PLACE}\b"
+    r"|\b(?:the|la|el)\s+(?:(?P<url2>website|web ?site|web|pagina web)|"
+    r"(?P<email2>e-?mail(?: address)?|correo))\s+(?:is\s+|esta\s+)?(?:printed|written|impres[oa]|"
+    r"escrit[oa])\s+(?:on|in|en)\b"
+    r"|\b(?:you(?:'ll)? (?:can )?find|encontraras|encuentras) (?:my|our|mi|mis|nuestr[oa]s?) "
+    rf"{_POINTED.replace('?P<', '?P<x_')} (?:on|in|en) (?:the|el|la|my|mi) (?:\w+ )?{_PLACE}\b"
+    r"|\b(?:te|le|os) (?:paso|mando|envio|doy) (?:mi|el|nuestro) (?:(?P<phone3>numero|"
+    r"telefono|movil)|(?P<email3>correo|mail|email))\b[^.?!\n]{0,12}\b(?:por privado|por fuera|"
+    r"aparte|por otro lado)"
+    r"|\bi'?ll (?:send|give|text) you my (?:(?P<phone4>number|phone number|cell)|"
+    r"(?P<email4>e-?mail))\b[^.?!\n]{0,25}\b(?:separately|privately|in a separate message|"
+    r"outside|elsewhere)"
+)
+_POINTER_CODES = {
+    "email": ("email", "email_address", ""),
+    "phone": ("phone", "phone_number", ""),
+    "url": ("url", "external_link", "website"),
+    "app": ("messaging_app", "messaging_app_named", "WhatsApp"),
+}
+_POINTER_HINTS = (
+    *("profil", "perfil", "invoice", "factura", "label", "etiqueta", "card", "tarjeta"),
+    *("printed", "impres", "privado", "separate", "aparte", "box", "caja", "manual"),
+    *("leaflet", "folleto", "flyer", "recibo", "receipt", "albaran", "paquete", "package"),
+    *("parcel", "bio", "insert", "delivery note"),
+)
+
+
+def _pointers(text: str) -> list[Hit]:
+    hits: list[Hit] = []
+    for match in _POINTERS.finditer(text):
+        kind = next(
+            (
+                name.removeprefix("x_").rstrip("0123456789")
+                for name, value in match.groupdict().items()
+                if value
+            ),
+            None,
+        )
+        if kind is None:
+            continue
+        category, code, detail = _POINTER_CODES[kind]
+        if kind == "app" and "telegram" in match.group():
+            detail = "Telegram"
+        hits.append(Hit(category, match.start(), match.end(), code, detail))
+    return hits
+
+
+_ASKS_MORE_HINT_SETS = tuple(frozenset(hints) for hints in _ASKS_MORE_HINTS)
+_POINTER_HINT_SET = frozenset(_POINTER_HINTS)
+_ASK_HINT_SCAN = TriggerScan(
+    frozenset(hint for hints in _ASKS_MORE_HINTS for hint in hints) | frozenset(_POINTER_HINTS)
+)
+
+
 def find_requests(text: str, present: frozenset[str] | None = None) -> list[Hit]:
     hits: list[Hit] = []
-    if _present(text, present).isdisjoint(_REQUEST_TRIGGERS):
+    present = _present(text, present)
+    asks = not present.isdisjoint(_REQUEST_TRIGGERS)
+    if not asks and present.isdisjoint(_MORE_REQUEST_TRIGGERS):
         return hits
-    patterns = _ASKS + tuple(
+    hinted = _ASK_HINT_SCAN.present(text)
+    patterns = (_ASKS if asks else ()) + tuple(
         pattern
-        for pattern, hints in zip(_ASKS_MORE, _ASKS_MORE_HINTS, strict=True)
-        if any(hint in text for hint in hints)
+        for pattern, hints in zip(_ASKS_MORE, _ASKS_MORE_HINT_SETS, strict=True)
+        if not hinted.isdisjoint(hints)
     )
     for match in (match for pattern in patterns for match in pattern.finditer(text)):
         groups = match.groupdict()
         kind = next(
-            (name for name in ("email", "phone", "app", "social", "url") if groups.get(name)),
+            (
+                name.rstrip("0123456789")
+                for name, value in groups.items()
+                if value and name.rstrip("0123456789") in _ASK_CATEGORY
+            ),
             None,
         )
         if kind is None:
@@ -977,6 +1166,8 @@ def find_requests(text: str, present: frozenset[str] | None = None) -> list[Hit]
             # "mi hermana tiene WhatsApp": someone else's account, not asked for.
             continue
         hits.append(Hit(category, match.start(), match.end(), code))
+    if not hinted.isdisjoint(_POINTER_HINT_SET):
+        hits.extend(_pointers(text))
     return hits
 
 
@@ -1538,7 +1729,8 @@ _MARKETING: tuple[tuple[tuple[str, ...], str, str], ...] = (
             "crypto",
             "transfer",
         ),
-        r"\b(?:pay|send|pagar|paga|pagame|envia|enviame|manda|mandame)\b[^.!?]{0,25}"
+        r"\b(?:pay|send|pagar|paga|pagame|pagas|pagues|envia|enviame|manda|mandame|hazme|"
+        r"make me)\b[^.!?]{0,25}"
         r"\b(?:paypal|venmo|zelle|cash ?app|bizum|western union|moneygram|revolut|bitcoin|"
         r"crypto|bank transfer|wire transfer|transferencia)\b",
         "payment_outside_marketplace",
@@ -2540,6 +2732,7 @@ _ANYWHERE_TRIGGERS = (
     _APP_TRIGGERS
     | _SOCIAL_TRIGGERS
     | _REQUEST_TRIGGERS
+    | _MORE_REQUEST_TRIGGERS
     | _MARKETING_TRIGGERS
     | _REVIEW_TRIGGERS
     | _OPT_OUT_TRIGGERS

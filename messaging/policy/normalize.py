@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from itertools import accumulate, compress, pairwise, product
+from itertools import accumulate, compress, groupby, pairwise, product
 
 from .data import (
     CONFUSABLES,
@@ -249,15 +249,16 @@ def _fold_with_map(text: str) -> Normalized:
 # --- bracket tricks: example[.]com, name(at)mail, {dot} -----------------------------------
 
 _BRACKETED = re.compile(
-    r"[ \t]{0,3}[\[({<][ \t]{0,3}(\.|dot|punto|pto|@|at|arroba)[ \t]{0,3}[\])}>][ \t]{0,3}"
+    r"[ \t]{0,3}[\[({<\u00ab\u201c\u2018][ \t]{0,3}(\.|dot|punto|pto|@|at|arroba)[ \t]{0,3}"
+    r"[\])}>\u00bb\u201d\u2019][ \t]{0,3}"
 )
 # "ana -at- gmail *dot* com": the word between two of the same symbols.
 _WRAPPED = re.compile(
-    r"[ \t]{0,3}([\-*_~=+|#:])\1?[ \t]{0,2}(dot|punto|pto|at|arroba)[ \t]{0,2}\1\1?[ \t]{0,3}"
+    r"[ \t]{0,3}([\-*_~=+|#:/\\'\"])\1?[ \t]{0,2}(dot|punto|pto|at|arroba)[ \t]{0,2}\1\1?[ \t]{0,3}"
     r"(?=[a-z0-9])"
 )
 _WRAPPED_HINT = re.compile(
-    r"[\-*_~=+|#:][ \t]{0,2}(?:dot|punto|pto|at|arroba)[ \t]{0,2}[\-*_~=+|#:]"
+    r"[\-*_~=+|#:/\\'\"][ \t]{0,2}(?:dot|punto|pto|at|arroba)[ \t]{0,2}[\-*_~=+|#:/\\'\"]"
 )
 
 
@@ -279,12 +280,28 @@ def _undo_brackets(normalized: Normalized) -> Normalized:
     text = normalized.text
     edits: list[Edit] = []
     if _WRAPPED_HINT.search(text) is not None:
-        for match in _WRAPPED.finditer(text):
-            if match.start() == 0 or not text[match.start() - 1].isalnum():
+        wrapped = [
+            match
+            for match in _WRAPPED.finditer(text)
+            if match.start() > 0 and text[match.start() - 1].isalnum()
+        ]
+        # A quoted word alone is a quotation ("he said "at" home"); quoted "at" and "dot"
+        # together are an address read out.
+        quoted = sum(match.group(1) in "'\"" for match in wrapped)
+        for match in wrapped:
+            if match.group(1) in "'\"" and quoted < 2:
                 continue
             symbol = "." if match.group(2) in ("dot", "punto", "pto") else "@"
             edits.append((match.start(), match.end(), symbol))
-    if not ("(" in text or "[" in text or "{" in text or "<" in text):
+    if not (
+        "(" in text
+        or "[" in text
+        or "{" in text
+        or "<" in text
+        or "\u00ab" in text
+        or "\u201c" in text
+        or "\u2018" in text
+    ):
         return normalized.apply(edits) if edits else normalized
     for match in _BRACKETED.finditer(text):
         symbol = "." if match.group(1) in (".", "dot", "punto", "pto") else "@"
@@ -303,7 +320,9 @@ def _undo_brackets(normalized: Normalized) -> Normalized:
 # A mail provider's name in two words: "g mail", "gee mail", "hot mail".
 _SPLIT_PROVIDER = re.compile(r"\b(?:g|gee)[ \t\-]mail\b|\bhot[ \t\-]mail\b")
 _AT_SIGN_NAME = re.compile(
-    r"\b(?:the[ \t]+)?at[ \-]?(?:sign|symbol)\b|\b(?:el[ \t]+)?(?:signo|simbolo)(?: de)? arroba\b"
+    r"\b(?:the[ \t]+)?at[ \-]?(?:sign|symbol)\b|"
+    r"\bthe[ \t]+at[ \-]?(?:thing|thingy|character|mark)\b|"
+    r"\b(?:el[ \t]+)?(?:signo|simbolo)(?: de)? arroba\b"
 )
 
 
@@ -312,14 +331,103 @@ _WWW_SPACED = re.compile(r"\bwww[ \t]+[a-z0-9\-]+(?:[ \t]+[a-z0-9\-]+){1,2}\b")
 _BLANKS = re.compile(r"[ \t]+")
 
 
-def _undo_symbol_names(normalized: Normalized) -> Normalized:
-    text = normalized.text
+# The words for "@" and "." spelt oddly: "a t", "d o t", "arrob@", "@@", " .. ".
+_SPELT_DOT = re.compile(
+    r"(?<![\w.])(?<![\s][\w.][ \t])(?<!^[\w.][ \t])d(?:[ \t.]o[ \t.]|[ \t.]?0[ \t.]?)t"
+    r"(?![\w.])(?=[ \t]+\w\w)"
+)
+# "w w w casaverde c o m": the three letters of "www" or "com" spaced out.
+_SPELT_WWW = re.compile(r"(?<![\w.])w[ \t.]w[ \t.]w(?=[ \t.]+[a-z0-9]{2})")
+_SPELT_COM = re.compile(r"(?<=[a-z0-9]{3}[ \t])c[ \t]o[ \t]m(?![\w.])")
+_SPELT_AT = re.compile(
+    r"(?<=[\w.]{2}[ \t])a[ \t]t(?=[ \t]+(?:"
+    + literal_union(MAIL_PROVIDERS)
+    + r"\b|[\w\-]{2,}[ \t]*(?:\.|dot\b|punto\b|d[ \t.]o[ \t.]t\b)))"
+)
+# "aaat", "arrobaa", "doot", "puntoo": the words with letters repeated.
+_STRETCHED = re.compile(
+    r"(?<![\w.])(?:a{1,6}t{1,6}|a{1,6}r{1,6}o{1,6}b{1,6}a{1,6}|d{1,6}o{1,6}t{1,6}|"
+    r"p{1,6}u{1,6}n{1,6}t{1,6}o{1,6})(?![\w])"
+)
+_STRETCHED_WORDS = {"at": "at", "aroba": "arroba", "dot": "dot", "punto": "punto"}
+_SYMBOL_ARROBA = re.compile(r"(?<![\w@])(?:arrob@|@rroba)(?![\w@])")
+_DOUBLED = re.compile(r"@{2,}|(?<=[ \t])\.\.(?=[ \t]*[a-z]{2,6}\b)")
+
+
+# What every spelling ``_spelt_operators`` reads holds: the keyword scan finds them in one pass.
+SPELT_HINT_WORDS = frozenset(
+    (
+        *("d o ", "d.o.", "d0", "d 0", "w w ", "w.w.", "c o m", " a t ", "rrob@", "@rrob"),
+        *("aat", "att ", "att,", "rrr", "obaa", "aarr", "arob", "doot", "dott", "ddo", "ntoo"),
+        *("ntto", "uunt", "nnto", "ppun", "puu", "@@", " .. ", "at thing", "at char"),
+        *("at mark",),
+    )
+)
+_STRETCHED_HINTS = SPELT_HINT_WORDS & frozenset(
+    ("aat", "att ", "att,", "rrr", "obaa", "aarr", "arob", "doot", "dott", "ddo", "ntoo")
+) | frozenset(("ntto", "uunt", "nnto", "ppun", "puu"))
+
+
+_SPELT_SCAN = TriggerScan(SPELT_HINT_WORDS)
+_AT_THING = frozenset(("at thing", "at char", "at mark"))
+# Any of them, found at C speed: most texts hold none.
+_SPELT_ANY = re.compile(literal_union(SPELT_HINT_WORDS))
+
+
+def _spelt_operators(text: str, hints: frozenset[str] | None = None) -> list[Edit]:
+    """Edits reading "a t", "d o t", "arrob@", "aaat", "@@" as the words they spell.
+
+    ``hints``, if given, holds every word of ``SPELT_HINT_WORDS`` the text holds (and maybe
+    other words).
+    """
     edits: list[Edit] = []
+    if hints is None:
+        if _SPELT_ANY.search(text) is None:
+            return edits
+        hints = _SPELT_SCAN.present(text)
+    if hints.isdisjoint(SPELT_HINT_WORDS):
+        return edits
+    if not hints.isdisjoint(("d o ", "d.o.", "d0", "d 0")):
+        edits.extend((m.start(), m.end(), "dot") for m in _SPELT_DOT.finditer(text))
+    if "w w " in hints or "w.w." in hints:
+        edits.extend((m.start(), m.end(), "www") for m in _SPELT_WWW.finditer(text))
+    if "c o m" in hints:
+        edits.extend((m.start(), m.end(), "com") for m in _SPELT_COM.finditer(text))
+    if " a t " in hints:
+        edits.extend((m.start(), m.end(), "at") for m in _SPELT_AT.finditer(text))
+    if "rrob@" in hints or "@rrob" in hints:
+        edits.extend((m.start(), m.end(), "arroba") for m in _SYMBOL_ARROBA.finditer(text))
+    if not hints.isdisjoint(_STRETCHED_HINTS):
+        for match in _STRETCHED.finditer(text):
+            word = match.group()
+            if word in ("at", "arroba", "dot", "punto"):
+                continue
+            squeezed = "".join(letter for letter, _ in groupby(word))
+            if squeezed in _STRETCHED_WORDS:
+                edits.append((match.start(), match.end(), _STRETCHED_WORDS[squeezed]))
+    if "@@" in hints or " .. " in hints:
+        edits.extend((m.start(), m.end(), m.group()[0]) for m in _DOUBLED.finditer(text))
+    return edits
+
+
+def _undo_symbol_names(
+    normalized: Normalized, spelt_hints: frozenset[str] | None = None
+) -> Normalized:
+    """Read the "@" and "." named or spelt in words, and providers and hosts said apart.
+
+    ``spelt_hints`` holds the words of ``SPELT_HINT_WORDS`` the text holds (and maybe others),
+    if the caller knows.
+    """
+    text = normalized.text
+    if spelt_hints is None:
+        spelt_hints = _SPELT_SCAN.present(text) if _SPELT_ANY.search(text) else frozenset()
+    spelt = not spelt_hints.isdisjoint(SPELT_HINT_WORDS)
+    edits: list[Edit] = _spelt_operators(text, spelt_hints) if spelt else []
     if "mail" in text:
         for match in _SPLIT_PROVIDER.finditer(text):
             word = "hotmail" if match.group().startswith("hot") else "gmail"
             edits.append((match.start(), match.end(), word))
-    if "sign" in text or "simbol" in text:
+    if "sign" in text or "simbol" in text or (spelt and not spelt_hints.isdisjoint(_AT_THING)):
         edits.extend((match.start(), match.end(), "@") for match in _AT_SIGN_NAME.finditer(text))
     if "www" in text:
         for match in _WWW_SPACED.finditer(text):
@@ -335,8 +443,7 @@ def _undo_symbol_names(normalized: Normalized) -> Normalized:
             edits.extend((blank.start(), blank.end(), ".") for blank in blanks[: len(labels) - 1])
     if not edits:
         return normalized
-    edits.sort()
-    return normalized.apply(edits)
+    return normalized.apply(_without_overlaps(edits))
 
 
 # --- pieces glued with "+", the dot called a full stop, short spaced runs -------------------
@@ -364,6 +471,18 @@ _SHORT_SPACED = re.compile(
     r"(?:at(?<!\wat)|dot(?<!\wdot)|arroba(?<!\warroba)|punto(?<!\wpunto)) "
     r"(?P<run>[a-z](?: [a-z]){1,2})(?![^\s,;:!?)])(?! [a-z0-9](?![^\s,;:!?)]))"
 )
+
+
+# "casaverde.c o m": the ending's letters spaced out after a written dot.
+_SPACED_ENDING = re.compile(
+    r"(?<=[a-z0-9]{3}\.)(?P<run>[a-z] [a-z] [a-z]|[a-z] [a-z](?=[ \t]*(?:$|[\n,;:!?)/])))"
+    r"(?![^\s,;:!?)/])(?! [a-z0-9](?![^\s,;:!?)]))"
+)
+_HOST_LINE_BREAK = re.compile(
+    r"(?<=[a-z0-9]{3})[ \t]*\n[ \t]*(?=\.(?:com|net|org|es|mx|ar|co|cl|pe|uk|de|fr|it|io|shop|"
+    r"store|online)\b)|(?<=\bwww\.)[ \t]*\n[ \t]*(?=[a-z0-9])"
+)
+_SPACED_ENDING_HINT = re.compile(r"\.[a-z] [a-z](?![a-z])")
 
 
 # Two single letters in a row, which every run "_SHORT_SPACED" changes holds.
@@ -413,10 +532,19 @@ def _undo_glue_and_full_stops(normalized: Normalized) -> Normalized:
                 (position, position + 1, "")
                 for position in range(match.start("run") + 1, match.end("run"), 2)
             )
+    if "\n." in text or ".\n" in text:
+        # "lenaceramics\n.com", "www.\nlenaceramics": a host broken over two lines.
+        edits.extend((m.start(), m.end(), "") for m in _HOST_LINE_BREAK.finditer(text))
+    if "." in text and _SPACED_ENDING_HINT.search(text):
+        for match in _SPACED_ENDING.finditer(text):
+            if _is_top_level(match.group("run").replace(" ", "")):
+                edits.extend(
+                    (position, position + 1, "")
+                    for position in range(match.start("run") + 1, match.end("run"), 2)
+                )
     if not edits:
         return normalized
-    edits.sort()
-    return normalized.apply(edits)
+    return normalized.apply(_without_overlaps(edits))
 
 
 # --- spaced-out characters: "j o h n", "5 5 5 - 0 1 9 2" -----------------------------------
@@ -570,6 +698,8 @@ _KNOWN_HOSTS = SHORTENER_HOSTS | SOCIAL_HOSTS | MESSAGING_HOSTS
 _AT_WORDS = frozenset({"at", "arroba", "@"})
 _DOT_WORDS = frozenset({"dot", "punto", "pto", "."})
 _SENTENCE_END = frozenset(".,;:!?)]\"'\n")
+_CONTRACTION = re.compile(r"['\u2019](?:s|ll|d|re|ve|m|t)\b")
+_CONJUNCTION_AFTER = re.compile(r"[ \t]+(?:y|and|o|or|pero|but)[ \t]")
 
 
 def _is_top_level(label: str) -> bool:
@@ -631,6 +761,14 @@ def _domain_end(chain: list[tuple[int, int, str]], first: int, text: str, spoken
     while index < len(chain) and _is_word(chain[index][2]):
         word = chain[index][2]
         label = _last_label(word)
+        if (
+            not label.isalpha()
+            and label.isalnum()
+            and not label.isdigit()
+            and _is_top_level(label.translate(_LEET))
+        ):
+            # "dot c0m": digits standing in for the ending's letters.
+            label = label.translate(_LEET)
         if (index > first or "." in word) and _is_top_level(label):
             after = text[chain[index][1] : chain[index][1] + 1]
             if (
@@ -638,6 +776,8 @@ def _domain_end(chain: list[tuple[int, int, str]], first: int, text: str, spoken
                 or label not in WORD_TLDS
                 or not after
                 or after in _SENTENCE_END
+                # "floristeria punto es y te llega": a conjunction opens the next clause.
+                or _CONJUNCTION_AFTER.match(text, chain[index][1])
                 or ".".join(token for _, _, token in chain[first : index + 1 : 2]) in _KNOWN_HOSTS
             ):
                 best = index
@@ -676,14 +816,28 @@ def _spoken_edits(text: str) -> list[Edit]:
             first = index
             if operator in _ON_WORDS:
                 window = text[max(0, chain[index][0] - 60) : chain[index][0]]
+                # "ana punto ruiz en gmail": a dot read out inside the name marks it too.
+                dotted = (
+                    index - 2 >= consumed
+                    and chain[index - 1][2] in _DOT_WORDS
+                    and _is_word(chain[index - 2][2])
+                    and _is_local_part(chain[index - 2][2])
+                )
                 spoken_on = (
                     chain[index + 2][2] in WEBMAIL_PROVIDERS
-                    and len(word) >= 3
-                    and bool(_LOCAL_MARK.search(word) or _EMAIL_CUE.search(window))
+                    and len(word) >= 2
+                    and bool(dotted or _LOCAL_MARK.search(word) or _EMAIL_CUE.search(window))
                 )
                 if not spoken_on:
                     continue
                 last = index + 2
+                while (
+                    first - 2 >= consumed
+                    and chain[first - 1][2] in _DOT_WORDS
+                    and _is_word(chain[first - 2][2])
+                    and _is_local_part(chain[first - 2][2])
+                ):
+                    first -= 2
             elif operator in _AT_WORDS:
                 domain_start = index + 2
                 provider = chain[domain_start][2].split(".", 1)[0] in MAIL_PROVIDERS
@@ -1114,9 +1268,9 @@ _GLUED_WORD = re.compile(r"[_\-](?:at|arroba|dot|punto|pto)[_\-]")
 _GLUED_AT = re.compile(r"(?<=[a-z0-9])[_\-](?:at|arroba)[_\-](?=[a-z0-9])")
 _GLUED_DOT = re.compile(r"(?<=[a-z0-9])[_\-](?:dot|punto|pto)[_\-](?=[a-z0-9])")
 _ROUND_DOT = re.compile(
-    r"(?<=[a-z0-9])\s?[\u26ab\u25cf\u2022\u00b7\u2219\u22c5\u25e6\u2981]\s?(?=[a-z])"
+    r"(?<=[a-z0-9])\s?[\u26ab\u25cf\u2022\u00b7\u2219\u22c5\u25e6\u2981\u30fb\uff65]\s?(?=[a-z])"
 )
-_ROUND_DOT_HINT = re.compile(r"[\u26ab\u25cf\u2022\u00b7\u2219\u22c5\u25e6\u2981]")
+_ROUND_DOT_HINT = re.compile(r"[\u26ab\u25cf\u2022\u00b7\u2219\u22c5\u25e6\u2981\u30fb\uff65]")
 _SLASH_WORD = re.compile(
     r"(?<=[a-z0-9])(?:\s+(?:slash|barra|diagonal)\s+|\s+/\s*|\s*/\s+)(?=[a-z0-9_\-])"
 )
@@ -1217,6 +1371,25 @@ _JOIN_HINT = re.compile(
     r"with (?:a|the) dot|con (?:un |el )?punto|(?:dot|punto) (?:in (?:the )?middle|en medio)|"
     r"(?:all )?one word|en una sola palabra)\b"
 )
+# "lena ceramics (one word) dot com", "ceramicas luna (todo junto) punto es": the words of a
+# name to join, then the hint, then the dot and the ending.
+_WORDS_BEFORE_HINT = re.compile(
+    r"(?P<name>[a-z0-9][a-z0-9\-]*(?:[ \t]+[a-z0-9][a-z0-9\-]*){1,3})[ \t]*[,(\[\-\u2014]?[ \t]*"
+    r"(?:todo (?:junto|pegado)|sin (?:los )?espacios?|no spaces?|without (?:the )?spaces?|"
+    r"(?:all )?one word|junto|en una sola palabra)[ \t]*[)\]]?[ \t]*,?[ \t]*"
+    r"(?:dot|punto|\.)[ \t]*(?P<tld>[a-z]{2,6})\b"
+)
+# "type casaverde com in your browser", "escribe ceramicasol es en el navegador".
+_NAME_IN_BROWSER = re.compile(
+    rf"(?<![\w.\-])(?P<name>{_HOST_PART})(?P<gap>[ \t]+)(?P<tld>[a-z]{{2,6}})[ \t]+(?:in|into|en)"
+    r"[ \t]+(?:(?:your|the|tu|el|la)[ \t]+)?(?:web[ \t]+)?(?:browser|navegador|address bar|"
+    r"barra de direcciones|buscador)\b"
+)
+_NAME_JOIN_WORDS = frozenset(("junt", "pegad", "space", "espacio", "word"))
+_BROWSER_WORDS = frozenset(("browser", "navegador", "address bar", "buscador"))
+_NOT_NAME_WORDS = frozenset(
+    ("visit", "visita", "web", "site", "website", "sitio", "pagina", "page", "url", "is", "es")
+)
 _JOINED_BY_HINT = re.compile(
     rf"(?<![\w.\-])(?P<name>{_HOST_PART})(?P<gap>\.?[ \t]+)(?=(?P<tld>[a-z]{{2,12}})\b)"
 )
@@ -1256,7 +1429,10 @@ _TWO_ENDINGS = re.compile(
     r"(?=(?:uk|mx|ar|au|br|co|pe|cl|uy|nz|za|jp|in|ve|ec|bo|py)\b(?![ \t]?[a-z0-9]))"
 )
 # Shorteners written without their dot before a path: "bitly/3xQ9aZk", "tinyurl/yc4h7k2p".
-_GLUED_SHORTENER = re.compile(r"\b(?:bitly|tinyurl|cuttly)(?=[ \t]?/[ \t]?[a-z0-9])")
+_GLUED_SHORTENER = re.compile(
+    r"\b(?:bitly|tinyurl|cuttly)"
+    r"(?=[ \t]?/[ \t]?[a-z0-9]|[ \t]+(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{5,12}\b)"
+)
 _SHORTENER_HOSTS = {"bitly": "bit.ly", "tinyurl": "tinyurl.com", "cuttly": "cutt.ly"}
 
 
@@ -1270,6 +1446,7 @@ DOT_HINT_WORDS = (
     | _JOIN_WORDS
     | frozenset(_SHORTENER_HOSTS)
     | {"period", " co ", " com ", "_com", "_net", "_org"}
+    | {"browser", "navegador", "address bar", "buscador"}
 )
 _DOT_HINTS = TriggerScan(DOT_HINT_WORDS)
 
@@ -1298,8 +1475,12 @@ def _dots_told_apart(text: str, hints: frozenset[str]) -> list[Edit]:
             # genial" is a sentence.
             and (
                 match.group("tld") not in WORD_TLDS
-                or text[match.end() + len(match.group("tld")) :][:2].strip(" \t")[:1]
-                in ("", *_SENTENCE_END, "/")
+                or (
+                    text[match.end() + len(match.group("tld")) :][:2].strip(" \t")[:1]
+                    in ("", *_SENTENCE_END, "/")
+                    # "the page says it's in stock": "it's" is a word, not an ending.
+                    and not _CONTRACTION.match(text, match.end() + len(match.group("tld")))
+                )
             )
         ):
             edits.append((match.start("gap"), match.end("gap"), "."))
@@ -1310,10 +1491,18 @@ def _dots_told_apart(text: str, hints: frozenset[str]) -> list[Edit]:
                 edits.append((match.start("gap"), match.end("gap"), "."))
                 edits.append((match.start("gap2"), match.end("gap2"), "."))
     if not hints.isdisjoint(_SHORTENER_HOSTS):
-        edits.extend(
-            (m.start(), m.end(), _SHORTENER_HOSTS[m.group()])
-            for m in _GLUED_SHORTENER.finditer(text)
-        )
+        for m in _GLUED_SHORTENER.finditer(text):
+            host = _SHORTENER_HOSTS[m.group()]
+            # "bitly 3xq9azk": the code after a blank is the link's path.
+            blank = (
+                text[m.end() : m.end() + 1] in (" ", "\t")
+                and "/" not in text[m.end() : m.end() + 3]
+            )
+            if blank:
+                gap = m.end() + len(text[m.end() :]) - len(text[m.end() :].lstrip(" \t"))
+                edits.append((m.start(), gap, host + "/"))
+            else:
+                edits.append((m.start(), m.end(), host))
     if not hints.isdisjoint(_JOIN_WORDS) and (hint := _JOIN_HINT.search(text)) is not None:
         tlds = top_level_domains()
         # Only the last name and ending before the hint, close to it.
@@ -1325,6 +1514,34 @@ def _dots_told_apart(text: str, hints: frozenset[str]) -> list[Edit]:
                 and len(name) >= 5
                 and name not in PROSE_WORDS
                 and ("." in match.group("gap") or tld in _JOINED_ENDINGS)
+            ):
+                edits.append((match.start("gap"), match.end("gap"), "."))
+    if not hints.isdisjoint(_NAME_JOIN_WORDS):
+        for match in _WORDS_BEFORE_HINT.finditer(text):
+            if match.group("tld") not in top_level_domains():
+                continue
+            words = list(re.finditer(r"[a-z0-9][a-z0-9\-]*", match.group("name")))
+            while words and (
+                words[0].group() in PROSE_WORDS
+                or words[0].group() in _NO_DOT_NAMES
+                or words[0].group() in _NOT_NAME_WORDS
+            ):
+                words.pop(0)
+            if len(words) < 2 or sum(len(word.group()) for word in words) < 5:
+                continue
+            base = match.start("name")
+            edits.extend(
+                (base + left.end(), base + right.start(), "") for left, right in pairwise(words)
+            )
+            edits.append((base + words[-1].end(), match.start("tld"), "."))
+    if not hints.isdisjoint(_BROWSER_WORDS):
+        for match in _NAME_IN_BROWSER.finditer(text):
+            name = match.group("name")
+            if (
+                match.group("tld") in top_level_domains()
+                and len(name) >= 4
+                and name not in PROSE_WORDS
+                and name not in _NO_DOT_NAMES
             ):
                 edits.append((match.start("gap"), match.end("gap"), "."))
     if not hints.isdisjoint(("_com", "_net", "_org")):
@@ -1431,12 +1648,13 @@ def normalize_with_keywords(
 ) -> tuple[Normalized, frozenset[str] | None, Normalized, frozenset[str] | None]:
     """``normalize``, also returning ``keywords_of`` the folded text if no step changed it.
 
-    ``keywords_of`` must return every word of ``NUMBER_WORD_SET`` and ``DOT_HINT_WORDS`` the
-    text holds (as a substring, anywhere): without one, digits written as words cannot occur
-    and that step is skipped. The keywords are None once a step changes the text. The third
-    value is the text with its characters folded and no other step applied: where it holds a
-    plain address, that address is blocked whatever a later step made of the words around
-    it. The fourth is ``keywords_of`` that folded text, whatever the steps did.
+    ``keywords_of`` must return every word of ``NUMBER_WORD_SET``, ``DOT_HINT_WORDS`` and
+    ``SPELT_HINT_WORDS`` the text holds (as a substring, anywhere): without a number word,
+    digits written as words cannot occur and that step is skipped. The keywords are None once
+    a step changes the text. The third value is the text with its characters folded and no
+    other step applied: where it holds a plain address, that address is blocked whatever a
+    later step made of the words around it. The fourth is ``keywords_of`` that folded text,
+    whatever the steps did.
     """
     normalized = folded = fold_characters(text)
     keywords = keywords_of(normalized.text) if keywords_of is not None else None
@@ -1448,6 +1666,8 @@ def normalize_with_keywords(
             if not number_words:
                 continue
             changed = _digits_from_words(normalized, number_words)
+        elif step is _undo_symbol_names and keywords is not None:
+            changed = _undo_symbol_names(normalized, keywords)
         elif step is _undo_missing_dots and keywords is not None:
             # The keyword scan found the words that tell where a host name's dots go.
             changed = _undo_missing_dots(normalized, keywords & DOT_HINT_WORDS)
