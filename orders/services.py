@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from core.display_epoch import display_epoch_bump
 from core.on_commit import after_commit
 from orders.images import PreparedImage
 from orders.models import Product
@@ -31,6 +32,7 @@ def _replace_files(product: Product, new: dict[str, str]) -> Product:
             current = Product.objects.select_for_update().only(*_IMAGE_FIELDS).get(pk=product.pk)
             Product.objects.filter(pk=product.pk).update(**values)
             after_commit(_delete_files, _stored_keys(current))
+            display_epoch_bump()  # pages cached with its old picture
     except BaseException:
         _delete_files(list(new.values()))
         raise

@@ -255,6 +255,7 @@ def member_role_set(*, shop: User, member_id: int, role: str) -> ShopMember:
         raise _field_error("invalid_role", "role", _("Pick a role."))
     ShopMember.objects.filter(pk=membership.pk).update(role=role)
     membership.role = role
+    inbox_version_bump(user_ids=[shop.pk])  # a viewer is no one to assign threads to
     return membership
 
 

@@ -154,8 +154,28 @@ def _message_files(message: Message) -> list[Attachment]:
     return listed if listed is not None else list(message.attachments.all())
 
 
+def template_version(template_name: str) -> str:
+    """What a fragment template's text (and the text of those it includes) keys as."""
+    return _version(template_name)
+
+
+def moment_text_now(value: datetime, now: datetime) -> str:
+    """A message's time as its item reads at ``now`` ("5 minutes ago", a settled date)."""
+    return _moment_text(value, now)
+
+
+def moment_is_settled(value: datetime, now: datetime) -> bool:
+    """Whether the time reads the same whatever the clock says from now on."""
+    return now - value > _SETTLED
+
+
 def message_items(
-    *, request: HttpRequest, messages: Iterable[Message], context: Mapping[str, Any]
+    *,
+    request: HttpRequest,
+    messages: Iterable[Message],
+    context: Mapping[str, Any],
+    csrf_token: str | None = None,
+    now: datetime | None = None,
 ) -> list[SafeString]:
     """Return each message's ``<li>`` as the thread page shows it.
 
@@ -165,13 +185,15 @@ def message_items(
     prefetched, or ``listed_files``: ``message_list_for_thread_page``).
 
     A blocked message is shown to its sender folded to one line (why it was not sent), with
-    its text and what the policy found in it one click away.
+    its text and what the policy found in it one click away. ``csrf_token``: the token the
+    forms in items carry (the request's, unless given); ``now``: the moment times read at.
     """
     reader_id = request.user.pk
-    now = timezone.now()
+    now = now or timezone.now()
     report = bool(context.get("report_form"))
     reported: Mapping[int, datetime] = context.get("reported") or {}
-    base = {**context, "user": request.user, "csrf_token": get_token(request)}
+    token = csrf_token if csrf_token is not None else get_token(request)
+    base = {**context, "user": request.user, "csrf_token": token}
     fragments: list[Fragment] = []
     for message in messages:
         reported_at = reported.get(message.pk)
@@ -218,15 +240,21 @@ def inbox_rows(
     seller_view: bool,
     now: datetime | None = None,
     assignees: Iterable[User] = (),
+    held: set[int] | None = None,
 ) -> list[SafeString]:
     """Return each inbox row's ``<li>``; threads must come with what a row shows loaded.
 
     ``assignees``: the people of a seller's team; a row assigned to one of them names them.
+    ``held`` gets the threads whose row may change with a message of the reader's that
+    leaves no other trace: one still in its undo time (taken back, an earlier one not sent
+    shows again), or a row showing one not sent (a newer held one hides it).
     """
     now = now or timezone.now()
     names = {person.pk: person.display_name for person in assignees}
     rows = list(rows)
-    not_sent = messages_not_sent_for_rows(rows=rows)
+    not_sent = messages_not_sent_for_rows(rows=rows, held=held)
+    if held is not None:
+        held.update(not_sent)
     fragments: list[Fragment] = []
     for row in rows:
         thread = row.thread

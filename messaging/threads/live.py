@@ -3,8 +3,9 @@
 An open inbox asks every few seconds whether anything changed (``inbox_updates`` in views). It
 holds the version it was last told; while the cache still holds that version, nothing changed
 and the answer costs no query. Every write that changes a user's side of a thread (a delivered
-message, read, archived, deleted, answered) gives that user a new version once it commits, and
-their open pages then ask the database.
+message, read, archived, deleted, answered) gives that user a new version when it is made and
+again once it commits, and their open pages then ask the database. The version also keys the
+user's cached inbox pages (messaging/threads/inbox_page.py).
 
 The version lives ``VERSION_SECONDS`` only: a new one starts when it is gone, so a change whose
 new version was lost (the cache away at that moment) reaches the pages within that time. With
@@ -16,8 +17,10 @@ from collections.abc import Iterable
 from contextlib import suppress
 
 from django.core.cache import cache
+from django.db import connection
 
 from core.cache import CacheUnavailable, cache_call
+from core.display_epoch import EPOCH_KEY, display_epoch_new
 from core.on_commit import after_commit
 
 VERSION_SECONDS = 60
@@ -32,8 +35,16 @@ def _new_version() -> str:
 
 
 def inbox_version_bump(*, user_ids: Iterable[int]) -> None:
-    """Give each user's inbox a new version once the current transaction commits."""
-    after_commit(_versions_set, sorted(set(user_ids)))
+    """Give each user's inbox a new version now, and again once the current transaction commits.
+
+    The first tells the transaction's own later reads (a page rendered in it) that something
+    changed; the second is what every other request relies on: a page read in between, from
+    what was committed before, is keyed by the first and never served after the commit.
+    """
+    ids = sorted(set(user_ids))
+    if connection.in_atomic_block:
+        _versions_set(ids)
+    after_commit(_versions_set, ids)
 
 
 def _versions_set(user_ids: list[int]) -> None:
@@ -56,3 +67,21 @@ def inbox_version_get(*, user_id: int) -> str:
         cache_call(cache.add, key, _new_version(), VERSION_SECONDS)
         version = cache_call(cache.get, key)
     return str(version or "")
+
+
+def inbox_version_and_epoch_get(*, user_id: int) -> tuple[str, str]:
+    """Return the user's inbox version and the site's display epoch, in one cache round trip.
+
+    Either is started if there is none (see ``inbox_version_get`` and core/display_epoch.py).
+    Raise ``CacheUnavailable`` when the cache does not answer; read them *before* the database.
+    """
+    key = _key(user_id)
+    found = cache_call(cache.get_many, [key, EPOCH_KEY])
+    if key not in found or EPOCH_KEY not in found:
+        # Two pages starting one at once agree on whichever was stored first.
+        if key not in found:
+            cache_call(cache.add, key, _new_version(), VERSION_SECONDS)
+        if EPOCH_KEY not in found:
+            cache_call(cache.add, EPOCH_KEY, display_epoch_new(), None)
+        found = cache_call(cache.get_many, [key, EPOCH_KEY])
+    return str(found.get(key) or ""), str(found.get(EPOCH_KEY) or "")

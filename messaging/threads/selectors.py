@@ -21,6 +21,7 @@ from messaging.models import (
     MessageStatus,
     Participant,
     ParticipantRole,
+    SellerRestriction,
     Thread,
 )
 from messaging.models.folders import BUYER_FOLDERS, SELLER_FOLDERS, Folder
@@ -488,7 +489,9 @@ def message_page_for_participant(
     return Page(items=items[:limit], next_cursor=next_cursor)
 
 
-def messages_not_sent_for_rows(*, rows: Sequence[Participant]) -> dict[int, Message]:
+def messages_not_sent_for_rows(
+    *, rows: Sequence[Participant], held: set[int] | None = None
+) -> dict[int, Message]:
     """For each inbox row whose latest message is its user's own and blocked, that message.
 
     Latest as the row's user sees the thread: nothing delivered since (a row's
@@ -496,12 +499,15 @@ def messages_not_sent_for_rows(*, rows: Sequence[Participant]) -> dict[int, Mess
     since either (a message still in its undo time is not "not sent"). One query for the page,
     reading only what each row's user wrote after the row's last activity. The other side of
     a thread never gets anything here: only the row's own user's messages are read.
+    ``held`` gets the threads with a message of the row's user still in its undo time.
     """
     if not rows:
         return {}
     latest: dict[int, Message] = {}
     for message in _messages_written_since(rows):
         latest[message.thread_id] = message  # each thread's newest comes last
+        if held is not None and message.status == MessageStatus.SENDING:
+            held.add(message.thread_id)
     shown = {row.thread_id: row.thread for row in rows}
     return {
         thread_id: message
@@ -549,3 +555,21 @@ def thread_get_for_order(*, user: User, order: Order) -> Thread | None:
         | Q(participants__trashed_at__isnull=False)
     )
     return Thread.objects.filter(mine, order=order).only("id").first()
+
+
+def seller_restriction_shown(
+    *, seller_id: int, now: datetime
+) -> tuple[SellerRestriction | None, datetime | None]:
+    """The seller's restriction in force at ``now`` (the one ending last), and when the next starts.
+
+    One query, as ``restriction_get_active`` (messaging/moderation/selectors.py) with the
+    restrictions still to come: a page that shows none is only true until one starts.
+    """
+    restrictions = list(
+        SellerRestriction.objects.filter(seller_id=seller_id, ends_at__gt=now).order_by(
+            "-ends_at", "-id"
+        )
+    )
+    active = next((r for r in restrictions if r.starts_at <= now), None)
+    starts = min((r.starts_at for r in restrictions if r.starts_at > now), default=None)
+    return active, starts

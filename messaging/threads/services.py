@@ -198,7 +198,9 @@ def message_store(
     mine = next((p for p in participants.values() if p.user_id == sender.pk), None)
     if mine is None:
         raise NotFound("No such conversation.")
-    if is_reply:
+    if is_reply and not _reply_allowed_known(
+        thread=thread, role=mine.role, participants=participants
+    ):
         _check_reply_allowed(thread=thread, role=mine.role)
     if expected_last_message_id is not None:
         # After the lock: a racing send to this thread has committed, and is seen here.
@@ -277,6 +279,33 @@ def reply_refusal(
             ),
         )
     return None
+
+
+def _reply_allowed_known(
+    *, thread: Thread, role: str, participants: dict[str, Participant]
+) -> bool:
+    """Whether what is at hand already shows ``reply_refusal`` has nothing against this reply.
+
+    A delivered message stays delivered, so what the thread's latest delivered message (as
+    loaded with the thread, at any moment before) shows stays true: a buyer message lets the
+    seller answer, anything but a review request lets the buyer. A seller whose clock runs
+    (their side, just locked) has a buyer message waiting. Otherwise the messages are read.
+    """
+    if thread.kind != ThreadKind.ORDER:
+        return True
+    seller = participants.get(ParticipantRole.SELLER)
+    if role == ParticipantRole.SELLER and seller and seller.needs_response_since is not None:
+        return True
+    if thread.last_message_id is None or not Thread.last_message.is_cached(thread):
+        return False
+    last = thread.last_message
+    if last is None or {"kind", "sender_role", "status"} & last.get_deferred_fields():
+        return False
+    if last.status != MessageStatus.DELIVERED:
+        return False
+    if role == ParticipantRole.SELLER:
+        return last.sender_role == ParticipantRole.BUYER
+    return last.kind != MessageKind.REVIEW_REQUEST
 
 
 def _check_reply_allowed(*, thread: Thread, role: str) -> None:
@@ -515,6 +544,18 @@ def _bulk_rows(*, user: User, ids: set[int]) -> ParticipantQuerySet:
     return rows
 
 
+def _bulk_record(user: User, changing: ParticipantQuerySet, kind: str, now: datetime) -> None:
+    """Record a member's bulk action on the shop's threads it changes, not on every one ticked.
+
+    The rows are locked as they are read, so the update that follows changes the same ones.
+    The shop's own account working alone leaves no trail, and pays no query for it.
+    """
+    if not user.is_seller or members.acting_member_id() is None:
+        return
+    thread_ids = changing.select_for_update().values_list("thread_id", flat=True)
+    team_activity_record(thread_ids=list(thread_ids), kind=kind, now=now)
+
+
 @transaction.atomic
 def thread_bulk_trash(
     *, user: User, thread_ids: Sequence[int], now: datetime | None = None
@@ -554,18 +595,17 @@ def thread_bulk_update(
             team_activity_record(thread_ids=moved, kind=TeamActivityKind.TRASHED, now=now)
         return len(moved)
     if action == "restore":
-        if user.is_seller:
-            team_activity_record(thread_ids=ids, kind=TeamActivityKind.RESTORED, now=now)
+        _bulk_record(user, rows.in_trash(), TeamActivityKind.RESTORED, now)
         return threads_restore(rows=rows)
     rows = rows.filter(is_deleted=False)
     if action == "read":
         return rows.filter(unread_count__gt=0).update(unread_count=0, last_read_at=now)
     if action in ("archive", "unarchive"):
         archive = action == "archive"
+        changing = rows.filter(is_archived=not archive)
         kind = TeamActivityKind.ARCHIVED if archive else TeamActivityKind.UNARCHIVED
-        if user.is_seller:
-            team_activity_record(thread_ids=ids, kind=kind, now=now)
-        return rows.filter(is_archived=not archive).update(is_archived=archive)
+        _bulk_record(user, changing, kind, now)
+        return changing.update(is_archived=archive)
     waiting = list(rows.needs_response().select_related("thread").order_by("thread_id"))
     for participant in waiting:
         thread_mark_no_response_needed(participant=participant, now=now)

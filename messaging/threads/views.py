@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -54,7 +56,15 @@ from messaging.search.selectors import ASSIGNEE_NONE
 from messaging.team import assignment, presence
 from messaging.team.panel import team_panel_context
 from messaging.templatetags.trash import UNDO_TAG
-from messaging.threads import fragments, live, selectors, sending
+from messaging.threads import (
+    fragments,
+    inbox_page,
+    live,
+    selectors,
+    sending,
+    thread_cache,
+    thread_page,
+)
 from messaging.threads.forms import InboxFilterForm, ReplyForm, StartThreadForm
 from messaging.threads.history import buyer_history_for_seller
 from messaging.threads.idempotency import FORM_TOKEN_FIELD, form_send_once
@@ -161,14 +171,20 @@ def form_send(
 @login_required
 @require_GET
 def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpResponse:
-    replica_reads_allow(request)
+    replica = replica_reads_allow(request)
     user = request.user
     if seller_view != user.is_seller:
         return redirect("messaging:seller-inbox" if user.is_seller else "messaging:inbox")
-    # Where the page's live updates start: read before the rows, so nothing after is missed.
-    live_since = _inbox_since_text(timezone.now(), _inbox_version(user))
-    folder = request.GET.get("folder") or folder_default_for_user(user)
     person_id = members.acting_user(request).pk  # whose *Mine* it is
+    # The inbox version, read before the rows (nothing after is missed), and the page as
+    # rendered for it if nothing it shows has changed since (messaging/threads/inbox_page.py).
+    cached = inbox_page.page_start(request, person_id=person_id)
+    if cached.hit:
+        return inbox_page.page_serve(request, cached)
+    now = timezone.now()
+    # Where the page's live updates start.
+    live_since = _inbox_since_text(now, cached.version)
+    folder = request.GET.get("folder") or folder_default_for_user(user)
     counts = thread_folder_counts(user=user, person_id=person_id)
     assignees = _inbox_assignees(user, counts)
     filter_form = InboxFilterForm(request.GET, seller_view=seller_view, assignees=assignees)
@@ -200,14 +216,27 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
         {k: v for k, v in request.GET.items() if k in filter_form.fields and v} if searching else {}
     )
     filter_query = "&" + urlencode(filter_params) if searching else ""
-    return render(
+    # Sellers see a restriction in force where they work (one indexed query).
+    restriction, restriction_starts = (
+        selectors.seller_restriction_shown(seller_id=user.pk, now=now)
+        if seller_view
+        else (None, None)
+    )
+    held: set[int] = set()  # rows a held message of the reader's may change (fragments)
+    return inbox_page.page_render(
         request,
+        cached,
         template,
         {
             "page": page,
             # Called by the template where the rows are shown (the engine calls a callable).
             "inbox_rows": partial(
-                fragments.inbox_rows, rows=page.items, seller_view=seller_view, assignees=assignees
+                fragments.inbox_rows,
+                rows=page.items,
+                seller_view=seller_view,
+                now=now,
+                assignees=assignees,
+                held=held,
             ),
             "folder": folder,
             "tabs": tabs,
@@ -227,15 +256,31 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
             "trash_days": settings.TRASH_PURGE_DAYS,
             # A team's people, for the bulk "Assign to" (and the filter by assignee).
             "assignees": assignees,
-            # Sellers see a restriction in force where they work (one indexed query).
-            "restriction": (
-                moderation.restriction_get_active(seller_id=user.pk, now=timezone.now())
-                if seller_view
-                else None
-            ),
+            "restriction": restriction,
             # The header's badge, from the counts already read (the badge's own query spared).
             **_unread_shown(user, counts),
         },
+        # What the cache cannot tell has changed: a search (its documents), a form's errors,
+        # a replica's reads (maybe behind the version), rows a held message may change.
+        cacheable=not (searching or filter_form.errors or replica),
+        still_cacheable=lambda: not held,
+        until=inbox_page.shown_until(
+            now,
+            moments=[row.last_message_at for row in page.items],
+            waiting_since=[
+                row.needs_response_since
+                for row in page.items
+                if row.needs_response_since is not None
+            ],
+            changes=[
+                restriction_starts,
+                *(
+                    (restriction.ends_at, inbox_page.moment_changes_at(restriction.ends_at, now))
+                    if restriction is not None
+                    else ()
+                ),
+            ],
+        ),
     )
 
 
@@ -247,6 +292,18 @@ def thread_detail(
     # A GET may read from the replica: marking the thread read, a write, moves the rest of
     # the request (the messages shown) to the primary.
     replica_reads_allow(request)
+    cached = None
+    if request.method == "GET":
+        # The page as stored while nothing it shows changed (thread_page); not when it shows
+        # a message just taken back.
+        cached = thread_page.page_start(
+            request,
+            thread_id=thread_id,
+            seller_view=seller_view,
+            skip=_undone_key(thread_id) in request.session,
+        )
+        if cached.hit:
+            return thread_page.page_serve(request, cached)
     participant = participant_get(user=request.user, thread_id=thread_id)
     if seller_view != request.user.is_seller:
         return redirect(thread_path(thread_id, for_seller=request.user.is_seller))
@@ -289,60 +346,90 @@ def thread_detail(
         if isinstance(sent, Message):
             return redirect(request.path + "#latest")
         extra = sent
+    # Read now, the page stays so until it is read again: it may be stored.
+    was_read = not participant.unread_count
     if request.method == "GET":
         thread_mark_read(participant=participant)
-    messages = message_list_for_thread_page(participant=participant)
     if not seller_view:
         extra["seller_blocked"] = seller_block_exists(
             buyer=request.user, seller_id=thread.seller_id
-        )
-        extra["reply_closed"] = (
-            reply_refusal(
-                thread=thread,
-                role=participant.role,
-                delivered=[(m.kind, m.sender_role) for m in messages if m.is_delivered],
-            )
-            is not None
         )
         extra["report_form"] = ReportForm()
         # What the buyer reported already shows so, without the form (one query).
         extra["reported"] = moderation.report_dates_for_reporter(
             reporter_id=request.user.pk, thread_id=thread.pk
         )
+    # Rendered once per state of what it shows, then from the cache (thread_cache).
+    shown = thread_cache.message_list_shown(
+        request=request,
+        participant=participant,
+        load=partial(message_list_for_thread_page, participant=participant),
+        context={
+            "thread": thread,
+            "report_form": extra.get("report_form"),
+            "reported": extra.get("reported"),
+        },
+        # The list as of the rows the page's statement read (none: not cached).
+        version=cached.list_version if cached is not None else None,
+        csrf_token=cached.token if cached is not None and cached.storing else None,
+    )
+    if not seller_view:
+        extra["reply_closed"] = (
+            reply_refusal(thread=thread, role=participant.role, delivered=shown.delivered)
+            is not None
+        )
     if thread.order is not None:
         order_items_load(order=thread.order)  # the sidebar's items, with their pictures
+    team: dict[str, Any] = {}
     if seller_view:
         extra["buyer_history"] = buyer_history_for_seller(seller=request.user, thread=thread)
-        extra.update(team_panel_context(request=request, participant=participant))
+        team = team_panel_context(request=request, participant=participant)
+        extra.update(team)
     template = "seller/thread.html" if seller_view else "messaging/thread.html"
-    return render(
+    return thread_page.page_render(
         request,
+        cached,
         template,
         {
             "participant": participant,
             "thread": thread,
             "order": thread.order,
-            "thread_messages": messages,
-            # Called by the template where the list is shown (the engine calls a callable).
-            "message_items": partial(
-                fragments.message_items,
-                request=request,
-                messages=messages,
-                context={
-                    "thread": thread,
-                    "report_form": extra.get("report_form"),
-                    "reported": extra.get("reported"),
-                },
+            # The messages shown (as read for the list, or read only if asked for: the page
+            # shows them as HTML).
+            "thread_messages": (
+                shown.messages
+                if shown.messages is not None
+                else SimpleLazyObject(
+                    partial(message_list_for_thread_page, participant=participant)
+                )
             ),
-            "last_message_id": max((m.pk for m in messages), default=0),
+            "message_items": [shown.html],
+            "last_message_id": shown.last_message_id,
             "form": form,
             "seller_view": seller_view,
             "evidence": evidence_panel(user=request.user, thread_id=thread.pk),
             "trash_days": settings.TRASH_PURGE_DAYS,
             **reply_box,
             **extra,
+            # The header's badge, from the count the page's statement read (one fewer when
+            # this request marked the thread read, if it was counted: in the inbox).
+            **(
+                cached.badge_context(read_now=not was_read and not participant.is_deleted)
+                if cached is not None
+                else {}
+            ),
         },
         status=400 if request.method == "POST" else 200,
+        cacheable=was_read and not extra.get("undone_files"),
+        until=thread_page.shown_until(
+            timezone.now(),
+            moments=[
+                *shown.moments,
+                *(note.created_at for note in team.get("team_notes", ())),
+                *(line["at"] for line in team.get("team_activity", ())),
+            ],
+            waiting_since=participant.needs_response_since,
+        ),
     )
 
 

@@ -72,6 +72,27 @@ def test_bulk_actions_are_recorded_for_each_thread(seller, buyer):
     assert recorded(one) == recorded(two) == expected
 
 
+def test_a_bulk_action_is_recorded_only_on_the_threads_it_changes(seller, buyer):
+    ana = member(seller)
+    open_one, _ = thread_with_message(buyer=buyer, seller=seller)
+    archived, _ = thread_with_message(buyer=buyer, seller=seller)
+    trashed, _ = thread_with_message(buyer=buyer, seller=seller)
+    seller_client = signed_in(seller)
+    seller_client.post(f"/messages/{archived.id}/archive/")
+    seller_client.post(f"/messages/{trashed.id}/delete/")
+    ticked = {"thread": [open_one.id, archived.id, trashed.id]}
+    client = signed_in(ana)
+
+    client.post("/messages/bulk/", {**ticked, "action": "archive"})
+    client.post("/messages/bulk/", {**ticked, "action": "restore"})
+
+    # Archive changed the open thread only (one was archived already, one sits in Trash);
+    # restore changed the one in Trash only.
+    assert recorded(open_one) == [("Ana", "archived", None)]
+    assert recorded(archived) == []
+    assert recorded(trashed) == [("Ana", "restored", None)]
+
+
 def test_the_shop_working_alone_leaves_no_trail_but_its_assignments_do(
     seller, buyer, seller_client
 ):
