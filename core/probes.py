@@ -68,11 +68,11 @@ def _replica(timeout: float) -> str:
 
 
 def _redis(timeout: float) -> str:
-    if not settings.REDIS_URL:
+    # The shared cache's Redis: the broker's own, unless the cache has one of its own.
+    url = settings.CACHE_REDIS_URL or settings.REDIS_URL
+    if not url:
         return NOT_CONFIGURED
-    client = redis.Redis.from_url(
-        settings.REDIS_URL, socket_connect_timeout=timeout, socket_timeout=timeout
-    )
+    client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
     try:
         client.ping()
     finally:

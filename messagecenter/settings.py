@@ -207,13 +207,17 @@ STORAGES = {
     },
 }
 
-# Redis, when configured, is the Celery broker and the shared cache (rate limits).
+# Redis, when configured, is the Celery broker and the shared cache (rate limits, live versions,
+# cached pages). CACHE_REDIS_URL gives the cache a Redis of its own, as production should: one
+# with a memory limit that evicts the least recently used keys, while the broker's Redis never
+# evicts a task (docker-compose.yml runs both).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
+CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+if REDIS_URL or CACHE_REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_REDIS_URL or REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "mc"),
             # A Redis that is down or frozen costs a request at most these, once: callers then
             # leave it alone for a few seconds and degrade (core/cache.py).

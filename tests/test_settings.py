@@ -43,6 +43,26 @@ def test_secret_key_is_required_unless_debug():
     assert "SECRET_KEY is required unless DEBUG is on." in result.stderr
 
 
+SHOW_REDIS = (
+    "from django.conf import settings; "
+    "print(settings.CACHES['default']['LOCATION'], settings.CELERY_BROKER_URL)"
+)
+
+
+def test_the_cache_uses_a_redis_of_its_own_when_one_is_named(monkeypatch):
+    monkeypatch.delenv("CACHE_REDIS_URL", raising=False)
+    broker = "redis://broker.internal:6379/0"
+    cache = "redis://cache.internal:6379/0"
+
+    shared = run_manage("shell", "-c", SHOW_REDIS, env={"DEBUG": "1", "REDIS_URL": broker})
+    own = run_manage(
+        "shell", "-c", SHOW_REDIS, env={"DEBUG": "1", "REDIS_URL": broker, "CACHE_REDIS_URL": cache}
+    )
+
+    assert shared.stdout.splitlines()[-1].split() == [broker, broker], shared.stderr
+    assert own.stdout.splitlines()[-1].split() == [cache, broker], own.stderr
+
+
 SHOW_SITE_URL = "from django.conf import settings; print(settings.SITE_URL)"
 
 

@@ -92,3 +92,17 @@ def test_transaction_pooling_turns_off_what_cannot_outlive_a_transaction(monkeyp
     assert pooled["OPTIONS"] == {"prepare_threshold": None}
     assert direct["DISABLE_SERVER_SIDE_CURSORS"] is False
     assert direct["OPTIONS"] == {"options": "-c max_parallel_workers_per_gather=0"}
+
+
+def test_the_cache_has_a_redis_of_its_own_that_evicts_and_the_brokers_never_does():
+    services = compose()["services"]
+    cache = services["cache"]["command"]
+
+    assert cache[cache.index("--maxmemory-policy") + 1] == "allkeys-lru"
+    assert "--maxmemory" in cache
+    assert "--maxmemory" not in services["redis"]["command"]  # Redis's default: noeviction
+    for name in APP_SERVICES:
+        environment = services[name]["environment"]
+        assert environment["REDIS_URL"] == "redis://redis:6379/0", name
+        assert environment["CACHE_REDIS_URL"] == "redis://cache:6379/0", name
+        assert services[name]["depends_on"]["cache"] == {"condition": "service_healthy"}, name

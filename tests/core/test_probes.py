@@ -71,6 +71,21 @@ def test_readyz_names_redis_and_the_broker_when_redis_is_away(client, settings, 
 
 
 @pytest.mark.django_db
+def test_readyz_checks_the_caches_own_redis_when_it_has_one(client, settings, redis_away):
+    # The broker's Redis answers; the cache's own (CACHE_REDIS_URL) does not.
+    settings.CACHE_REDIS_URL = f"redis://127.0.0.1:{redis_away}/0"
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "checks": {**ready_checks(), "redis": "error"},
+        "failed": ["redis"],
+    }
+
+
+@pytest.mark.django_db
 def test_readyz_names_the_storage_when_files_cannot_be_written(client, settings):
     settings.STORAGES = {
         **settings.STORAGES,
