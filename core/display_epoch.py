@@ -16,7 +16,6 @@ import secrets
 from contextlib import suppress
 
 from django.core.cache import cache
-from django.db import connection
 
 from core.cache import CacheUnavailable, cache_call
 from core.on_commit import after_commit
@@ -29,13 +28,7 @@ def display_epoch_new() -> str:
 
 
 def display_epoch_bump() -> None:
-    """Start a new epoch now, and again once the current transaction commits.
-
-    As for an inbox version (``inbox_version_bump``): the first for the transaction's own
-    later reads, the second for everyone else's.
-    """
-    if connection.in_atomic_block:
-        _epoch_set()
+    """Start a new epoch once the current transaction commits (as ``inbox_version_bump``)."""
     after_commit(_epoch_set)
 
 

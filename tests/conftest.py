@@ -9,6 +9,7 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from core.cache import CACHE_OUTAGE
+from core.on_commit import after_commit
 from core.tasks import BROKER_OUTAGE
 from tests.accounts.factories import BuyerFactory, SellerFactory, StaffFactory
 
@@ -72,6 +73,23 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _versions_follow_writes(monkeypatch):
+    """A test's transaction never commits, so it would never see an inbox version or display
+    epoch change (both are set after commit). Here they change when the write is made as well,
+    as the next request after a real commit sees them."""
+    from core import display_epoch
+    from messaging.threads import live
+
+    def at_once_and_after_commit(func, *args, **kwargs):
+        if connection.in_atomic_block:
+            func(*args, **kwargs)
+        after_commit(func, *args, **kwargs)
+
+    monkeypatch.setattr(live, "after_commit", at_once_and_after_commit)
+    monkeypatch.setattr(display_epoch, "after_commit", at_once_and_after_commit)
 
 
 @pytest.fixture(autouse=True)

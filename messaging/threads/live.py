@@ -3,8 +3,8 @@
 An open inbox asks every few seconds whether anything changed (``inbox_updates`` in views). It
 holds the version it was last told; while the cache still holds that version, nothing changed
 and the answer costs no query. Every write that changes a user's side of a thread (a delivered
-message, read, archived, deleted, answered) gives that user a new version when it is made and
-again once it commits, and their open pages then ask the database. The version also keys the
+message, read, archived, deleted, answered) gives that user a new version once it commits, and
+their open pages then ask the database. The version also keys the
 user's cached inbox pages (messaging/threads/inbox_page.py).
 
 The version lives ``VERSION_SECONDS`` only: a new one starts when it is gone, so a change whose
@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from contextlib import suppress
 
 from django.core.cache import cache
-from django.db import connection
 
 from core.cache import CacheUnavailable, cache_call
 from core.display_epoch import EPOCH_KEY, display_epoch_new
@@ -35,16 +34,12 @@ def _new_version() -> str:
 
 
 def inbox_version_bump(*, user_ids: Iterable[int]) -> None:
-    """Give each user's inbox a new version now, and again once the current transaction commits.
+    """Give each user's inbox a new version once the current transaction commits.
 
-    The first tells the transaction's own later reads (a page rendered in it) that something
-    changed; the second is what every other request relies on: a page read in between, from
-    what was committed before, is keyed by the first and never served after the commit.
+    A page read before that, from what was committed before, is keyed by the old version and
+    never served after the new one is set.
     """
-    ids = sorted(set(user_ids))
-    if connection.in_atomic_block:
-        _versions_set(ids)
-    after_commit(_versions_set, ids)
+    after_commit(_versions_set, sorted(set(user_ids)))
 
 
 def _versions_set(user_ids: list[int]) -> None:
