@@ -3,7 +3,6 @@
 from typing import Any
 
 from accounts import members
-from accounts.models import MemberRole
 from accounts.typing import AuthenticatedHttpRequest
 from messaging.models import Participant
 from messaging.team import activity, assignment, notes
@@ -17,7 +16,6 @@ def team_panel_context(
     Two queries: the notes (with their authors) and the people the thread can be assigned to;
     a shop with a team, a third: who of the team did what to the thread lately.
     """
-    me = getattr(request, "member", None)
     assignees = assignment.assignee_choices(shop=request.user)
     team_activity = (
         [
@@ -32,6 +30,6 @@ def team_panel_context(
         "team_activity": team_activity,
         "assignees": assignees,
         "assignee_id": participant.assignee_id,
-        "team_can_write": me is None or me.role != MemberRole.VIEWER,
+        "team_can_write": members.request_can_write(request),
         "team_person_id": members.acting_user(request).pk,
     }

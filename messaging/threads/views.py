@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import members
-from accounts.models import MemberRole, User
+from accounts.models import User
 from accounts.typing import AuthenticatedHttpRequest
 from core.cache import CacheUnavailable
 from core.converters import id_from_text
@@ -209,7 +209,7 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
             raise
         flash.error(request, error.message)
         return redirect(request.path)
-    tabs = _folder_tabs(user, counts, assignable=_assignable(request))
+    tabs = _folder_tabs(user, counts, assignable=members.request_can_write(request))
     template = "seller/inbox.html" if seller_view else "messaging/inbox.html"
     # Filters carried by the folder tabs and the pager links.
     filter_params = (
@@ -763,12 +763,6 @@ def _folder_tabs(
     ]
 
 
-def _assignable(request: AuthenticatedHttpRequest) -> bool:
-    """Can the person behind the request be assigned threads (not a viewer of the team)?"""
-    membership = getattr(request, "member", None)
-    return membership is None or membership.role != MemberRole.VIEWER
-
-
 def _inbox_assignees(user: User, counts: FolderCounts) -> list[User]:
     """Who the inbox's threads can be assigned to and filtered by: a team's people, or none."""
     if not (user.is_seller and counts.has_team):
@@ -918,7 +912,9 @@ def inbox_updates(request: AuthenticatedHttpRequest) -> JsonResponse:
                         "more": tab["more"],
                         "html": render_to_string("includes/tab_count.html", {"tab": tab}),
                     }
-                    for tab in _folder_tabs(user, counts, assignable=_assignable(request))
+                    for tab in _folder_tabs(
+                        user, counts, assignable=members.request_can_write(request)
+                    )
                 },
                 "unread": _unread_badge(user, counts),
             }
