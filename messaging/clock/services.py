@@ -9,6 +9,7 @@ it was sent); "no response needed" excludes the ones still within their 24 hours
 the overdue ones open (the miss stays); automatic messages never close them.
 """
 
+import functools
 import math
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -49,18 +50,54 @@ def _bump(*, seller_id: int, day: date, **increments: int) -> None:
         )
 
 
-def obligation_open(*, message: Message, seller_id: int, now: datetime) -> Obligation:
-    """Open the seller's obligation to answer a buyer message delivered at ``now``."""
+def obligation_open(*, message: Message, seller_id: int, now: datetime) -> None:
+    """Open the seller's obligation to answer a buyer message delivered at ``now``.
+
+    It counts as due on the day its 24 hours end. On PostgreSQL the obligation and its count
+    are one statement (the insert in a WITH), on the send path of every buyer message.
+    """
     due_at = due_time(now)
-    obligation = Obligation.objects.create(
-        thread_id=message.thread_id,
-        seller_id=seller_id,
-        message=message,
-        received_at=now,
-        due_at=due_at,
+    day = utc_day(due_at)
+    if connection.vendor != "postgresql":
+        Obligation.objects.create(
+            thread_id=message.thread_id,
+            seller_id=seller_id,
+            message=message,
+            received_at=now,
+            due_at=due_at,
+        )
+        _bump(seller_id=seller_id, day=day, due=1)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _open_statement(),
+            [
+                message.thread_id,
+                seller_id,
+                message.pk,
+                now,
+                due_at,
+                ObligationOutcome.OPEN,
+                seller_id,
+                day,
+            ],
+        )
+
+
+@functools.cache
+def _open_statement() -> str:
+    obligations = connection.ops.quote_name(Obligation._meta.db_table)
+    days = connection.ops.quote_name(ResponseDay._meta.db_table)
+    counters = ", ".join(_COUNTERS)
+    zeros = ", ".join("0" for _ in _COUNTERS[1:])
+    return (
+        f"WITH opened AS (INSERT INTO {obligations} "  # noqa: S608
+        "(thread_id, seller_id, message_id, received_at, due_at, outcome, why) "
+        "VALUES (%s, %s, %s, %s, %s, %s, '') RETURNING id) "
+        f"INSERT INTO {days} (seller_id, day, {counters}) "
+        f"SELECT %s, %s, 1, {zeros} FROM opened "
+        f"ON CONFLICT (seller_id, day) DO UPDATE SET due = {days}.due + EXCLUDED.due"
     )
-    _bump(seller_id=seller_id, day=utc_day(due_at), due=1)
-    return obligation
 
 
 def _unbump(*, seller_id: int, day: date, **decrements: int) -> None:
