@@ -525,14 +525,15 @@ def _add_findings(
     own: list[tuple[int, int]],
 ) -> None:
     for hit in hits:
+        # A message full of addresses is blocked by the first few; cap the report's size (and
+        # map no more hits back to the original text once a category is full).
+        count = per_category.get(hit.category, 0)
+        if count >= _MAX_PER_CATEGORY:
+            continue
         if hit.end <= hit.start or (own and _inside(hit, own)):
             continue
         finding = _to_original(normalized, hit)
         if finding in findings:
-            continue
-        # A message full of addresses is blocked by the first few; cap the report's size.
-        count = per_category.get(hit.category, 0)
-        if count >= _MAX_PER_CATEGORY:
             continue
         per_category[hit.category] = count + 1
         findings.add(finding)
