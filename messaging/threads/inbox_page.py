@@ -38,22 +38,16 @@ import secrets
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from datetime import time as day_time
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages as flash
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.template.base import Template as EngineTemplate
-from django.template.loader import get_template
-from django.template.loader_tags import ExtendsNode, IncludeNode
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
@@ -62,9 +56,8 @@ from accounts.members import SESSION_OWN_KEY
 from accounts.models import SellerProfile, ShopMember, User
 from core.cache import CacheUnavailable, cache_call
 from core.display_epoch import display_epoch_bump
-from messaging.clock.deadline import due_time
 from messaging.models import Message, MessageStatus, Participant, SellerRestriction, Thread
-from messaging.threads import fragments, live, selectors
+from messaging.threads import fragments, live, page_cache, selectors
 from orders.models import Product
 
 # The inbox templates: what they include and extend is found from them.
@@ -90,44 +83,13 @@ PAGE_SECONDS = live.VERSION_SECONDS
 
 CACHE_CONTROL = "private, no-cache"
 
-_MINUTE = timedelta(minutes=1)
-_HOUR = timedelta(hours=1)
-
-
-def _template_names(name: str, found: set[str]) -> None:
-    if name in found:
-        return
-    found.add(name)
-    template: EngineTemplate = get_template(name).template  # type: ignore[attr-defined]
-    for node in template.nodelist.get_nodes_by_type(ExtendsNode):
-        _constant_name(getattr(node, "parent_name", None), found)
-    for node in template.nodelist.get_nodes_by_type(IncludeNode):
-        _constant_name(getattr(node, "template", None), found)
-
-
-def _constant_name(expression: Any, found: set[str]) -> None:
-    name = getattr(expression, "var", None)
-    if isinstance(name, str):
-        _template_names(name, found)
-
 
 @functools.cache
 def code_version() -> str:
     """The page's code: its templates (and all they include), translations, static files."""
-    names: set[str] = set()
-    for name in PAGE_TEMPLATES:
-        _template_names(name, names)
-    digest = hashlib.sha256()
-    for name in sorted(names):
-        source: str = get_template(name).template.source  # type: ignore[attr-defined]
-        digest.update(name.encode() + b"\0" + source.encode() + b"\0")
-    base = Path(settings.BASE_DIR)
-    for pattern in _CODE:
-        for path in sorted(base.glob(pattern)):
-            digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
     # The hashed names of the static files, when the storage keeps a manifest.
-    digest.update(str(getattr(staticfiles_storage, "manifest_hash", "")).encode())
-    return digest.hexdigest()[:20]
+    manifest = str(getattr(staticfiles_storage, "manifest_hash", ""))
+    return page_cache.code_digest(PAGE_TEMPLATES, _CODE, manifest)
 
 
 @dataclass
@@ -144,11 +106,6 @@ class CachedPage:
         return self.entry is not None
 
 
-def _has_flash(request: HttpRequest) -> bool:
-    # Counted, not iterated: the messages stay for the page that shows them.
-    return bool(len(flash.get_messages(request)))
-
-
 def page_start(request: HttpRequest, *, person_id: int) -> CachedPage:
     """Read the user's version and the epoch, and the page for this request if it is cached."""
     user = request.user
@@ -157,7 +114,12 @@ def page_start(request: HttpRequest, *, person_id: int) -> CachedPage:
         version, epoch = live.inbox_version_and_epoch_get(user_id=user.pk)
     except CacheUnavailable:
         return CachedPage(key=None, version="")
-    if not version or not epoch or _has_flash(request) or set(request.GET) - PAGE_PARAMETERS:
+    if (
+        not version
+        or not epoch
+        or page_cache.has_flash(request)
+        or set(request.GET) - PAGE_PARAMETERS
+    ):
         return CachedPage(key=None, version=version)
     member = getattr(request, "member", None)
     shown = (
@@ -268,36 +230,6 @@ def page_render(
     return _headers(response, etag)
 
 
-def _next_minute_of(moment: datetime, now: datetime) -> datetime:
-    """The first instant after ``now`` a whole number of minutes away from ``moment``."""
-    return moment + ((now - moment) // _MINUTE + 1) * _MINUTE
-
-
-def _next_midnight(now: datetime) -> datetime:
-    zone = timezone.get_current_timezone()
-    tomorrow = timezone.localtime(now, zone).date() + timedelta(days=1)
-    return datetime.combine(tomorrow, day_time(0), tzinfo=zone)
-
-
-def moment_changes_at(moment: datetime, now: datetime) -> datetime | None:
-    """When ``moment_text(moment)`` first reads differently after ``now`` (None: never).
-
-    "just now" and "5 minutes ago" (and a moment still to come) change on the minute from the
-    moment; "today at" and "yesterday at" at the next midnight; a date is a date for good.
-    """
-    if moment - now > _MINUTE:
-        return moment - _MINUTE  # its date and time, until a minute before it ("just now")
-    if now - moment < _HOUR:
-        return _next_minute_of(moment, now)
-    days = (timezone.localtime(now).date() - timezone.localtime(moment).date()).days
-    return _next_midnight(now) if days <= 1 else None
-
-
-def countdown_changes_at(needs_response_since: datetime, now: datetime) -> datetime:
-    """When a countdown's text or state may first change after ``now``: on its due minute."""
-    return _next_minute_of(due_time(needs_response_since), now)
-
-
 def shown_until(
     now: datetime,
     *,
@@ -306,8 +238,8 @@ def shown_until(
     changes: Iterable[datetime | None] = (),
 ) -> datetime | None:
     """The first instant after ``now`` when a page showing these times may read differently."""
-    candidates = [moment_changes_at(moment, now) for moment in moments]
-    candidates += [countdown_changes_at(since, now) for since in waiting_since]
+    candidates = [page_cache.moment_changes_at(moment, now) for moment in moments]
+    candidates += [page_cache.countdown_changes_at(since, now) for since in waiting_since]
     candidates += list(changes)
     return min((at for at in candidates if at is not None), default=None)
 

@@ -42,21 +42,16 @@ import time
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from datetime import time as day_time
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages as flash
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection, connections, router
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.template.base import Template as EngineTemplate
-from django.template.loader import get_template, render_to_string
-from django.template.loader_tags import ExtendsNode, IncludeNode
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
@@ -78,7 +73,7 @@ from messaging.models import (
 )
 from messaging.models.moderation import CaseKind
 from messaging.templatetags.compose import send_token
-from messaging.threads import fragments
+from messaging.threads import fragments, page_cache
 from messaging.threads.selectors import FOLDER_COUNT_CAP
 from orders.models import Order, OrderItem, Product
 
@@ -101,9 +96,6 @@ _CODE = (
 )
 
 PAGE_SECONDS = 24 * 3600
-
-_MINUTE = timedelta(minutes=1)
-_HOUR = timedelta(hours=1)
 
 
 def _table(model: Any) -> str:
@@ -226,39 +218,10 @@ def _statements() -> dict[bool, str]:
     return {seller_view: _statement(seller_view=seller_view) for seller_view in (True, False)}
 
 
-def _template_names(name: str, found: set[str]) -> None:
-    if name in found:
-        return
-    found.add(name)
-    template: EngineTemplate = get_template(name).template  # type: ignore[attr-defined]
-    for node in template.nodelist.get_nodes_by_type(ExtendsNode):
-        _constant_name(getattr(node, "parent_name", None), found)
-    for node in template.nodelist.get_nodes_by_type(IncludeNode):
-        _constant_name(getattr(node, "template", None), found)
-
-
-def _constant_name(expression: Any, found: set[str]) -> None:
-    name = getattr(expression, "var", None)
-    if isinstance(name, str):
-        _template_names(name, found)
-
-
 @functools.cache
 def code_version() -> str:
     """The page's code: its templates (and all they include), translations, modules."""
-    names: set[str] = set()
-    for name in PAGE_TEMPLATES:
-        _template_names(name, names)
-    digest = hashlib.sha256()
-    for name in sorted(names):
-        digest.update(name.encode() + b"\0")
-        digest.update(get_template(name).template.source.encode() + b"\0")  # type: ignore[attr-defined]
-    base = Path(settings.BASE_DIR)
-    for pattern in _CODE:
-        for path in sorted(base.glob(pattern)):
-            digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
-    digest.update(repr(bool(settings.EVIDENCE_SIGNING_KEY)).encode())
-    return digest.hexdigest()[:20]
+    return page_cache.code_digest(PAGE_TEMPLATES, _CODE, repr(bool(settings.EVIDENCE_SIGNING_KEY)))
 
 
 @dataclass
@@ -299,11 +262,6 @@ class CachedPage:
         }
 
 
-def _has_flash(request: HttpRequest) -> bool:
-    # Counted, not iterated: the messages stay for the page that shows them.
-    return bool(len(flash.get_messages(request)))
-
-
 def page_start(
     request: HttpRequest, *, thread_id: int, seller_view: bool, skip: bool = False
 ) -> CachedPage:
@@ -313,7 +271,7 @@ def page_start(
     """
     user = request.user
     assert isinstance(user, User)
-    if skip or _has_flash(request) or user.is_seller != seller_view:
+    if skip or page_cache.has_flash(request) or user.is_seller != seller_view:
         return CachedPage(key=None)
     # From the replica when the request may read it: a page stored from the primary's rows
     # is then served while the replica's rows are the same (never one newer than they are).
@@ -441,17 +399,6 @@ def page_render(
     return _headers(response)
 
 
-def _next_minute_of(moment: datetime, now: datetime) -> datetime:
-    """The first instant after ``now`` a whole number of minutes away from ``moment``."""
-    return moment + ((now - moment) // _MINUTE + 1) * _MINUTE
-
-
-def _next_midnight(now: datetime) -> datetime:
-    zone = timezone.get_current_timezone()
-    tomorrow = timezone.localtime(now, zone).date() + timedelta(days=1)
-    return datetime.combine(tomorrow, day_time(0), tzinfo=zone)
-
-
 def shown_until(
     now: datetime,
     *,
@@ -465,13 +412,13 @@ def shown_until(
     to come. Every other time a page shows (a relative day or time, "today", "yesterday at")
     changes at midnight at the earliest. A countdown changes on its due minute.
     """
-    candidates = [_next_midnight(now)]
+    candidates = [page_cache.next_midnight(now)]
     for moment in moments:
-        if moment - now > _MINUTE:
-            candidates.append(moment - _MINUTE)
-        elif now - moment < _HOUR:
-            candidates.append(_next_minute_of(moment, now))
+        if moment - now > page_cache.MINUTE:
+            candidates.append(moment - page_cache.MINUTE)
+        elif now - moment < page_cache.HOUR:
+            candidates.append(page_cache.next_minute_of(moment, now))
     if waiting_since is not None:
-        candidates.append(_next_minute_of(due_time(waiting_since), now))
-        candidates.append(_next_minute_of(waiting_since, now))
+        candidates.append(page_cache.next_minute_of(due_time(waiting_since), now))
+        candidates.append(page_cache.next_minute_of(waiting_since, now))
     return min(candidates)

@@ -60,6 +60,7 @@ from messaging.threads import (
     fragments,
     inbox_page,
     live,
+    page_cache,
     selectors,
     sending,
     thread_cache,
@@ -275,7 +276,7 @@ def inbox(request: AuthenticatedHttpRequest, *, seller_view: bool) -> HttpRespon
             changes=[
                 restriction_starts,
                 *(
-                    (restriction.ends_at, inbox_page.moment_changes_at(restriction.ends_at, now))
+                    (restriction.ends_at, page_cache.moment_changes_at(restriction.ends_at, now))
                     if restriction is not None
                     else ()
                 ),

@@ -17,7 +17,7 @@ from messaging.replies.services import saved_reply_create
 from messaging.rules.services import thread_block_seller
 from messaging.team.assignment import threads_assign
 from messaging.team.notes import note_add
-from messaging.threads import sending, thread_page
+from messaging.threads import page_cache, sending, thread_page
 from messaging.threads.services import message_send
 from orders.models import Order
 from tests.accounts.factories import BuyerFactory
@@ -353,7 +353,7 @@ def test_a_page_with_flash_messages_is_neither_served_from_the_cache_nor_kept(
 
 def test_shown_until_is_the_first_time_a_text_changes():
     now = timezone.now().replace(second=30, microsecond=0)
-    midnight = thread_page._next_midnight(now)
+    midnight = page_cache.next_midnight(now)
 
     assert thread_page.shown_until(now) == midnight
     assert thread_page.shown_until(now, moments=[now - timedelta(seconds=20)]) == min(
