@@ -142,13 +142,7 @@ def page_start(request: HttpRequest, *, person_id: int) -> CachedPage:
         epoch,
     )
     key = f"inbox_page:{user.pk}:" + hashlib.sha256(repr(shown).encode()).hexdigest()
-    entry = None
-    with suppress(CacheUnavailable):
-        entry = cache_call(cache.get, key)
-    if entry is not None and not (
-        isinstance(entry, dict) and entry.get("until", 0) > timezone.now().timestamp()
-    ):
-        entry = None  # one of its times reads differently by now
+    entry = page_cache.entry_get(key, timezone.now().timestamp())
     return CachedPage(key=key, version=version, entry=entry)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import datetime, timedelta
 from datetime import time as day_time
 from pathlib import Path
@@ -19,12 +20,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages as flash
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.template.base import Template as EngineTemplate
 from django.template.loader import get_template
 from django.template.loader_tags import ExtendsNode, IncludeNode
 from django.utils import timezone
 
+from core.cache import CacheUnavailable, cache_call
 from messaging.clock.deadline import due_time
 
 MINUTE = timedelta(minutes=1)
@@ -65,6 +68,17 @@ def code_digest(templates: Iterable[str], sources: Iterable[str], *settings_show
     for shown in settings_shown:
         digest.update(shown.encode() + b"\0")
     return digest.hexdigest()[:20]
+
+
+def entry_get(key: str, now: float) -> dict[str, Any] | None:
+    """The page stored under ``key`` while its times still read the same at ``now`` (a POSIX
+    timestamp, on the clock its "until" was written by); None otherwise, or with the cache away.
+    """
+    with suppress(CacheUnavailable):
+        entry = cache_call(cache.get, key)
+        if isinstance(entry, dict) and entry.get("until", 0) > now:
+            return entry
+    return None
 
 
 def has_flash(request: HttpRequest) -> bool:

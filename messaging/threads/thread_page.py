@@ -301,11 +301,7 @@ def page_start(
         rows,
     )
     key = f"thread_page:{thread_id}:{user.pk}:" + hashlib.sha256(repr(shown).encode()).hexdigest()
-    entry = None
-    with suppress(CacheUnavailable):
-        entry = cache_call(cache.get, key)
-    if entry is not None and not (isinstance(entry, dict) and entry.get("until", 0) > time.time()):
-        entry = None  # one of its times reads differently by now
+    entry = page_cache.entry_get(key, time.time())
     return CachedPage(key=key, unread=unread, entry=entry, list_version=list_version)
 
 
